@@ -1,0 +1,5 @@
+"""``python -m signage``."""
+
+from signage.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""What the content files say: schema, loading with file:line errors, frozen models."""

@@ -1,0 +1,104 @@
+"""A content folder: ``playlists/*.yaml`` and the files they use, loaded as one :class:`Content`."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from signage.content.diagnostics import Diagnostic, Report
+from signage.content.model import Content, Playlist
+from signage.content.playlist import load_playlist
+
+PLAYLIST_GLOBS = ("*.yaml", "*.yml")
+MAX_PLAYLISTS = 500
+
+
+def playlist_files(root: Path) -> list[Path]:
+    folder = root / "playlists"
+    if not folder.is_dir():
+        return []
+    found = {p for pattern in PLAYLIST_GLOBS for p in folder.glob(pattern) if p.is_file()}
+    return sorted(found, key=lambda p: p.name)
+
+
+def relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def fingerprint(root: Path) -> str:
+    """A short version id that changes when any file of the folder changes.
+
+    YAML files are hashed by content; other files (photos can be large) by
+    size and modification time, which is what an editor or rsync changes.
+    """
+    digest = hashlib.sha256()
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = Path(dirpath) / name
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            digest.update(relative(path, root).encode())
+            if path.suffix in (".yaml", ".yml") and stat.st_size < 4 * 1024 * 1024:
+                try:
+                    digest.update(path.read_bytes())
+                except OSError:
+                    continue
+            else:
+                digest.update(f"{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:12]
+
+
+def load_content(
+    root: Path, show: Callable[[Path], str] | None = None
+) -> tuple[Content | None, Report]:
+    """Read and validate a whole content folder; None when anything is wrong.
+
+    ``show`` names files in messages (default: relative to the content folder).
+    """
+    report = Report()
+    shown_root = str(root)
+    if not root.is_dir():
+        report.add(Diagnostic(shown_root, 0, 0, "content folder not found"))
+        return None, report
+    files = playlist_files(root)
+    if not files:
+        report.add(
+            Diagnostic(
+                shown_root,
+                0,
+                0,
+                f"no playlists: expected YAML files in {root / 'playlists'}",
+            )
+        )
+        return None, report
+    if len(files) > MAX_PLAYLISTS:
+        report.add(
+            Diagnostic(shown_root, 0, 0, f"{len(files)} playlists; the limit is {MAX_PLAYLISTS}")
+        )
+        return None, report
+    playlists: list[Playlist] = []
+    for path in files:
+        shown = show(path) if show else relative(path, root)
+        playlist, file_report = load_playlist(path, root, shown)
+        report.extend(file_report.items)
+        if playlist is not None:
+            playlists.append(playlist)
+    if not report.ok:
+        return None, report
+    content = Content(
+        root=str(root),
+        playlists=tuple(playlists),
+        version=fingerprint(root),
+        warnings=tuple(d.format() for d in report.warnings),
+    )
+    return content, report

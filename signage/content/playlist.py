@@ -1,0 +1,302 @@
+"""The playlist format: its schema, and loading a playlist file into a frozen model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from signage.content.diagnostics import Report, did_you_mean, one_of
+from signage.content.model import DAY_NAMES, Playlist, Transition, When
+from signage.content.schema import (
+    INVALID,
+    AnyOf,
+    Choice,
+    Ctx,
+    Date,
+    Duration,
+    Field,
+    Integer,
+    ListOf,
+    Located,
+    Obj,
+    Text,
+    TimeOfDay,
+    Type,
+    join,
+)
+from signage.content.yamlsrc import Source, YamlFailure, mark_of, scalar_value
+from signage.content.yamlsrc import load as load_yaml
+from signage.slides import Common, Slide, kinds
+
+MIN_DURATION_S = 1.0
+MAX_DURATION_S = 24 * 3600.0
+DEFAULT_DURATION_S = 10.0
+
+ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}"
+
+_DAY_ALIASES = {
+    **{
+        name: short
+        for short, name in zip(
+            DAY_NAMES,
+            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+            strict=True,
+        )
+    },
+    **{
+        fr: short
+        for short, fr in zip(
+            DAY_NAMES, ("lun", "mar", "mer", "jeu", "ven", "sam", "dim"), strict=True
+        )
+    },
+    **{
+        fr: short
+        for short, fr in zip(
+            DAY_NAMES,
+            ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+            strict=True,
+        )
+    },
+}
+
+TRANSITIONS = ("cut", "fade", "slide")
+
+TRANSITION = AnyOf(
+    (
+        Choice(TRANSITIONS),
+        Obj(
+            {
+                "type": Field(Choice(TRANSITIONS), required=True, doc="cut, fade or slide"),
+                "duration": Field(
+                    Duration(0.05, 5.0), default=0.8, doc="Length of the transition in seconds"
+                ),
+            },
+            name="a transition like {type: fade, duration: 0.8}",
+        ),
+    ),
+    expected_text="cut, fade, slide, or {type: fade, duration: 0.8}",
+)
+
+
+def _check_window(values: Located, node: yaml.MappingNode, ctx: Ctx, path: str) -> None:
+    start, end = values.get("start"), values.get("end")
+    if start and end and end < start:
+        ctx.error(node, join(path, "end"), f"end {end} is before start {start}")
+
+
+WHEN = Obj(
+    {
+        "days": Field(
+            ListOf(Choice(DAY_NAMES, _DAY_ALIASES), min_items=1, single_ok=True),
+            doc="Weekdays: mon, tue, wed, thu, fri, sat, sun",
+        ),
+        "from": Field(TimeOfDay(), doc='Start time of day, e.g. "08:00"'),
+        "to": Field(TimeOfDay(), doc='End time of day (exclusive), e.g. "18:30"'),
+        "start": Field(Date(), doc="First date, e.g. 2026-11-30"),
+        "end": Field(Date(), doc="Last date (inclusive)"),
+    },
+    name='a time window like {days: [mon], from: "08:00", to: "18:30"}',
+    doc="When this plays; every key is optional",
+    checks=[_check_window],
+)
+
+DURATION = Duration(MIN_DURATION_S, MAX_DURATION_S)
+
+COMMON_FIELDS: dict[str, Field] = {
+    "type": Field(Text(), required=True, doc="The kind of slide"),
+    "id": Field(
+        Text(pattern=ID_PATTERN, pattern_help="an id of letters, digits, '-', '_' or '.'"),
+        doc="Unique in the playlist; used by the control API (/show/ID)",
+    ),
+    "duration": Field(DURATION, doc='Seconds on screen: 8, "8s", "1m30s"'),
+    "transition": Field(TRANSITION, doc="How this slide comes in: cut, fade or slide"),
+    "when": Field(WHEN, doc="Only show this slide in this window"),
+}
+
+
+class SlideType(Type):
+    """A slide: a mapping whose ``type`` picks the kind, and so the allowed keys."""
+
+    expected = "a slide (a mapping with a 'type')"
+
+    def check(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+        if not isinstance(node, yaml.MappingNode):
+            return self.wrong(node, ctx, path)
+        registry = kinds()
+        type_node = next(
+            (v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == "type"),
+            None,
+        )
+        if type_node is None:
+            return ctx.error(node, join(path, "type"), f"is required: one of {one_of(registry)}")
+        word = (
+            str(type_node.value).strip().lower() if isinstance(type_node, yaml.ScalarNode) else ""
+        )
+        kind = registry.get(word)
+        if kind is None:
+            hint = did_you_mean(word, registry)
+            return ctx.error(
+                type_node,
+                join(path, "type"),
+                f"unknown slide type '{word}'{hint}; expected one of {one_of(registry)}",
+            )
+        values = Obj.check_items(node, ctx, path, {**COMMON_FIELDS, **kind.fields})
+        if values is INVALID:
+            return INVALID
+        if kind.one_of and not any(values.get(k) for k in kind.one_of):
+            keys = " or ".join(kind.one_of)
+            return ctx.error(node, path, f"a {kind.type} slide needs {keys}")
+        return (kind, Located(values, *mark_of(node)))
+
+    def json_schema(self) -> dict[str, Any]:
+        options = []
+        for kind in kinds().values():
+            props = {**COMMON_FIELDS, **kind.fields}
+            schema = Obj(props, doc=kind.doc).json_schema()
+            schema["properties"]["type"] = {"const": kind.type, "description": kind.doc}
+            options.append(schema)
+        return {"oneOf": options}
+
+
+PLAYLIST = Obj(
+    {
+        "name": Field(Text(max_len=200), required=True, doc="Name shown in status and logs"),
+        "screens": Field(
+            ListOf(Text(max_len=100), single_ok=True),
+            doc="Screen ids that play this playlist; default every screen",
+        ),
+        "priority": Field(Integer(-1000, 1000), default=0, doc="The highest active priority wins"),
+        "when": Field(WHEN, doc="When this playlist is active; default always"),
+        "defaults": Field(
+            Obj(
+                {
+                    "duration": Field(
+                        DURATION, default=DEFAULT_DURATION_S, doc="Seconds per slide"
+                    ),
+                    "transition": Field(TRANSITION, default="fade", doc="cut, fade or slide"),
+                },
+                name="defaults like {duration: 10, transition: fade}",
+            ),
+            doc="Values for every slide that does not set its own",
+        ),
+        "slides": Field(
+            ListOf(SlideType(), min_items=1, max_items=5000),
+            required=True,
+            doc="The slides, played in order",
+        ),
+    },
+    name="a playlist (a mapping with name and slides)",
+    doc="A signage playlist",
+)
+
+
+def _when(values: Located | None) -> When | None:
+    if values is None:
+        return None
+    days = values.get("days")
+    return When(
+        days=frozenset(DAY_NAMES.index(d) for d in days) if days else None,
+        from_time=values.get("from"),
+        to_time=values.get("to"),
+        start=values.get("start"),
+        end=values.get("end"),
+    )
+
+
+def _transition(value: Any, fallback: Transition) -> Transition:
+    if value is None:
+        return fallback
+    if isinstance(value, str):
+        return Transition(value, 0.0 if value == "cut" else fallback.duration_s)
+    return Transition(value["type"], value["duration"])
+
+
+def _check_ids(slides_node: yaml.Node, ctx: Ctx) -> None:
+    seen: dict[str, int] = {}
+    if not isinstance(slides_node, yaml.SequenceNode):
+        return
+    for i, item in enumerate(slides_node.value):
+        if not isinstance(item, yaml.MappingNode):
+            continue
+        for key, value in item.value:
+            if (
+                isinstance(key, yaml.ScalarNode)
+                and key.value == "id"
+                and isinstance(value, yaml.ScalarNode)
+            ):
+                ident = str(scalar_value(value))
+                if ident in seen:
+                    ctx.error(
+                        value,
+                        f"slides[{i}].id",
+                        f"id '{ident}' is already used by slides[{seen[ident]}]; ids must be unique",
+                    )
+                else:
+                    seen[ident] = i
+
+
+def build_playlist(source: Source, ctx: Ctx) -> Playlist | None:
+    """Validate a composed playlist and build it; errors go to ``ctx.report``."""
+    values = PLAYLIST.check(source.root, ctx, "")
+    if isinstance(source.root, yaml.MappingNode):
+        for key, value in source.root.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == "slides":
+                _check_ids(value, ctx)
+    if values is INVALID or not ctx.report.ok:
+        return None
+    defaults = values.get("defaults")
+    default_duration = defaults["duration"] if defaults else DEFAULT_DURATION_S
+    default_transition = _transition(defaults["transition"] if defaults else "fade", Transition())
+    stem = Path(source.display).stem
+    slides: list[Slide] = []
+    for index, (kind, slide) in enumerate(values["slides"]):
+        common = Common(
+            id=slide.get("id"),
+            duration_s=slide.get("duration", default_duration),
+            transition=_transition(slide.get("transition"), default_transition),
+            when=_when(slide.get("when")),
+            origin=f"{source.display}:{slide.line}",
+        )
+        built = kind.build(common, slide, ctx, f"{stem}-{index + 1}")
+        if not built:
+            ctx.error(
+                _slide_node(source.root, index),
+                f"slides[{index}]",
+                "makes no slides (is the folder empty of images?)",
+            )
+        slides.extend(built)
+    if len(ctx.report.errors) > 0:  # a kind's build may report (an empty folder)
+        return None
+    return Playlist(
+        name=values["name"],
+        path=source.display,
+        slides=tuple(slides),
+        screens=tuple(values.get("screens") or ()),
+        priority=values["priority"],
+        when=_when(values.get("when")),
+    )
+
+
+def _slide_node(root: yaml.Node, index: int) -> yaml.Node:
+    for key, value in root.value:
+        if key.value == "slides":
+            node: yaml.Node = value.value[index]
+            return node
+    return root
+
+
+def load_playlist(
+    path: Path, content_root: Path | None, display: str | None = None
+) -> tuple[Playlist | None, Report]:
+    """Load one playlist file. Returns the playlist (or None) and every diagnostic."""
+    report = Report()
+    shown = display or str(path)
+    try:
+        source = load_yaml(path, shown, what="playlist")
+    except YamlFailure as failure:
+        report.add(failure.diagnostic)
+        return None, report
+    ctx = Ctx(shown, report, content_root)
+    return build_playlist(source, ctx), report

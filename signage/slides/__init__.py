@@ -1,0 +1,81 @@
+"""Slide kinds, registered by their YAML ``type``. Each kind owns its schema and renderer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from signage.content.model import Transition, When
+
+if TYPE_CHECKING:
+    from signage.content.schema import Ctx, Field, Located
+
+
+@dataclass(frozen=True, kw_only=True)
+class Slide:
+    """What every slide has. Kinds subclass it with their own fields."""
+
+    type: ClassVar[str] = ""
+    id: str
+    duration_s: float
+    transition: Transition
+    when: When | None = None
+    origin: str = ""  # "playlists/accueil.yaml:12", for messages about this slide
+
+    @property
+    def title(self) -> str:
+        """A short human label for status pages and proof of play."""
+        return self.id
+
+
+@dataclass(frozen=True)
+class Common:
+    """The validated common keys of a slide, handed to a kind's ``build``."""
+
+    id: str | None
+    duration_s: float
+    transition: Transition
+    when: When | None
+    origin: str
+
+    def kwargs(self, slide_id: str) -> dict[str, Any]:
+        return {
+            "id": self.id or slide_id,
+            "duration_s": self.duration_s,
+            "transition": self.transition,
+            "when": self.when,
+            "origin": self.origin,
+        }
+
+
+Builder = Callable[["Common", "Located", "Ctx", str], list[Slide]]
+
+
+@dataclass(frozen=True)
+class SlideKind:
+    """A kind of slide: its ``type``, its keys, how to build slides from them, how to draw them."""
+
+    type: str
+    doc: str
+    fields: dict[str, Field]
+    build: Builder
+    render: Callable[..., Any] | None = None
+    one_of: tuple[str, ...] = ()  # at least one of these keys must be given
+
+
+REGISTRY: dict[str, SlideKind] = {}
+
+
+def register(kind: SlideKind) -> SlideKind:
+    if kind.type in REGISTRY:
+        raise ValueError(f"slide type {kind.type!r} registered twice")
+    REGISTRY[kind.type] = kind
+    return kind
+
+
+def kinds() -> dict[str, SlideKind]:
+    """Every registered slide kind (importing the built-in kinds on first use)."""
+    from signage.slides import photo, schedule, speaker, text  # noqa: F401
+
+    return dict(sorted(REGISTRY.items()))

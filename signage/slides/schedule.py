@@ -1,0 +1,70 @@
+"""``type: schedule``: the conference programme, for a room, every room, or the day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from signage.content.schema import Asset, Choice, Duration, Field, Text
+from signage.slides import Common, Slide, SlideKind, register
+
+PROGRAMME_EXTENSIONS = (".xml", ".json", ".ics")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScheduleSlide(Slide):
+    type = "schedule"
+    source: str  # a file in the content folder, or an http(s) URL
+    room: str | None = None  # None: every room; "auto": the screen's room
+    view: str = "now-next"  # room | now-next | day
+    heading: str = ""
+    refresh_s: float = 300.0
+
+    @property
+    def title(self) -> str:
+        return self.heading or (f"Programme — {self.room}" if self.room else "Programme")
+
+
+def _build(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-def]
+    view = values["view"] or ("room" if values.get("room") else "now-next")
+    return [
+        ScheduleSlide(
+            **common.kwargs(slide_id),
+            source=values["source"],
+            room=values.get("room"),
+            view=view,
+            heading=values.get("title", ""),
+            refresh_s=values["refresh"],
+        )
+    ]
+
+
+KIND = register(
+    SlideKind(
+        type="schedule",
+        doc="The programme: what is on now and next in a room, in every room, or the rest of the day.",
+        fields={
+            "source": Field(
+                Asset("file", PROGRAMME_EXTENSIONS, urls=True),
+                required=True,
+                doc="Programme file in the content folder (frab XML, schedule.json, "
+                "pretalx, Sessionize, iCalendar) or an http(s) URL",
+            ),
+            "room": Field(
+                Text(max_len=200),
+                doc="Room name as in the programme, or 'auto' for the screen's configured room",
+            ),
+            "view": Field(
+                Choice(("room", "now-next", "day")),
+                doc="room: this room now and next; now-next: every room; day: rest of today. "
+                "Default: room when a room is given, else now-next",
+            ),
+            "title": Field(Text(max_len=200), doc="Heading shown above the programme"),
+            "refresh": Field(
+                Duration(30, 86400),
+                default=300.0,
+                doc="How often a URL source is fetched again (seconds)",
+            ),
+        },
+        build=_build,
+    )
+)

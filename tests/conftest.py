@@ -1,0 +1,45 @@
+"""Shared fixtures: headless SDL, the bundled example, small content folders."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO.parent / "shared" / "samples" / "schedules"
+
+
+@pytest.fixture
+def repo() -> Path:
+    return REPO
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    """A private copy of the bundled example content folder."""
+    dest = tmp_path / "content"
+    for name in ("playlists", "assets", "programme"):
+        shutil.copytree(REPO / name, dest / name)
+    for name in ("theme.yaml", "delays.yaml"):
+        if (REPO / name).exists():
+            shutil.copy(REPO / name, dest / name)
+    return dest
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    """An empty content folder with one small image, to write playlists into."""
+    from PIL import Image
+
+    root = tmp_path / "c"
+    (root / "playlists").mkdir(parents=True)
+    (root / "assets").mkdir()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(root / "assets" / "red.jpg")
+    return root
