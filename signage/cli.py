@@ -7,8 +7,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from signage import __version__
+
+if TYPE_CHECKING:
+    from signage.config import PlayerConfig as PlayerConfigT
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -54,6 +58,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     from signage.content.playlist import load_playlist
 
     failed = False
+    if args.config is not None:
+        from signage.config import load_config
+
+        config, config_report = load_config(args.config)
+        for diagnostic in config_report.sorted():
+            print(diagnostic.format())
+        if config is None:
+            failed = True
+        else:
+            print(
+                f"{_display(args.config)}: ok: screen {config.screen}, room {config.room or '-'}, "
+                f"time zone {config.timezone or 'local'}, control {config.control}"
+            )
     paths: list[Path] = args.paths or ([] if args.config else [Path()])
     for raw in paths:
         if not raw.exists():
@@ -92,6 +109,159 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _zone_for(args: argparse.Namespace, config: PlayerConfigT | None) -> Any:
+    from signage.clock import zone
+
+    name = getattr(args, "tz", None) or (config.timezone if config else None)
+    return zone(name)
+
+
+def _load_player_config(args: argparse.Namespace) -> tuple[PlayerConfigT | None, int]:
+    """The configuration file (``--config`` or /etc/signage/player.yaml when it exists)."""
+    from signage.config import DEFAULT_CONFIG, load_config
+
+    path: Path | None = args.config
+    if path is None and DEFAULT_CONFIG.exists():
+        path = DEFAULT_CONFIG
+    if path is None:
+        return None, EXIT_OK
+    if not path.exists():
+        print(f"{path}: error: configuration file not found", file=sys.stderr)
+        return None, EXIT_INVALID
+    config, report = load_config(path)
+    for diagnostic in report.sorted():
+        print(diagnostic.format(), file=sys.stderr)
+    return config, (EXIT_OK if config is not None else EXIT_INVALID)
+
+
+def _load_content_or_report(root: Path) -> Any:
+    from signage.content.folder import load_content
+
+    content, report = load_content(root, show=_display)
+    for diagnostic in report.sorted():
+        print(diagnostic.format(), file=sys.stderr)
+    return content
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from signage.clock import parse_instant
+    from signage.config import parse_size
+    from signage.preview import contact_sheet, render_all
+    from signage.render.canvas import Screen
+
+    config, code = _load_player_config(args)
+    if code:
+        return code
+    root = args.content or Path(config.content if config and config.content else bundled_content())
+    content = _load_content_or_report(root)
+    if content is None:
+        return EXIT_INVALID
+    zone = _zone_for(args, config)
+    try:
+        at = parse_instant(args.at, zone) if args.at else dt.datetime.now(zone)
+        size = (
+            parse_size(args.size)
+            if args.size
+            else (config.size if config and config.size else (1920, 1080))
+        )
+    except ValueError as exc:
+        print(f"signage render: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    screen = Screen(
+        id=args.screen or (config.screen if config else "screen"),
+        room=(config.room if config else None),
+    )
+    locale = args.locale or (config.locale if config else None)
+    if locale:
+        from dataclasses import replace
+
+        content = replace(content, theme=replace(content.theme, locale=locale))
+    results = render_all(content, args.out, at, size, screen)
+    for result in results:
+        status = f"  ! {result.error}" if result.error else ""
+        print(f"{_display(result.path)}{status}")
+    if args.sheet:
+        contact_sheet(results, args.sheet)
+        print(f"{_display(args.sheet)} (contact sheet, {len(results)} slides)")
+    return EXIT_INVALID if any(r.error for r in results) else EXIT_OK
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    import logging
+
+    from signage.app import PlayOptions, play
+    from signage.clock import parse_instant
+    from signage.config import parse_address, parse_size
+    from signage.render.canvas import Screen
+
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    config, code = _load_player_config(args)
+    if code:
+        return code
+    root = args.content or (
+        Path(config.content) if config and config.content else bundled_content()
+    )
+    if not root.is_dir():
+        print(f"signage play: error: content folder not found: {root}", file=sys.stderr)
+        return EXIT_USAGE
+    zone = _zone_for(args, config)
+    try:
+        at = parse_instant(args.at, zone) if args.at else None
+        size = parse_size(args.size) if args.size else (config.size if config else None)
+        control_text = args.control or (config.control if config else "127.0.0.1:8765")
+        control = None if control_text == "off" else parse_address(control_text)
+    except ValueError as exc:
+        print(f"signage play: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    rotate = args.rotate if args.rotate is not None else (config.rotate if config else 0)
+    screen_id = args.screen or (config.screen if config else None)
+    if not screen_id:
+        import socket
+
+        screen_id = socket.gethostname()
+    options = PlayOptions(
+        content=root,
+        screen=Screen(screen_id, args.room or (config.room if config else None)),
+        zone=zone,
+        at=at,
+        size=size,
+        windowed=args.windowed or bool(config and config.windowed),
+        rotate=rotate,
+        control=control,
+        locale=args.locale or (config.locale if config else None),
+    )
+    return play(options)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    import json
+
+    from signage.bench import KEYS, run
+    from signage.config import parse_size
+
+    try:
+        size = parse_size(args.size)
+    except ValueError as exc:
+        print(f"signage bench: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        result = run(size, args.seconds)
+    except RuntimeError as exc:
+        print(f"signage bench: error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key in KEYS:
+            print(f"{key:20} {result[key]}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="signage",
@@ -115,7 +285,71 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="playlist files, playlists/ folders or content folders",
     )
-    check.set_defaults(func=cmd_check, config=None)
+    check.add_argument("--config", type=Path, help="also check a player configuration file")
+    check.set_defaults(func=cmd_check)
+
+    play = sub.add_parser(
+        "play",
+        help="play a content folder fullscreen",
+        description="Play a content folder (default: the bundled example) fullscreen. "
+        "Keys: right/left next/previous, space pause, i status overlay, Escape or q quit.",
+    )
+    play.add_argument(
+        "content", nargs="?", type=Path, help="content folder (default: the bundled example)"
+    )
+    play.add_argument("--screen", help="this screen's id (default: the host name)")
+    play.add_argument("--room", help="the room this screen stands at (for room: auto)")
+    play.add_argument("--windowed", action="store_true", help="run in a window")
+    play.add_argument("--size", help="WxH (default: the display's native resolution)")
+    play.add_argument(
+        "--rotate", type=int, choices=(0, 90, 180, 270), help="rotate for portrait screens"
+    )
+    play.add_argument("--at", help="start the clock at this instant (ISO 8601), for rehearsals")
+    play.add_argument(
+        "--tz", help="time zone, e.g. Europe/Paris (default: configuration, else local)"
+    )
+    play.add_argument("--locale", choices=("fr", "en"), help="override the theme's locale")
+    play.add_argument(
+        "--control", help="HOST:PORT of the control API (default 127.0.0.1:8765), or off"
+    )
+    play.add_argument(
+        "--config", type=Path, help="player configuration (default /etc/signage/player.yaml)"
+    )
+    play.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    play.set_defaults(func=cmd_play)
+
+    render = sub.add_parser(
+        "render",
+        help="write every slide as a PNG (preview without a screen)",
+        description="Render every slide of the playlists for a screen to PNG files, with the "
+        "player's own drawing code.",
+    )
+    render.add_argument(
+        "content", nargs="?", type=Path, help="content folder (default: the bundled example)"
+    )
+    render.add_argument("--out", type=Path, required=True, help="folder for the PNG files")
+    render.add_argument("--at", help="the instant to draw, ISO 8601 (default: now)")
+    render.add_argument("--size", help="WxH, default 1920x1080 (1080x1920 for portrait)")
+    render.add_argument("--screen", help="screen id (picks playlists by their screens)")
+    render.add_argument(
+        "--tz", help="time zone, e.g. Europe/Paris (default: configuration, else local)"
+    )
+    render.add_argument("--locale", choices=("fr", "en"), help="override the theme's locale")
+    render.add_argument("--config", type=Path, help="player configuration file")
+    render.add_argument("--sheet", type=Path, help="also write a contact sheet of all slides")
+    render.set_defaults(func=cmd_render)
+
+    bench = sub.add_parser(
+        "bench",
+        help="measure the player on a demanding built-in workload",
+        description="Run the real player offscreen on 24-megapixel photos, long texts, speaker "
+        "cards and every transition, and print frame times, preparation time, idle CPU, "
+        "time to first frame and peak memory.",
+    )
+    bench.add_argument("--size", default="1920x1080", help="WxH (default 1920x1080)")
+    bench.add_argument("--seconds", type=float, default=20.0, help="length of the transition phase")
+    bench.add_argument("--json", action="store_true", help="one JSON object")
+    bench.set_defaults(func=cmd_bench)
 
     schema = sub.add_parser("schema", help="print the playlist JSON Schema (for editors)")
     schema.add_argument("--out", type=Path, help="write to this file instead of stdout")

@@ -47,6 +47,9 @@ class Report:
     def add(self, diagnostic: Diagnostic) -> None:
         self.items.append(diagnostic)
 
+    def add_warning(self, path: str, message: str) -> None:
+        self.items.append(Diagnostic(path, 0, 0, message, severity="warning"))
+
     def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
         self.items.extend(diagnostics)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from signage.content.diagnostics import Diagnostic, Report
 from signage.content.model import Content, Playlist
 from signage.content.playlist import load_playlist
+from signage.render.theme import load_theme
 
 PLAYLIST_GLOBS = ("*.yaml", "*.yml")
 MAX_PLAYLISTS = 500
@@ -93,12 +94,15 @@ def load_content(
         report.extend(file_report.items)
         if playlist is not None:
             playlists.append(playlist)
+    theme, theme_report = load_theme(root)
+    report.extend(theme_report.items)
     if not report.ok:
         return None, report
     content = Content(
         root=str(root),
         playlists=tuple(playlists),
         version=fingerprint(root),
+        theme=theme,
         warnings=tuple(d.format() for d in report.warnings),
     )
     return content, report

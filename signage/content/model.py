@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from signage.render.theme import Theme
     from signage.slides import Slide
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -89,4 +90,8 @@ class Content:
     root: str
     playlists: tuple[Playlist, ...]
     version: str
+    theme: Theme
     warnings: tuple[str, ...] = field(default=())
+
+    def slide_count(self) -> int:
+        return sum(len(p.slides) for p in self.playlists)

@@ -574,3 +574,24 @@ class Asset(Type):
 
     def json_schema(self) -> JSON:
         return {"type": "string", "description": self.expected}
+
+
+_COLOUR_RE = re.compile(r"#?([0-9a-fA-F]{6})")
+
+
+class Colour(Type):
+    """``"#0c234e"``: a colour as six hex digits."""
+
+    expected = 'a colour like "#0c234e" (quote it: # starts a comment in YAML)'
+
+    def check(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+        if not _scalar(node):
+            return self.wrong(node, ctx, path)
+        match = _COLOUR_RE.fullmatch(str(node.value).strip())
+        if not match:
+            return self.wrong(node, ctx, path)
+        hexa = match.group(1)
+        return tuple(int(hexa[i : i + 2], 16) for i in (0, 2, 4))
+
+    def json_schema(self) -> JSON:
+        return {"type": "string", "pattern": "^#?[0-9a-fA-F]{6}$"}

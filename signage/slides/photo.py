@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageDraw
 
 from signage.content.schema import Asset, Boolean, Choice, Field, Text
+from signage.render.canvas import Canvas, Frame
+from signage.render.images import contain, cover, open_image
+from signage.render.slides import soft_background
+from signage.render.text import fit_line
 from signage.slides import Common, Slide, SlideKind, register
 from signage.slides.text import IMAGE_EXTENSIONS
 
@@ -72,6 +79,65 @@ def _build_photos(common: Common, values, ctx, slide_id):  # type: ignore[no-unt
     return slides
 
 
+PAN_SCALE = 1.12  # a panning photo is prepared this much larger than the screen
+
+
+def render(slide: PhotoSlide, canvas: Canvas) -> Frame:
+    """The photo full screen (cover) or whole (contain), a caption, the header over it.
+
+    Raises ImageError when the file cannot be read: the player skips the slide.
+    """
+    photo = open_image(canvas.root / Path(slide.image), canvas.size)
+    if slide.fit == "cover":
+        size = canvas.size
+        if slide.pan:
+            size = (round(canvas.width * PAN_SCALE), round(canvas.height * PAN_SCALE))
+        image = cover(photo, size)
+    else:
+        image = soft_background(photo, canvas.size, canvas.theme.colours.background)
+        inner = contain(photo, canvas.size)
+        box = ((canvas.width - inner.width) // 2, (canvas.height - inner.height) // 2)
+        image.paste(inner, box, inner if inner.mode == "RGBA" else None)
+    image = image.convert("RGB")
+    if slide.caption:
+        overlay = Image.new("RGBA", canvas.size, (0, 0, 0, 0))
+        _caption(overlay, slide.caption, canvas)
+        if slide.pan:
+            return canvas.finish(
+                image, translucent=True, pan=True, overlay=_chrome(canvas, overlay)
+            )
+        image.paste(overlay, (0, 0), overlay)
+    if slide.pan:
+        return canvas.finish(image, translucent=True, pan=True, overlay=_chrome(canvas, None))
+    return canvas.finish(image, translucent=True)
+
+
+def _chrome(canvas: Canvas, overlay: Image.Image | None) -> Image.Image:
+    layer = overlay or Image.new("RGBA", canvas.size, (0, 0, 0, 0))
+    canvas.draw_chrome(layer, translucent=True)
+    return layer
+
+
+def _caption(layer: Image.Image, text: str, canvas: Canvas) -> None:
+    """A caption on a dark band at the bottom, above the footer."""
+    draw = ImageDraw.Draw(layer)
+    band = canvas.px(110)
+    bottom = canvas.height - canvas.footer_height
+    for i in range(band):  # a soft gradient, not a hard box over the photo
+        alpha = int(200 * (i / band) ** 1.4)
+        draw.line((0, bottom - band + i, canvas.width, bottom - band + i), fill=(0, 0, 0, alpha))
+    line, size = fit_line(
+        text, canvas.fonts, canvas.width - 2 * canvas.margin, canvas.px(40), canvas.px(22)
+    )
+    draw.text(
+        (canvas.margin, bottom - canvas.px(28)),
+        line,
+        font=canvas.fonts.get(size),
+        fill=(*canvas.theme.colours.text, 255),
+        anchor="ls",
+    )
+
+
 PHOTO = register(
     SlideKind(
         type="photo",
@@ -83,6 +149,7 @@ PHOTO = register(
             "pan": _PAN,
         },
         build=_build_photo,
+        render=render,
     )
 )
 
@@ -97,5 +164,6 @@ PHOTOS = register(
             "pan": _PAN,
         },
         build=_build_photos,
+        render=render,
     )
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from signage.content.schema import Asset, Choice, Duration, Field, Text
+from signage.render.canvas import Canvas, Frame
 from signage.slides import Common, Slide, SlideKind, register
 
 PROGRAMME_EXTENSIONS = (".xml", ".json", ".ics")
@@ -38,6 +39,12 @@ def _build(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-de
     ]
 
 
+def render(slide: ScheduleSlide, canvas: Canvas) -> Frame:
+    from signage.program.views import render_schedule
+
+    return render_schedule(slide, canvas)
+
+
 KIND = register(
     SlideKind(
         type="schedule",
@@ -66,5 +73,6 @@ KIND = register(
             ),
         },
         build=_build,
+        render=render,
     )
 )

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import ImageDraw
 
 from signage.content.schema import Asset, Choice, Field, Text
+from signage.render.canvas import Canvas, Frame
+from signage.render.images import ImageError, cover, open_image
+from signage.render.slides import darken
+from signage.render.text import Layout, draw, fit, parse_markdown
 from signage.slides import Common, Slide, SlideKind, register
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp")
@@ -37,6 +44,73 @@ def _build(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-de
     ]
 
 
+def render(slide: TextSlide, canvas: Canvas) -> Frame:
+    """Title, subtitle and body, each fitted to its share of the body area."""
+    colours = canvas.theme.colours
+    image = canvas.blank()
+    notes: list[str] = []
+    if slide.background:
+        try:
+            photo = open_image(canvas.root / Path(slide.background), canvas.size)
+            image = darken(cover(photo, canvas.size), colours.background, 0.74)
+        except ImageError as exc:
+            notes.append(str(exc))
+    x, y, w, h = canvas.body()
+    fonts = canvas.fonts
+    gap = canvas.px(32)
+    bar = canvas.px(40) if slide.heading else 0
+    parts: list[tuple[str, Layout]] = []
+    remaining = h
+    # Title first, then subtitle, each capped to a share of the height; the body takes the rest.
+    if slide.heading:
+        title = fit(
+            parse_markdown(f"**{slide.heading}**"),
+            fonts,
+            (w, int(h * (0.45 if slide.body else 0.8))),
+            canvas.px(104),
+            canvas.px(44),
+            max_lines=4,
+        )
+        parts.append(("title", title))
+        remaining -= int(title.height) + bar + gap
+    if slide.subtitle:
+        subtitle = fit(
+            parse_markdown(slide.subtitle),
+            fonts,
+            (w, int(h * 0.14)),
+            canvas.px(46),
+            canvas.px(26),
+            max_lines=2,
+        )
+        parts.append(("subtitle", subtitle))
+        remaining -= int(subtitle.height) + gap
+    if slide.body:
+        body = fit(
+            parse_markdown(slide.body), fonts, (w, max(remaining, canvas.px(30))),
+            canvas.px(54), canvas.px(22),
+        )  # fmt: skip
+        parts.append(("body", body))
+    total = sum(int(p.height) for _, p in parts) + gap * (len(parts) - 1) + bar
+    centred = slide.align == "center" or not slide.body
+    cursor = y + max(0, (h - total) // 2) if centred else y
+    pen = ImageDraw.Draw(image)
+    for name, placed in parts:
+        fill = colours.muted if name == "subtitle" else colours.text
+        bold = colours.accent if name == "body" else None
+        draw(pen, placed, fonts, (x, cursor), fill, bold, slide.align, w, colours.accent)
+        cursor += int(placed.height)
+        if name == "title":
+            bar_w = canvas.px(120)
+            bar_x = x if slide.align == "left" else x + (w - bar_w) // 2
+            pen.rectangle(
+                (bar_x, cursor + canvas.px(16), bar_x + bar_w, cursor + canvas.px(24)),
+                fill=colours.accent,
+            )
+            cursor += bar
+        cursor += gap
+    return canvas.finish(image, notes=notes)
+
+
 KIND = register(
     SlideKind(
         type="text",
@@ -54,6 +128,7 @@ KIND = register(
             ),
         },
         build=_build,
+        render=render,
         one_of=("title", "body"),
     )
 )

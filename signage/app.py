@@ -1,0 +1,115 @@
+"""Wiring: builds the clock, content source, display, player and control server,
+starts them in dependency order and stops them in reverse."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from signage.clock import Clock, StartedAt, SystemClock
+from signage.content.diagnostics import Report
+from signage.content.folder import load_content
+from signage.content.model import Content
+from signage.render.canvas import Screen
+
+log = logging.getLogger("signage")
+
+
+@dataclass(frozen=True)
+class PlayOptions:
+    content: Path
+    screen: Screen
+    zone: dt.tzinfo
+    at: dt.datetime | None = None
+    size: tuple[int, int] | None = None
+    windowed: bool = False
+    rotate: int = 0
+    control: tuple[str, int] | None = ("127.0.0.1", 8765)
+    locale: str | None = None
+
+
+def localise(content: Content | None, locale: str | None) -> Content | None:
+    """The player's configured locale wins over the theme's."""
+    if content is None or not locale or content.theme.locale == locale:
+        return content
+    return replace(content, theme=replace(content.theme, locale=locale))
+
+
+def report_once(report: Report, seen: set[str]) -> None:
+    """Log each diagnostic the first time it appears (a failure once, not every reload)."""
+    for diagnostic in report.sorted():
+        text = diagnostic.format()
+        if text not in seen:
+            seen.add(text)
+            (log.error if diagnostic.severity == "error" else log.warning)("%s", text)
+
+
+@contextmanager
+def _signals(stop: threading.Event, wake: Any) -> Iterator[None]:
+    def handle(signum: int, frame: Any) -> None:
+        stop.set()
+        wake()
+
+    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def play(options: PlayOptions) -> int:
+    """Run the player until it is told to stop. Returns the process exit code."""
+    from signage.control.server import ControlServer
+    from signage.render.display import Display, NoDisplayError
+    from signage.render.loop import Player, StatusBoard
+
+    clock: Clock = StartedAt(options.at, options.zone) if options.at else SystemClock(options.zone)
+    seen: set[str] = set()
+    content, report = load_content(options.content)
+    content = localise(content, options.locale)
+    report_once(report, seen)
+    if content is not None:
+        log.info(
+            "content %s: %d playlist(s), %d slide(s)",
+            content.version, len(content.playlists), content.slide_count(),
+        )  # fmt: skip
+
+    try:
+        display = Display(options.size, fullscreen=not options.windowed, rotate=options.rotate)
+    except NoDisplayError as exc:
+        print(f"signage play: {exc}", file=sys.stderr)
+        return 3
+
+    stop = threading.Event()
+    status = StatusBoard()
+    player = Player(
+        display, clock, options.screen, content, report, stop=stop, status=status,
+        source=str(options.content),
+    )  # fmt: skip
+    server = None
+    try:
+        if options.control is not None:
+            try:
+                server = ControlServer(options.control, status.read, player.post)
+            except OSError as exc:
+                log.error("control API not started on %s:%s: %s", *options.control, exc.strerror)
+            else:
+                server.start()
+                status.extra["control"] = lambda: server.address if server else None
+                log.info("control API on http://%s/status", server.address)
+        with _signals(stop, player.wake):
+            player.run()
+    finally:
+        if server is not None:
+            server.stop()
+        display.close()
+    return 0

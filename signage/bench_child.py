@@ -1,0 +1,76 @@
+"""The process ``signage bench`` measures: plays the workload, prints one JSON line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import threading
+import time
+from pathlib import Path
+
+from signage.clock import SystemClock
+from signage.content.folder import load_content
+from signage.messages import ContentReady
+from signage.render.canvas import Screen
+from signage.render.display import Display
+from signage.render.loop import Player
+from signage.render.prepared import peak_rss_mb
+
+
+def main(root: Path, size_text: str, seconds: float) -> None:
+    width, height = (int(v) for v in size_text.split("x"))
+    content, report = load_content(root)
+    if content is None:
+        raise SystemExit("\n".join(d.format() for d in report.errors))
+    display = Display((width, height), fullscreen=False)
+    first: list[float] = []
+    player = Player(
+        display, SystemClock(dt.UTC), Screen("bench"), content, report,
+        on_frame=lambda: first.append(time.time()) if not first else None,
+    )  # fmt: skip
+    # pygame wants its display on the thread that made it: run the loop here, stop from a timer.
+    timer = threading.Timer(seconds, player.stop.set)
+    timer.start()
+    player.run()
+    stats = player.status.stats.snapshot()
+    result = {
+        "frames": int(stats["frames"]),
+        "frame_ms_p50": stats["frame_ms_p50"],
+        "frame_ms_p99": stats["frame_ms_p99"],
+        "frame_ms_max": stats["frame_ms_max"],
+        "frames_over_budget": int(stats["frames_over_budget"]),
+        "prepare_ms_max": round(player.preparer.slowest_ms, 1),
+        "first_frame_at": first[0] if first else time.time(),
+    }
+    # Idle: one static slide, no animation. Process CPU (all threads) over a few seconds.
+    idle, idle_report = load_content(root / "idle")
+    assert idle is not None, idle_report.items
+    player.stop.clear()
+    player.post(ContentReady(idle, idle_report, "idle"))
+    settle = threading.Timer(2.0 + 5.0, player.stop.set)
+    settle.start()
+    marks: dict[str, float] = {}
+
+    def mark() -> None:
+        marks["cpu"] = time.process_time()
+        marks["wall"] = time.monotonic()
+
+    threading.Timer(2.0, mark).start()
+    worker_peak = player.preparer.worker_peak_mb
+    player.preparer = type(player.preparer)(player.post)
+    player.run()
+    cpu = time.process_time() - marks["cpu"]
+    wall = time.monotonic() - marks["wall"]
+    result["idle_cpu_percent"] = round(100 * cpu / wall, 2)
+    # The player and its preparation worker, added: what the screen's machine must hold.
+    own = peak_rss_mb()
+    worker = max(worker_peak, player.preparer.worker_peak_mb)
+    result["peak_rss_mb"] = round(own + worker, 1)
+    print(f"player {own:.1f} MB, worker {worker:.1f} MB", file=sys.stderr)
+    display.close()
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]), sys.argv[2], float(sys.argv[3]))

@@ -1,0 +1,91 @@
+"""Clocks: the real one, one started at a chosen instant (``--at``), and a fake one for tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+
+class Clock(Protocol):
+    def now(self) -> dt.datetime:
+        """The current instant, timezone-aware, in the player's zone."""
+        ...
+
+
+class SystemClock:
+    def __init__(self, zone: dt.tzinfo) -> None:
+        self.zone = zone
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(self.zone)
+
+
+class StartedAt:
+    """Runs from a chosen instant at real speed (``--at``), times ``speed`` for soak runs."""
+
+    def __init__(self, start: dt.datetime, zone: dt.tzinfo, speed: float = 1.0) -> None:
+        self.start = start.astimezone(zone)
+        self.zone = zone
+        self.speed = speed
+        self._origin = time.monotonic()
+
+    def now(self) -> dt.datetime:
+        elapsed = (time.monotonic() - self._origin) * self.speed
+        return self.start + dt.timedelta(seconds=elapsed)
+
+
+class FakeClock:
+    """A clock that moves only when told to."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("FakeClock needs an aware datetime")
+        self._now = start
+        self._lock = threading.Lock()
+
+    def now(self) -> dt.datetime:
+        with self._lock:
+            return self._now
+
+    def advance(self, seconds: float) -> dt.datetime:
+        with self._lock:
+            self._now += dt.timedelta(seconds=seconds)
+            return self._now
+
+    def set(self, moment: dt.datetime) -> None:
+        with self._lock:
+            self._now = moment
+
+
+def parse_instant(text: str, zone: dt.tzinfo) -> dt.datetime:
+    """ISO 8601 (``2026-11-30T10:05``, with or without offset; naive is read in ``zone``).
+
+    Raises ValueError with a readable message.
+    """
+    cleaned = text.strip().replace(" ", "T", 1)
+    if cleaned.endswith(("Z", "z")):
+        cleaned = cleaned[:-1] + "+00:00"
+    try:
+        moment = dt.datetime.fromisoformat(cleaned)
+    except ValueError:
+        try:
+            day = dt.date.fromisoformat(cleaned)
+        except ValueError:
+            raise ValueError(
+                f"'{text}' is not a date and time like 2026-11-30T10:05 or 2026-11-30T10:05+01:00"
+            ) from None
+        moment = dt.datetime.combine(day, dt.time(0, 0))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.astimezone(zone)
+
+
+def zone(name: str | None) -> dt.tzinfo:
+    """A time zone by IANA name; the machine's local zone when None."""
+    if name:
+        return ZoneInfo(name)
+    local = dt.datetime.now().astimezone().tzinfo
+    return local or dt.UTC

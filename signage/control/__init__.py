@@ -1,0 +1,1 @@
+"""The HTTP control API and the operator's page."""

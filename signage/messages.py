@@ -1,0 +1,56 @@
+"""Typed messages that other threads hand to the render loop through its queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any
+
+from signage.content.diagnostics import Report
+from signage.content.model import Content
+
+
+@dataclass(frozen=True)
+class ContentReady:
+    """New content, read and validated in full off the render thread."""
+
+    content: Content
+    report: Report
+    source: str
+
+
+@dataclass(frozen=True)
+class ContentFailed:
+    """New content was invalid: keep playing the last good content, show these errors."""
+
+    report: Report
+    source: str
+
+
+@dataclass(frozen=True)
+class FrameReady:
+    key: Any
+    ready: Any  # signage.render.prepared.Ready, or None when it failed
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command for the loop (next, previous, reload, message, show); ``reply`` gets the answer."""
+
+    name: str
+    args: dict[str, Any] = field(default_factory=dict)
+    reply: Future[Any] | None = None
+
+
+@dataclass(frozen=True)
+class Screenshot:
+    reply: Future[tuple[tuple[int, int], bytes]]
+
+
+@dataclass(frozen=True)
+class Tick:
+    """Wake the loop: something it waits on (a clock, a status) may have changed."""
+
+    at: dt.datetime | None = None

@@ -1,0 +1,1 @@
+"""The conference programme: model, now/next queries, one module per source format."""

@@ -1,0 +1,1 @@
+"""Pixels and frames: theme, text fitting, images, slide preparation, the display loop."""

@@ -1,0 +1,183 @@
+"""What a slide renderer draws on: the screen's size, the theme, the moment, and the chrome.
+
+A renderer returns a :class:`Frame` of Pillow images at screen size; the render
+loop turns it into a pygame surface. Nothing here touches pygame.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, ImageDraw
+
+from signage import i18n
+from signage.render.images import ImageError, contain, open_image
+from signage.render.text import Fonts, fit_line
+from signage.render.theme import Theme
+
+RGB = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class Screen:
+    """What the player knows of its screen: its id and the room it stands at."""
+
+    id: str = "screen"
+    room: str | None = None
+
+
+@dataclass
+class Frame:
+    """A prepared slide: pixels at screen size (larger when it pans), and when to redraw it."""
+
+    image: Image.Image
+    overlay: Image.Image | None = None  # RGBA chrome over a panning image
+    pan: bool = False
+    valid_until: dt.datetime | None = None  # prepare again at this moment (clock, progress)
+    ticker: Image.Image | None = None  # RGBA strip scrolled in the footer
+    notes: list[str] = field(default_factory=list)  # problems to report (a missing photo)
+
+
+@dataclass(frozen=True)
+class Canvas:
+    size: tuple[int, int]
+    theme: Theme
+    root: Path
+    at: dt.datetime
+    screen: Screen = field(default_factory=Screen)
+    services: Any = None  # programme store and the like, for live slides
+
+    @property
+    def width(self) -> int:
+        return self.size[0]
+
+    @property
+    def height(self) -> int:
+        return self.size[1]
+
+    @property
+    def unit(self) -> float:
+        """One "pixel" of a 1080-line design, so layouts scale from 720p to 4K and portrait."""
+        return min(self.size) / 1080
+
+    @property
+    def portrait(self) -> bool:
+        return self.size[1] > self.size[0]
+
+    @property
+    def fonts(self) -> Fonts:
+        return Fonts(self.theme.font_regular, self.theme.font_bold)
+
+    @property
+    def locale(self) -> str:
+        return self.theme.locale
+
+    def px(self, value: float) -> int:
+        return max(1, round(value * self.unit))
+
+    @property
+    def margin(self) -> int:
+        return self.px(72 if not self.portrait else 56)
+
+    @property
+    def header_height(self) -> int:
+        return self.px(96) if self.theme.header else 0
+
+    @property
+    def footer_height(self) -> int:
+        return self.px(64) if self.theme.ticker else 0
+
+    def body(self) -> tuple[int, int, int, int]:
+        """(x, y, width, height) of the area between header and footer, inside margins."""
+        top = self.header_height + self.px(48)
+        bottom = self.footer_height + self.px(48)
+        return (
+            self.margin,
+            top,
+            self.width - 2 * self.margin,
+            self.height - top - bottom,
+        )
+
+    def blank(self, colour: RGB | None = None) -> Image.Image:
+        return Image.new("RGB", self.size, colour or self.theme.colours.background)
+
+    def next_minute(self) -> dt.datetime:
+        return (self.at + dt.timedelta(minutes=1)).replace(second=0, microsecond=0)
+
+    def finish(self, image: Image.Image, translucent: bool = False, **kwargs: Any) -> Frame:
+        """Add the header (logo, venue, clock) and footer, and say when the clock needs redrawing."""
+        if translucent:
+            overlay = Image.new("RGBA", self.size, (0, 0, 0, 0))
+            self.draw_chrome(overlay, translucent=True)
+            image = image.convert("RGB")
+            if not kwargs.get("pan"):
+                image.paste(overlay, (0, 0), overlay)
+                overlay = None  # type: ignore[assignment]
+            kwargs.setdefault("overlay", overlay)
+        else:
+            self.draw_chrome(image)
+        valid = self.next_minute() if self.theme.header and self.theme.clock else None
+        frame = Frame(image, valid_until=kwargs.pop("valid_until", valid), **kwargs)
+        if frame.valid_until and valid:
+            frame.valid_until = min(frame.valid_until, valid)
+        frame.ticker = self.ticker_strip()
+        return frame
+
+    def draw_chrome(self, image: Image.Image, translucent: bool = False) -> None:
+        if not self.theme.header:
+            return
+        colours = self.theme.colours
+        draw = ImageDraw.Draw(image, "RGBA")
+        h = self.header_height
+        fill = (*colours.header, 170) if translucent else (*colours.header, 255)
+        draw.rectangle((0, 0, self.width, h), fill=fill)
+        draw.rectangle((0, h - self.px(4), self.width, h), fill=(*colours.accent, 255))
+        x = self.margin
+        if self.theme.logo:
+            try:
+                logo = contain(
+                    open_image(Path(self.theme.logo), (self.width, h)),
+                    (self.px(320), h - self.px(28)),
+                )
+                logo = logo.convert("RGBA")
+                image.paste(logo, (x, (h - logo.height) // 2), logo)
+                x += logo.width + self.px(28)
+            except ImageError:
+                pass  # a broken logo never takes the frame down; check reports it
+        fonts = self.fonts
+        right = self.width - self.margin
+        if self.theme.clock:
+            clock = i18n.clock(self.at, self.locale)
+            face = fonts.get(self.px(44), bold=True)
+            draw.text(
+                (right, h // 2 - self.px(2)), clock, font=face, fill=colours.text, anchor="rm"
+            )
+            right -= int(face.getlength(clock)) + self.px(24)
+            if not self.portrait:
+                date = i18n.long_date(self.at.date(), self.locale)
+                small = fonts.get(self.px(28))
+                draw.text((right, h // 2), date, font=small, fill=colours.muted, anchor="rm")
+                right -= int(small.getlength(date)) + self.px(32)
+        if self.theme.venue and right - x > self.px(200):
+            venue, size = fit_line(self.theme.venue, fonts, right - x, self.px(30), self.px(18))
+            draw.text((x, h // 2), venue, font=fonts.get(size), fill=colours.text, anchor="lm")
+
+    def ticker_strip(self) -> Image.Image | None:
+        """The footer's messages, joined, as one RGBA strip the loop scrolls."""
+        if not self.theme.ticker:
+            return None
+        colours = self.theme.colours
+        h = self.footer_height
+        face = self.fonts.get(self.px(30))
+        unit = "     •     ".join(self.theme.ticker) + "     •     "
+        text = unit
+        while face.getlength(text) < self.width:  # the strip repeats seamlessly when tiled
+            text += unit
+        width = round(face.getlength(text))
+        strip = Image.new("RGBA", (width, h), (*colours.header, 255))
+        draw = ImageDraw.Draw(strip)
+        draw.text((0, h // 2), text, font=face, fill=colours.text, anchor="lm")
+        return strip

@@ -1,0 +1,708 @@
+"""The render loop: the one thread that owns pygame and draws.
+
+Other threads hand it typed messages on a queue (new content, prepared frames,
+commands) and wake it with a pygame event; it drains the queue once per
+frame. On a static slide it sleeps until the next deadline or event instead
+of redrawing 60 times a second.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import math
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pygame
+
+from signage.content.diagnostics import Report
+from signage.content.model import Content
+from signage.messages import Command, ContentFailed, ContentReady, FrameReady, Screenshot, Tick
+from signage.render.canvas import Canvas, Screen
+from signage.render.display import Display
+from signage.render.prepared import Pixels, Preparer, Ready
+from signage.render.stats import FrameStats
+from signage.render.theme import BUNDLED_REGULAR, Theme
+from signage.sequencer import Playing, SlideKey, relocate, show, step, what_now
+
+log = logging.getLogger(__name__)
+
+REFRESH_LEAD = dt.timedelta(seconds=2)  # ask for a redrawn clock this long before the minute
+MAX_SLEEP_S = 0.25  # signals are handled between waits; 4 wake-ups a second cost nothing
+ANIMATION_FPS = 60
+TICKER_FPS = 30
+TICKER_SPEED = 110  # pixels per second at 1080 lines
+
+FrameKey = tuple[str, SlideKey | None]
+
+
+@dataclass
+class Shown:
+    """A prepared frame as pygame surfaces."""
+
+    key: FrameKey
+    base: pygame.Surface
+    overlay: pygame.Surface | None
+    ticker: pygame.Surface | None
+    pan: bool
+    valid_until: dt.datetime | None
+    stamp: dt.datetime
+    notes: tuple[str, ...] = ()
+
+
+@dataclass
+class Transition:
+    kind: str
+    duration_s: float
+    started: float  # monotonic
+    outgoing: pygame.Surface
+
+
+@dataclass
+class StatusBoard:
+    """The player's status for other threads: replaced whole, read without locks."""
+
+    started: float = field(default_factory=time.monotonic)
+    data: dict[str, Any] = field(default_factory=dict)
+    stats: FrameStats = field(default_factory=FrameStats)
+    extra: dict[str, Callable[[], Any]] = field(default_factory=dict)
+    clock: Any = None
+
+    def read(self) -> dict[str, Any]:
+        data = dict(self.data)
+        stats = self.stats.snapshot()
+        data["render"] = {
+            "fps": stats["fps"],
+            "frame_ms_p50": stats["frame_ms_p50"],
+            "frame_ms_p99": stats["frame_ms_p99"],
+            "frame_ms_max": stats["frame_ms_max"],
+            "frames": int(stats["frames"]),
+            "frames_over_budget": int(stats["frames_over_budget"]),
+        }
+        data["uptime_s"] = round(time.monotonic() - self.started, 1)
+        if self.clock is not None:
+            data["now"] = self.clock.now().isoformat(timespec="seconds")
+        for name, getter in self.extra.items():
+            data[name] = getter()
+        return data
+
+
+def _surface(pixels: Pixels, into: pygame.Surface | None = None) -> pygame.Surface:
+    """A display-format surface of the pixels; blitted into ``into`` when given (no allocation)."""
+    surface = pygame.image.frombuffer(pixels.data, pixels.size, pixels.mode)  # type: ignore[arg-type]
+    if into is not None:
+        into.blit(surface, (0, 0))
+        return into
+    return surface.convert_alpha() if pixels.mode == "RGBA" else surface.convert()
+
+
+def _ease(p: float) -> float:
+    return p * p * (3 - 2 * p)
+
+
+class Player:
+    """Plays content on a display, driven by a clock, fed by messages."""
+
+    def __init__(
+        self,
+        display: Display,
+        clock: Any,
+        screen: Screen,
+        content: Content | None,
+        report: Report | None = None,
+        *,
+        inbox: queue.Queue[Any] | None = None,
+        stop: threading.Event | None = None,
+        status: StatusBoard | None = None,
+        source: str = "",
+        on_reload: Callable[[], None] | None = None,
+        on_frame: Callable[[], None] | None = None,
+    ) -> None:
+        self.display = display
+        self.clock = clock
+        self.screen = screen
+        self.inbox: queue.Queue[Any] = inbox or queue.Queue()
+        self.stop = stop or threading.Event()
+        self.status = status or StatusBoard()
+        self.status.clock = clock
+        self.on_reload = on_reload
+        self.on_frame = on_frame
+        self.wake_event = pygame.event.custom_type()
+        self._awake = threading.Event()
+        self.preparer = Preparer(self.post)
+        self.content = content
+        self.source = source
+        self.loaded_at = dt.datetime.now(dt.UTC)
+        self.errors: list[str] = [d.format() for d in report.errors] if report else []
+        self.warnings: list[str] = [d.format() for d in report.warnings] if report else []
+        self.skip: set[SlideKey] = set()
+        self.slide_errors: dict[SlideKey, str] = {}
+        self.frames: dict[FrameKey, Shown] = {}
+        self.refresh: Shown | None = None
+        self.refresh_asked: dt.datetime | None = None  # the valid_until we asked a redraw for
+        self.current: Shown | None = None
+        self.waiting: FrameKey | None = None
+        self.transition: Transition | None = None
+        self.shown_mono = time.monotonic()
+        self.paused = False
+        self.info = False
+        self.dirty = True
+        self.playing: Playing | None = None
+        self.events: list[pygame.event.Event] = []
+        self._font: pygame.font.Font | None = None
+        self.size = display.logical_size
+        # Allocated up front (and blitted once, which warms SDL's blitters) so that
+        # no frame pays for it later.
+        self.last_frame = pygame.Surface(self.size).convert()
+        # The previous "last frame" becomes a transition's outgoing picture: two
+        # buffers swap instead of copying a full screen at every slide change.
+        self._spare_frame = pygame.Surface(self.size).convert()
+        # Screen-size surfaces for prepared frames, reused: allocating 8 MB per
+        # slide cost 3 to 7 ms of page faults on the render thread.
+        self._pool: list[pygame.Surface] = [pygame.Surface(self.size).convert() for _ in range(3)]
+        self._scratch_surface = pygame.Surface(self.size).convert()
+        self.last_frame.fill(self._background())
+        self._scratch_surface.blit(self.last_frame, (0, 0))
+        self._scratch_surface.set_alpha(128)
+        self.last_frame.blit(self._scratch_surface, (0, 0))
+        self._scratch_surface.set_alpha(None)
+        self.have_frame = False
+
+    # -- messages from other threads -------------------------------------------------
+
+    def post(self, message: Any) -> None:
+        """Hand a message to the render thread and wake it (callable from any thread)."""
+        self.inbox.put(message)
+        self.wake()
+
+    def wake(self) -> None:
+        if self._awake.is_set() and pygame.display.get_init():
+            with contextlib.suppress(pygame.error):  # a full queue: the loop is awake anyway
+                pygame.event.post(pygame.event.Event(self.wake_event))
+
+    def _drain(self) -> None:
+        """Handle waiting messages; at most one prepared frame per pass, so that turning
+        frames into surfaces (a copy of a full screen each) never piles up in one frame."""
+        while True:
+            try:
+                message = self.inbox.get_nowait()
+            except queue.Empty:
+                return
+            self._handle(message)
+            if isinstance(message, FrameReady):
+                return
+
+    def _handle(self, message: Any) -> None:
+        if isinstance(message, FrameReady):
+            self._frame_ready(message)
+        elif isinstance(message, ContentReady):
+            self._content_ready(message)
+        elif isinstance(message, ContentFailed):
+            self.errors = [d.format() for d in message.report.errors]
+            self.dirty = True
+        elif isinstance(message, Command):
+            result = self.command(message.name, message.args)
+            if message.reply is not None:
+                message.reply.set_result(result)
+        elif isinstance(message, Screenshot):
+            surface = self.display.surface
+            message.reply.set_result((surface.get_size(), pygame.image.tobytes(surface, "RGB")))
+        elif isinstance(message, Tick):
+            self.dirty = True
+
+    def _content_ready(self, message: ContentReady) -> None:
+        old = self.content
+        self.content = message.content
+        self.source = message.source
+        self.loaded_at = dt.datetime.now(dt.UTC)
+        self.errors = []
+        self.warnings = [d.format() for d in message.report.warnings]
+        self.skip.clear()
+        self.slide_errors.clear()
+        self.frames = {k: v for k, v in self.frames.items() if self.current is v}
+        now = self.clock.now()
+        if old is not None and old.version == message.content.version:
+            return
+        self.playing = relocate(self.content, self.screen.id, now, self.playing)
+        self._want(now, transition=True)
+
+    # -- commands (keys, control API) --------------------------------------------------
+
+    def command(self, name: str, args: dict[str, Any]) -> dict[str, Any]:
+        now = self.clock.now()
+        if name in ("next", "previous"):
+            self.playing = step(
+                self.content,
+                self.screen.id,
+                now,
+                self.playing,
+                1 if name == "next" else -1,
+                self.skip,
+            )
+            self._want(now, transition=True)
+            return {"ok": True, "slide": self.playing.slide.id if self.playing.slide else None}
+        if name == "pause":
+            self.paused = not self.paused if "paused" not in args else bool(args["paused"])
+            if not self.paused and self.playing is not None:
+                self.playing = what_now(self.content, self.screen.id, now, None, self.skip)
+                self._want(now, transition=True)
+            self.dirty = True
+            return {"ok": True, "paused": self.paused}
+        if name == "show":
+            found = show(self.content, self.screen.id, now, str(args.get("id", "")))
+            if found is None:
+                return {
+                    "ok": False,
+                    "error": f"no slide with id {args.get('id')!r} for this screen",
+                }
+            self.playing = found
+            self._want(now, transition=True)
+            return {"ok": True, "slide": found.slide.id if found.slide else None}
+        if name == "reload":
+            if self.on_reload is not None:
+                self.on_reload()
+            return {"ok": True}
+        if name == "info":
+            self.info = not self.info
+            self.dirty = True
+            return {"ok": True, "info": self.info}
+        return {"ok": False, "error": f"unknown command {name!r}"}
+
+    # -- choosing and preparing slides -------------------------------------------------
+
+    def _canvas(self, at: dt.datetime) -> Canvas:
+        theme = self.content.theme if self.content is not None else Theme()
+        root = Path(self.content.root) if self.content is not None else Path()
+        return Canvas(self.size, theme, root, at, self.screen)
+
+    def _frame_key(self, playing: Playing | None) -> FrameKey:
+        version = self.content.version if self.content is not None else ""
+        return (version, playing.key if playing is not None else None)
+
+    def _fallback_status(self) -> str:
+        if self.content is None:
+            return f"{len(self.errors)} content error(s): " + (
+                self.errors[0] if self.errors else "no content"
+            )
+        if self.slide_errors:
+            return next(iter(self.slide_errors.values()))
+        return f"no playlist is active for screen {self.screen.id}"
+
+    def _request(self, playing: Playing, at: dt.datetime) -> None:
+        key = self._frame_key(playing)
+        self.preparer.request((key, at), playing.slide, self._canvas(at), self._fallback_status())
+
+    def _want(self, now: dt.datetime, transition: bool) -> None:
+        """Show the frame for ``self.playing``: now if prepared, else as soon as it is."""
+        playing = self.playing
+        if playing is None:
+            return
+        key = self._frame_key(playing)
+        ready = self.frames.get(key)
+        if ready is not None and (ready.valid_until is None or ready.valid_until > now):
+            self.waiting = None
+            self._show(ready, transition)
+        else:
+            self.waiting = key
+            self._request(playing, now)
+        self._prefetch()
+        self._publish()
+
+    def _prefetch(self) -> None:
+        """Prepare the slide that comes next, drawn for the moment it will appear."""
+        playing = self.playing
+        if playing is None or self.paused:
+            return
+        upcoming = what_now(self.content, self.screen.id, playing.until, playing, self.skip)
+        key = self._frame_key(upcoming)
+        keep = {self._frame_key(playing), key}
+        if self.current is not None:
+            keep.add(self.current.key)
+        for stale in [k for k in self.frames if k not in keep]:
+            del self.frames[stale]
+        if key != self._frame_key(playing) and key not in self.frames:
+            self._request(upcoming, upcoming.started)
+
+    def _frame_ready(self, message: FrameReady) -> None:
+        key, stamp = message.key
+        if message.ready is None:
+            self._slide_failed(key, message.error or "cannot be shown")
+            return
+        ready: Ready = message.ready
+        shown = Shown(
+            key,
+            _surface(ready.base, self._free_surface(ready.base)),
+            _surface(ready.overlay) if ready.overlay else None,
+            _surface(ready.ticker) if ready.ticker else None,
+            ready.pan,
+            ready.valid_until,
+            stamp,
+            ready.notes,
+        )
+        for note in ready.notes:
+            if key[1] is not None and self.slide_errors.get(key[1]) != note:
+                log.warning("%s", note)
+                self.slide_errors[key[1]] = note
+        if self.current is not None and key == self.current.key and self.waiting != key:
+            self.refresh = shown  # a redrawn clock or programme: swap at its moment
+            return
+        self.frames[key] = shown
+        if key == self.waiting:
+            self.waiting = None
+            self._show(shown, transition=True)
+
+    def _free_surface(self, pixels: Pixels) -> pygame.Surface | None:
+        """A pooled screen-size surface that no frame holds, for opaque full-screen pixels."""
+        if pixels.mode != "RGB" or pixels.size != self.size:
+            return None
+        held = {id(s.base) for s in self.frames.values()}
+        held.update(id(s.base) for s in (self.current, self.refresh) if s is not None)
+        for surface in self._pool:
+            if id(surface) not in held:
+                return surface
+        surface = pygame.Surface(self.size).convert()
+        self._pool.append(surface)
+        return surface
+
+    def _slide_failed(self, key: FrameKey, error: str) -> None:
+        slide_key = key[1]
+        if slide_key is None:
+            log.error("the fallback slide failed: %s", error)
+            return
+        if slide_key not in self.skip:
+            log.warning("skipping slide: %s", error)
+        self.skip.add(slide_key)
+        self.slide_errors[slide_key] = error
+        if self.waiting == key or (
+            self.playing is not None and self._frame_key(self.playing) == key
+        ):
+            now = self.clock.now()
+            self.playing = what_now(self.content, self.screen.id, now, self.playing, self.skip)
+            self._want(now, transition=True)
+        self.dirty = True
+
+    def _show(self, shown: Shown, transition: bool) -> None:
+        previous = self.current
+        self.current = shown
+        self.shown_mono = time.monotonic()
+        self.dirty = True
+        slide = self.playing.slide if self.playing is not None else None
+        kind = slide.transition.kind if slide is not None else "fade"
+        duration = slide.transition.duration_s if slide is not None else 0.6
+        if (
+            transition
+            and previous is not None
+            and self.have_frame
+            and kind != "cut"
+            and duration > 0
+        ):
+            outgoing = self.last_frame
+            self.last_frame, self._spare_frame = self._spare_frame, outgoing
+            self.last_frame.blit(outgoing, (0, 0))  # still the latest complete frame
+            self.transition = Transition(kind, duration, time.monotonic(), outgoing)
+        else:
+            self.transition = None
+        self._publish()
+
+    def _advance(self, now: dt.datetime) -> None:
+        if self.paused or self.playing is None:
+            if self.playing is None:
+                self.playing = what_now(self.content, self.screen.id, now, None, self.skip)
+                self._want(now, transition=False)
+            return
+        if now >= self.playing.until:
+            before = self.playing
+            self.playing = what_now(self.content, self.screen.id, now, before, self.skip)
+            if self.playing.key != before.key or self.playing.started != before.started:
+                if self._frame_key(self.playing) != self._frame_key(before):
+                    self._want(now, transition=True)
+                else:
+                    self._prefetch()
+                self._publish()
+
+    def _refresh_clock(self, now: dt.datetime) -> None:
+        """Swap in a redrawn frame when its minute comes, and ask for the next in time."""
+        current = self.current
+        if current is None:
+            return
+        if self.refresh is not None and now >= self.refresh.stamp:
+            if self.refresh.key == current.key:
+                self.frames[current.key] = self.refresh
+                self.current = self.refresh
+                self.dirty = True
+            self.refresh = None
+            return
+        due = current.valid_until
+        if (
+            due is None
+            or self.refresh is not None
+            or self.playing is None
+            or self.refresh_asked == due
+        ):
+            return
+        if now >= due - REFRESH_LEAD and self._frame_key(self.playing) == current.key:
+            self.refresh_asked = due
+            self._request(self.playing, max(due, now))
+
+    # -- drawing ---------------------------------------------------------------------
+
+    def _animating(self) -> bool:
+        current = self.current
+        return self.transition is not None or (
+            current is not None and (current.pan or current.ticker is not None)
+        )
+
+    def _compose(self, target: pygame.Surface, shown: Shown, elapsed: float) -> None:
+        width, height = self.size
+        base = shown.base
+        if shown.pan and self.playing is not None and self.playing.slide is not None:
+            duration = max(1.0, self.playing.slide.duration_s)
+            progress = min(1.0, elapsed / duration)
+            if self.playing.index % 2:
+                progress = 1 - progress
+            dx = base.get_width() - width
+            dy = base.get_height() - height
+            target.blit(base, (-round(dx * progress), -round(dy * (0.3 + 0.4 * progress))))
+        else:
+            target.blit(base, (0, 0))
+        if shown.overlay is not None:
+            target.blit(shown.overlay, (0, 0))
+        if shown.ticker is not None:
+            self._scroll(target, shown.ticker, elapsed)
+
+    def _draw(self) -> list[pygame.Rect] | None:
+        """Draw the frame; returns the rectangles that changed (None: all of it)."""
+        surface = self.display.surface
+        shown = self.current
+        if shown is None:
+            surface.fill(self._background())
+            return None
+        elapsed = time.monotonic() - self.shown_mono
+        transition = self.transition
+        if transition is not None:
+            progress = min(1.0, (time.monotonic() - transition.started) / transition.duration_s)
+            eased = _ease(progress)
+            width = self.size[0]
+            if transition.kind == "slide":
+                surface.blit(transition.outgoing, (-round(width * eased), 0))
+                scratch = self._scratch()
+                self._compose(scratch, shown, elapsed)
+                surface.blit(scratch, (round(width * (1 - eased)), 0))
+            else:  # fade: the outgoing frame, the incoming one over it with rising alpha
+                alpha = round(255 * eased)
+                if alpha >= 255:
+                    # SDL takes a slow generic path for surface alpha 255 (about 30 ms
+                    # at 1080p, against 3 ms below it): draw the incoming frame plainly.
+                    self._compose(surface, shown, elapsed)
+                else:
+                    surface.blit(transition.outgoing, (0, 0))
+                    scratch = self._scratch()
+                    self._compose(scratch, shown, elapsed)
+                    scratch.set_alpha(alpha)
+                    surface.blit(scratch, (0, 0))
+                    scratch.set_alpha(None)
+            if progress >= 1.0:
+                self.transition = None
+        else:
+            self._compose(surface, shown, elapsed)
+        if self.transition is None:
+            self._remember(surface)
+        if self.info:
+            self._draw_info(surface)
+        return None
+
+    def _ticker_only(self) -> list[pygame.Rect] | None:
+        """The footer's rectangle when the scrolling ticker is all that moves."""
+        shown = self.current
+        if self.dirty or self.transition is not None or self.info or shown is None:
+            return None
+        if shown.pan or shown.ticker is None:
+            return None
+        height = shown.ticker.get_height()
+        return [pygame.Rect(0, self.size[1] - height, self.size[0], height)]
+
+    def _draw_ticker(self) -> None:
+        shown = self.current
+        assert shown is not None and shown.ticker is not None
+        self._scroll(self.display.surface, shown.ticker, time.monotonic() - self.shown_mono)
+
+    def _scroll(self, target: pygame.Surface, strip: pygame.Surface, elapsed: float) -> None:
+        width, height = self.size
+        offset = int(elapsed * TICKER_SPEED * min(self.size) / 1080) % strip.get_width()
+        x = -offset
+        while x < width:
+            target.blit(strip, (x, height - strip.get_height()))
+            x += strip.get_width()
+
+    def _scratch(self) -> pygame.Surface:
+        return self._scratch_surface
+
+    def _remember(self, surface: pygame.Surface) -> None:
+        """Keep the last complete frame: the outgoing picture of the next transition."""
+        self.last_frame.blit(surface, (0, 0))
+        self.have_frame = True
+
+    def _background(self) -> tuple[int, int, int]:
+        return (
+            self.content.theme.colours.background
+            if self.content is not None
+            else Theme().colours.background
+        )
+
+    def _draw_info(self, surface: pygame.Surface) -> None:
+        if self._font is None:
+            pygame.font.init()
+            self._font = pygame.font.Font(
+                str(BUNDLED_REGULAR), max(14, round(min(self.size) / 1080 * 24))
+            )
+        font = self._font
+        data = self.status.read()
+        content = data.get("content", {})
+        slide = data.get("slide") or {}
+        lines = [
+            f"screen {data.get('screen')}  room {data.get('room') or '-'}  {'PAUSED' if self.paused else ''}",
+            f"content {content.get('version') or '-'} from {content.get('source', '')}",
+            f"slide {slide.get('index')}: {slide.get('id')} ({slide.get('type')}) {slide.get('title', '')}",
+            f"control {data.get('control') or 'off'}   fps {data['render']['fps']:.0f}   p99 {data['render']['frame_ms_p99']:.1f} ms",
+        ]
+        feed = data.get("feed")
+        if feed:
+            lines.append(
+                f"feed {feed.get('url')}  version {feed.get('version')}  age {feed.get('age')}"
+            )
+            if feed.get("last_error"):
+                lines.append(f"feed error: {feed['last_error']}")
+        errors = content.get("errors") or []
+        lines += [f"! {e}" for e in errors[:6]]
+        lines += [f"! {e}" for e in list(self.slide_errors.values())[:3]]
+        line_h = font.get_linesize()
+        width = self.size[0] - 40
+        panel = pygame.Surface((width, line_h * len(lines) + 20), pygame.SRCALPHA)
+        panel.fill((0, 0, 0, 200))
+        for i, text in enumerate(lines):
+            colour = (255, 150, 120) if text.startswith("!") else (240, 240, 240)
+            panel.blit(font.render(text[:200], True, colour), (12, 10 + i * line_h))
+        surface.blit(panel, (20, self.size[1] - panel.get_height() - 20))
+
+    # -- status ------------------------------------------------------------------------
+
+    def _publish(self) -> None:
+        playing = self.playing
+        slide = playing.slide if playing is not None else None
+        content = self.content
+        self.status.data = {
+            "screen": self.screen.id,
+            "room": self.screen.room,
+            "content": {
+                "version": content.version if content else None,
+                "loaded_at": self.loaded_at.isoformat(timespec="seconds"),
+                "source": self.source,
+                "slides": content.slide_count() if content else 0,
+                "errors": list(self.errors),
+                "warnings": list(self.warnings),
+                "skipped": sorted(self.slide_errors.values()),
+            },
+            "slide": {
+                "index": playing.index if playing is not None else -1,
+                "id": slide.id if slide else "fallback",
+                "type": slide.type if slide else "fallback",
+                "title": slide.title if slide else "",
+                "playlist": playing.playlist.name
+                if playing is not None and playing.playlist
+                else None,
+                "shown_at": playing.started.isoformat(timespec="seconds") if playing else None,
+                "ends_at": playing.ends.isoformat(timespec="seconds") if playing else None,
+            },
+            "paused": self.paused,
+            **{k: v for k, v in self.status.data.items() if k in ("control",)},
+        }
+
+    # -- the loop ----------------------------------------------------------------------
+
+    def _events(self) -> None:
+        self.events.extend(pygame.event.get())
+        events, self.events = self.events, []
+        for event in events:
+            if event.type == pygame.QUIT:
+                self.stop.set()
+            elif event.type == pygame.KEYDOWN:
+                self._key(event.key)
+            elif event.type in (pygame.WINDOWEXPOSED, pygame.VIDEOEXPOSE, pygame.WINDOWRESTORED):
+                self.dirty = True
+
+    def _key(self, key: int) -> None:
+        if key in (pygame.K_ESCAPE, pygame.K_q):
+            self.stop.set()
+        elif key == pygame.K_RIGHT:
+            self.command("next", {})
+        elif key == pygame.K_LEFT:
+            self.command("previous", {})
+        elif key == pygame.K_SPACE:
+            self.command("pause", {})
+        elif key == pygame.K_i:
+            self.command("info", {})
+
+    def _timeout(self, now: dt.datetime) -> float:
+        if self._animating():
+            # a ticker alone scrolls smoothly enough at 30 fps, for half the work
+            return 1 / (TICKER_FPS if self._ticker_only() is not None else ANIMATION_FPS)
+        deadlines = []
+        if self.playing is not None and not self.paused:
+            deadlines.append((self.playing.until - now).total_seconds())
+        if self.current is not None and self.current.valid_until not in (None, self.refresh_asked):
+            assert self.current.valid_until is not None
+            deadlines.append((self.current.valid_until - REFRESH_LEAD - now).total_seconds())
+        if self.refresh is not None:
+            deadlines.append((self.refresh.stamp - now).total_seconds())
+        if self.info:
+            deadlines.append(1.0)
+        return max(0.0, min([MAX_SLEEP_S, *deadlines]))
+
+    def _wait(self, seconds: float) -> None:
+        if not self.inbox.empty():
+            return
+        event = pygame.event.wait(max(1, math.ceil(seconds * 1000)))
+        if event.type != pygame.NOEVENT:
+            self.events.append(event)
+
+    def iterate(self) -> float:
+        """One pass: messages, events, the sequencer, drawing. Returns seconds to sleep."""
+        started = time.perf_counter()
+        self._drain()
+        self._events()
+        now = self.clock.now()
+        self._advance(now)
+        self._refresh_clock(now)
+        drew = False
+        if self.dirty or self._animating():
+            rects = self._ticker_only()
+            if rects is not None:
+                self._draw_ticker()
+            else:
+                self._draw()
+            self.display.present(rects)
+            self.dirty = False
+            drew = True
+        if drew:
+            self.status.stats.record((time.perf_counter() - started) * 1000)
+            if self.on_frame is not None:
+                self.on_frame()
+        return self._timeout(self.clock.now())
+
+    def run(self) -> None:
+        """Play until ``stop`` is set (a key, a signal, the control API)."""
+        self._awake.set()
+        self._publish()
+        try:
+            while not self.stop.is_set():
+                self._wait(self.iterate())
+        finally:
+            self._awake.clear()
+            self.preparer.close()

@@ -1,0 +1,68 @@
+"""Turning a slide into a :class:`Frame`, off the render thread: the registry picks the renderer."""
+
+from __future__ import annotations
+
+from PIL import ImageDraw
+
+from signage import i18n
+from signage.render.canvas import Canvas, Frame
+from signage.render.images import ImageError
+from signage.render.text import fit_line
+from signage.slides import Slide, kinds
+
+
+class SlideError(Exception):
+    """A slide that cannot be shown (its photo is unreadable, ...): skip it and report."""
+
+
+def prepare(slide: Slide, canvas: Canvas) -> Frame:
+    """Draw ``slide`` for ``canvas``; raises :class:`SlideError` when it cannot be shown."""
+    kind = kinds().get(slide.type)
+    if kind is None or kind.render is None:
+        raise SlideError(f"{slide.origin}: no renderer for slide type {slide.type!r}")
+    try:
+        frame: Frame = kind.render(slide, canvas)
+    except (ImageError, OSError) as exc:
+        raise SlideError(f"{slide.origin}: {exc}") from exc
+    return frame
+
+
+def fallback(canvas: Canvas, status: str) -> Frame:
+    """Never black: the venue, the clock, the date and what is wrong, on the theme's colours."""
+    colours = canvas.theme.colours
+    image = canvas.blank()
+    draw = ImageDraw.Draw(image)
+    fonts = canvas.fonts
+    cx = canvas.width // 2
+    cy = canvas.height // 2
+    venue = canvas.theme.venue or i18n.label("welcome", canvas.locale)
+    line, size = fit_line(
+        venue, fonts, canvas.width - 2 * canvas.margin, canvas.px(72), canvas.px(32), bold=True
+    )
+    draw.text(
+        (cx, cy - canvas.px(200)), line, font=fonts.get(size, True), fill=colours.text, anchor="mm"
+    )
+    draw.text(
+        (cx, cy), i18n.clock(canvas.at, canvas.locale), font=fonts.get(canvas.px(200), True),
+        fill=colours.accent, anchor="mm",
+    )  # fmt: skip
+    date = i18n.long_date(canvas.at.date(), canvas.locale)
+    draw.text(
+        (cx, cy + canvas.px(150)),
+        date,
+        font=fonts.get(canvas.px(48)),
+        fill=colours.muted,
+        anchor="mm",
+    )
+    if status:
+        text, small = fit_line(
+            status, fonts, canvas.width - 2 * canvas.margin, canvas.px(30), canvas.px(16)
+        )
+        draw.text(
+            (cx, canvas.height - canvas.px(60)),
+            text,
+            font=fonts.get(small),
+            fill=colours.muted,
+            anchor="mm",
+        )
+    return Frame(image, valid_until=canvas.next_minute())

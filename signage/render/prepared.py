@@ -1,0 +1,189 @@
+"""Preparing frames on a worker thread, ahead of their turn.
+
+The worker draws a slide with Pillow and converts it to raw bytes; the render
+thread only wraps those bytes in a pygame surface (``frombuffer``, about a
+millisecond), so a slide change costs the loop no decoding and no layout.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import multiprocessing
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any
+
+from PIL import Image
+
+from signage.messages import FrameReady
+from signage.render.canvas import Canvas, Frame
+from signage.render.prepare import SlideError, fallback, prepare
+from signage.slides import Slide
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Pixels:
+    size: tuple[int, int]
+    mode: str  # "RGB" or "RGBA"
+    data: bytes
+
+    @classmethod
+    def of(cls, image: Image.Image) -> Pixels:
+        mode = "RGBA" if image.mode == "RGBA" else "RGB"
+        if image.mode != mode:
+            image = image.convert(mode)
+        return cls(image.size, mode, image.tobytes())
+
+
+@dataclass(frozen=True)
+class Ready:
+    """A frame as bytes, ready for the render thread, and how long it stays valid."""
+
+    base: Pixels
+    overlay: Pixels | None
+    ticker: Pixels | None
+    pan: bool
+    valid_until: Any  # datetime | None
+    notes: tuple[str, ...]
+    prepare_ms: float
+    worker_peak_mb: float = 0.0
+
+    @classmethod
+    def of(cls, frame: Frame, prepare_ms: float) -> Ready:
+        return cls(
+            Pixels.of(frame.image),
+            Pixels.of(frame.overlay) if frame.overlay is not None else None,
+            Pixels.of(frame.ticker) if frame.ticker is not None else None,
+            frame.pan,
+            frame.valid_until,
+            tuple(frame.notes),
+            prepare_ms,
+            peak_rss_mb(),
+        )
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM), in MB; 0 where /proc is absent.
+
+    Not ``ru_maxrss``: Linux carries that across fork and exec, so a worker
+    spawned from a large parent would report the parent's size.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def draw(slide: Slide | None, canvas: Canvas, status: str) -> Ready:
+    """In the worker: draw the slide (or the fallback) and return its bytes."""
+    started = time.perf_counter()
+    try:
+        frame = prepare(slide, canvas) if slide is not None else fallback(canvas, status)
+        return Ready.of(frame, (time.perf_counter() - started) * 1000)
+    finally:
+        _trim()
+
+
+def _trim() -> None:
+    """Hand freed memory back to the system after each slide.
+
+    A decoded 24 MP photo passes through several large buffers; without this,
+    glibc keeps the freed pages and the worker's footprint ratchets up with
+    every photo.
+    """
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _load_libc() -> Any:
+    if sys.platform != "linux":
+        return None
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:
+        return None
+
+
+_LIBC = _load_libc()
+
+
+def _warm() -> None:
+    """Import the renderers in the worker before the first real request."""
+    from signage.slides import kinds
+
+    kinds()
+
+
+class Preparer:
+    """Runs slide preparation in a worker process and posts :class:`FrameReady` messages."""
+
+    def __init__(self, post: Callable[[Any], None]) -> None:
+        self._post = post
+        self._pending: set[Any] = set()
+        self._lock = threading.Lock()
+        self._pool = self._new_pool()
+        self.slowest_ms = 0.0
+        self.worker_peak_mb = 0.0
+
+    @staticmethod
+    def _new_pool() -> ProcessPoolExecutor:
+        # spawn, not fork: the parent holds a display and threads that a fork would copy.
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        pool.submit(_warm)
+        return pool
+
+    def request(self, key: Any, slide: Slide | None, canvas: Canvas, status: str = "") -> bool:
+        """Ask for ``slide`` (None: the fallback slide) drawn on ``canvas``; False if already asked."""
+        with self._lock:
+            if key in self._pending:
+                return False
+            self._pending.add(key)
+            try:
+                future = self._pool.submit(draw, slide, canvas, status)
+            except (BrokenProcessPool, RuntimeError):
+                self._pool = self._new_pool()
+                future = self._pool.submit(draw, slide, canvas, status)
+        future.add_done_callback(lambda done: self._done(key, slide, done))
+        return True
+
+    def pending(self, key: Any) -> bool:
+        with self._lock:
+            return key in self._pending
+
+    def _done(self, key: Any, slide: Slide | None, future: Future[Ready]) -> None:
+        with self._lock:
+            self._pending.discard(key)
+        if future.cancelled():
+            return
+        error = future.exception()
+        message: FrameReady
+        if error is None:
+            ready = future.result()
+            self.slowest_ms = max(self.slowest_ms, ready.prepare_ms)
+            self.worker_peak_mb = max(self.worker_peak_mb, ready.worker_peak_mb)
+            message = FrameReady(key, ready)
+        elif isinstance(error, SlideError):
+            message = FrameReady(key, None, str(error))
+        else:  # a renderer bug or a crashed worker must not take the player down
+            where = getattr(slide, "origin", "fallback slide")
+            log.error("preparing %s failed: %r", where, error)
+            if isinstance(error, BrokenProcessPool):
+                with self._lock:
+                    self._pool = self._new_pool()
+            message = FrameReady(key, None, f"{where}: internal error: {error!r}")
+        self._post(message)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)

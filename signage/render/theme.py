@@ -1,0 +1,163 @@
+"""The frame around slides, per content folder: ``theme.yaml`` (colours, fonts, logo, header)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from signage.content.diagnostics import Report
+from signage.content.schema import (
+    INVALID,
+    Asset,
+    Boolean,
+    Choice,
+    Colour,
+    Ctx,
+    Field,
+    ListOf,
+    Obj,
+    Text,
+)
+from signage.content.yamlsrc import YamlFailure
+from signage.content.yamlsrc import load as load_yaml
+from signage.i18n import LOCALES
+
+FONTS_DIR = Path(__file__).resolve().parent.parent / "fonts"
+BUNDLED_REGULAR = FONTS_DIR / "DejaVuSans.ttf"
+BUNDLED_BOLD = FONTS_DIR / "DejaVuSans-Bold.ttf"
+FONT_EXTENSIONS = (".ttf", ".otf", ".ttc")
+
+RGB = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class Colours:
+    background: RGB = (12, 35, 78)
+    text: RGB = (255, 255, 255)
+    muted: RGB = (170, 190, 220)
+    accent: RGB = (255, 140, 40)
+    panel: RGB = (22, 52, 106)
+    header: RGB = (6, 20, 48)
+
+
+@dataclass(frozen=True)
+class Theme:
+    venue: str = ""
+    locale: str = "fr"
+    colours: Colours = field(default_factory=Colours)
+    font_regular: str = str(BUNDLED_REGULAR)
+    font_bold: str = str(BUNDLED_BOLD)
+    logo: str | None = None  # absolute path
+    header: bool = True
+    clock: bool = True
+    ticker: tuple[str, ...] = ()
+
+
+_COLOURS = Obj(
+    {
+        name: Field(Colour(), doc=f"{name} colour")
+        for name in ("background", "text", "muted", "accent", "panel", "header")
+    },
+    name='colours like {background: "#0c234e", accent: "#ff8c28"}',
+)
+
+_FONT = Text(max_len=300)
+
+THEME = Obj(
+    {
+        "venue": Field(Text(max_len=200), doc="Venue name, shown in the header and fallback slide"),
+        "locale": Field(Choice(LOCALES), default="fr", doc="Language of labels and dates"),
+        "colours": Field(_COLOURS, doc='Colours as "#rrggbb"'),
+        "fonts": Field(
+            Obj(
+                {
+                    "regular": Field(_FONT, doc="Font file in the content folder, or family name"),
+                    "bold": Field(_FONT, doc="Font file in the content folder, or family name"),
+                },
+                name='fonts like {regular: assets/fonts/x.ttf, bold: "Open Sans Bold"}',
+            ),
+            doc="Fonts; the bundled DejaVu Sans is used when one cannot be found",
+        ),
+        "logo": Field(Asset("file", (".png", ".jpg", ".jpeg", ".webp")), doc="Logo in the header"),
+        "header": Field(Boolean(), default=True, doc="Show the header (logo, venue, clock)"),
+        "clock": Field(Boolean(), default=True, doc="Show the clock in the header"),
+        "ticker": Field(
+            ListOf(Text(max_len=500), single_ok=True), doc="Messages scrolling in a footer"
+        ),
+    },
+    name="a theme",
+    doc="signage theme.yaml",
+)
+
+
+def find_font(spec: str | None, root: Path, fallback: Path, report: Report, display: str) -> str:
+    """A font file for ``spec``: a file in the content folder, else a family name via fontconfig."""
+    if not spec:
+        return str(fallback)
+    candidate = root / spec
+    if candidate.suffix.lower() in FONT_EXTENSIONS:
+        if candidate.is_file():
+            return str(candidate)
+        report.add_warning(display, f"font file not found: {spec}; using the bundled font")
+        return str(fallback)
+    fc_match = shutil.which("fc-match")
+    if fc_match:
+        try:
+            found = subprocess.run(
+                [fc_match, "--format=%{file}", spec],
+                capture_output=True,
+                text=True,
+                timeout=5,
+                check=False,
+            ).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            found = ""
+        # fc-match always answers something; accept it only when the family matches.
+        if found and Path(found).is_file() and _family_matches(spec, found):
+            return found
+    report.add_warning(display, f"font family not found: {spec}; using the bundled font")
+    return str(fallback)
+
+
+def _family_matches(spec: str, path: str) -> bool:
+    words = [w for w in spec.lower().replace("-", " ").split() if w not in ("bold", "regular")]
+    name = Path(path).stem.lower().replace("-", "").replace("_", "")
+    return all(w in name for w in words)
+
+
+def load_theme(root: Path) -> tuple[Theme, Report]:
+    """The content folder's theme; defaults when there is no theme.yaml."""
+    report = Report()
+    path = root / "theme.yaml"
+    if not path.exists():
+        return Theme(), report
+    try:
+        source = load_yaml(path, "theme.yaml", what="theme")
+    except YamlFailure as failure:
+        report.add(failure.diagnostic)
+        return Theme(), report
+    values = THEME.check(source.root, Ctx("theme.yaml", report, root), "")
+    if values is INVALID:
+        return Theme(), report
+    given = values.get("colours")
+    colours = Colours(**{k: v for k, v in given.values.items() if v}) if given else Colours()
+    fonts = values.get("fonts")
+    regular = find_font(fonts and fonts.get("regular"), root, BUNDLED_REGULAR, report, "theme.yaml")
+    bold = find_font(fonts and fonts.get("bold"), root, BUNDLED_BOLD, report, "theme.yaml")
+    logo = values.get("logo")
+    return (
+        Theme(
+            venue=values.get("venue", ""),
+            locale=values["locale"],
+            colours=colours,
+            font_regular=regular,
+            font_bold=bold,
+            logo=str((root / logo).resolve()) if logo else None,
+            header=values["header"],
+            clock=values["clock"],
+            ticker=tuple(values.get("ticker") or ()),
+        ),
+        report,
+    )

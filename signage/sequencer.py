@@ -1,0 +1,222 @@
+"""Which slide is on at an instant, and until when. Pure: no sleeping, no I/O, the clock injected.
+
+The render loop asks :func:`what_now` whenever the deadline it was given
+passes (or when something happens: a reload, a key, a command), so the
+sequencer decides and the loop only waits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from signage.content.model import Content, Playlist
+from signage.slides import Slide
+
+FALLBACK_RECHECK = dt.timedelta(seconds=60)
+# A loop that wakes a little late continues from the planned instant, so slides
+# do not drift; past this, it starts afresh from now.
+DRIFT_TOLERANCE = dt.timedelta(seconds=2)
+
+SlideKey = tuple[str, str]  # (playlist path, slide id)
+
+
+def key_of(playlist: Playlist, slide: Slide) -> SlideKey:
+    return (playlist.path, slide.id)
+
+
+@dataclass(frozen=True)
+class Playing:
+    """The slide on screen: where it is, when it started, when it ends, when to ask again."""
+
+    playlist: Playlist | None
+    index: int  # in playlist.slides; -1 when nothing can play (the fallback slide)
+    started: dt.datetime
+    ends: dt.datetime
+    until: dt.datetime
+
+    @property
+    def slide(self) -> Slide | None:
+        if self.playlist is None or self.index < 0:
+            return None
+        return self.playlist.slides[self.index]
+
+    @property
+    def key(self) -> SlideKey | None:
+        slide = self.slide
+        return key_of(self.playlist, slide) if self.playlist and slide else None
+
+
+def _eligible(
+    playlist: Playlist, slide: Slide, now: dt.datetime, skip: frozenset[SlideKey]
+) -> bool:
+    if key_of(playlist, slide) in skip:
+        return False
+    return slide.when is None or slide.when.contains(now)
+
+
+def active_playlist(
+    content: Content | None, screen: str, now: dt.datetime, skip: frozenset[SlideKey] = frozenset()
+) -> Playlist | None:
+    """The highest-priority playlist for this screen that is in its window and has a slide to show.
+
+    On equal priority, the first by file name wins.
+    """
+    if content is None:
+        return None
+    best: Playlist | None = None
+    for playlist in content.playlists:
+        if not playlist.plays_on(screen):
+            continue
+        if playlist.when is not None and not playlist.when.contains(now):
+            continue
+        if not any(_eligible(playlist, s, now, skip) for s in playlist.slides):
+            continue
+        if best is None or playlist.priority > best.priority:
+            best = playlist
+    return best
+
+
+def next_boundary(content: Content | None, screen: str, now: dt.datetime) -> dt.datetime | None:
+    """The next instant where a playlist's or slide's window may open or close."""
+    if content is None:
+        return None
+    moments: list[dt.datetime] = []
+    for playlist in content.playlists:
+        if not playlist.plays_on(screen):
+            continue
+        windows = [playlist.when, *(s.when for s in playlist.slides)]
+        for when in windows:
+            if when is not None:
+                moments.extend(when.boundaries(now))
+    return min(moments) if moments else None
+
+
+def _cap(ends: dt.datetime, boundary: dt.datetime | None) -> dt.datetime:
+    return min(ends, boundary) if boundary is not None else ends
+
+
+def _fallback(content: Content | None, screen: str, now: dt.datetime) -> Playing:
+    boundary = next_boundary(content, screen, now)
+    until = _cap(now + FALLBACK_RECHECK, boundary)
+    return Playing(None, -1, now, until, until)
+
+
+def _start(
+    playlist: Playlist,
+    index: int,
+    now: dt.datetime,
+    boundary: dt.datetime | None,
+    planned: dt.datetime | None = None,
+) -> Playing:
+    started = now
+    if planned is not None and planned <= now < planned + DRIFT_TOLERANCE:
+        started = planned
+    ends = started + dt.timedelta(seconds=playlist.slides[index].duration_s)
+    return Playing(playlist, index, started, ends, _cap(ends, boundary))
+
+
+def _find(
+    playlist: Playlist, start: int, step: int, now: dt.datetime, skip: frozenset[SlideKey]
+) -> int | None:
+    count = len(playlist.slides)
+    for offset in range(count):
+        index = (start + step * offset) % count
+        if _eligible(playlist, playlist.slides[index], now, skip):
+            return index
+    return None
+
+
+def what_now(
+    content: Content | None,
+    screen: str,
+    now: dt.datetime,
+    current: Playing | None = None,
+    skip: Iterable[SlideKey] = (),
+) -> Playing:
+    """What plays at ``now``, given what was playing. Keeps the current slide until it ends."""
+    skipped = frozenset(skip)
+    playlist = active_playlist(content, screen, now, skipped)
+    boundary = next_boundary(content, screen, now)
+    if playlist is None:
+        return _fallback(content, screen, now)
+    planned: dt.datetime | None
+    same = (
+        current is not None
+        and current.playlist is not None
+        and current.playlist.path == playlist.path
+    )
+    if same and current is not None and current.slide is not None:
+        slide = current.slide
+        if now < current.ends and _eligible(playlist, slide, now, skipped):
+            return replace(current, until=_cap(current.ends, boundary))
+        index = _find(playlist, current.index + 1, 1, now, skipped)
+        planned = current.ends
+    else:
+        index = _find(playlist, 0, 1, now, skipped)
+        planned = current.ends if current is not None else None
+    if index is None:  # cannot happen: active_playlist checked there is one
+        return _fallback(content, screen, now)
+    return _start(playlist, index, now, boundary, planned)
+
+
+def step(
+    content: Content | None,
+    screen: str,
+    now: dt.datetime,
+    current: Playing | None,
+    direction: int,
+    skip: Iterable[SlideKey] = (),
+) -> Playing:
+    """The next (``direction=1``) or previous (``-1``) slide, starting now (keys, commands)."""
+    skipped = frozenset(skip)
+    playlist = active_playlist(content, screen, now, skipped)
+    if playlist is None:
+        return _fallback(content, screen, now)
+    boundary = next_boundary(content, screen, now)
+    start = 0
+    if (
+        current is not None
+        and current.playlist is not None
+        and current.playlist.path == playlist.path
+    ):
+        start = current.index + direction
+    elif direction < 0:
+        start = len(playlist.slides) - 1
+    index = _find(playlist, start, 1 if direction >= 0 else -1, now, skipped)
+    if index is None:
+        return _fallback(content, screen, now)
+    return _start(playlist, index, now, boundary)
+
+
+def show(content: Content | None, screen: str, now: dt.datetime, slide_id: str) -> Playing | None:
+    """Jump to the slide with this id in an active-or-not playlist for this screen (None if absent)."""
+    if content is None:
+        return None
+    preferred = active_playlist(content, screen, now)
+    ordered = sorted(content.playlists, key=lambda p: p is not preferred)
+    for playlist in ordered:
+        if not playlist.plays_on(screen):
+            continue
+        for index, slide in enumerate(playlist.slides):
+            if slide.id == slide_id:
+                return _start(playlist, index, now, next_boundary(content, screen, now))
+    return None
+
+
+def relocate(
+    content: Content | None, screen: str, now: dt.datetime, current: Playing | None
+) -> Playing:
+    """After a reload: keep the slide on screen (same playlist file, same id) with its timing."""
+    if content is None or current is None or current.slide is None or current.playlist is None:
+        return what_now(content, screen, now)
+    for playlist in content.playlists:
+        if playlist.path != current.playlist.path:
+            continue
+        for index, slide in enumerate(playlist.slides):
+            if slide.id == current.slide.id:
+                ends = current.started + dt.timedelta(seconds=slide.duration_s)
+                moved = Playing(playlist, index, current.started, ends, ends)
+                return what_now(content, screen, now, moved)
+    return what_now(content, screen, now)

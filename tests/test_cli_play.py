@@ -1,0 +1,98 @@
+"""`signage play` and `signage render` from the command line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PIL import Image
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 120):
+    return subprocess.run(
+        [sys.executable, "-m", "signage", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
+
+
+def test_play_without_a_display_explains_and_exits_non_zero(repo: Path) -> None:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")
+    }
+    result = run(["play", "--control", "off"], repo, env, timeout=60)
+    assert result.returncode == 3
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("signage play:")]
+    assert len(lines) == 1
+    assert (
+        "no display" in lines[0]
+        and "--windowed" in lines[0]
+        and "SDL_VIDEODRIVER=offscreen" in lines[0]
+    )
+
+
+def test_play_rejects_bad_arguments(repo: Path) -> None:
+    result = run(["play", "--at", "yesterday", "--control", "off"], repo)
+    assert result.returncode == 2
+    assert "is not a date and time" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_render_writes_every_slide_and_a_sheet(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run(
+        [
+            "render",
+            "--out",
+            str(out),
+            "--at",
+            "2026-11-30T10:05",
+            "--tz",
+            "Europe/Paris",
+            "--size",
+            "480x270",
+            "--sheet",
+            str(tmp_path / "sheet.png"),
+        ],
+        repo,
+    )
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in out.glob("*.png"))
+    assert names[0] == "01-bienvenue.png" and "03-andre-santini.png" in names
+    assert len(names) == 12
+    assert Image.open(out / names[0]).size == (480, 270)
+    assert Image.open(tmp_path / "sheet.png").width > 480
+
+
+def test_render_portrait(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "p"
+    result = run(
+        ["render", "--out", str(out), "--size", "270x480", "--at", "2026-11-30T10:05"], repo
+    )
+    assert result.returncode == 0, result.stderr
+    assert Image.open(next(out.glob("*.png"))).size == (270, 480)
+
+
+def test_check_config(tmp_path: Path, repo: Path) -> None:
+    config = tmp_path / "player.yaml"
+    config.write_text("screen: porte-1\nroom: Salle Seine\ntimezone: Europe/Pariss\nrotate: 45\n")
+    result = run(["check", "--config", str(config)], repo)
+    assert result.returncode == 1
+    assert (
+        "player.yaml:3:11: error: timezone: unknown time zone 'Europe/Pariss' (did you mean 'Europe/Paris'?)"
+        in result.stdout
+    )
+    assert "player.yaml:4:9: error: rotate: '45' is not allowed" in result.stdout
+    config.write_text(
+        "screen: porte-1\nroom: Salle Seine\ntimezone: Europe/Paris\ndisplay: {on: '07:30', off: '20:00'}\n"
+    )
+    result = run(["check", "--config", str(config)], repo)
+    assert result.returncode == 0, result.stdout
+    assert "ok: screen porte-1, room Salle Seine, time zone Europe/Paris" in result.stdout

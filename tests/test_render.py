@@ -1,0 +1,114 @@
+"""Rendered slides: snapshot PNGs compared with a tolerance, plus properties (never black,
+inside the screen, landscape and portrait). Set SIGNAGE_UPDATE_SNAPSHOTS=1 to rewrite them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops, ImageStat
+
+from signage.content.folder import load_content
+from signage.preview import flatten
+from signage.render.canvas import Canvas, Screen
+from signage.render.prepare import SlideError, fallback, prepare
+from tests.helpers import at
+
+SNAPSHOTS = Path(__file__).parent / "data" / "snapshots"
+SIZES = {"landscape": (640, 360), "portrait": (360, 640)}
+MOMENT = at("2026-11-30 10:05")
+
+
+@pytest.fixture(scope="module")
+def example():
+    content, report = load_content(Path(__file__).resolve().parent.parent)
+    assert content is not None, report.items
+    return content
+
+
+def slides(example):
+    return {slide.id: slide for playlist in example.playlists for slide in playlist.slides}
+
+
+def compare(image: Image.Image, name: str) -> None:
+    path = SNAPSHOTS / f"{name}.png"
+    if os.environ.get("SIGNAGE_UPDATE_SNAPSHOTS") or not path.exists():
+        SNAPSHOTS.mkdir(parents=True, exist_ok=True)
+        image.save(path)
+        if not os.environ.get("SIGNAGE_UPDATE_SNAPSHOTS"):
+            pytest.fail(f"snapshot {path.name} was missing and has been written; run again")
+    reference = Image.open(path).convert("RGB")
+    assert reference.size == image.size
+    diff = ImageChops.difference(reference, image.convert("RGB")).convert("L")
+    mean = ImageStat.Stat(diff).mean[0]
+    changed = sum(diff.histogram()[40:]) / (image.width * image.height)
+    assert mean < 2.0 and changed < 0.02, (
+        f"{name}: mean diff {mean:.2f}, {changed:.1%} pixels changed"
+    )
+
+
+@pytest.mark.parametrize("orientation", SIZES)
+@pytest.mark.parametrize(
+    "slide_id", ["bienvenue", "andre-santini", "laurence-lafont", "lieux-2", "cloture"]
+)
+def test_snapshots(example, slide_id: str, orientation: str) -> None:
+    size = SIZES[orientation]
+    canvas = Canvas(size, example.theme, Path(example.root), MOMENT, Screen("hall"))
+    image = flatten(prepare(slides(example)[slide_id], canvas), size)
+    assert image.size == size
+    compare(image, f"{slide_id}-{orientation}")
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080), (1080, 1920), (3840, 2160)])
+def test_every_slide_fills_the_screen_and_is_never_black(example, size) -> None:
+    canvas = Canvas(size, example.theme, Path(example.root), MOMENT, Screen("hall"))
+    for slide in slides(example).values():
+        frame = prepare(slide, canvas)
+        image = flatten(frame, size)
+        assert image.size == size
+        assert max(ImageStat.Stat(image).mean) > 20, f"{slide.id} is (nearly) black at {size}"
+        if frame.pan:
+            assert frame.image.width > size[0] and frame.image.height > size[1]
+
+
+def test_fallback_shows_venue_clock_and_status(example) -> None:
+    canvas = Canvas((640, 360), example.theme, Path(example.root), MOMENT, Screen("hall"))
+    image = flatten(fallback(canvas, "no playlist is active for screen hall"), (640, 360))
+    assert max(ImageStat.Stat(image).mean) > 20
+    compare(image, "fallback-landscape")
+
+
+def test_broken_photo_is_a_slide_error(example, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    broken = tmp_path / "broken.jpg"
+    broken.write_text("not a photo")
+    photo = slides(example)["lieux-1"]
+    canvas = Canvas((640, 360), example.theme, tmp_path, MOMENT, Screen("hall"))
+    with pytest.raises(SlideError, match=r"broken\.jpg"):
+        prepare(replace(photo, image="broken.jpg"), canvas)
+
+
+def test_speaker_without_photo_gets_initials(example) -> None:
+    from dataclasses import replace
+
+    card = replace(slides(example)["andre-santini"], photo=None)
+    canvas = Canvas((640, 360), example.theme, Path(example.root), MOMENT, Screen("hall"))
+    image = flatten(prepare(card, canvas), (640, 360))
+    compare(image, "speaker-initials-landscape")
+
+
+def test_english_locale_dates(example) -> None:
+    from dataclasses import replace
+
+    from signage import i18n
+
+    assert i18n.long_date(MOMENT.date(), "fr") == "lundi 30 novembre"
+    assert i18n.long_date(at("2026-11-28 10:00").date(), "en") == "Saturday 28 November"
+    assert i18n.label("now", "fr") == "Maintenant" and i18n.label("now", "en") == "Now"
+    theme = replace(example.theme, locale="en")
+    canvas = Canvas((640, 360), theme, Path(example.root), MOMENT, Screen("hall"))
+    compare(
+        flatten(prepare(slides(example)["cloture"], canvas), (640, 360)), "cloture-english-header"
+    )
