@@ -11,6 +11,7 @@ import ctypes
 import logging
 import multiprocessing
 import sys
+from pathlib import Path
 import threading
 import time
 from collections.abc import Callable
@@ -77,7 +78,7 @@ def peak_rss_mb() -> float:
     spawned from a large parent would report the parent's size.
     """
     try:
-        with open("/proc/self/status", encoding="ascii") as status:
+        with Path("/proc/self/status").open(encoding="ascii") as status:
             for line in status:
                 if line.startswith("VmHWM:"):
                     return int(line.split()[1]) / 1024
