@@ -11,13 +11,13 @@ import ctypes
 import logging
 import multiprocessing
 import sys
-from pathlib import Path
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from PIL import Image
