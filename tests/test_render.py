@@ -112,3 +112,45 @@ def test_english_locale_dates(example) -> None:
     compare(
         flatten(prepare(slides(example)["cloture"], canvas), (640, 360)), "cloture-english-header"
     )
+
+
+@pytest.mark.parametrize(
+    ("slide_id", "moment", "name"),
+    [
+        ("salle", "2026-11-30 10:05", "schedule-room"),
+        ("salle", "2026-11-30 10:50", "schedule-room-break"),
+        ("salle", "2026-11-29 18:00", "schedule-room-day-before"),
+        ("salle", "2026-11-30 17:30", "schedule-room-finished"),
+        ("maintenant", "2026-11-30 10:05", "schedule-now-next"),
+        ("journee", "2026-11-30 10:05", "schedule-day"),
+        ("journee", "2026-11-29 18:00", "schedule-day-before"),
+    ],
+)
+def test_schedule_views(example, slide_id: str, moment: str, name: str) -> None:
+    canvas = Canvas(
+        (640, 360),
+        example.theme,
+        Path(example.root),
+        at(moment),
+        Screen("porte", "Amphithéâtre Grand Bleu"),
+    )
+    compare(flatten(prepare(slides(example)[slide_id], canvas), (640, 360)), name)
+
+
+def test_room_view_answers_now_and_next(example) -> None:
+    from signage.program.views import programme_for
+
+    slide = slides(example)["salle"]
+    canvas = Canvas(
+        (640, 360),
+        example.theme,
+        Path(example.root),
+        at("2026-11-30 10:05"),
+        Screen("porte", "Amphithéâtre Grand Bleu"),
+    )
+    programme = programme_for(slide, canvas)
+    room = programme.find_room("Amphithéâtre Grand Bleu")
+    assert programme.now(room, canvas.at).title == "Applis mobiles : le territoire dans la poche"
+    assert programme.next(room, canvas.at).title == "Pause"
+    assert programme.now(room, at("2026-11-30 17:30")) is None
+    assert programme.next(room, at("2026-11-30 17:30")) is None

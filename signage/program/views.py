@@ -1,22 +1,321 @@
-"""Schedule slides: a room's now and next, every room, the rest of the day."""
+"""Schedule slides: a room's now and next, every room, the rest of the day (Pillow, in the worker)."""
 
 from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
 
 from PIL import ImageDraw
 
 from signage import i18n
+from signage.program.load import load
+from signage.program.model import Event, Programme, ProgrammeError
 from signage.render.canvas import Canvas, Frame
+from signage.render.text import draw as draw_text
+from signage.render.text import fit, fit_line, parse_markdown
 from signage.slides.schedule import ScheduleSlide
+
+_CACHE: dict[tuple[str, int, int], Programme] = {}
+
+
+def programme_for(slide: ScheduleSlide, canvas: Canvas) -> Programme:
+    """The slide's programme, parsed once per version of its file (this runs in the worker)."""
+    if slide.source.startswith(("http://", "https://")):
+        raise ProgrammeError(f"{slide.source}: programmes from a URL are not fetched by slides yet")
+    path = canvas.root / Path(slide.source)
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise ProgrammeError(f"{slide.source}: cannot read ({exc.strerror})") from exc
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _CACHE:
+        if len(_CACHE) > 8:
+            _CACHE.clear()
+        _CACHE[key] = load(str(path), canvas.at.tzinfo)
+    return _CACHE[key]
 
 
 def render_schedule(slide: ScheduleSlide, canvas: Canvas) -> Frame:
     image = canvas.blank()
-    draw = ImageDraw.Draw(image)
-    x, y, _, _ = canvas.body()
-    draw.text(
-        (x, y),
-        i18n.label("no_programme", canvas.locale),
-        font=canvas.fonts.get(canvas.px(60), True),
-        fill=canvas.theme.colours.text,
-    )
+    pen = ImageDraw.Draw(image)
+    x, y, w, _ = canvas.body()
+    colours = canvas.theme.colours
+    try:
+        programme = programme_for(slide, canvas)
+    except ProgrammeError as exc:
+        _heading(pen, canvas, i18n.label("no_programme", canvas.locale), (x, y, w))
+        line, size = fit_line(str(exc), canvas.fonts, w, canvas.px(30), canvas.px(18))
+        pen.text((x, y + canvas.px(110)), line, font=canvas.fonts.get(size), fill=colours.muted)
+        return canvas.finish(image, notes=[f"{slide.origin}: {exc}"])
+    room = slide.room
+    if room == "auto":
+        room = canvas.screen.room
+    found = programme.find_room(room) if room else None
+    if slide.view == "day":
+        _day(pen, canvas, programme, slide.heading or i18n.label("today", canvas.locale))
+    elif slide.view == "room" and found:
+        _room(pen, canvas, programme, found)
+    else:
+        _rooms(pen, canvas, programme, slide.heading or i18n.label("programme", canvas.locale))
     return canvas.finish(image)
+
+
+def _heading(pen: ImageDraw.ImageDraw, canvas: Canvas, text: str, box: tuple[int, int, int]) -> int:
+    x, y, w = box
+    line, size = fit_line(text, canvas.fonts, w, canvas.px(64), canvas.px(32), bold=True)
+    pen.text((x, y), line, font=canvas.fonts.get(size, True), fill=canvas.theme.colours.text)
+    pen.rectangle(
+        (x, y + size + canvas.px(18), x + canvas.px(120), y + size + canvas.px(26)),
+        fill=canvas.theme.colours.accent,
+    )
+    return size + canvas.px(56)
+
+
+def _local(moment: dt.datetime, canvas: Canvas) -> dt.datetime:
+    return moment.astimezone(canvas.at.tzinfo)
+
+
+def _hours(event: Event, canvas: Canvas) -> str:
+    return f"{i18n.clock(_local(event.start, canvas), canvas.locale)} – {i18n.clock(_local(event.end, canvas), canvas.locale)}"
+
+
+def _speakers(event: Event) -> str:
+    return ", ".join(s.name for s in event.speakers)
+
+
+def _minutes(delta: dt.timedelta) -> int:
+    return max(0, int((delta.total_seconds() + 59) // 60))
+
+
+def _room(pen: ImageDraw.ImageDraw, canvas: Canvas, programme: Programme, room: str) -> None:
+    """This room's current talk with a progress bar and time left, then the next one."""
+    x, y, w, h = canvas.body()
+    colours = canvas.theme.colours
+    fonts = canvas.fonts
+    at = canvas.at
+    cursor = y + _heading(pen, canvas, room, (x, y, w))
+    now, nxt = programme.now(room, at), programme.next(room, at)
+    label = fonts.get(canvas.px(34), True)
+    pen.text((x, cursor), i18n.label("now", canvas.locale).upper(), font=label, fill=colours.accent)
+    cursor += canvas.px(56)
+    if now is not None:
+        pen.text(
+            (x, cursor), _hours(now, canvas), font=fonts.get(canvas.px(34)), fill=colours.muted
+        )
+        cursor += canvas.px(52)
+        title = fit(
+            parse_markdown(f"**{now.title}**"),
+            fonts,
+            (w, int(h * 0.3)),
+            canvas.px(80),
+            canvas.px(36),
+            max_lines=3,
+        )
+        draw_text(pen, title, fonts, (x, cursor), colours.text)
+        cursor += int(title.height) + canvas.px(16)
+        if now.speakers:
+            line, size = fit_line(_speakers(now), fonts, w, canvas.px(40), canvas.px(22))
+            pen.text((x, cursor), line, font=fonts.get(size), fill=colours.accent)
+            cursor += size + canvas.px(24)
+        total = (now.end - now.start).total_seconds() or 1
+        done = min(1.0, max(0.0, (at - now.start).total_seconds() / total))
+        bar_h = canvas.px(14)
+        pen.rounded_rectangle(
+            (x, cursor, x + w, cursor + bar_h), radius=bar_h // 2, fill=colours.panel
+        )
+        pen.rounded_rectangle(
+            (x, cursor, x + max(bar_h, int(w * done)), cursor + bar_h),
+            radius=bar_h // 2,
+            fill=colours.accent,
+        )
+        left = i18n.label("left_minutes", canvas.locale, n=_minutes(now.end - at))
+        pen.text(
+            (x + w, cursor + bar_h + canvas.px(12)),
+            left,
+            font=fonts.get(canvas.px(30)),
+            fill=colours.muted,
+            anchor="ra",
+        )
+        cursor += bar_h + canvas.px(70)
+    else:
+        pen.text(
+            (x, cursor),
+            i18n.label("nothing_now", canvas.locale),
+            font=fonts.get(canvas.px(48)),
+            fill=colours.muted,
+        )
+        cursor += canvas.px(100)
+    pen.text(
+        (x, cursor), i18n.label("next", canvas.locale).upper(), font=label, fill=colours.accent
+    )
+    cursor += canvas.px(56)
+    if nxt is not None and _local(nxt.start, canvas).date() == _local(at, canvas).date():
+        when = f"{i18n.clock(_local(nxt.start, canvas), canvas.locale)} · {i18n.minutes_until(_minutes(nxt.start - at), canvas.locale)}"
+        pen.text((x, cursor), when, font=fonts.get(canvas.px(34), True), fill=colours.muted)
+        cursor += canvas.px(52)
+        room_left = max(canvas.px(60), y + h - cursor - canvas.px(60))
+        title = fit(
+            parse_markdown(f"**{nxt.title}**"),
+            fonts,
+            (w, room_left),
+            canvas.px(56),
+            canvas.px(28),
+            max_lines=2,
+        )
+        draw_text(pen, title, fonts, (x, cursor), colours.text)
+        cursor += int(title.height) + canvas.px(12)
+        if nxt.speakers:
+            line, size = fit_line(_speakers(nxt), fonts, w, canvas.px(34), canvas.px(20))
+            pen.text((x, cursor), line, font=fonts.get(size), fill=colours.accent)
+    elif nxt is not None:
+        day = i18n.long_date(_local(nxt.start, canvas).date(), canvas.locale)
+        text = f"{i18n.label('starts_on', canvas.locale, d=day)} · {i18n.clock(_local(nxt.start, canvas), canvas.locale)}"
+        pen.text((x, cursor), text, font=fonts.get(canvas.px(44)), fill=colours.text)
+        cursor += canvas.px(64)
+        line, size = fit_line(nxt.title, fonts, w, canvas.px(44), canvas.px(24), bold=True)
+        pen.text((x, cursor), line, font=fonts.get(size, True), fill=colours.text)
+    else:
+        pen.text(
+            (x, cursor),
+            i18n.label("nothing_left", canvas.locale),
+            font=fonts.get(canvas.px(44)),
+            fill=colours.muted,
+        )
+
+
+def _rooms(pen: ImageDraw.ImageDraw, canvas: Canvas, programme: Programme, heading: str) -> None:
+    """Every room, what is on now and next; pages turn each minute when rooms do not fit."""
+    x, y, w, h = canvas.body()
+    colours = canvas.theme.colours
+    fonts = canvas.fonts
+    at = canvas.at
+    today = _local(at, canvas).date()
+    rooms = [
+        r
+        for r in programme.room_names()
+        if any(_local(e.end, canvas).date() >= today for e in programme.in_room(r))
+    ]
+    top = y + _heading(pen, canvas, heading, (x, y, w))
+    row_h = canvas.px(150)
+    per_page = max(1, (y + h - top) // row_h)
+    pages = max(1, -(-len(rooms) // per_page))
+    page = (at.hour * 60 + at.minute) % pages
+    shown = rooms[page * per_page : (page + 1) * per_page]
+    if pages > 1:
+        marker = i18n.label("page", canvas.locale, p=page + 1, n=pages)
+        pen.text((x + w, y), marker, font=fonts.get(canvas.px(30)), fill=colours.muted, anchor="ra")
+    if not shown:
+        pen.text(
+            (x, top),
+            i18n.label("nothing_left", canvas.locale),
+            font=fonts.get(canvas.px(44)),
+            fill=colours.muted,
+        )
+        return
+    room_w = int(w * (0.28 if not canvas.portrait else 0.34))
+    col_w = (w - room_w - canvas.px(24)) // 2 if not canvas.portrait else w - room_w - canvas.px(24)
+    for index, room in enumerate(shown):
+        row_y = top + index * row_h
+        pen.rounded_rectangle(
+            (x, row_y, x + w, row_y + row_h - canvas.px(16)),
+            radius=canvas.px(14),
+            fill=colours.panel,
+        )
+        name, size = fit_line(
+            room, fonts, room_w - canvas.px(40), canvas.px(36), canvas.px(20), bold=True
+        )
+        pen.text(
+            (x + canvas.px(24), row_y + canvas.px(22)),
+            name,
+            font=fonts.get(size, True),
+            fill=colours.text,
+        )
+        now, nxt = programme.now(room, at), programme.next(room, at)
+        cells = [(i18n.label("now", canvas.locale), now)]
+        if not canvas.portrait:
+            cells.append((i18n.label("next", canvas.locale), nxt))
+        elif now is None:
+            cells = [(i18n.label("next", canvas.locale), nxt)]
+        for column, (label, event) in enumerate(cells):
+            cx = x + room_w + column * (col_w + canvas.px(24))
+            if event is None or (
+                label != i18n.label("now", canvas.locale)
+                and _local(event.start, canvas).date() != today
+            ):
+                text, when = "—", ""
+            else:
+                text = event.title
+                when = f"{label} · {_hours(event, canvas)}"
+            pen.text(
+                (cx, row_y + canvas.px(16)),
+                when or label,
+                font=fonts.get(canvas.px(24)),
+                fill=colours.accent,
+            )
+            line, size = fit_line(
+                text, fonts, col_w - canvas.px(16), canvas.px(34), canvas.px(20), bold=True
+            )
+            pen.text(
+                (cx, row_y + canvas.px(52)), line, font=fonts.get(size, True), fill=colours.text
+            )
+            if event is not None and event.speakers and when:
+                who, small = fit_line(
+                    _speakers(event), fonts, col_w - canvas.px(16), canvas.px(26), canvas.px(18)
+                )
+                pen.text(
+                    (cx, row_y + canvas.px(96)), who, font=fonts.get(small), fill=colours.muted
+                )
+
+
+def _day(pen: ImageDraw.ImageDraw, canvas: Canvas, programme: Programme, heading: str) -> None:
+    """The rest of today's programme, by start time, as many lines as fit."""
+    x, y, w, h = canvas.body()
+    colours = canvas.theme.colours
+    fonts = canvas.fonts
+    at = canvas.at
+    today = _local(at, canvas).date()
+    events = sorted(
+        (e for e in programme.events if (e.end > at and _local(e.start, canvas).date() <= today <= _local(e.end, canvas).date())
+         or (e.end > at and _local(e.start, canvas).date() == today)),
+        key=lambda e: (e.start, e.order),
+    )  # fmt: skip
+    top = y + _heading(
+        pen, canvas, f"{heading} · {i18n.long_date(today, canvas.locale)}", (x, y, w)
+    )
+    if not events:
+        upcoming = [e for e in programme.events if e.start > at]
+        if upcoming:
+            first = min(upcoming, key=lambda e: e.start)
+            day = i18n.long_date(_local(first.start, canvas).date(), canvas.locale)
+            text = f"{i18n.label('starts_on', canvas.locale, d=day)} · {i18n.clock(_local(first.start, canvas), canvas.locale)}"
+        else:
+            text = i18n.label("nothing_left", canvas.locale)
+        pen.text((x, top), text, font=fonts.get(canvas.px(44)), fill=colours.muted)
+        return
+    line_h = canvas.px(72)
+    fits = max(1, (y + h - top) // line_h)
+    time_w = canvas.px(130)
+    room_w = int(w * 0.26)
+    for index, event in enumerate(events[:fits]):
+        row_y = top + index * line_h
+        running = event.start <= at < event.end
+        fill = colours.accent if running else colours.muted
+        pen.text(
+            (x, row_y),
+            i18n.clock(_local(event.start, canvas), canvas.locale),
+            font=fonts.get(canvas.px(34), True),
+            fill=fill,
+        )
+        room, size = fit_line(
+            event.room, fonts, room_w - canvas.px(20), canvas.px(28), canvas.px(18)
+        )
+        pen.text((x + time_w, row_y + canvas.px(4)), room, font=fonts.get(size), fill=colours.muted)
+        title, size = fit_line(
+            event.title, fonts, w - time_w - room_w, canvas.px(34), canvas.px(20), bold=running
+        )
+        pen.text(
+            (x + time_w + room_w, row_y), title, font=fonts.get(size, running), fill=colours.text
+        )
+    if len(events) > fits:
+        more = f"+ {len(events) - fits}"
+        pen.text((x + w, y), more, font=fonts.get(canvas.px(30)), fill=colours.muted, anchor="ra")

@@ -16,7 +16,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -356,6 +356,18 @@ class Player:
         self.frames[key] = shown
         if key == self.waiting:
             self.waiting = None
+            if self.playing is not None:
+                # A slide's time runs from when it appears: one prepared late (a huge
+                # photo, a 4K screen) still gets its full duration instead of being skipped.
+                now = self.clock.now()
+                late = now - self.playing.started
+                if late > dt.timedelta(seconds=0.5):
+                    self.playing = replace(
+                        self.playing,
+                        started=now,
+                        ends=self.playing.ends + late,
+                        until=self.playing.until + late,
+                    )
             self._show(shown, transition=True)
 
     def _free_surface(self, pixels: Pixels) -> pygame.Surface | None:
@@ -412,6 +424,8 @@ class Player:
         self._publish()
 
     def _advance(self, now: dt.datetime) -> None:
+        if self.waiting is not None and self.current is not None:
+            return  # hold the slide on screen until the next one is ready
         if self.paused or self.playing is None:
             if self.playing is None:
                 self.playing = what_now(self.content, self.screen.id, now, None, self.skip)

@@ -1,0 +1,80 @@
+"""Cleaning what schedule exports put in abstracts and names: HTML (escaped or not), Markdown."""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+_BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "tr", "blockquote"}
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def _break(self) -> None:
+        if self.parts and not self.parts[-1].endswith("\n"):
+            self.parts.append("\n")
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCK_TAGS:
+            self._break()
+        if tag == "li":
+            self.parts.append("- ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _BLOCK_TAGS:
+            self._break()
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+_TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>")
+
+
+def strip_html(text: str) -> str:
+    # Escaped HTML (&lt;p&gt;) is unescaped first, so it is stripped like real tags.
+    if "&lt;" in text or "&gt;" in text:
+        text = html.unescape(text)
+    if not _TAG_RE.search(text):
+        return html.unescape(text)
+    parser = _Text()
+    parser.feed(text)
+    parser.close()
+    return "".join(parser.parts)
+
+
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_EMPH = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
+_MD_HEAD = re.compile(r"^\s{0,3}#{1,6}\s*", re.MULTILINE)
+_MD_RULE = re.compile(r"^\s*([-*_])\s*(\1\s*){2,}$", re.MULTILINE)
+
+
+def strip_markdown(text: str) -> str:
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_HEAD.sub("", text)
+    text = _MD_RULE.sub("", text)
+    for _ in range(2):  # nested emphasis
+        text = _MD_EMPH.sub(r"\2", text)
+    return text
+
+
+def clean(text: object) -> str:
+    """Plain text: HTML and Markdown removed, line endings and blank lines normalised."""
+    if text is None:
+        return ""
+    value = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    value = strip_markdown(strip_html(value))
+    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in value.split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip()
+
+
+def one_line(text: object) -> str:
+    return " ".join(clean(text).split())
