@@ -34,6 +34,7 @@ class PlayOptions:
     rotate: int = 0
     control: tuple[str, int] | None = ("127.0.0.1", 8765)
     locale: str | None = None
+    cache: Path | None = None  # default: the state directory
 
 
 def localise(content: Content | None, locale: str | None) -> Content | None:
@@ -69,6 +70,9 @@ def _signals(stop: threading.Event, wake: Any) -> Iterator[None]:
 def play(options: PlayOptions) -> int:
     """Run the player until it is told to stop. Returns the process exit code."""
     from signage.control.server import ControlServer
+    from signage.messages import ProgrammeUpdated
+    from signage.paths import state_dir
+    from signage.program.fetch import Fetcher, sources_of
     from signage.render.display import Display, NoDisplayError
     from signage.render.loop import Player, StatusBoard
 
@@ -91,10 +95,21 @@ def play(options: PlayOptions) -> int:
 
     stop = threading.Event()
     status = StatusBoard()
+    cache = options.cache or state_dir()
+    fetcher = Fetcher(cache, zone=options.zone)
+
+    def follow(new: Content) -> None:
+        fetcher.set_sources(*sources_of(new))
+
     player = Player(
         display, clock, options.screen, content, report, stop=stop, status=status,
-        source=str(options.content),
+        source=str(options.content), cache_dir=cache, on_content=follow,
     )  # fmt: skip
+    fetcher.on_change = lambda: player.post(ProgrammeUpdated())
+    status.extra["programmes"] = lambda: dict(fetcher.errors)
+    if content is not None:
+        follow(content)
+    fetcher.start()
     server = None
     try:
         if options.control is not None:
@@ -111,5 +126,6 @@ def play(options: PlayOptions) -> int:
     finally:
         if server is not None:
             server.stop()
+        fetcher.stop()
         display.close()
     return 0

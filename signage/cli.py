@@ -178,7 +178,20 @@ def cmd_render(args: argparse.Namespace) -> int:
         from dataclasses import replace
 
         content = replace(content, theme=replace(content.theme, locale=locale))
-    results = render_all(content, args.out, at, size, screen)
+    from signage.paths import state_dir
+    from signage.program.fetch import Fetcher, sources_of
+    from signage.program.store import ProgrammeServices
+
+    cache = state_dir()
+    fetcher = Fetcher(cache, zone=zone)
+    urls, files = sources_of(content)
+    for url in urls:  # a preview downloads what the player would have downloaded
+        fetcher.fetch(url)
+    fetcher.set_sources({}, files)
+    for path in files:
+        fetcher.photos_of_file(path)
+    services = ProgrammeServices.of(content, str(cache))
+    results = render_all(content, args.out, at, size, screen, services)
     for result in results:
         status = f"  ! {result.error}" if result.error else ""
         print(f"{_display(result.path)}{status}")
@@ -234,6 +247,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         rotate=rotate,
         control=control,
         locale=args.locale or (config.locale if config else None),
+        cache=args.cache or (Path(config.cache) if config and config.cache else None),
     )
     return play(options)
 
@@ -353,6 +367,7 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument(
         "--config", type=Path, help="player configuration (default /etc/signage/player.yaml)"
     )
+    play.add_argument("--cache", type=Path, help="cache folder (default: ~/.local/state/signage)")
     play.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     play.set_defaults(func=cmd_play)
 

@@ -29,6 +29,7 @@ _LABELS: dict[str, dict[str, str]] = {
     "no_content": {"fr": "Aucun contenu à afficher", "en": "Nothing to show"},
     "content_errors": {"fr": "{n} erreur(s) de contenu", "en": "{n} content error(s)"},
     "welcome": {"fr": "Bienvenue", "en": "Welcome"},
+    "speakers": {"fr": "Intervenants", "en": "Speakers"},
 }
 
 _DAYS = {

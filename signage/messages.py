@@ -50,6 +50,11 @@ class Screenshot:
 
 
 @dataclass(frozen=True)
+class ProgrammeUpdated:
+    """A programme or speaker photo was downloaded: redraw the slides that show it."""
+
+
+@dataclass(frozen=True)
 class Tick:
     """Wake the loop: something it waits on (a clock, a status) may have changed."""
 

@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from signage.content.delays import load_delays
 from signage.content.diagnostics import Diagnostic, Report
 from signage.content.model import Content, Playlist
 from signage.content.playlist import load_playlist
@@ -96,6 +97,8 @@ def load_content(
             playlists.append(playlist)
     theme, theme_report = load_theme(root)
     report.extend(theme_report.items)
+    delays, delays_report = load_delays(root)
+    report.extend(delays_report.items)
     if not report.ok:
         return None, report
     content = Content(
@@ -103,6 +106,7 @@ def load_content(
         playlists=tuple(playlists),
         version=fingerprint(root),
         theme=theme,
+        delays=delays,
         warnings=tuple(d.format() for d in report.warnings),
     )
     return content, report

@@ -92,6 +92,7 @@ class Content:
     version: str
     theme: Theme
     warnings: tuple[str, ...] = field(default=())
+    delays: tuple[tuple[str, float], ...] = ()  # (room, seconds) from delays.yaml
 
     def slide_count(self) -> int:
         return sum(len(p.slides) for p in self.playlists)

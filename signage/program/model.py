@@ -85,14 +85,15 @@ class Programme:
 
     def find_room(self, name: str) -> str | None:
         """The room called ``name``, ignoring case and accents' absence; None if there is none."""
-        wanted = _fold(name)
+        wanted = fold(name)
         for room in self.room_names():
-            if _fold(room) == wanted:
+            if fold(room) == wanted:
                 return room
         return None
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
+    """A room name for comparison: case and accents ignored."""
     import unicodedata
 
     decomposed = unicodedata.normalize("NFKD", text.casefold())

@@ -8,31 +8,52 @@ from pathlib import Path
 from PIL import ImageDraw
 
 from signage import i18n
-from signage.program.load import load
-from signage.program.model import Event, Programme, ProgrammeError
+from signage.program.model import Event, Programme, ProgrammeError, fold
+from signage.program.store import STORE, Change, ProgrammeServices, Shown
 from signage.render.canvas import Canvas, Frame
 from signage.render.text import draw as draw_text
 from signage.render.text import fit, fit_line, parse_markdown
 from signage.slides.schedule import ScheduleSlide
 
-_CACHE: dict[tuple[str, int, int], Programme] = {}
+
+def services_of(canvas: Canvas) -> ProgrammeServices | None:
+    return canvas.services if isinstance(canvas.services, ProgrammeServices) else None
+
+
+def shown_for(source: str, canvas: Canvas) -> Shown:
+    """The programme as slides show it: parsed once per version (in the worker), with changes
+    since the previous version and the running delays."""
+    services = services_of(canvas)
+    if source.startswith(("http://", "https://")):
+        path = services.cached(source) if services else None
+        if path is None:
+            raise ProgrammeError(f"{source}: not downloaded yet")
+    else:
+        path = canvas.root / Path(source)
+    # keyed by the file itself (or the URL): two content folders may both say programme/p.xml
+    key = source if source.startswith(("http://", "https://")) else str(path.resolve())
+    return STORE.shown(key, path, services, canvas.at)
 
 
 def programme_for(slide: ScheduleSlide, canvas: Canvas) -> Programme:
-    """The slide's programme, parsed once per version of its file (this runs in the worker)."""
-    if slide.source.startswith(("http://", "https://")):
-        raise ProgrammeError(f"{slide.source}: programmes from a URL are not fetched by slides yet")
-    path = canvas.root / Path(slide.source)
-    try:
-        stat = path.stat()
-    except OSError as exc:
-        raise ProgrammeError(f"{slide.source}: cannot read ({exc.strerror})") from exc
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
-    if key not in _CACHE:
-        if len(_CACHE) > 8:
-            _CACHE.clear()
-        _CACHE[key] = load(str(path), canvas.at.tzinfo)
-    return _CACHE[key]
+    return shown_for(slide.source, canvas).programme
+
+
+def change_label(change: Change | None, canvas: Canvas) -> str:
+    if change is None:
+        return ""
+    if change.kind in ("shift", "delay"):
+        sign = "+" if change.minutes >= 0 else "−"
+        return f"{sign}{abs(change.minutes)} min"
+    if change.kind == "moved" and change.start is not None:
+        return i18n.label(
+            "moved_to",
+            canvas.locale,
+            t=i18n.clock(change.start.astimezone(canvas.at.tzinfo), canvas.locale),
+        )
+    if change.kind == "room":
+        return i18n.label("new_room", canvas.locale)
+    return ""
 
 
 def render_schedule(slide: ScheduleSlide, canvas: Canvas) -> Frame:
@@ -41,7 +62,7 @@ def render_schedule(slide: ScheduleSlide, canvas: Canvas) -> Frame:
     x, y, w, _ = canvas.body()
     colours = canvas.theme.colours
     try:
-        programme = programme_for(slide, canvas)
+        shown = shown_for(slide.source, canvas)
     except ProgrammeError as exc:
         _heading(pen, canvas, i18n.label("no_programme", canvas.locale), (x, y, w))
         line, size = fit_line(str(exc), canvas.fonts, w, canvas.px(30), canvas.px(18))
@@ -50,13 +71,14 @@ def render_schedule(slide: ScheduleSlide, canvas: Canvas) -> Frame:
     room = slide.room
     if room == "auto":
         room = canvas.screen.room
+    programme = shown.programme
     found = programme.find_room(room) if room else None
     if slide.view == "day":
-        _day(pen, canvas, programme, slide.heading or i18n.label("today", canvas.locale))
+        _day(pen, canvas, shown, slide.heading or i18n.label("today", canvas.locale))
     elif slide.view == "room" and found:
-        _room(pen, canvas, programme, found)
+        _room(pen, canvas, shown, found)
     else:
-        _rooms(pen, canvas, programme, slide.heading or i18n.label("programme", canvas.locale))
+        _rooms(pen, canvas, shown, slide.heading or i18n.label("programme", canvas.locale))
     return canvas.finish(image)
 
 
@@ -87,8 +109,9 @@ def _minutes(delta: dt.timedelta) -> int:
     return max(0, int((delta.total_seconds() + 59) // 60))
 
 
-def _room(pen: ImageDraw.ImageDraw, canvas: Canvas, programme: Programme, room: str) -> None:
+def _room(pen: ImageDraw.ImageDraw, canvas: Canvas, shown: Shown, room: str) -> None:
     """This room's current talk with a progress bar and time left, then the next one."""
+    programme = shown.programme
     x, y, w, h = canvas.body()
     colours = canvas.theme.colours
     fonts = canvas.fonts
@@ -99,8 +122,14 @@ def _room(pen: ImageDraw.ImageDraw, canvas: Canvas, programme: Programme, room: 
     pen.text((x, cursor), i18n.label("now", canvas.locale).upper(), font=label, fill=colours.accent)
     cursor += canvas.px(56)
     if now is not None:
-        pen.text(
-            (x, cursor), _hours(now, canvas), font=fonts.get(canvas.px(34)), fill=colours.muted
+        _time_line(
+            pen,
+            canvas,
+            (x, cursor),
+            _hours(now, canvas),
+            shown.changes.get(now.id),
+            canvas.px(34),
+            False,
         )
         cursor += canvas.px(52)
         title = fit(
@@ -151,7 +180,7 @@ def _room(pen: ImageDraw.ImageDraw, canvas: Canvas, programme: Programme, room: 
     cursor += canvas.px(56)
     if nxt is not None and _local(nxt.start, canvas).date() == _local(at, canvas).date():
         when = f"{i18n.clock(_local(nxt.start, canvas), canvas.locale)} · {i18n.minutes_until(_minutes(nxt.start - at), canvas.locale)}"
-        pen.text((x, cursor), when, font=fonts.get(canvas.px(34), True), fill=colours.muted)
+        _time_line(pen, canvas, (x, cursor), when, shown.changes.get(nxt.id), canvas.px(34), True)
         cursor += canvas.px(52)
         room_left = max(canvas.px(60), y + h - cursor - canvas.px(60))
         title = fit(
@@ -167,6 +196,8 @@ def _room(pen: ImageDraw.ImageDraw, canvas: Canvas, programme: Programme, room: 
         if nxt.speakers:
             line, size = fit_line(_speakers(nxt), fonts, w, canvas.px(34), canvas.px(20))
             pen.text((x, cursor), line, font=fonts.get(size), fill=colours.accent)
+            cursor += size + canvas.px(20)
+        _cancelled(pen, canvas, shown, room, (x, cursor, w))
     elif nxt is not None:
         day = i18n.long_date(_local(nxt.start, canvas).date(), canvas.locale)
         text = f"{i18n.label('starts_on', canvas.locale, d=day)} · {i18n.clock(_local(nxt.start, canvas), canvas.locale)}"
@@ -183,8 +214,44 @@ def _room(pen: ImageDraw.ImageDraw, canvas: Canvas, programme: Programme, room: 
         )
 
 
-def _rooms(pen: ImageDraw.ImageDraw, canvas: Canvas, programme: Programme, heading: str) -> None:
+def _time_line(
+    pen: ImageDraw.ImageDraw,
+    canvas: Canvas,
+    at: tuple[int, int],
+    text: str,
+    change: Change | None,
+    size: int,
+    bold: bool,
+) -> None:
+    """A time, followed by what changed about it ("+15 min", "moved to 14:30") in the accent colour."""
+    face = canvas.fonts.get(size, bold)
+    pen.text(at, text, font=face, fill=canvas.theme.colours.muted)
+    label = change_label(change, canvas)
+    if label:
+        x = at[0] + face.getlength(text + "  ")
+        pen.text(
+            (x, at[1]), label, font=canvas.fonts.get(size, True), fill=canvas.theme.colours.accent
+        )
+
+
+def _cancelled(
+    pen: ImageDraw.ImageDraw, canvas: Canvas, shown: Shown, room: str, box: tuple[int, int, int]
+) -> None:
+    """Talks of this room that were cancelled and would still have been to come today."""
+    x, y, w = box
+    today = _local(canvas.at, canvas).date()
+    gone = [e for e in shown.cancelled if fold(e.room) == fold(room) and e.end > canvas.at
+            and _local(e.start, canvas).date() == today]  # fmt: skip
+    for event in gone[:2]:
+        text = f"{i18n.label('cancelled', canvas.locale)} · {i18n.clock(_local(event.start, canvas), canvas.locale)} · {event.title}"
+        line, size = fit_line(text, canvas.fonts, w, canvas.px(30), canvas.px(18))
+        pen.text((x, y), line, font=canvas.fonts.get(size), fill=canvas.theme.colours.accent)
+        y += size + canvas.px(10)
+
+
+def _rooms(pen: ImageDraw.ImageDraw, canvas: Canvas, shown: Shown, heading: str) -> None:
     """Every room, what is on now and next; pages turn each minute when rooms do not fit."""
+    programme = shown.programme
     x, y, w, h = canvas.body()
     colours = canvas.theme.colours
     fonts = canvas.fonts
@@ -200,11 +267,11 @@ def _rooms(pen: ImageDraw.ImageDraw, canvas: Canvas, programme: Programme, headi
     per_page = max(1, (y + h - top) // row_h)
     pages = max(1, -(-len(rooms) // per_page))
     page = (at.hour * 60 + at.minute) % pages
-    shown = rooms[page * per_page : (page + 1) * per_page]
+    on_page = rooms[page * per_page : (page + 1) * per_page]
     if pages > 1:
         marker = i18n.label("page", canvas.locale, p=page + 1, n=pages)
         pen.text((x + w, y), marker, font=fonts.get(canvas.px(30)), fill=colours.muted, anchor="ra")
-    if not shown:
+    if not on_page:
         pen.text(
             (x, top),
             i18n.label("nothing_left", canvas.locale),
@@ -214,7 +281,7 @@ def _rooms(pen: ImageDraw.ImageDraw, canvas: Canvas, programme: Programme, headi
         return
     room_w = int(w * (0.28 if not canvas.portrait else 0.34))
     col_w = (w - room_w - canvas.px(24)) // 2 if not canvas.portrait else w - room_w - canvas.px(24)
-    for index, room in enumerate(shown):
+    for index, room in enumerate(on_page):
         row_y = top + index * row_h
         pen.rounded_rectangle(
             (x, row_y, x + w, row_y + row_h - canvas.px(16)),
@@ -246,6 +313,9 @@ def _rooms(pen: ImageDraw.ImageDraw, canvas: Canvas, programme: Programme, headi
             else:
                 text = event.title
                 when = f"{label} · {_hours(event, canvas)}"
+                extra = change_label(shown.changes.get(event.id), canvas)
+                if extra:
+                    when = f"{when} · {extra}"
             pen.text(
                 (cx, row_y + canvas.px(16)),
                 when or label,
@@ -267,16 +337,18 @@ def _rooms(pen: ImageDraw.ImageDraw, canvas: Canvas, programme: Programme, headi
                 )
 
 
-def _day(pen: ImageDraw.ImageDraw, canvas: Canvas, programme: Programme, heading: str) -> None:
-    """The rest of today's programme, by start time, as many lines as fit."""
+def _day(pen: ImageDraw.ImageDraw, canvas: Canvas, shown: Shown, heading: str) -> None:
+    """The rest of today's programme, by start time, as many lines as fit; cancelled talks marked."""
+    programme = shown.programme
     x, y, w, h = canvas.body()
     colours = canvas.theme.colours
     fonts = canvas.fonts
     at = canvas.at
     today = _local(at, canvas).date()
+    cancelled = {e.id for e in shown.cancelled}
     events = sorted(
-        (e for e in programme.events if (e.end > at and _local(e.start, canvas).date() <= today <= _local(e.end, canvas).date())
-         or (e.end > at and _local(e.start, canvas).date() == today)),
+        (e for e in (*programme.events, *shown.cancelled)
+         if e.end > at and _local(e.start, canvas).date() <= today <= _local(e.end, canvas).date()),
         key=lambda e: (e.start, e.order),
     )  # fmt: skip
     top = y + _heading(
@@ -310,12 +382,18 @@ def _day(pen: ImageDraw.ImageDraw, canvas: Canvas, programme: Programme, heading
             event.room, fonts, room_w - canvas.px(20), canvas.px(28), canvas.px(18)
         )
         pen.text((x + time_w, row_y + canvas.px(4)), room, font=fonts.get(size), fill=colours.muted)
+        if event.id in cancelled:
+            label = i18n.label("cancelled", canvas.locale)
+        else:
+            label = change_label(shown.changes.get(event.id), canvas)
+        text = f"{event.title} · {label}" if label else event.title
         title, size = fit_line(
-            event.title, fonts, w - time_w - room_w, canvas.px(34), canvas.px(20), bold=running
+            text, fonts, w - time_w - room_w, canvas.px(34), canvas.px(20), bold=running
         )
         pen.text(
-            (x + time_w + room_w, row_y), title, font=fonts.get(size, running), fill=colours.text
-        )
+            (x + time_w + room_w, row_y), title, font=fonts.get(size, running),
+            fill=colours.accent if label else colours.text,
+        )  # fmt: skip
     if len(events) > fits:
         more = f"+ {len(events) - fits}"
         pen.text((x + w, y), more, font=fonts.get(canvas.px(30)), fill=colours.muted, anchor="ra")

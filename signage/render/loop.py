@@ -24,7 +24,16 @@ import pygame
 
 from signage.content.diagnostics import Report
 from signage.content.model import Content
-from signage.messages import Command, ContentFailed, ContentReady, FrameReady, Screenshot, Tick
+from signage.messages import (
+    Command,
+    ContentFailed,
+    ContentReady,
+    FrameReady,
+    ProgrammeUpdated,
+    Screenshot,
+    Tick,
+)
+from signage.program.store import ProgrammeServices
 from signage.render.canvas import Canvas, Screen
 from signage.render.display import Display
 from signage.render.prepared import Pixels, Preparer, Ready
@@ -124,6 +133,8 @@ class Player:
         source: str = "",
         on_reload: Callable[[], None] | None = None,
         on_frame: Callable[[], None] | None = None,
+        cache_dir: Path | None = None,
+        on_content: Callable[[Content], None] | None = None,
     ) -> None:
         self.display = display
         self.clock = clock
@@ -134,6 +145,8 @@ class Player:
         self.status.clock = clock
         self.on_reload = on_reload
         self.on_frame = on_frame
+        self.cache_dir = cache_dir
+        self.on_content = on_content
         self.wake_event = pygame.event.custom_type()
         self._awake = threading.Event()
         self.preparer = Preparer(self.post)
@@ -214,6 +227,13 @@ class Player:
         elif isinstance(message, Screenshot):
             surface = self.display.surface
             message.reply.set_result((surface.get_size(), pygame.image.tobytes(surface, "RGB")))
+        elif isinstance(message, ProgrammeUpdated):
+            # Prepared frames may show the old programme: drop them, redraw the one on screen.
+            self.frames = {k: v for k, v in self.frames.items() if v is self.current}
+            if self.current is not None:
+                self.current.valid_until = self.clock.now()
+                self.refresh_asked = None
+            self._prefetch()
         elif isinstance(message, Tick):
             self.dirty = True
 
@@ -226,6 +246,8 @@ class Player:
         self.warnings = [d.format() for d in message.report.warnings]
         self.skip.clear()
         self.slide_errors.clear()
+        if self.on_content is not None:
+            self.on_content(message.content)
         self.frames = {k: v for k, v in self.frames.items() if self.current is v}
         now = self.clock.now()
         if old is not None and old.version == message.content.version:
@@ -280,7 +302,10 @@ class Player:
     def _canvas(self, at: dt.datetime) -> Canvas:
         theme = self.content.theme if self.content is not None else Theme()
         root = Path(self.content.root) if self.content is not None else Path()
-        return Canvas(self.size, theme, root, at, self.screen)
+        services = ProgrammeServices.of(
+            self.content, str(self.cache_dir) if self.cache_dir else None
+        )
+        return Canvas(self.size, theme, root, at, self.screen, services)
 
     def _frame_key(self, playing: Playing | None) -> FrameKey:
         version = self.content.version if self.content is not None else ""

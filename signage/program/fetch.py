@@ -1,0 +1,211 @@
+"""Downloading programmes from URLs, and speakers' photos, off the render thread.
+
+Each URL is fetched on its slide's ``refresh`` interval with conditional
+requests (ETag / If-Modified-Since), checked by parsing it, and written to a
+cache atomically; when a refresh fails the last good copy stays. Failures are
+logged once and the recovery once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import requests
+
+from signage.paths import atomic_write
+from signage.program.load import parse
+from signage.program.model import Programme, ProgrammeError
+from signage.program.store import cache_name
+
+log = logging.getLogger(__name__)
+
+TIMEOUT_S = (5, 20)  # connect, read
+MAX_PROGRAMME_BYTES = 20 * 1024 * 1024
+MAX_PHOTO_BYTES = 8 * 1024 * 1024
+
+
+class Fetcher:
+    """Keeps downloaded copies of programme URLs and speaker photos in ``cache_dir``."""
+
+    def __init__(
+        self,
+        cache_dir: Path,
+        on_change: Callable[[], None] | None = None,
+        zone: dt.tzinfo | None = None,
+    ) -> None:
+        self.cache_dir = cache_dir
+        self.on_change = on_change
+        self.zone = zone
+        self.session = requests.Session()
+        self._sources: dict[str, float] = {}  # url -> refresh seconds
+        self._files: list[Path] = []  # local programmes, for their speakers' photos
+        self._due: dict[str, float] = {}
+        self._failing: dict[str, str] = {}
+        self._files_seen: set[tuple[str, int]] = set()
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="programme-fetch", daemon=True)
+        self.errors: dict[str, str] = {}
+
+    def programme_path(self, url: str) -> Path:
+        return self.cache_dir / "programmes" / cache_name(url)
+
+    def photo_path(self, url: str) -> Path:
+        return self.cache_dir / "avatars" / cache_name(url)
+
+    def set_sources(self, urls: dict[str, float], files: list[Path]) -> None:
+        """The programme URLs (with their refresh intervals) and local files of the content now playing."""
+        with self._lock:
+            self._sources = dict(urls)
+            self._files = list(files)
+            self._due = {url: self._due.get(url, 0.0) for url in urls}
+        self._wake.set()
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            now = time.monotonic()
+            with self._lock:
+                due = [url for url, when in self._due.items() if when <= now]
+                files = list(self._files)
+            for url in due:
+                changed = self.fetch(url)
+                with self._lock:
+                    if url in self._due:
+                        self._due[url] = time.monotonic() + self._sources.get(url, 300.0)
+                if changed and self.on_change:
+                    self.on_change()
+            for path in files:
+                self.photos_of_file(path)
+            with self._lock:
+                next_due = min(self._due.values(), default=now + 60)
+            self._wake.wait(timeout=max(1.0, min(60.0, next_due - time.monotonic())))
+            self._wake.clear()
+
+    def fetch(self, url: str) -> bool:
+        """Fetch ``url`` once; True when a new, valid version was stored."""
+        target = self.programme_path(url)
+        meta_path = target.with_suffix(".json")
+        headers = {}
+        if target.exists() and meta_path.exists():
+            try:
+                meta = json.loads(meta_path.read_text())
+            except (OSError, ValueError):
+                meta = {}
+            if meta.get("etag"):
+                headers["If-None-Match"] = meta["etag"]
+            if meta.get("last_modified"):
+                headers["If-Modified-Since"] = meta["last_modified"]
+        try:
+            with self.session.get(url, headers=headers, timeout=TIMEOUT_S, stream=True) as response:
+                if response.status_code == 304:
+                    self._ok(url)
+                    return False
+                response.raise_for_status()
+                data = _read_capped(response, MAX_PROGRAMME_BYTES, url)
+                etag, modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
+            programme = parse(data, url, self.zone)  # refuse what we could not show
+        except (requests.RequestException, ProgrammeError) as exc:
+            self._failed(url, str(exc))
+            return False
+        old = target.read_bytes() if target.exists() else None
+        if old != data:
+            atomic_write(target, data)
+        atomic_write(
+            meta_path, json.dumps({"etag": etag, "last_modified": modified, "url": url}).encode()
+        )
+        self._ok(url)
+        self._photos(programme)
+        return old != data
+
+    def photos_of_file(self, path: Path) -> None:
+        try:
+            stat = path.stat()
+        except OSError:
+            return
+        key = (str(path), stat.st_mtime_ns)
+        if key in self._files_seen:
+            return
+        self._files_seen.add(key)
+        try:
+            programme = parse(path.read_bytes(), str(path), self.zone)
+        except (OSError, ProgrammeError):
+            return  # the slide itself reports a broken programme
+        self._photos(programme)
+
+    def _photos(self, programme: Programme) -> None:
+        """Download each speaker's photo once; a failure leaves the initials badge."""
+        urls = {
+            s.photo
+            for e in programme.events
+            for s in e.speakers
+            if s.photo and s.photo.startswith(("http://", "https://"))
+        }
+        for url in sorted(urls):
+            target = self.photo_path(url)
+            if target.exists() or self._stop.is_set():
+                continue
+            try:
+                with self.session.get(url, timeout=TIMEOUT_S, stream=True) as response:
+                    response.raise_for_status()
+                    data = _read_capped(response, MAX_PHOTO_BYTES, url)
+            except (requests.RequestException, ProgrammeError) as exc:
+                log.info("speaker photo not downloaded: %s (%s)", url, exc)
+                atomic_write(target, b"")  # remembered as missing: not retried every minute
+                continue
+            atomic_write(target, data)
+
+    def _failed(self, url: str, reason: str) -> None:
+        with self._lock:
+            first = url not in self._failing
+            self._failing[url] = reason
+            self.errors[url] = reason
+        if first:
+            log.warning("programme %s: refresh failed, keeping the last good copy: %s", url, reason)
+
+    def _ok(self, url: str) -> None:
+        with self._lock:
+            recovered = self._failing.pop(url, None)
+            self.errors.pop(url, None)
+        if recovered is not None:
+            log.info("programme %s: refreshed again", url)
+
+
+def _read_capped(response: requests.Response, limit: int, url: str) -> bytes:
+    chunks, size = [], 0
+    for chunk in response.iter_content(65536):
+        size += len(chunk)
+        if size > limit:
+            raise ProgrammeError(f"{url}: larger than {limit // 1_000_000} MB")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def sources_of(content: object) -> tuple[dict[str, float], list[Path]]:
+    """Programme URLs (with refresh intervals) and local programme files used by the content's slides."""
+    urls: dict[str, float] = {}
+    files: list[Path] = []
+    root = Path(getattr(content, "root", "."))
+    for playlist in getattr(content, "playlists", ()):
+        for slide in playlist.slides:
+            source = getattr(slide, "source", None)
+            if not source:
+                continue
+            if source.startswith(("http://", "https://")):
+                urls[source] = min(urls.get(source, 1e9), getattr(slide, "refresh_s", 300.0))
+            elif (root / source) not in files:
+                files.append(root / source)
+    return urls, files
