@@ -263,7 +263,7 @@ def _rooms(pen: ImageDraw.ImageDraw, canvas: Canvas, shown: Shown, heading: str)
         if any(_local(e.end, canvas).date() >= today for e in programme.in_room(r))
     ]
     top = y + _heading(pen, canvas, heading, (x, y, w))
-    row_h = canvas.px(150)
+    row_h = canvas.px(150 if not canvas.portrait else 250)
     per_page = max(1, (y + h - top) // row_h)
     pages = max(1, -(-len(rooms) // per_page))
     page = (at.hour * 60 + at.minute) % pages
@@ -279,8 +279,9 @@ def _rooms(pen: ImageDraw.ImageDraw, canvas: Canvas, shown: Shown, heading: str)
             fill=colours.muted,
         )
         return
-    room_w = int(w * (0.28 if not canvas.portrait else 0.34))
-    col_w = (w - room_w - canvas.px(24)) // 2 if not canvas.portrait else w - room_w - canvas.px(24)
+    portrait = canvas.portrait
+    room_w = int(w * 0.28)
+    col_w = (w - room_w - canvas.px(24)) // 2 if not portrait else w - canvas.px(48)
     for index, room in enumerate(on_page):
         row_y = top + index * row_h
         pen.rounded_rectangle(
@@ -288,26 +289,25 @@ def _rooms(pen: ImageDraw.ImageDraw, canvas: Canvas, shown: Shown, heading: str)
             radius=canvas.px(14),
             fill=colours.panel,
         )
-        name, size = fit_line(
-            room, fonts, room_w - canvas.px(40), canvas.px(36), canvas.px(20), bold=True
-        )
+        # landscape: the room on the left, now and next side by side; portrait: the room
+        # across the top, now and next below each other
+        name_w = (room_w if not portrait else w) - canvas.px(40)
+        name, size = fit_line(room, fonts, name_w, canvas.px(36), canvas.px(20), bold=True)
         pen.text(
-            (x + canvas.px(24), row_y + canvas.px(22)),
+            (x + canvas.px(24), row_y + canvas.px(18)),
             name,
             font=fonts.get(size, True),
             fill=colours.text,
         )
         now, nxt = programme.now(room, at), programme.next(room, at)
-        cells = [(i18n.label("now", canvas.locale), now)]
-        if not canvas.portrait:
-            cells.append((i18n.label("next", canvas.locale), nxt))
-        elif now is None:
-            cells = [(i18n.label("next", canvas.locale), nxt)]
+        cells = [(i18n.label("now", canvas.locale), now), (i18n.label("next", canvas.locale), nxt)]
         for column, (label, event) in enumerate(cells):
-            cx = x + room_w + column * (col_w + canvas.px(24))
+            if portrait:
+                cx, cy = x + canvas.px(24), row_y + canvas.px(62) + column * canvas.px(88)
+            else:
+                cx, cy = x + room_w + column * (col_w + canvas.px(24)), row_y + canvas.px(16)
             if event is None or (
-                label != i18n.label("now", canvas.locale)
-                and _local(event.start, canvas).date() != today
+                label != cells[0][0] and _local(event.start, canvas).date() != today
             ):
                 text, when = "—", ""
             else:
@@ -316,25 +316,16 @@ def _rooms(pen: ImageDraw.ImageDraw, canvas: Canvas, shown: Shown, heading: str)
                 extra = change_label(shown.changes.get(event.id), canvas)
                 if extra:
                     when = f"{when} · {extra}"
-            pen.text(
-                (cx, row_y + canvas.px(16)),
-                when or label,
-                font=fonts.get(canvas.px(24)),
-                fill=colours.accent,
-            )
+            pen.text((cx, cy), when or label, font=fonts.get(canvas.px(24)), fill=colours.accent)
             line, size = fit_line(
                 text, fonts, col_w - canvas.px(16), canvas.px(34), canvas.px(20), bold=True
             )
-            pen.text(
-                (cx, row_y + canvas.px(52)), line, font=fonts.get(size, True), fill=colours.text
-            )
-            if event is not None and event.speakers and when:
+            pen.text((cx, cy + canvas.px(34)), line, font=fonts.get(size, True), fill=colours.text)
+            if not portrait and event is not None and event.speakers and when:
                 who, small = fit_line(
                     _speakers(event), fonts, col_w - canvas.px(16), canvas.px(26), canvas.px(18)
                 )
-                pen.text(
-                    (cx, row_y + canvas.px(96)), who, font=fonts.get(small), fill=colours.muted
-                )
+                pen.text((cx, cy + canvas.px(80)), who, font=fonts.get(small), fill=colours.muted)
 
 
 def _day(pen: ImageDraw.ImageDraw, canvas: Canvas, shown: Shown, heading: str) -> None:
@@ -364,36 +355,40 @@ def _day(pen: ImageDraw.ImageDraw, canvas: Canvas, shown: Shown, heading: str) -
             text = i18n.label("nothing_left", canvas.locale)
         pen.text((x, top), text, font=fonts.get(canvas.px(44)), fill=colours.muted)
         return
-    line_h = canvas.px(72)
+    portrait = canvas.portrait
+    line_h = canvas.px(72 if not portrait else 96)
     fits = max(1, (y + h - top) // line_h)
     time_w = canvas.px(130)
-    room_w = int(w * 0.26)
+    room_w = int(w * 0.26) if not portrait else 0
+    title_w = w - time_w - room_w
     for index, event in enumerate(events[:fits]):
         row_y = top + index * line_h
         running = event.start <= at < event.end
-        fill = colours.accent if running else colours.muted
+        clock = i18n.clock(_local(event.start, canvas), canvas.locale)
         pen.text(
             (x, row_y),
-            i18n.clock(_local(event.start, canvas), canvas.locale),
+            clock,
             font=fonts.get(canvas.px(34), True),
-            fill=fill,
+            fill=colours.accent if running else colours.muted,
         )
-        room, size = fit_line(
-            event.room, fonts, room_w - canvas.px(20), canvas.px(28), canvas.px(18)
-        )
-        pen.text((x + time_w, row_y + canvas.px(4)), room, font=fonts.get(size), fill=colours.muted)
         if event.id in cancelled:
             label = i18n.label("cancelled", canvas.locale)
         else:
             label = change_label(shown.changes.get(event.id), canvas)
         text = f"{event.title} · {label}" if label else event.title
-        title, size = fit_line(
-            text, fonts, w - time_w - room_w, canvas.px(34), canvas.px(20), bold=running
+        title, size = fit_line(text, fonts, title_w, canvas.px(34), canvas.px(20), bold=running)
+        fill = colours.accent if label else colours.text
+        pen.text((x + time_w + room_w, row_y), title, font=fonts.get(size, running), fill=fill)
+        # landscape: the room in its own column; portrait: under the title
+        room_x, room_y = (
+            (x + time_w, row_y + canvas.px(4))
+            if not portrait
+            else (x + time_w, row_y + canvas.px(44))
         )
-        pen.text(
-            (x + time_w + room_w, row_y), title, font=fonts.get(size, running),
-            fill=colours.accent if label else colours.text,
-        )  # fmt: skip
+        room, size = fit_line(
+            event.room, fonts, (room_w or title_w) - canvas.px(20), canvas.px(28), canvas.px(18)
+        )
+        pen.text((room_x, room_y), room, font=fonts.get(size), fill=colours.muted)
     if len(events) > fits:
         more = f"+ {len(events) - fits}"
         pen.text((x + w, y), more, font=fonts.get(canvas.px(30)), fill=colours.muted, anchor="ra")
