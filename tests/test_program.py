@@ -302,3 +302,20 @@ def test_html_and_markdown_cleaning() -> None:
         clean("**Bold** and [link](https://x) and `code`\r\n\r\n\r\nNext")
         == "Bold and link and code\n\nNext"
     )
+
+
+@needs_samples
+def test_conference_in_another_zone_than_the_player() -> None:
+    # DebConf in Kochi (+05:30), asked by a player configured for Paris: the same instant,
+    # written in either zone, gives the same answers, and JSON times carry the conference's offset.
+    programme = load(str(SAMPLES / "wafer-debconf23.schedule.xml"), PARIS)
+    kochi = ZoneInfo("Asia/Kolkata")
+    instant_kochi = dt.datetime(2023, 9, 13, 11, 0, tzinfo=kochi)
+    instant_paris = instant_kochi.astimezone(PARIS)
+    for room in programme.room_names():
+        assert programme.now(room, instant_kochi) == programme.now(room, instant_paris)
+        assert programme.next(room, instant_kochi) == programme.next(room, instant_paris)
+    data = as_json(programme, instant_paris, None, kochi)
+    assert data["at"] == "2023-09-13T11:00:00+05:30"
+    starts = [r["next"]["start"] for r in data["rooms"] if r["next"]]
+    assert starts and all(s.endswith("+05:30") for s in starts)
