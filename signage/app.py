@@ -75,6 +75,7 @@ def play(options: PlayOptions) -> int:
     from signage.program.fetch import Fetcher, sources_of
     from signage.render.display import Display, NoDisplayError
     from signage.render.loop import Player, StatusBoard
+    from signage.sources.folder import FolderSource
 
     clock: Clock = StartedAt(options.at, options.zone) if options.at else SystemClock(options.zone)
     seen: set[str] = set()
@@ -106,12 +107,15 @@ def play(options: PlayOptions) -> int:
         source=str(options.content), cache_dir=cache, on_content=follow,
     )  # fmt: skip
     fetcher.on_change = lambda: player.post(ProgrammeUpdated())
+    folder = FolderSource(options.content, player.post, lambda c: localise(c, options.locale))
+    player.on_reload = folder.reload
     status.extra["programmes"] = lambda: dict(fetcher.errors)
     if content is not None:
         follow(content)
     fetcher.start()
     server = None
     try:
+        folder.start()
         if options.control is not None:
             try:
                 server = ControlServer(options.control, status.read, player.post)
@@ -127,5 +131,6 @@ def play(options: PlayOptions) -> int:
         if server is not None:
             server.stop()
         fetcher.stop()
+        folder.stop()
         display.close()
     return 0

@@ -220,6 +220,7 @@ class Player:
         elif isinstance(message, ContentFailed):
             self.errors = [d.format() for d in message.report.errors]
             self.dirty = True
+            self._publish()
         elif isinstance(message, Command):
             result = self.command(message.name, message.args)
             if message.reply is not None:
@@ -251,6 +252,7 @@ class Player:
         self.frames = {k: v for k, v in self.frames.items() if self.current is v}
         now = self.clock.now()
         if old is not None and old.version == message.content.version:
+            self._publish()
             return
         self.playing = relocate(self.content, self.screen.id, now, self.playing)
         self._want(now, transition=True)

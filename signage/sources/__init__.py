@@ -1,0 +1,1 @@
+"""Where content comes from: a watched folder, a remote feed and its cache."""
