@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import queue
 import signal
 import sys
 import threading
@@ -35,6 +36,8 @@ class PlayOptions:
     control: tuple[str, int] | None = ("127.0.0.1", 8765)
     locale: str | None = None
     cache: Path | None = None  # default: the state directory
+    feed: str | None = None  # a feed URL: content comes from it instead of a folder
+    poll_s: float = 30.0
 
 
 def localise(content: Content | None, locale: str | None) -> Content | None:
@@ -75,13 +78,36 @@ def play(options: PlayOptions) -> int:
     from signage.program.fetch import Fetcher, sources_of
     from signage.render.display import Display, NoDisplayError
     from signage.render.loop import Player, StatusBoard
+    from signage.sources.feed import FeedClient
     from signage.sources.folder import FolderSource
 
     clock: Clock = StartedAt(options.at, options.zone) if options.at else SystemClock(options.zone)
-    seen: set[str] = set()
-    content, report = load_content(options.content)
-    content = localise(content, options.locale)
-    report_once(report, seen)
+    cache = options.cache or state_dir()
+    inbox: queue.Queue[Any] = queue.Queue()  # sources may post before the loop runs
+    player_ref: list[Any] = []
+
+    def post(message: Any) -> None:
+        inbox.put(message)
+        if player_ref:
+            player_ref[0].wake()
+
+    def adapt(content: Content | None) -> Content | None:
+        return localise(content, options.locale)
+
+    source: FeedClient | FolderSource
+    if options.feed:
+        source = FeedClient(options.feed, cache, post, options.poll_s, adapt)
+        current = source.current()
+        content, report = load_content(current) if current else (None, Report())
+        origin = f"{options.feed} (cache)" if content else options.feed
+        if current is None:
+            log.info("feed %s: nothing cached yet; waiting for the first download", options.feed)
+    else:
+        source = FolderSource(options.content, post, adapt)
+        content, report = load_content(options.content)
+        origin = str(options.content)
+    content = adapt(content)
+    report_once(report, set())
     if content is not None:
         log.info(
             "content %s: %d playlist(s), %d slide(s)",
@@ -96,26 +122,27 @@ def play(options: PlayOptions) -> int:
 
     stop = threading.Event()
     status = StatusBoard()
-    cache = options.cache or state_dir()
     fetcher = Fetcher(cache, zone=options.zone)
 
     def follow(new: Content) -> None:
         fetcher.set_sources(*sources_of(new))
 
     player = Player(
-        display, clock, options.screen, content, report, stop=stop, status=status,
-        source=str(options.content), cache_dir=cache, on_content=follow,
+        display, clock, options.screen, content, report, inbox=inbox, stop=stop, status=status,
+        source=origin, cache_dir=cache, on_content=follow,
     )  # fmt: skip
-    fetcher.on_change = lambda: player.post(ProgrammeUpdated())
-    folder = FolderSource(options.content, player.post, lambda c: localise(c, options.locale))
-    player.on_reload = folder.reload
+    player_ref.append(player)
+    fetcher.on_change = lambda: post(ProgrammeUpdated())
+    player.on_reload = source.poll_now if isinstance(source, FeedClient) else source.reload
     status.extra["programmes"] = lambda: dict(fetcher.errors)
+    if isinstance(source, FeedClient):
+        status.extra["feed"] = source.status
     if content is not None:
         follow(content)
-    fetcher.start()
     server = None
     try:
-        folder.start()
+        fetcher.start()
+        source.start()
         if options.control is not None:
             try:
                 server = ControlServer(options.control, status.read, player.post)
@@ -130,7 +157,7 @@ def play(options: PlayOptions) -> int:
     finally:
         if server is not None:
             server.stop()
+        source.stop()
         fetcher.stop()
-        folder.stop()
         display.close()
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -248,6 +249,8 @@ def cmd_play(args: argparse.Namespace) -> int:
         control=control,
         locale=args.locale or (config.locale if config else None),
         cache=args.cache or (Path(config.cache) if config and config.cache else None),
+        feed=args.feed or (config.feed if config else None),
+        poll_s=args.poll or (config.poll_s if config else 30.0),
     )
     return play(options)
 
@@ -314,6 +317,62 @@ def cmd_program(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _print_publish_error(command: str, exc: Exception) -> int:
+    print(f"signage {command}: error: {exc}", file=sys.stderr)
+    for line in getattr(exc, "errors", []):
+        print(line, file=sys.stderr)
+    return EXIT_INVALID
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from signage.publish import PublishError, publish
+
+    try:
+        manifest = publish(args.content, args.out)
+    except PublishError as exc:
+        return _print_publish_error("publish", exc)
+    total = sum(e.size for e in manifest.files)
+    print(
+        f"{_display(args.out)}: published version {manifest.version}: {len(manifest.files)} files, {total:,} bytes"
+    )
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import logging
+
+    from signage.config import parse_address
+    from signage.publish import FeedServer, PublishError, read_token
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        address = parse_address(args.bind)
+        token = read_token(args.token_file) if args.token_file else None
+    except (ValueError, OSError, PublishError) as exc:
+        print(f"signage serve: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    server = FeedServer(args.folder, address, token)
+    print(
+        f"serving {args.folder} on {server.url} (uploads {'need the token' if token else 'are off: no --token-file'})"
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()
+    return EXIT_OK
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    from signage.publish import PublishError, push, read_token
+
+    try:
+        version = push(args.content, args.to, read_token(args.token_file))
+    except (PublishError, OSError) as exc:
+        return _print_publish_error("push", exc)
+    print(f"{args.to}: published version {version}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="signage",
@@ -368,6 +427,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", type=Path, help="player configuration (default /etc/signage/player.yaml)"
     )
     play.add_argument("--cache", type=Path, help="cache folder (default: ~/.local/state/signage)")
+    play.add_argument("--feed", help="play a remote feed (URL of a folder holding manifest.json)")
+    play.add_argument("--poll", type=float, help="feed poll interval in seconds (default 30)")
     play.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     play.set_defaults(func=cmd_play)
 
@@ -421,6 +482,32 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--seconds", type=float, default=20.0, help="length of the transition phase")
     bench.add_argument("--json", action="store_true", help="one JSON object")
     bench.set_defaults(func=cmd_bench)
+
+    publish = sub.add_parser(
+        "publish",
+        help="write a content folder as a feed (manifest.json + files/)",
+        description="Validate CONTENT (as signage check does) and write it as a feed that any static "
+        "web server can serve: files/<sha256>, then manifest.json, atomically.",
+    )
+    publish.add_argument("content", type=Path, help="content folder")
+    publish.add_argument("--out", type=Path, required=True, help="feed folder to write")
+    publish.set_defaults(func=cmd_publish)
+
+    serve = sub.add_parser(
+        "serve", help="serve a feed folder, and accept signage push with a token"
+    )
+    serve.add_argument("folder", type=Path, help="feed folder")
+    serve.add_argument("--bind", default="0.0.0.0:8766", help="HOST:PORT (default 0.0.0.0:8766)")
+    serve.add_argument("--token-file", type=Path, help="file holding the upload token")
+    serve.set_defaults(func=cmd_serve)
+
+    push_cmd = sub.add_parser("push", help="upload a content folder to a signage serve")
+    push_cmd.add_argument("content", type=Path, help="content folder")
+    push_cmd.add_argument("--to", required=True, help="URL of the signage serve")
+    push_cmd.add_argument(
+        "--token-file", type=Path, required=True, help="file holding the upload token"
+    )
+    push_cmd.set_defaults(func=cmd_push)
 
     schema = sub.add_parser("schema", help="print the playlist JSON Schema (for editors)")
     schema.add_argument("--out", type=Path, help="write to this file instead of stdout")

@@ -1,0 +1,372 @@
+"""Publishing content as a feed (``signage publish``), serving it (``signage serve``) and
+uploading to that server (``signage push``).
+
+A feed is ``manifest.json`` plus ``files/<sha256>``: files never change once
+written, so any static server or CDN can cache them forever; the manifest is
+written last and atomically, so a player never sees half a version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+import shutil
+import tempfile
+import threading
+from email.utils import formatdate, parsedate_to_datetime
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from signage.content.diagnostics import Report
+from signage.content.folder import load_content, relative
+from signage.content.model import Content
+from signage.paths import atomic_write
+from signage.sources.manifest import MAX_FILE_BYTES, Entry, Manifest, ManifestError, parse_manifest
+from signage.sources.objects import ObjectStore, sha256_of
+
+log = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = MAX_FILE_BYTES
+
+
+class PublishError(Exception):
+    """Content that cannot be published; ``errors`` are ``path:line:col: error: …`` lines."""
+
+    def __init__(self, message: str, errors: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors or []
+
+
+def content_files(root: Path, content: Content) -> list[Path]:
+    """The files a content folder's playlists actually use: playlists, theme, delays, assets."""
+    files: set[Path] = set((root / "playlists").glob("*.yaml")) | set(
+        (root / "playlists").glob("*.yml")
+    )
+    for name in ("theme.yaml", "delays.yaml"):
+        if (root / name).is_file():
+            files.add(root / name)
+    for playlist in content.playlists:
+        for slide in playlist.slides:
+            for key in ("image", "background", "photo", "source"):
+                value = getattr(slide, key, None)
+                if (
+                    isinstance(value, str)
+                    and value
+                    and not value.startswith(("http://", "https://"))
+                ):
+                    files.add(root / value)
+    theme = content.theme
+    for value in (theme.logo, theme.font_regular, theme.font_bold):
+        if value and Path(value).resolve().is_relative_to(root.resolve()):
+            files.add(Path(value))
+    return sorted(p for p in files if p.is_file())
+
+
+def build_manifest(root: Path) -> tuple[Manifest, dict[str, Path]]:
+    """Validate ``root`` as ``signage check`` does and describe it; PublishError if it is invalid."""
+    content, report = load_content(root)
+    if content is None:
+        raise PublishError(
+            f"{root}: content is not valid; nothing published", [d.format() for d in report.errors]
+        )
+    entries, sources = [], {}
+    for path in content_files(root, content):
+        digest = sha256_of(path)
+        entries.append(Entry(relative(path, root), path.stat().st_size, digest))
+        sources[digest] = path
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    version = f"{now:%Y%m%dT%H%M%SZ}-{content.version}"
+    return Manifest(version, now.isoformat(), tuple(sorted(entries, key=lambda e: e.path))), sources
+
+
+def publish(root: Path, out: Path) -> Manifest:
+    """Write the feed for ``root`` into ``out``: files first, the manifest last and atomically."""
+    manifest, sources = build_manifest(root)
+    files = out / "files"
+    files.mkdir(parents=True, exist_ok=True)
+    for digest, path in sources.items():
+        target = files / digest
+        if not target.exists():
+            atomic_write(target, path.read_bytes())
+    atomic_write(out / "manifest.json", manifest.to_json())
+    return manifest
+
+
+def validate_version(manifest: Manifest, store: ObjectStore) -> Report:
+    """Assemble a manifest's files in a scratch folder and load them as content."""
+    with tempfile.TemporaryDirectory(prefix="signage-validate-") as scratch:
+        folder = Path(scratch) / "content"
+        store.assemble(manifest, folder)
+        _, report = load_content(folder)
+    return report
+
+
+# -- serve -------------------------------------------------------------------------------
+
+
+class FeedServer:
+    """Serves a feed folder and, with a token, accepts uploads from ``signage push``."""
+
+    def __init__(self, folder: Path, address: tuple[str, int], token: str | None) -> None:
+        self.folder = folder
+        self.token = token
+        (folder / "files").mkdir(parents=True, exist_ok=True)
+        self.store = ObjectStore(folder / "files")
+        self.lock = threading.Lock()
+        self.served: list[
+            tuple[str, int, int]
+        ] = []  # (path, status, body bytes), for tests and benches
+        self.httpd = ThreadingHTTPServer(address, _feed_handler(self))
+        self.httpd.daemon_threads = True
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        name = host.decode() if isinstance(host, bytes) else host
+        return f"http://{name}:{port}"
+
+    def serve_forever(self) -> None:
+        self.httpd.serve_forever()
+
+    def start(self) -> threading.Thread:
+        thread = threading.Thread(target=self.httpd.serve_forever, name="feed-server", daemon=True)
+        thread.start()
+        return thread
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def authorised(self, header: str | None) -> bool:
+        if not self.token or not header or not header.startswith("Bearer "):
+            return False
+        return hmac.compare_digest(header[len("Bearer ") :].strip().encode(), self.token.encode())
+
+    def accept(self, data: bytes) -> tuple[int, dict[str, Any]]:
+        """A new manifest from ``push``: every file present, content valid, then published."""
+        try:
+            manifest = parse_manifest(data, "uploaded manifest")
+        except ManifestError as exc:
+            return HTTPStatus.BAD_REQUEST, {"error": str(exc)}
+        missing = [e.sha256 for e in manifest.files if not self.store.has(e)]
+        if missing:
+            return HTTPStatus.CONFLICT, {
+                "error": "files missing; upload them first",
+                "missing": missing,
+            }
+        report = validate_version(manifest, self.store)
+        if not report.ok:
+            return HTTPStatus.UNPROCESSABLE_ENTITY, {
+                "error": "content is not valid",
+                "errors": [d.format() for d in report.errors],
+            }
+        with self.lock:
+            atomic_write(self.folder / "manifest.json", manifest.to_json())
+        log.info("published version %s (%d files)", manifest.version, len(manifest.files))
+        return HTTPStatus.OK, {"version": manifest.version}
+
+
+def _feed_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "signage-feed"
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            log.debug("%s %s", self.address_string(), format % args)
+
+        def _json(self, status: int, data: Any) -> None:
+            body = json.dumps(data, ensure_ascii=False).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _file(self, path: Path, etag: str, immutable: bool) -> None:
+            try:
+                stat = path.stat()
+            except OSError:
+                self._json(HTTPStatus.NOT_FOUND, {"error": "not found"})
+                return
+            modified = formatdate(stat.st_mtime, usegmt=True)
+            if self.headers.get("If-None-Match") == etag or self._not_modified_since(stat.st_mtime):
+                self.send_response(HTTPStatus.NOT_MODIFIED)
+                self.send_header("ETag", etag)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                server.served.append((self.path, 304, 0))
+                return
+            data = path.read_bytes()
+            self.send_response(HTTPStatus.OK)
+            self.send_header("ETag", etag)
+            self.send_header("Last-Modified", modified)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header(
+                "Content-Type",
+                "application/json" if path.suffix == ".json" else "application/octet-stream",
+            )
+            self.send_header(
+                "Cache-Control", "public, max-age=31536000, immutable" if immutable else "no-cache"
+            )
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(data)
+            server.served.append((self.path, 200, len(data)))
+
+        def _not_modified_since(self, mtime: float) -> bool:
+            since = self.headers.get("If-Modified-Since")
+            if not since or self.headers.get("If-None-Match"):
+                return False
+            try:
+                return int(mtime) <= int(parsedate_to_datetime(since).timestamp())
+            except (TypeError, ValueError):
+                return False
+
+        def do_GET(self) -> None:
+            path = self.path.split("?", 1)[0]
+            if path == "/manifest.json":
+                manifest = server.folder / "manifest.json"
+                try:
+                    etag = '"' + hashlib.sha256(manifest.read_bytes()).hexdigest()[:32] + '"'
+                except OSError:
+                    self._json(HTTPStatus.NOT_FOUND, {"error": "nothing published yet"})
+                    return
+                self._file(manifest, etag, immutable=False)
+            elif path.startswith("/files/") and len(path) == 7 + 64 and path[7:].isalnum():
+                self._file(server.store.path(path[7:]), f'"{path[7:]}"', immutable=True)
+            else:
+                self._json(HTTPStatus.NOT_FOUND, {"error": f"no such path: {path}"})
+
+        do_HEAD = do_GET
+
+        def _body(self, limit: int) -> bytes | None:
+            try:
+                length = int(self.headers.get("Content-Length", ""))
+            except ValueError:
+                self._json(HTTPStatus.LENGTH_REQUIRED, {"error": "Content-Length required"})
+                return None
+            if not 0 <= length <= limit:
+                self._json(
+                    HTTPStatus.REQUEST_ENTITY_TOO_LARGE, {"error": f"body over {limit:,} bytes"}
+                )
+                return None
+            return self.rfile.read(length)
+
+        def _authorised(self) -> bool:
+            if server.authorised(self.headers.get("Authorization")):
+                return True
+            self._json(HTTPStatus.UNAUTHORIZED, {"error": "a valid bearer token is required"})
+            return False
+
+        def do_POST(self) -> None:
+            path = self.path.split("?", 1)[0]
+            if not self._authorised():
+                self.close_connection = True
+                return
+            if path == "/api/missing":
+                body = self._body(4 * 1024 * 1024)
+                if body is None:
+                    return
+                try:
+                    wanted = json.loads(body)["sha256"]
+                    assert isinstance(wanted, list)
+                except (ValueError, KeyError, TypeError, AssertionError):
+                    self._json(HTTPStatus.BAD_REQUEST, {"error": 'expected {"sha256": [...]}'})
+                    return
+                missing = [
+                    d for d in wanted if isinstance(d, str) and not server.store.path(d).exists()
+                ]
+                self._json(HTTPStatus.OK, {"missing": missing})
+            elif path == "/api/publish":
+                body = self._body(8 * 1024 * 1024)
+                if body is not None:
+                    self._json(*server.accept(body))
+            else:
+                self._json(HTTPStatus.NOT_FOUND, {"error": f"no such path: {path}"})
+
+        def do_PUT(self) -> None:
+            path = self.path.split("?", 1)[0]
+            if not self._authorised():
+                self.close_connection = True
+                return
+            digest = path[len("/api/files/") :] if path.startswith("/api/files/") else ""
+            if len(digest) != 64 or not all(c in "0123456789abcdef" for c in digest):
+                self._json(HTTPStatus.NOT_FOUND, {"error": "PUT /api/files/<sha256>"})
+                return
+            body = self._body(MAX_UPLOAD_BYTES)
+            if body is None:
+                return
+            try:
+                server.store.put(body, Entry("upload", len(body), digest))
+            except ManifestError as exc:
+                self._json(HTTPStatus.BAD_REQUEST, {"error": str(exc)})
+                return
+            self._json(HTTPStatus.CREATED, {"stored": digest})
+
+    return Handler
+
+
+# -- push --------------------------------------------------------------------------------
+
+
+def push(root: Path, url: str, token: str, timeout_s: float = 30.0) -> str:
+    """Upload ``root`` to a ``signage serve`` at ``url``: missing files, then the manifest."""
+    import requests
+
+    manifest, sources = build_manifest(root)
+    headers = {"Authorization": f"Bearer {token}"}
+    base = url.rstrip("/")
+    try:
+        response = requests.post(
+            f"{base}/api/missing",
+            json={"sha256": sorted(sources)},
+            headers=headers,
+            timeout=timeout_s,
+        )
+        _raise_for(response)
+        for digest in response.json()["missing"]:
+            upload = requests.put(
+                f"{base}/api/files/{digest}",
+                data=sources[digest].read_bytes(),
+                headers=headers,
+                timeout=timeout_s,
+            )
+            _raise_for(upload)
+        done = requests.post(
+            f"{base}/api/publish", data=manifest.to_json(), headers=headers, timeout=timeout_s
+        )
+        _raise_for(done)
+    except requests.RequestException as exc:
+        raise PublishError(f"{url}: cannot reach the feed server ({exc})") from exc
+    return manifest.version
+
+
+def _raise_for(response: Any) -> None:
+    if response.status_code < 400:
+        return
+    try:
+        data = response.json()
+    except ValueError:
+        data = {"error": response.text[:200]}
+    raise PublishError(
+        f"the server refused ({response.status_code}): {data.get('error')}",
+        list(data.get("errors", [])),
+    )
+
+
+def read_token(path: Path) -> str:
+    token = path.read_text(encoding="utf-8").strip()
+    if len(token) < 16:
+        raise PublishError(
+            f"{path}: the token is too short (use at least 16 characters, e.g. `openssl rand -hex 24`)"
+        )
+    return token
+
+
+def remove_tree(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,328 @@
+"""The remote feed client: polls ``URL/manifest.json``, downloads changed files into a
+content-addressed cache, validates the new version, and swaps it in atomically.
+
+Cache layout (``--cache``, by default the state directory)::
+
+    feed/objects/<sha256>      every file, checked against size and hash
+    feed/versions/<version>/   complete, validated content folders (hard links)
+    feed/current -> versions/<version>   switched by an atomic rename
+    feed/state.json            ETag, Last-Modified, last success
+
+At any instant ``current`` names a complete, valid version: a crash or power cut
+during an update leaves the previous one in place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import random
+import re
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from signage.content.folder import load_content
+from signage.messages import ContentReady
+from signage.paths import atomic_write
+from signage.publish import remove_tree
+from signage.sources.manifest import Manifest, ManifestError, parse_manifest
+from signage.sources.objects import ObjectStore
+
+log = logging.getLogger(__name__)
+
+TIMEOUT_S = (5.0, 20.0)  # connect, read: a hung server is given up on
+KEEP_VERSIONS = 2
+
+
+class FeedError(Exception):
+    pass
+
+
+def _slug(version: str) -> str:
+    clean = re.sub(r"[^A-Za-z0-9_.-]+", "-", version)[:80].strip(".-") or "version"
+    return f"{clean}-{hashlib.sha256(version.encode()).hexdigest()[:8]}"
+
+
+class FeedClient:
+    def __init__(
+        self,
+        url: str,
+        cache: Path,
+        post: Callable[[Any], None] = lambda message: None,
+        poll_s: float = 30.0,
+        adapt: Callable[[Any], Any] = lambda content: content,
+    ) -> None:
+        self.url = url.rstrip("/")
+        self.root = cache / "feed"
+        self.objects = ObjectStore(self.root / "objects")
+        self.post = post
+        self.poll_s = poll_s
+        self.adapt = adapt
+        self.session = requests.Session()
+        self.failures = 0
+        self.last_ok: dt.datetime | None = None
+        self.last_error: str | None = None
+        self.version: str | None = None
+        self._stop = threading.Event()
+        self._now = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="feed", daemon=True)
+        state = self._state()
+        if state.get("last_ok"):
+            self.last_ok = dt.datetime.fromisoformat(state["last_ok"])
+        self.version = state.get("version")
+
+    # -- state ---------------------------------------------------------------------------
+
+    def _state(self) -> dict[str, Any]:
+        try:
+            data = json.loads((self.root / "state.json").read_text())
+            return data if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            return {}
+
+    def _save_state(self, **changes: Any) -> None:
+        state = {**self._state(), **changes}
+        atomic_write(self.root / "state.json", json.dumps(state).encode())
+
+    def status(self) -> dict[str, Any]:
+        age = None
+        if self.last_ok is not None:
+            age = round((dt.datetime.now(dt.UTC) - self.last_ok).total_seconds())
+        return {
+            "url": self.url,
+            "last_ok": self.last_ok.isoformat(timespec="seconds") if self.last_ok else None,
+            "last_error": self.last_error,
+            "version": self.version,
+            "age_s": age,
+        }
+
+    def current(self) -> Path | None:
+        link = self.root / "current"
+        try:
+            target = link.resolve(strict=True)
+        except OSError:
+            return None
+        return target if target.is_dir() else None
+
+    # -- running ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._now.set()
+
+    def poll_now(self) -> None:
+        self._now.set()
+
+    def load_cached(self) -> bool:
+        """Start from the cache (the network may be down): post the current version if valid."""
+        folder = self.current()
+        if folder is None:
+            return False
+        content, report = load_content(folder)
+        if content is None:
+            log.error(
+                "cached feed version %s is not valid: %s", folder.name, report.errors[0].format()
+            )
+            return False
+        self.post(ContentReady(self.adapt(content), report, f"{self.url} (cache)"))
+        return True
+
+    def _run(self) -> None:
+        self._cleanup()
+        while not self._stop.is_set():
+            try:
+                self.poll()
+                delay = self.poll_s
+            except FeedError as exc:
+                self._failed(str(exc))
+                # back off with jitter, never beyond one poll interval: the network's return
+                # is noticed within a poll
+                delay = min(self.poll_s, 2.0 ** min(self.failures, 10)) * random.uniform(0.5, 1.0)  # noqa: S311
+            self._now.wait(timeout=delay)
+            self._now.clear()
+
+    def _failed(self, reason: str) -> None:
+        self.failures += 1
+        if self.last_error != reason:
+            log.warning("feed %s: %s; the last good content keeps playing", self.url, reason)
+        self.last_error = reason
+
+    def poll(self) -> bool:
+        """One poll: True when a new version was swapped in. Raises FeedError."""
+        state = self._state()
+        headers = {}
+        if self.current() is not None:
+            if state.get("etag"):
+                headers["If-None-Match"] = state["etag"]
+            if state.get("last_modified"):
+                headers["If-Modified-Since"] = state["last_modified"]
+        try:
+            with self.session.get(
+                f"{self.url}/manifest.json", headers=headers, timeout=TIMEOUT_S, stream=True
+            ) as response:
+                if response.status_code == 304:
+                    self._ok()
+                    return False
+                if response.status_code != 200:
+                    raise FeedError(f"manifest.json: HTTP {response.status_code}")
+                data = _read(response, 8 * 1024 * 1024, "manifest.json")
+                etag, modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
+        except requests.RequestException as exc:
+            raise FeedError(f"cannot reach the feed ({type(exc).__name__}: {exc})") from exc
+        try:
+            manifest = parse_manifest(data, "manifest.json")
+        except ManifestError as exc:
+            raise FeedError(str(exc)) from exc
+        changed = False
+        if manifest.version != self.version or self.current() is None:
+            self._download(manifest)
+            self._swap(manifest)
+            changed = True
+        self._save_state(etag=etag, last_modified=modified)
+        self._ok()
+        return changed
+
+    def _ok(self) -> None:
+        if self.last_error is not None:
+            log.info("feed %s: reachable again", self.url)
+        self.failures = 0
+        self.last_error = None
+        self.last_ok = dt.datetime.now(dt.UTC)
+        self._save_state(last_ok=self.last_ok.isoformat(), version=self.version)
+
+    def _download(self, manifest: Manifest) -> None:
+        for entry in manifest.files:
+            if self.objects.has(entry):
+                continue  # content-addressed: only changed files travel
+            try:
+                with self.session.get(
+                    f"{self.url}/files/{entry.sha256}", timeout=TIMEOUT_S, stream=True
+                ) as response:
+                    if response.status_code != 200:
+                        raise FeedError(f"{entry.path}: HTTP {response.status_code}")
+                    declared = response.headers.get("Content-Length")
+                    if declared is not None and declared.isdigit() and int(declared) != entry.size:
+                        raise FeedError(
+                            f"{entry.path}: the server sends {declared} bytes, the manifest says {entry.size}"
+                        )
+                    data = _read(response, entry.size, entry.path, exact=True)
+            except requests.exceptions.ChunkedEncodingError as exc:
+                raise FeedError(
+                    f"{entry.path}: truncated download (the connection closed early)"
+                ) from exc
+            except requests.RequestException as exc:
+                raise FeedError(f"{entry.path}: download failed ({type(exc).__name__})") from exc
+            try:
+                self.objects.put(data, entry)
+            except ManifestError as exc:
+                raise FeedError(str(exc)) from exc
+            except OSError as exc:  # disk full, read-only cache
+                raise FeedError(
+                    f"{entry.path}: cannot store in the cache ({exc.strerror})"
+                ) from exc
+
+    def _swap(self, manifest: Manifest) -> None:
+        versions = self.root / "versions"
+        final = versions / _slug(manifest.version)
+        if not final.is_dir():
+            scratch = versions / f".{final.name}.{os.getpid()}.tmp"
+            remove_tree(scratch)
+            try:
+                self.objects.assemble(manifest, scratch)
+            except (ManifestError, OSError) as exc:
+                remove_tree(scratch)
+                raise FeedError(f"cannot assemble version {manifest.version}: {exc}") from exc
+            content, report = load_content(scratch)
+            if content is None:
+                remove_tree(scratch)
+                first = report.errors[0].format() if report.errors else "invalid"
+                raise FeedError(f"version {manifest.version} is not valid content: {first}")
+            _fsync_tree(scratch)
+            scratch.rename(final)
+        content, report = load_content(final)
+        if content is None:
+            raise FeedError(f"version {manifest.version} is not valid content")
+        link = self.root / "current"
+        temporary = self.root / f".current.{os.getpid()}.tmp"
+        temporary.unlink(missing_ok=True)
+        temporary.symlink_to(Path("versions") / final.name)
+        temporary.replace(link)  # atomic: "current" is the old version or the new one
+        _fsync_dir(self.root)
+        self.version = manifest.version
+        log.info("feed %s: version %s (%d files)", self.url, manifest.version, len(manifest.files))
+        self.post(ContentReady(self.adapt(content), report, f"{self.url} {manifest.version}"))
+        self._collect(final)
+
+    def _collect(self, keep: Path) -> None:
+        """Remove old versions (keeping the last two) and objects no kept version uses."""
+        versions = sorted(
+            (
+                p
+                for p in (self.root / "versions").iterdir()
+                if p.is_dir() and not p.name.startswith(".")
+            ),
+            key=lambda p: p.stat().st_mtime,
+        )
+        kept = {keep, *versions[-KEEP_VERSIONS:]}
+        for old in versions:
+            if old not in kept:
+                remove_tree(old)
+        used: set[int] = set()
+        for folder in kept:
+            for path in folder.rglob("*"):
+                if path.is_file():
+                    used.add(path.stat().st_ino)
+        for obj in (self.root / "objects").iterdir():
+            if obj.is_file() and obj.stat().st_ino not in used and obj.stat().st_nlink == 1:
+                obj.unlink(missing_ok=True)
+
+    def _cleanup(self) -> None:
+        """Leftovers of an update that was interrupted: scratch folders and temporary files."""
+        versions = self.root / "versions"
+        if versions.is_dir():
+            for path in versions.iterdir():
+                if path.name.startswith("."):
+                    remove_tree(path)
+        for folder in (self.root, self.root / "objects"):
+            if folder.is_dir():
+                for path in folder.iterdir():
+                    if path.name.startswith(".") and path.name.endswith(".tmp"):
+                        path.unlink(missing_ok=True)
+
+
+def _read(response: requests.Response, limit: int, what: str, exact: bool = False) -> bytes:
+    chunks, size = [], 0
+    for chunk in response.iter_content(65536):
+        size += len(chunk)
+        if size > limit:
+            raise FeedError(f"{what}: more than {limit:,} bytes")
+        chunks.append(chunk)
+    if exact and size != limit:
+        raise FeedError(f"{what}: truncated download ({size:,} of {limit:,} bytes)")
+    return b"".join(chunks)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(path: Path) -> None:
+    for folder in [path, *(p for p in path.rglob("*") if p.is_dir())]:
+        _fsync_dir(folder)

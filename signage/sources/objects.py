@@ -1,0 +1,62 @@
+"""A content-addressed store of files (``objects/<sha256>``) and assembling versions from it."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+from signage.paths import atomic_write
+from signage.sources.manifest import Entry, Manifest, ManifestError
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class ObjectStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path(self, digest: str) -> Path:
+        return self.root / digest
+
+    def has(self, entry: Entry) -> bool:
+        path = self.path(entry.sha256)
+        try:
+            return path.stat().st_size == entry.size
+        except OSError:
+            return False
+
+    def put(self, data: bytes, entry: Entry) -> None:
+        """Store bytes that must be ``entry``: wrong sizes and hashes are refused."""
+        if len(data) != entry.size:
+            raise ManifestError(
+                f"{entry.path}: got {len(data):,} bytes, the manifest says {entry.size:,}"
+            )
+        actual = hashlib.sha256(data).hexdigest()
+        if actual != entry.sha256:
+            raise ManifestError(
+                f"{entry.path}: sha256 is {actual[:12]}…, the manifest says {entry.sha256[:12]}…"
+            )
+        atomic_write(self.path(entry.sha256), data)
+
+    def assemble(self, manifest: Manifest, target: Path) -> None:
+        """Lay the manifest's files out under ``target`` (hard links into the store, else copies)."""
+        target.mkdir(parents=True)
+        resolved = target.resolve()
+        for entry in manifest.files:
+            destination = target / entry.path
+            if not destination.resolve().is_relative_to(resolved):
+                raise ManifestError(f"{entry.path}: leaves the content folder")
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            source = self.path(entry.sha256)
+            try:
+                os.link(source, destination)
+            except OSError:
+                shutil.copyfile(source, destination)

@@ -1,0 +1,392 @@
+"""The remote feed: publish, serve, push, and a client that survives hostile servers and crashes.
+Every server here is real HTTP on loopback."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import requests
+from PIL import Image
+
+from signage.content.folder import load_content
+from signage.messages import ContentReady
+from signage.publish import FeedServer, PublishError, publish, push
+from signage.sources import feed as feed_module
+from signage.sources.feed import FeedClient, FeedError
+
+TOKEN = "s3cret-token-for-tests-0123456789"
+
+
+def make_content(root: Path, title: str = "Bonjour", photos: int = 1) -> Path:
+    (root / "playlists").mkdir(parents=True, exist_ok=True)
+    (root / "assets").mkdir(exist_ok=True)
+    for n in range(photos):
+        Image.new("RGB", (64, 36), (n * 40 % 255, 80, 160)).save(root / "assets" / f"p{n}.jpg")
+    slides = "".join(f"  - {{type: photo, image: assets/p{n}.jpg}}\n" for n in range(photos))
+    (root / "playlists" / "a.yaml").write_text(
+        f"name: A\nslides:\n  - {{type: text, id: t, title: {title}}}\n{slides}"
+    )
+    return root
+
+
+@pytest.fixture
+def server(tmp_path: Path):
+    feed = tmp_path / "feed"
+    publish(make_content(tmp_path / "src"), feed)
+    srv = FeedServer(feed, ("127.0.0.1", 0), TOKEN)
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+def client(url: str, cache: Path) -> tuple[FeedClient, list]:
+    posted: list = []
+    return FeedClient(url, cache, posted.append, poll_s=1.0), posted
+
+
+def test_publish_refuses_invalid_content(tmp_path: Path) -> None:
+    root = make_content(tmp_path / "c")
+    (root / "playlists" / "a.yaml").write_text("name: A\nslides:\n  - {type: text, titre: X}\n")
+    with pytest.raises(PublishError) as info:
+        publish(root, tmp_path / "out")
+    assert any("a.yaml:3:18: error: slides[0].titre: unknown key" in e for e in info.value.errors)
+    assert not (tmp_path / "out" / "manifest.json").exists()
+
+
+def test_publish_lists_only_what_the_content_uses(tmp_path: Path) -> None:
+    root = make_content(tmp_path / "c")
+    (root / "notes.txt").write_text("not content")
+    manifest = publish(root, tmp_path / "out")
+    assert sorted(e.path for e in manifest.files) == ["assets/p0.jpg", "playlists/a.yaml"]
+    for entry in manifest.files:
+        data = (tmp_path / "out" / "files" / entry.sha256).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry.sha256 and len(data) == entry.size
+
+
+def test_client_downloads_validates_and_swaps(server: FeedServer, tmp_path: Path) -> None:
+    feed, posted = client(server.url, tmp_path / "cache")
+    assert feed.poll() is True
+    assert isinstance(posted[-1], ContentReady)
+    current = feed.current()
+    assert current is not None and (current / "playlists" / "a.yaml").is_file()
+    content, report = load_content(current)
+    assert content is not None and report.ok
+    # an unchanged poll: one request, answered 304, no body
+    server.served.clear()
+    assert feed.poll() is False
+    assert server.served == [("/manifest.json", 304, 0)]
+    assert feed.status()["last_error"] is None and feed.status()["version"]
+
+
+def test_push_sends_only_changed_files_and_client_fetches_only_them(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    feed, _ = client(server.url, tmp_path / "cache")
+    feed.poll()
+    source = make_content(tmp_path / "src2", photos=3)  # p0 as before, two new photos
+    token = tmp_path / "token"
+    token.write_text(TOKEN)
+    version = push(source, server.url, TOKEN)
+    server.served.clear()
+    assert feed.poll() is True and feed.version == version
+    downloaded = [p for p, status, _ in server.served if p.startswith("/files/")]
+    assert len(downloaded) == 3  # the changed playlist and two new photos; p0.jpg is cached
+
+
+def test_uploads_need_the_token_and_change_nothing(server: FeedServer, tmp_path: Path) -> None:
+    before = (server.folder / "manifest.json").read_bytes()
+    for headers in ({}, {"Authorization": "Bearer wrong-token-0000000000000"}):
+        response = requests.post(
+            f"{server.url}/api/publish", data=b"{}", headers=headers, timeout=5
+        )
+        assert response.status_code == 401
+        response = requests.put(
+            f"{server.url}/api/files/{'0' * 64}", data=b"x", headers=headers, timeout=5
+        )
+        assert response.status_code == 401
+    with pytest.raises(PublishError, match="401"):
+        push(
+            make_content(tmp_path / "other", title="Pirate"),
+            server.url,
+            "wrong-token-0000000000000",
+        )
+    assert (server.folder / "manifest.json").read_bytes() == before
+
+
+def test_server_validates_pushed_content_too(server: FeedServer, tmp_path: Path) -> None:
+    bad = b"name: A\nslides:\n  - {type: text, durration: 3, title: X}\n"
+    digest = hashlib.sha256(bad).hexdigest()
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    assert (
+        requests.put(
+            f"{server.url}/api/files/{digest}", data=bad, headers=headers, timeout=5
+        ).status_code
+        == 201
+    )
+    manifest = {
+        "version": "bad",
+        "created": "",
+        "files": [{"path": "playlists/a.yaml", "size": len(bad), "sha256": digest}],
+    }
+    response = requests.post(
+        f"{server.url}/api/publish", data=json.dumps(manifest), headers=headers, timeout=5
+    )
+    assert response.status_code == 422
+    assert "durration" in response.json()["errors"][0]
+    # a file whose bytes do not match its name is refused
+    wrong = requests.put(
+        f"{server.url}/api/files/{'a' * 64}", data=b"hello", headers=headers, timeout=5
+    )
+    assert wrong.status_code == 400
+
+
+class Hostile:
+    """A loopback server that answers what a test tells it to, including nothing at all."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
+        self.hang = False
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                if outer.hang:
+                    time.sleep(3)
+                    return
+                status, headers, body = outer.routes.get(self.path, (404, {}, b"not found"))
+                self.send_response(status)
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                if "Content-Length" not in headers:
+                    self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                with contextlib.suppress(OSError):  # the client may hang up: that is the test
+                    self.wfile.write(body)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def manifest(self, files: list[dict], version: str = "v1") -> None:
+        self.routes["/manifest.json"] = (
+            200,
+            {},
+            json.dumps({"version": version, "created": "", "files": files}).encode(),
+        )
+
+    def file(
+        self,
+        data: bytes,
+        path: str = "playlists/a.yaml",
+        size: int | None = None,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> dict:
+        digest = hashlib.sha256(data).hexdigest()
+        self.routes[f"/files/{digest}"] = (200, headers or {}, data if body is None else body)
+        return {"path": path, "size": len(data) if size is None else size, "sha256": digest}
+
+
+GOOD = b"name: A\nslides:\n  - {type: text, title: Bon}\n"
+GOOD2 = b"name: A\nslides:\n  - {type: text, title: Neuf}\n"
+
+
+@pytest.fixture
+def hostile():
+    srv = Hostile()
+    yield srv
+    srv.httpd.shutdown()
+
+
+@pytest.fixture
+def settled(hostile: Hostile, tmp_path: Path):
+    """A client that already holds a good version from the hostile server."""
+    hostile.manifest([hostile.file(GOOD)], "good")
+    feed, _ = client(hostile.url, tmp_path / "cache")
+    assert feed.poll() is True
+    return feed
+
+
+def _bomb_entries(hostile: Hostile) -> list[dict]:
+    entry = hostile.file(GOOD)
+    return [dict(entry, path=f"playlists/x{n}.yaml") for n in range(100_000)]
+
+
+@pytest.mark.parametrize(
+    ("arrange", "needle"),
+    [
+        (
+            lambda h: h.manifest([h.file(GOOD, path="../escape.yaml")], "v2"),
+            "leaves the content folder",
+        ),
+        (lambda h: h.manifest([h.file(GOOD, path="/etc/passwd")], "v2"), "must be relative"),
+        (
+            lambda h: h.manifest([h.file(GOOD, path="playlists\\..\\..\\x.yaml")], "v2"),
+            "forward slashes",
+        ),
+        (
+            lambda h: h.manifest([h.file(GOOD2, body=GOOD2.replace(b"Neuf", b"Faux"))], "v2"),
+            "sha256 is",
+        ),
+        (
+            lambda h: h.manifest(
+                [h.file(GOOD + b"x", body=GOOD, headers={"Content-Length": str(len(GOOD) + 1)})],
+                "v2",
+            ),
+            "truncated",
+        ),
+        (lambda h: h.manifest([h.file(GOOD, size=10)], "v2"), "the server sends"),
+        (
+            lambda h: h.routes.__setitem__(
+                "/manifest.json", (200, {}, b"<html><body>502 Bad Gateway</body></html>")
+            ),
+            "not JSON",
+        ),
+        (lambda h: h.routes.__setitem__("/manifest.json", (500, {}, b"oops")), "HTTP 500"),
+        (
+            lambda h: h.manifest(_bomb_entries(h), "v2"),
+            r"the limit is 10,000|more than 8,388,608 bytes",
+        ),
+        (lambda h: h.manifest(_bomb_entries(h)[:10_001], "v2"), "the limit is 10,000"),
+        (lambda h: h.manifest([h.file(b"name: A\nslides: []\n")], "v2"), "not valid content"),
+        (
+            lambda h: h.manifest(
+                [{"path": "playlists/a.yaml", "size": 10**12, "sha256": "0" * 64}], "v2"
+            ),
+            "size must be",
+        ),
+    ],
+)
+def test_hostile_feeds_keep_the_last_good_content(
+    settled: FeedClient, hostile: Hostile, arrange, needle: str
+) -> None:
+    good = settled.current()
+    arrange(hostile)
+    with pytest.raises(FeedError, match=needle):
+        settled.poll()
+    assert settled.current() == good
+    assert (good / "playlists" / "a.yaml").read_bytes() == GOOD
+
+
+def test_a_hanging_server_times_out(settled: FeedClient, hostile: Hostile, monkeypatch) -> None:
+    monkeypatch.setattr(feed_module, "TIMEOUT_S", (1.0, 0.5))
+    hostile.hang = True
+    started = time.monotonic()
+    with pytest.raises(FeedError, match="cannot reach"):
+        settled.poll()
+    assert time.monotonic() - started < 5
+    assert settled.current() is not None
+
+
+def test_failures_back_off_and_recover(settled: FeedClient, hostile: Hostile, caplog) -> None:
+    hostile.routes["/manifest.json"] = (503, {}, b"")
+    for _ in range(3):
+        with pytest.raises(FeedError):
+            settled.poll()
+        settled._failed("manifest.json: HTTP 503")
+    assert settled.status()["last_error"] == "manifest.json: HTTP 503"
+    assert sum("HTTP 503" in r.message for r in caplog.records) == 1  # logged once
+    hostile.manifest([hostile.file(GOOD)], "good")
+    settled.poll()
+    assert settled.status()["last_error"] is None
+
+
+CRASHER = """
+import sys
+from pathlib import Path
+from signage.sources.feed import FeedClient, FeedError
+client = FeedClient(sys.argv[1], Path(sys.argv[2]), poll_s=0.1)
+client._cleanup()
+while True:
+    try:
+        client.poll()
+    except FeedError:
+        pass
+"""
+
+
+def test_killed_in_the_middle_of_updates_leaves_valid_content(tmp_path: Path) -> None:
+    """SIGKILL a feed client at random moments while versions change; restart; check every time."""
+    feed_dir = tmp_path / "feed"
+    srv = FeedServer(feed_dir, ("127.0.0.1", 0), TOKEN)
+    srv.start()
+    cache = tmp_path / "cache"
+    rng = random.Random(7)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    try:
+        for iteration in range(8):
+            # a new version with a few large-ish photos, so the kill often lands mid-download
+            source = make_content(
+                tmp_path / f"v{iteration}", title=f"Version {iteration}", photos=3
+            )
+            for n in range(3):
+                Image.effect_noise((900, 600), 60 + iteration + n).convert("RGB").save(
+                    source / "assets" / f"p{n}.jpg", quality=95
+                )
+            publish(source, feed_dir)
+            process = subprocess.Popen(
+                [sys.executable, "-c", CRASHER, srv.url, str(cache)], env=env
+            )
+            time.sleep(rng.uniform(0.3, 1.2))
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            link = cache / "feed" / "current"
+            if link.exists():
+                content, report = load_content(link.resolve())
+                assert content is not None, report.errors
+                title = content.playlists[0].slides[0].heading
+                assert title.startswith("Version "), title
+        # and a restarted client catches up to the latest version
+        feed, _ = client(srv.url, cache)
+        feed._cleanup()
+        feed.poll()
+        content, _ = load_content(feed.current())
+        assert content.playlists[0].slides[0].heading == "Version 7"
+        assert not [p for p in (cache / "feed" / "versions").iterdir() if p.name.startswith(".")]
+    finally:
+        srv.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_player_starts_from_its_cache_when_the_network_is_down(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    from tests.test_reload import PlayerProcess
+
+    cache = tmp_path / "cache"
+    feed, _ = client(server.url, cache)
+    feed.poll()
+    version_dir = feed.current()
+    server.stop()  # the network is down
+    player = PlayerProcess(["--feed", server.url, "--cache", str(cache), "--poll", "1"])
+    try:
+        status = player.wait_for(lambda s: s.get("feed", {}).get("last_error"), timeout=15)
+        assert status["content"]["source"].endswith("(cache)")
+        assert status["content"]["slides"] == 2
+        assert status["feed"]["last_ok"] is not None and status["feed"]["age_s"] >= 0
+        assert version_dir is not None
+    finally:
+        log = player.stop()
+    assert "Traceback" not in log
