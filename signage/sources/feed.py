@@ -178,7 +178,7 @@ class FeedClient:
                 data = _read(response, 8 * 1024 * 1024, "manifest.json")
                 etag, modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
         except requests.RequestException as exc:
-            raise FeedError(f"cannot reach the feed ({type(exc).__name__}: {exc})") from exc
+            raise FeedError(f"cannot reach the feed ({_why(exc)})") from exc
         try:
             manifest = parse_manifest(data, "manifest.json")
         except ManifestError as exc:
@@ -298,6 +298,18 @@ class FeedClient:
                 for path in folder.iterdir():
                     if path.name.startswith(".") and path.name.endswith(".tmp"):
                         path.unlink(missing_ok=True)
+
+
+def _why(exc: requests.RequestException) -> str:
+    if isinstance(exc, requests.Timeout):
+        return "no answer within the timeout"
+    if isinstance(exc, requests.ConnectionError):
+        text = str(exc)
+        for reason in ("Connection refused", "Name or service not known", "Network is unreachable", "No route to host"):
+            if reason in text:
+                return reason.lower()
+        return "connection failed"
+    return type(exc).__name__
 
 
 def _read(response: requests.Response, limit: int, what: str, exact: bool = False) -> bytes:
