@@ -341,10 +341,40 @@ def test_killed_in_the_middle_of_updates_leaves_valid_content(tmp_path: Path) ->
                     source / "assets" / f"p{n}.jpg", quality=95
                 )
             publish(source, feed_dir)
+            if iteration % 2:
+                # the real player, killed while it downloads and swaps
+                command = [
+                    sys.executable,
+                    "-m",
+                    "signage",
+                    "play",
+                    "--feed",
+                    srv.url,
+                    "--poll",
+                    "0.2",
+                    "--cache",
+                    str(cache),
+                    "--windowed",
+                    "--size",
+                    "160x90",
+                    "--control",
+                    "off",
+                ]
+            else:
+                command = [
+                    sys.executable,
+                    "-c",
+                    CRASHER,
+                    srv.url,
+                    str(cache),
+                ]  # polls in a tight loop
             process = subprocess.Popen(
-                [sys.executable, "-c", CRASHER, srv.url, str(cache)], env=env
+                command,
+                env={**env, "SDL_VIDEODRIVER": "dummy"},
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
-            time.sleep(rng.uniform(0.3, 1.2))
+            time.sleep(rng.uniform(0.3, 2.0))
             process.send_signal(signal.SIGKILL)
             process.wait()
             link = cache / "feed" / "current"
