@@ -70,7 +70,9 @@ def main() -> None:
         client.poll()
         requests_made = len(server.served)
         body_bytes = sum(size for _, _, size in server.served)
-        print(f"unchanged poll: {requests_made} request(s), {body_bytes} body bytes ({server.served})")
+        print(
+            f"unchanged poll: {requests_made} request(s), {body_bytes} body bytes ({server.served})"
+        )
 
         # 2. network loss and return, with a real player
         with socket.socket() as sock:
@@ -88,16 +90,23 @@ def main() -> None:
             server.stop()  # the network goes down
             wait(lambda: status(control)["feed"]["last_error"], 3 * args.poll + 10)
             still = status(control)
-            print(f"network down: still playing {still['content']['version'] == first}, "
-                  f"feed error {still['feed']['last_error']!r}, content age {still['feed']['age_s']} s")
+            print(
+                f"network down: still playing {still['content']['version'] == first}, "
+                f"feed error {still['feed']['last_error']!r}, content age {still['feed']['age_s']} s"
+            )
             playlist = content / "playlists" / "accueil.yaml"
-            playlist.write_text(playlist.read_text(encoding="utf-8").replace("Merci", "Merci beaucoup"), encoding="utf-8")
+            playlist.write_text(
+                playlist.read_text(encoding="utf-8").replace("Merci", "Merci beaucoup"),
+                encoding="utf-8",
+            )
             publish(content, feed_dir)
             time.sleep(args.poll * 1.5)  # stays down a while: failures pile up, back-off grows
             server = FeedServer(feed_dir, ("127.0.0.1", feed_port), None)
             server.start()  # the network is back
             caught_up = wait(lambda: status(control)["content"]["version"] != first, 4 * args.poll)
-            print(f"network back: new content on screen after {caught_up:.2f} s (poll interval {args.poll:g} s)")
+            print(
+                f"network back: new content on screen after {caught_up:.2f} s (poll interval {args.poll:g} s)"
+            )
         finally:
             player.terminate()
             player.wait(timeout=15)

@@ -38,6 +38,9 @@ class PlayOptions:
     cache: Path | None = None  # default: the state directory
     feed: str | None = None  # a feed URL: content comes from it instead of a folder
     poll_s: float = 30.0
+    token: str | None = None  # the control API's bearer token
+    plays: Path | None = None  # proof-of-play log (default: in the state directory)
+    hours: Any = None  # config.DisplayHours
 
 
 def localise(content: Content | None, locale: str | None) -> Content | None:
@@ -72,14 +75,18 @@ def _signals(stop: threading.Event, wake: Any) -> Iterator[None]:
 
 def play(options: PlayOptions) -> int:
     """Run the player until it is told to stop. Returns the process exit code."""
-    from signage.control.server import ControlServer
+    from signage.control.server import ControlError, ControlServer
     from signage.messages import ProgrammeUpdated
     from signage.paths import state_dir
+    from signage.plays import PlayLog
     from signage.program.fetch import Fetcher, sources_of
+    from signage.program.now_next import summary
+    from signage.program.store import ProgrammeStore
     from signage.render.display import Display, NoDisplayError
     from signage.render.loop import Player, StatusBoard
     from signage.sources.feed import FeedClient
     from signage.sources.folder import FolderSource
+    from signage.systemd import Notifier
 
     clock: Clock = StartedAt(options.at, options.zone) if options.at else SystemClock(options.zone)
     cache = options.cache or state_dir()
@@ -123,13 +130,16 @@ def play(options: PlayOptions) -> int:
     stop = threading.Event()
     status = StatusBoard()
     fetcher = Fetcher(cache, zone=options.zone)
+    plays = PlayLog(options.plays or state_dir() / "plays.jsonl")
+    notifier = Notifier()
 
     def follow(new: Content) -> None:
         fetcher.set_sources(*sources_of(new))
 
     player = Player(
         display, clock, options.screen, content, report, inbox=inbox, stop=stop, status=status,
-        source=origin, cache_dir=cache, on_content=follow,
+        source=origin, cache_dir=cache, on_content=follow, on_play=plays.record,
+        notifier=notifier, hours=options.hours,
     )  # fmt: skip
     player_ref.append(player)
     fetcher.on_change = lambda: post(ProgrammeUpdated())
@@ -139,13 +149,24 @@ def play(options: PlayOptions) -> int:
         status.extra["feed"] = source.status
     if content is not None:
         follow(content)
+    programmes = ProgrammeStore()  # the operator page's own copy, parsed on the HTTP thread
+
+    def programme() -> Any:
+        return summary(player.content, str(cache), clock.now(), programmes)
+
     server = None
     try:
+        plays.start()
         fetcher.start()
         source.start()
         if options.control is not None:
             try:
-                server = ControlServer(options.control, status.read, player.post)
+                server = ControlServer(
+                    options.control, status.read, player.post, options.token, plays, programme
+                )
+            except ControlError as exc:
+                print(f"signage play: error: {exc}", file=sys.stderr)
+                return 2
             except OSError as exc:
                 log.error("control API not started on %s:%s: %s", *options.control, exc.strerror)
             else:
@@ -159,5 +180,7 @@ def play(options: PlayOptions) -> int:
             server.stop()
         source.stop()
         fetcher.stop()
+        plays.stop()
+        notifier.close()
         display.close()
     return 0

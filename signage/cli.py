@@ -232,6 +232,25 @@ def cmd_play(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"signage play: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    token_file = args.token_file or (
+        Path(config.token_file) if config and config.token_file else None
+    )
+    token = None
+    if token_file is not None:
+        try:
+            token = token_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            print(
+                f"signage play: error: cannot read the token file {token_file}: {exc.strerror}",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        if len(token) < 16:
+            print(
+                f"signage play: error: {token_file}: the token is too short (at least 16 characters)",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
     rotate = args.rotate if args.rotate is not None else (config.rotate if config else 0)
     screen_id = args.screen or (config.screen if config else None)
     if not screen_id:
@@ -251,6 +270,9 @@ def cmd_play(args: argparse.Namespace) -> int:
         cache=args.cache or (Path(config.cache) if config and config.cache else None),
         feed=args.feed or (config.feed if config else None),
         poll_s=args.poll or (config.poll_s if config else 30.0),
+        token=token,
+        plays=args.plays or (Path(config.plays) if config and config.plays else None),
+        hours=config.display if config else None,
     )
     return play(options)
 
@@ -429,6 +451,10 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--cache", type=Path, help="cache folder (default: ~/.local/state/signage)")
     play.add_argument("--feed", help="play a remote feed (URL of a folder holding manifest.json)")
     play.add_argument("--poll", type=float, help="feed poll interval in seconds (default 30)")
+    play.add_argument("--token-file", type=Path, help="file holding the control API's bearer token")
+    play.add_argument(
+        "--plays", type=Path, help="proof-of-play log (default: in the state directory)"
+    )
     play.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     play.set_defaults(func=cmd_play)
 

@@ -30,6 +30,7 @@ _LABELS: dict[str, dict[str, str]] = {
     "content_errors": {"fr": "{n} erreur(s) de contenu", "en": "{n} content error(s)"},
     "welcome": {"fr": "Bienvenue", "en": "Welcome"},
     "speakers": {"fr": "Intervenants", "en": "Speakers"},
+    "urgent": {"fr": "Message important", "en": "Important message"},
 }
 
 _DAYS = {

@@ -70,3 +70,35 @@ def _cell(event: Event | None, zone: dt.tzinfo, today: dt.date) -> str:
     day = f"{start:%Y-%m-%d} " if start.date() != today else ""
     who = f" ({', '.join(s.name for s in event.speakers)})" if event.speakers else ""
     return f"{day}{start:%H:%M}-{end:%H:%M}  {event.title}{who}"
+
+
+def summary(
+    content: Any, cache_dir: str | None, at: dt.datetime, store: Any
+) -> dict[str, Any] | None:
+    """Now and next for the first programme the content's slides show (for the operator's page)."""
+    from pathlib import Path
+
+    from signage.program.model import ProgrammeError
+    from signage.program.store import ProgrammeServices
+
+    if content is None:
+        return None
+    services = ProgrammeServices.of(content, cache_dir)
+    for playlist in content.playlists:
+        for slide in playlist.slides:
+            source = getattr(slide, "source", None)
+            if not source:
+                continue
+            path = (
+                services.cached(source)
+                if source.startswith(("http://", "https://"))
+                else Path(content.root) / source
+            )
+            if path is None:
+                continue
+            try:
+                shown = store.shown(str(path), path, services, at)
+            except ProgrammeError:
+                continue
+            return as_json(shown.programme, at, None, at.tzinfo or dt.UTC)
+    return None

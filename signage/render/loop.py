@@ -24,6 +24,7 @@ import pygame
 
 from signage.content.diagnostics import Report
 from signage.content.model import Content
+from signage.display_hours import is_on, next_change, run_command
 from signage.messages import (
     Command,
     ContentFailed,
@@ -40,6 +41,7 @@ from signage.render.prepared import Pixels, Preparer, Ready
 from signage.render.stats import FrameStats
 from signage.render.theme import BUNDLED_REGULAR, Theme
 from signage.sequencer import Playing, SlideKey, relocate, show, step, what_now
+from signage.urgent import UrgentMessage
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +137,9 @@ class Player:
         on_frame: Callable[[], None] | None = None,
         cache_dir: Path | None = None,
         on_content: Callable[[Content], None] | None = None,
+        on_play: Callable[[dict[str, Any]], None] | None = None,
+        notifier: Any = None,
+        hours: Any = None,
     ) -> None:
         self.display = display
         self.clock = clock
@@ -147,6 +152,15 @@ class Player:
         self.on_frame = on_frame
         self.cache_dir = cache_dir
         self.on_content = on_content
+        self.on_play = on_play
+        self.notifier = notifier
+        self.hours = hours  # config.DisplayHours or None
+        self.screen_on = True
+        self.message: UrgentMessage | None = None
+        self.message_frame: Shown | None = None
+        self._message_ids = 0
+        self._open_play: dict[str, Any] | None = None
+        self._ready_sent = False
         self.wake_event = pygame.event.custom_type()
         self._awake = threading.Event()
         self.preparer = Preparer(self.post)
@@ -297,6 +311,22 @@ class Player:
             self.info = not self.info
             self.dirty = True
             return {"ok": True, "info": self.info}
+        if name == "message":
+            self._message_ids += 1
+            expires = now + dt.timedelta(seconds=float(args["expires_in"]))
+            self.message = UrgentMessage(
+                self._message_ids, str(args["text"]), str(args["style"]), now, expires
+            )
+            self.message_frame = None
+            self.preparer.request(
+                (("message", self._message_ids), now), self.message, self._canvas(now)
+            )
+            self._publish()
+            return {"ok": True, "message": self.message.to_json()}
+        if name == "clear_message":
+            had = self.message is not None
+            self._end_message()
+            return {"ok": True, "cleared": had}
         return {"ok": False, "error": f"unknown command {name!r}"}
 
     # -- choosing and preparing slides -------------------------------------------------
@@ -359,10 +389,20 @@ class Player:
 
     def _frame_ready(self, message: FrameReady) -> None:
         key, stamp = message.key
+        if key[0] == "message":
+            if self.message is not None and key[1] == self.message.id and message.ready is not None:
+                ready: Ready = message.ready
+                self.message_frame = Shown(
+                    key, _surface(ready.base), None, None, False, None, stamp
+                )
+                self.dirty = True
+            elif message.ready is None:
+                log.error("urgent message could not be drawn: %s", message.error)
+            return
         if message.ready is None:
             self._slide_failed(key, message.error or "cannot be shown")
             return
-        ready: Ready = message.ready
+        ready = message.ready
         shown = Shown(
             key,
             _surface(ready.base, self._free_surface(ready.base)),
@@ -397,6 +437,55 @@ class Player:
                     )
             self._show(shown, transition=True)
 
+    def _end_message(self) -> None:
+        if self.message is not None:
+            log.info("urgent message %d ended", self.message.id)
+        self.message = None
+        self.message_frame = None
+        self.dirty = True
+        self._publish()
+
+    def _play_started(self, now: dt.datetime) -> None:
+        """Proof of play: close the entry of the slide that was on, open one for this one."""
+        self._play_closed(now)
+        playing = self.playing
+        slide = playing.slide if playing is not None else None
+        if slide is None or playing is None or playing.playlist is None:
+            return
+        self._open_play = {
+            "screen": self.screen.id,
+            "slide": slide.id,
+            "type": slide.type,
+            "title": slide.title,
+            "playlist": playing.playlist.name,
+            "started": now.isoformat(timespec="milliseconds"),
+            "version": self.content.version if self.content is not None else None,
+        }
+
+    def _play_closed(self, now: dt.datetime) -> None:
+        if self._open_play is not None and self.on_play is not None:
+            self.on_play({**self._open_play, "ended": now.isoformat(timespec="milliseconds")})
+        self._open_play = None
+
+    def _power(self, now: dt.datetime) -> bool:
+        """Apply the display schedule; False while the screen is meant to be off."""
+        if self.hours is None:
+            return True
+        on = is_on(self.hours.on, self.hours.off, now)
+        if on != self.screen_on:
+            self.screen_on = on
+            log.info("display hours: screen %s", "on" if on else "off")
+            run_command(
+                self.hours.command_on if on else self.hours.command_off, "on" if on else "off"
+            )
+            self.dirty = True
+            if not on:
+                self._play_closed(now)
+            else:
+                self.playing = what_now(self.content, self.screen.id, now, None, self.skip)
+                self._want(now, transition=False)
+        return on
+
     def _free_surface(self, pixels: Pixels) -> pygame.Surface | None:
         """A pooled screen-size surface that no frame holds, for opaque full-screen pixels."""
         if pixels.mode != "RGB" or pixels.size != self.size:
@@ -429,6 +518,8 @@ class Player:
 
     def _show(self, shown: Shown, transition: bool) -> None:
         previous = self.current
+        if previous is None or previous.key[1] != shown.key[1] or self._open_play is None:
+            self._play_started(self.clock.now())
         self.current = shown
         self.shown_mono = time.monotonic()
         self.dirty = True
@@ -496,6 +587,10 @@ class Player:
 
     def _animating(self) -> bool:
         current = self.current
+        if not self.screen_on or (
+            self.message is not None and self.message.style == "fullscreen" and self.message_frame
+        ):
+            return False
         return self.transition is not None or (
             current is not None and (current.pan or current.ticker is not None)
         )
@@ -555,14 +650,27 @@ class Player:
             self._compose(surface, shown, elapsed)
         if self.transition is None:
             self._remember(surface)
+        self._draw_message(surface)
         if self.info:
             self._draw_info(surface)
         return None
+
+    def _draw_message(self, surface: pygame.Surface) -> None:
+        frame = self.message_frame
+        if self.message is None or frame is None:
+            return
+        if self.message.style == "fullscreen":
+            surface.blit(frame.base, (0, 0))
+        else:
+            footer = self.current.ticker.get_height() if self.current and self.current.ticker else 0
+            surface.blit(frame.base, (0, self.size[1] - footer - frame.base.get_height()))
 
     def _ticker_only(self) -> list[pygame.Rect] | None:
         """The footer's rectangle when the scrolling ticker is all that moves."""
         shown = self.current
         if self.dirty or self.transition is not None or self.info or shown is None:
+            return None
+        if self.message is not None and self.message.style == "fullscreen":
             return None
         if shown.pan or shown.ticker is None:
             return None
@@ -662,6 +770,8 @@ class Player:
                 "ends_at": playing.ends.isoformat(timespec="seconds") if playing else None,
             },
             "paused": self.paused,
+            "message": self.message.to_json() if self.message is not None else None,
+            "display": "on" if self.screen_on else "off",
             **{k: v for k, v in self.status.data.items() if k in ("control",)},
         }
 
@@ -702,6 +812,12 @@ class Player:
             deadlines.append((self.current.valid_until - REFRESH_LEAD - now).total_seconds())
         if self.refresh is not None:
             deadlines.append((self.refresh.stamp - now).total_seconds())
+        if self.message is not None:
+            deadlines.append((self.message.expires - now).total_seconds())
+        if self.hours is not None:
+            deadlines.append(
+                (next_change(self.hours.on, self.hours.off, now) - now).total_seconds()
+            )
         if self.info:
             deadlines.append(1.0)
         return max(0.0, min([MAX_SLEEP_S, *deadlines]))
@@ -719,6 +835,16 @@ class Player:
         self._drain()
         self._events()
         now = self.clock.now()
+        if self.notifier is not None:
+            self.notifier.heartbeat()
+        if self.message is not None and now >= self.message.expires:
+            self._end_message()
+        if not self._power(now):
+            if self.dirty:
+                self.display.surface.fill((0, 0, 0))  # display hours: off on purpose
+                self.display.present()
+                self.dirty = False
+            return self._timeout(now)
         self._advance(now)
         self._refresh_clock(now)
         drew = False
@@ -735,6 +861,9 @@ class Player:
             self.status.stats.record((time.perf_counter() - started) * 1000)
             if self.on_frame is not None:
                 self.on_frame()
+            if not self._ready_sent and self.current is not None and self.notifier is not None:
+                self.notifier.ready(f"playing {self.screen.id}")
+                self._ready_sent = True
         return self._timeout(self.clock.now())
 
     def run(self) -> None:
@@ -745,5 +874,8 @@ class Player:
             while not self.stop.is_set():
                 self._wait(self.iterate())
         finally:
+            self._play_closed(self.clock.now())
+            if self.notifier is not None:
+                self.notifier.stopping()
             self._awake.clear()
             self.preparer.close()

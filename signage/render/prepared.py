@@ -26,6 +26,7 @@ from signage.messages import FrameReady
 from signage.render.canvas import Canvas, Frame
 from signage.render.prepare import SlideError, fallback, prepare
 from signage.slides import Slide
+from signage.urgent import UrgentMessage, render_message
 
 log = logging.getLogger(__name__)
 
@@ -87,11 +88,16 @@ def peak_rss_mb() -> float:
     return 0.0
 
 
-def draw(slide: Slide | None, canvas: Canvas, status: str) -> Ready:
-    """In the worker: draw the slide (or the fallback) and return its bytes."""
+def draw(slide: Slide | UrgentMessage | None, canvas: Canvas, status: str) -> Ready:
+    """In the worker: draw the slide, an urgent message, or the fallback; return its bytes."""
     started = time.perf_counter()
     try:
-        frame = prepare(slide, canvas) if slide is not None else fallback(canvas, status)
+        if isinstance(slide, UrgentMessage):
+            frame = render_message(slide, canvas)
+        elif slide is not None:
+            frame = prepare(slide, canvas)
+        else:
+            frame = fallback(canvas, status)
         return Ready.of(frame, (time.perf_counter() - started) * 1000)
     finally:
         _trim()
@@ -145,7 +151,9 @@ class Preparer:
         pool.submit(_warm)
         return pool
 
-    def request(self, key: Any, slide: Slide | None, canvas: Canvas, status: str = "") -> bool:
+    def request(
+        self, key: Any, slide: Slide | UrgentMessage | None, canvas: Canvas, status: str = ""
+    ) -> bool:
         """Ask for ``slide`` (None: the fallback slide) drawn on ``canvas``; False if already asked."""
         with self._lock:
             if key in self._pending:
@@ -163,7 +171,7 @@ class Preparer:
         with self._lock:
             return key in self._pending
 
-    def _done(self, key: Any, slide: Slide | None, future: Future[Ready]) -> None:
+    def _done(self, key: Any, slide: Slide | UrgentMessage | None, future: Future[Ready]) -> None:
         with self._lock:
             self._pending.discard(key)
         if future.cancelled():

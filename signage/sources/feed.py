@@ -305,7 +305,12 @@ def _why(exc: requests.RequestException) -> str:
         return "no answer within the timeout"
     if isinstance(exc, requests.ConnectionError):
         text = str(exc)
-        for reason in ("Connection refused", "Name or service not known", "Network is unreachable", "No route to host"):
+        for reason in (
+            "Connection refused",
+            "Name or service not known",
+            "Network is unreachable",
+            "No route to host",
+        ):
             if reason in text:
                 return reason.lower()
         return "connection failed"
