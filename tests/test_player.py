@@ -75,7 +75,7 @@ def test_plays_skips_broken_slide_and_reports_it(display, broken_content) -> Non
         # the first frame is the slide's, on the theme's red background: never black
         assert average(display)[0] > 150
         clock.advance(5.0)
-        pump(player, lambda: player.playing.slide.id == "bleu" and player.transition is None)
+        pump(player, lambda: player.on_screen is not None and player.on_screen.slide.id == "bleu")
         status = player.status.read()
         assert status["slide"]["id"] == "bleu"
         assert any("broken.jpg" in e for e in status["content"]["skipped"])

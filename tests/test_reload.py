@@ -52,7 +52,7 @@ class PlayerProcess:
             stderr=subprocess.STDOUT,
             text=True,
         )
-        self.status(timeout=30)
+        self.wait_for(lambda s: s["slide"]["id"] is not None, timeout=30)  # something on screen
 
     def status(self, timeout: float = 5.0) -> dict:
         deadline = time.monotonic() + timeout
@@ -70,7 +70,7 @@ class PlayerProcess:
     def wait_for(self, predicate, timeout: float = 10.0) -> dict:
         deadline = time.monotonic() + timeout
         while True:
-            status = self.status()
+            status = self.status(timeout=timeout)
             if predicate(status):
                 return status
             assert time.monotonic() < deadline, status
@@ -104,10 +104,10 @@ def test_edits_show_without_restart_and_errors_keep_the_last_good_content(folder
         first = player.status()["content"]["version"]
         playlist = folder / "playlists" / "a.yaml"
         playlist.write_text(playlist.read_text().replace("title: Un", "title: Deux"))
-        second = player.wait_for(lambda s: s["content"]["version"] != first)
-        assert (
-            second["slide"]["id"] == "un" and second["slide"]["title"] == "Deux"
-        )  # kept its place
+        second = player.wait_for(
+            lambda s: s["content"]["version"] != first and s["slide"]["title"] == "Deux"
+        )
+        assert second["slide"]["id"] == "un"  # kept its place
         # a broken save: nothing changes on screen, the error is in /status with file:line:col
         playlist.write_text(playlist.read_text().replace("duration: 30", "durration: 30"))
         broken = player.wait_for(lambda s: s["content"]["errors"])

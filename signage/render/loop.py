@@ -161,6 +161,7 @@ class Player:
         self._message_ids = 0
         self._open_play: dict[str, Any] | None = None
         self._ready_sent = False
+        self.on_screen: Playing | None = None  # what the frame on screen shows (status reports it)
         self.wake_event = pygame.event.custom_type()
         self._awake = threading.Event()
         self.preparer = Preparer(self.post)
@@ -521,6 +522,7 @@ class Player:
         if previous is None or previous.key[1] != shown.key[1] or self._open_play is None:
             self._play_started(self.clock.now())
         self.current = shown
+        self.on_screen = self.playing
         self.shown_mono = time.monotonic()
         self.dirty = True
         slide = self.playing.slide if self.playing is not None else None
@@ -743,8 +745,11 @@ class Player:
     # -- status ------------------------------------------------------------------------
 
     def _publish(self) -> None:
-        playing = self.playing
+        # the slide whose frame is on screen; the sequencer may be a step ahead while
+        # the next frame is prepared (and before the first frame nothing is on screen)
+        playing = self.on_screen
         slide = playing.slide if playing is not None else None
+        nothing = "fallback" if playing is not None else None
         content = self.content
         self.status.data = {
             "screen": self.screen.id,
@@ -760,8 +765,8 @@ class Player:
             },
             "slide": {
                 "index": playing.index if playing is not None else -1,
-                "id": slide.id if slide else "fallback",
-                "type": slide.type if slide else "fallback",
+                "id": slide.id if slide else nothing,
+                "type": slide.type if slide else nothing,
                 "title": slide.title if slide else "",
                 "playlist": playing.playlist.name
                 if playing is not None and playing.playlist
