@@ -59,7 +59,7 @@ class TimeZone(Text):
         return text
 
 
-_SIZE_RE = re.compile(r"(\d{3,5})x(\d{3,5})")
+_SIZE_RE = re.compile(r"(\d{2,5})x(\d{2,5})")
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -68,8 +68,8 @@ def parse_size(text: str) -> tuple[int, int]:
     if not match:
         raise ValueError(f"'{text}' is not a size like 1920x1080")
     width, height = int(match.group(1)), int(match.group(2))
-    if not (160 <= width <= 8192 and 160 <= height <= 8192):
-        raise ValueError(f"'{text}': width and height must be between 160 and 8192")
+    if not (64 <= width <= 8192 and 64 <= height <= 8192):
+        raise ValueError(f"'{text}': width and height must be between 64 and 8192")
     return width, height
 
 

@@ -473,8 +473,9 @@ class Player:
         if self.hours is None:
             return True
         on = is_on(self.hours.on, self.hours.off, now)
-        if on != self.screen_on:
+        if on != self.screen_on or not self.status.data:
             self.screen_on = on
+            self._publish()
             log.info("display hours: screen %s", "on" if on else "off")
             run_command(
                 self.hours.command_on if on else self.hours.command_off, "on" if on else "off"
@@ -482,7 +483,7 @@ class Player:
             self.dirty = True
             if not on:
                 self._play_closed(now)
-            else:
+            elif self.current is not None or self.playing is not None:
                 self.playing = what_now(self.content, self.screen.id, now, None, self.skip)
                 self._want(now, transition=False)
         return on
