@@ -1,0 +1,114 @@
+"""The operator's page in a real headless Chromium: it refreshes the screenshot, its buttons
+and the urgent-message form drive a real player process."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from tests.helpers import write_content
+from tests.test_control import accent_share
+from tests.test_reload import PlayerProcess
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER),
+    reason="chromium and chromedriver are not installed (.ci/run installs them)",
+)
+
+TOKEN = "web-page-token-for-tests-0123456789"
+
+
+@pytest.fixture
+def browser(tmp_path: Path):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,900",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+def screenshot(port: int) -> Image.Image:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/screenshot.png", timeout=5) as response:
+        return Image.open(io.BytesIO(response.read())).convert("RGB")
+
+
+def test_operator_page(browser, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    content = tmp_path / "content"
+    write_content(
+        content,
+        {
+            "p.yaml": "name: P\nslides:\n  - {type: text, id: un, title: Un, duration: 600}\n"
+            "  - {type: text, id: deux, title: Deux, duration: 600}\n"
+        },
+        'header: false\ncolours: {background: "#1e3cc8", accent: "#ff8c28"}\n',
+    )
+    token_file = tmp_path / "token"
+    token_file.write_text(TOKEN)
+    player = PlayerProcess([str(content), "--screen", "hall", "--token-file", str(token_file)])
+    try:
+        browser.get(f"http://127.0.0.1:{player.port}/")
+        wait = WebDriverWait(browser, 20)
+        wait.until(lambda d: d.find_element(By.ID, "screen").text == "hall")
+        # the screenshot refreshes by itself
+        first = browser.find_element(By.ID, "shot").get_attribute("src")
+        wait.until(lambda d: d.find_element(By.ID, "shot").get_attribute("src") != first)
+        # without the token, a command is refused and says so
+        browser.find_element(By.ID, "next").click()
+        wait.until(lambda d: "Jeton refusé" in d.find_element(By.ID, "feedback").text)
+        assert player.status()["slide"]["id"] == "un"
+        # with it, the button moves the player on
+        token = browser.find_element(By.ID, "token")
+        token.send_keys(TOKEN)
+        browser.execute_script("arguments[0].dispatchEvent(new Event('change'))", token)
+        browser.find_element(By.ID, "next").click()
+        player.wait_for(lambda s: s["slide"]["id"] == "deux")
+        # an urgent message: it appears on the player's own screenshot, then expires
+        browser.find_element(By.ID, "text").send_keys("Évacuation : sortie B")
+        Select(browser.find_element(By.ID, "style")).select_by_value("fullscreen")
+        minutes = browser.find_element(By.ID, "minutes")
+        minutes.clear()
+        minutes.send_keys("0.1")  # six seconds
+        browser.find_element(By.ID, "send").click()
+        player.wait_for(lambda s: s["message"] is not None)
+        deadline = time.monotonic() + 15
+        while accent_share(screenshot(player.port)) < 0.6:
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        wait.until(lambda d: "Évacuation" in d.find_element(By.ID, "current-message").text)
+        browser.save_screenshot(str(tmp_path / "page.png"))
+        player.wait_for(lambda s: s["message"] is None, timeout=20)
+        deadline = time.monotonic() + 15
+        while accent_share(screenshot(player.port)) > 0.05:
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        wait.until(lambda d: d.find_element(By.ID, "current-message").text == "")
+    finally:
+        log = player.stop()
+    assert "Traceback" not in log
