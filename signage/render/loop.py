@@ -202,6 +202,7 @@ class Player:
         self.last_frame.blit(self._scratch_surface, (0, 0))
         self._scratch_surface.set_alpha(None)
         self.have_frame = False
+        self._publish()  # the status is complete from the start, before the first frame
 
     # -- messages from other threads -------------------------------------------------
 
