@@ -220,3 +220,21 @@ def relocate(
                 moved = Playing(playlist, index, current.started, ends, ends)
                 return what_now(content, screen, now, moved)
     return what_now(content, screen, now)
+
+
+def retime(
+    content: Content | None, screen: str, now: dt.datetime, current: Playing | None
+) -> Playing:
+    """After the clock jumped back (an NTP correction): the same slide, its time counted from now,
+    if it may still play; else what plays now."""
+    if current is None or current.playlist is None or current.slide is None:
+        return what_now(content, screen, now)
+    active = active_playlist(content, screen, now)
+    slide = current.slide
+    if (
+        active is None
+        or active.path != current.playlist.path
+        or not _eligible(active, slide, now, frozenset())
+    ):
+        return what_now(content, screen, now)
+    return _start(current.playlist, current.index, now, next_boundary(content, screen, now))

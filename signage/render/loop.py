@@ -40,12 +40,15 @@ from signage.render.display import Display
 from signage.render.prepared import Pixels, Preparer, Ready
 from signage.render.stats import FrameStats
 from signage.render.theme import BUNDLED_REGULAR, Theme
-from signage.sequencer import Playing, SlideKey, relocate, show, step, what_now
+from signage.sequencer import Playing, SlideKey, relocate, retime, show, step, what_now
 from signage.urgent import UrgentMessage
 
 log = logging.getLogger(__name__)
 
-REFRESH_LEAD = dt.timedelta(seconds=2)  # ask for a redrawn clock this long before the minute
+REFRESH_LEAD = dt.timedelta(seconds=2)
+CLOCK_BACK = dt.timedelta(
+    seconds=2
+)  # the wall clock going back by more than this is a jump  # ask for a redrawn clock this long before the minute
 MAX_SLEEP_S = 0.25  # signals are handled between waits; 4 wake-ups a second cost nothing
 ANIMATION_FPS = 60
 TICKER_FPS = 30
@@ -202,6 +205,7 @@ class Player:
         self.last_frame.blit(self._scratch_surface, (0, 0))
         self._scratch_surface.set_alpha(None)
         self.have_frame = False
+        self._last_now: dt.datetime | None = None
         self._publish()  # the status is complete from the start, before the first frame
 
     # -- messages from other threads -------------------------------------------------
@@ -545,6 +549,33 @@ class Player:
             self.transition = None
         self._publish()
 
+    def _check_clock(self, now: dt.datetime) -> None:
+        """An NTP correction can move the wall clock back: deadlines computed before would
+        hold a slide, and a drawn clock, for as long as the jump. Plan again from now."""
+        last, self._last_now = self._last_now, now
+        if last is None or now >= last - CLOCK_BACK:
+            return
+        log.warning(
+            "the clock went back by %s; re-planning from %s",
+            last - now,
+            now.isoformat(timespec="seconds"),
+        )
+        self.playing = retime(self.content, self.screen.id, now, self.playing)
+        self.frames = {k: v for k, v in self.frames.items() if v is self.current}
+        self.refresh = None
+        self.refresh_asked = None
+        if self.current is not None:
+            self.current.valid_until = now  # redraw the clock for the new time
+        self.waiting = None
+        self._want(now, transition=False)
+        if (
+            self.message is not None
+            and self.message.expires - now > self.message.expires - self.message.started
+        ):
+            self.message = replace(
+                self.message, expires=now + (self.message.expires - self.message.started)
+            )
+
     def _advance(self, now: dt.datetime) -> None:
         if self.waiting is not None and self.current is not None:
             return  # hold the slide on screen until the next one is ready
@@ -844,6 +875,7 @@ class Player:
         now = self.clock.now()
         if self.notifier is not None:
             self.notifier.heartbeat()
+        self._check_clock(now)
         if self.message is not None and now >= self.message.expires:
             self._end_message()
         if not self._power(now):
