@@ -121,6 +121,7 @@ class FeedServer:
         self.served: list[
             tuple[str, int, int]
         ] = []  # (path, status, body bytes), for tests and benches
+        self.closing = False
         self.httpd = ThreadingHTTPServer(address, _feed_handler(self))
         self.httpd.daemon_threads = True
 
@@ -139,6 +140,8 @@ class FeedServer:
         return thread
 
     def stop(self) -> None:
+        """Stop as a dying server would: kept-alive connections are dropped too."""
+        self.closing = True
         self.httpd.shutdown()
         self.httpd.server_close()
 
@@ -228,6 +231,9 @@ def _feed_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                 return False
 
         def do_GET(self) -> None:
+            if server.closing:
+                self.close_connection = True
+                return
             path = self.path.split("?", 1)[0]
             if path == "/manifest.json":
                 manifest = server.folder / "manifest.json"

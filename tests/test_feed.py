@@ -420,3 +420,123 @@ def test_player_starts_from_its_cache_when_the_network_is_down(
     finally:
         log = player.stop()
     assert "Traceback" not in log
+
+
+def test_feed_server_restarting_mid_download(tmp_path: Path) -> None:
+    feed_dir = tmp_path / "feed"
+    source = make_content(tmp_path / "src", photos=1)
+    Image.effect_noise((1600, 1200), 80).convert("RGB").save(
+        source / "assets" / "p0.jpg", quality=98
+    )
+    publish(source, feed_dir)
+    srv = FeedServer(feed_dir, ("127.0.0.1", 0), None)
+    port = srv.httpd.server_address[1]
+    # throttle: each write of a file body is cut in pieces with pauses
+    handler = srv.httpd.RequestHandlerClass
+    original = handler._file
+
+    def slow_file(self, path, etag, immutable):
+        if "/files/" in self.path:
+            data = path.read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            for start in range(0, len(data), 16384):
+                if srv.closing:  # the server goes down mid-body
+                    self.close_connection = True
+                    return
+                self.wfile.write(data[start : start + 16384])
+                time.sleep(0.05)
+            return
+        original(self, path, etag, immutable)
+
+    handler._file = slow_file
+    srv.start()
+    feed, _ = client(srv.url, tmp_path / "cache")
+    errors: list[Exception] = []
+
+    def poll() -> None:
+        try:
+            feed.poll()
+        except FeedError as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=poll)
+    thread.start()
+    time.sleep(0.4)  # mid-download
+    srv.stop()  # the server restarts
+    thread.join(timeout=30)
+    assert errors and feed.current() is None  # nothing half-installed
+    handler._file = original
+    srv = FeedServer(feed_dir, ("127.0.0.1", port), None)
+    srv.start()
+    try:
+        assert feed.poll() is True  # and the next poll completes
+        assert load_content(feed.current())[0] is not None
+    finally:
+        srv.stop()
+
+
+DISK_FULL = """
+import resource, signal, sys
+from pathlib import Path
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG instead
+resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[3]), int(sys.argv[3])))
+from signage.sources.feed import FeedClient, FeedError
+client = FeedClient(sys.argv[1], Path(sys.argv[2]))
+try:
+    client.poll()
+except FeedError as exc:
+    print("ERROR", exc)
+"""
+
+
+def test_disk_full_while_caching_keeps_the_last_good_version(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    feed, _ = client(server.url, cache)
+    feed.poll()
+    good = feed.current()
+    # a new version with a photo larger than the space left
+    source = make_content(tmp_path / "big", photos=1)
+    Image.effect_noise((1200, 900), 90).convert("RGB").save(
+        source / "assets" / "p0.jpg", quality=98
+    )
+    push(source, server.url, TOKEN)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    result = subprocess.run(
+        [sys.executable, "-c", DISK_FULL, server.url, str(cache), "60000"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert "ERROR" in result.stdout and "cannot store in the cache" in result.stdout, (
+        result.stdout + result.stderr
+    )
+    assert FeedClient(server.url, cache).current() == good
+    content, _ = load_content(good)
+    assert content is not None
+    # space again: the update goes through
+    assert feed.poll() is True
+
+
+def test_network_loss_and_return(server: FeedServer, tmp_path: Path) -> None:
+    feed, _ = client(server.url, tmp_path / "cache")
+    feed.poll()
+    port = server.httpd.server_address[1]
+    folder = server.folder
+    server.stop()
+    with pytest.raises(FeedError, match="connection (refused|failed)"):
+        feed.poll()
+    push_later = make_content(tmp_path / "v2", title="Retour")
+    publish(push_later, folder)
+    back = FeedServer(folder, ("127.0.0.1", port), None)
+    back.start()
+    try:
+        assert feed.poll() is True
+        content, _ = load_content(feed.current())
+        assert content.playlists[0].slides[0].heading == "Retour"
+    finally:
+        back.stop()

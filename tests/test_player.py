@@ -262,7 +262,10 @@ def test_rotated_display_is_portrait() -> None:
 def test_clock_jumps_back_and_forth(display, tmp_path: Path) -> None:
     """NTP corrections: a jump back must not hold a slide (or the drawn clock) for the jump's length."""
     content = write_content(
-        tmp_path, {"p.yaml": "name: P\nslides: [{type: text, id: a, title: A, duration: 10}, {type: text, id: b, title: B, duration: 10}]\n"}
+        tmp_path,
+        {
+            "p.yaml": "name: P\nslides: [{type: text, id: a, title: A, duration: 10}, {type: text, id: b, title: B, duration: 10}]\n"
+        },
     )
     clock = FakeClock(at("2026-11-30 10:00:00"))
     player = Player(display, clock, Screen("s"), content)
@@ -274,10 +277,17 @@ def test_clock_jumps_back_and_forth(display, tmp_path: Path) -> None:
         player.iterate()
         assert player.playing.slide.id == "a"
         assert player.playing.until <= at("2026-11-30 09:00:15")
-        pump(player, lambda: player.current is not None and player.current.stamp.hour == 9)  # clock redrawn
+        pump(
+            player, lambda: player.current is not None and player.current.stamp.hour == 9
+        )  # clock redrawn
         clock.set(at("2026-11-30 09:00:16"))
         pump(player, lambda: player.on_screen.slide.id == "b")  # and the loop goes on
         clock.set(at("2026-11-30 11:30:00"))  # forward
-        pump(player, lambda: player.on_screen.slide.id == "a" and player.current.stamp >= at("2026-11-30 11:30"))
+        pump(
+            player,
+            lambda: (
+                player.on_screen.slide.id == "a" and player.current.stamp >= at("2026-11-30 11:30")
+            ),
+        )
     finally:
         player.preparer.close()
