@@ -528,7 +528,7 @@ def test_network_loss_and_return(server: FeedServer, tmp_path: Path) -> None:
     port = server.httpd.server_address[1]
     folder = server.folder
     server.stop()
-    with pytest.raises(FeedError, match="connection (refused|failed)"):
+    with pytest.raises(FeedError, match=r"connection (refused|failed)"):
         feed.poll()
     push_later = make_content(tmp_path / "v2", title="Retour")
     publish(push_later, folder)
