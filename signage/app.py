@@ -41,6 +41,7 @@ class PlayOptions:
     token: str | None = None  # the control API's bearer token
     plays: Path | None = None  # proof-of-play log (default: in the state directory)
     hours: Any = None  # config.DisplayHours
+    speed: float = 1.0  # the clock runs this many times faster (soak tests)
 
 
 def localise(content: Content | None, locale: str | None) -> Content | None:
@@ -88,7 +89,12 @@ def play(options: PlayOptions) -> int:
     from signage.sources.folder import FolderSource
     from signage.systemd import Notifier
 
-    clock: Clock = StartedAt(options.at, options.zone) if options.at else SystemClock(options.zone)
+    clock: Clock
+    if options.at or options.speed != 1.0:
+        start = options.at or dt.datetime.now(options.zone)
+        clock = StartedAt(start, options.zone, options.speed)
+    else:
+        clock = SystemClock(options.zone)
     cache = options.cache or state_dir()
     inbox: queue.Queue[Any] = queue.Queue()  # sources may post before the loop runs
     player_ref: list[Any] = []

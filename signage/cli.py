@@ -273,6 +273,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         token=token,
         plays=args.plays or (Path(config.plays) if config and config.plays else None),
         hours=config.display if config else None,
+        speed=args.speed,
     )
     return play(options)
 
@@ -454,6 +455,9 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--token-file", type=Path, help="file holding the control API's bearer token")
     play.add_argument(
         "--plays", type=Path, help="proof-of-play log (default: in the state directory)"
+    )
+    play.add_argument(
+        "--speed", type=float, default=1.0, help="run the clock N times faster (soak tests)"
     )
     play.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     play.set_defaults(func=cmd_play)

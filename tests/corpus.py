@@ -35,10 +35,17 @@ def _jpeg() -> bytes:
 
 def _png_bomb() -> bytes:
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
 
     header = struct.pack(">IIBBBBB", 100_000, 100_000, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _alias_bomb() -> bytes:
@@ -66,48 +73,152 @@ def cases() -> list[Case]:
     return [
         # malformed YAML: syntax, types, unknown keys, bombs, tags, encodings, sizes
         yaml_case("yaml-bad-indent", "name: A\n  slides: [\n", "YAML syntax"),
-        yaml_case("yaml-tab-indent", "name: A\nslides:\n\t- {type: text, title: X}\n", "YAML syntax"),
+        yaml_case(
+            "yaml-tab-indent", "name: A\nslides:\n\t- {type: text, title: X}\n", "YAML syntax"
+        ),
         yaml_case("yaml-unclosed-quote", 'name: "A\nslides: []\n', "YAML syntax"),
-        yaml_case("yaml-wrong-type", GOOD_HEAD + "  - {type: text, title: X, duration: abc}\n", "expected a duration"),
-        yaml_case("yaml-unknown-key", GOOD_HEAD + "  - {type: text, titel: X}\n", "did you mean 'title'"),
-        yaml_case("yaml-unknown-type", GOOD_HEAD + "  - {type: video, file: x.mp4}\n", "unknown slide type"),
-        yaml_case("yaml-missing-name", "slides:\n  - {type: text, title: X}\n", "name: is required"),
+        yaml_case(
+            "yaml-wrong-type",
+            GOOD_HEAD + "  - {type: text, title: X, duration: abc}\n",
+            "expected a duration",
+        ),
+        yaml_case(
+            "yaml-unknown-key", GOOD_HEAD + "  - {type: text, titel: X}\n", "did you mean 'title'"
+        ),
+        yaml_case(
+            "yaml-unknown-type",
+            GOOD_HEAD + "  - {type: video, file: x.mp4}\n",
+            "unknown slide type",
+        ),
+        yaml_case(
+            "yaml-missing-name", "slides:\n  - {type: text, title: X}\n", "name: is required"
+        ),
         yaml_case("yaml-empty", "", "is empty"),
         yaml_case("yaml-only-comments", "# rien\n# encore rien\n", "is empty"),
-        yaml_case("yaml-latin1", "name: Caf\xe9\nslides: []\n".encode("latin-1"), "not valid UTF-8"),
+        yaml_case(
+            "yaml-latin1", "name: Caf\xe9\nslides: []\n".encode("latin-1"), "not valid UTF-8"
+        ),
         yaml_case("yaml-utf16", "name: A\nslides: []\n".encode("utf-16"), "not valid UTF-8"),
         yaml_case("yaml-alias-bomb", _alias_bomb(), "expands to more than"),
-        yaml_case("yaml-python-tag", GOOD_HEAD.replace("slides:\n", "slides: !!python/object/apply:os.system ['true']\n"), "is not allowed"),
+        yaml_case(
+            "yaml-python-tag",
+            GOOD_HEAD.replace("slides:\n", "slides: !!python/object/apply:os.system ['true']\n"),
+            "is not allowed",
+        ),
         yaml_case("yaml-custom-tag", "name: !secret A\nslides: []\n", "is not allowed"),
-        yaml_case("yaml-deep-nesting", "name: A\nslides: " + "[" * 3000 + "]" * 3000 + "\n", "nested"),
-        yaml_case("yaml-enormous", GOOD_HEAD + "  - {type: text, title: X}\n" * 120_000, "the limit is"),
+        yaml_case(
+            "yaml-deep-nesting", "name: A\nslides: " + "[" * 3000 + "]" * 3000 + "\n", "nested"
+        ),
+        yaml_case(
+            "yaml-enormous", GOOD_HEAD + "  - {type: text, title: X}\n" * 120_000, "the limit is"
+        ),
         yaml_case("yaml-binary-garbage", bytes(range(256)) * 8, "not valid UTF-8"),
-        yaml_case("yaml-duplicate-key", "name: A\nname: B\nslides:\n  - {type: text, title: X}\n", "duplicate key"),
+        yaml_case(
+            "yaml-duplicate-key",
+            "name: A\nname: B\nslides:\n  - {type: text, title: X}\n",
+            "duplicate key",
+        ),
         yaml_case("yaml-top-level-list", "- a\n- b\n", "expected a playlist"),
-        yaml_case("yaml-missing-asset", GOOD_HEAD + "  - {type: photo, image: assets/absent.jpg}\n", "file not found"),
-        yaml_case("yaml-path-traversal", GOOD_HEAD + "  - {type: photo, image: ../../etc/shadow.jpg}\n", "inside the content folder"),
-        yaml_case("yaml-duplicate-ids", GOOD_HEAD + "  - {type: text, id: x, title: A}\n  - {type: text, id: x, title: B}\n", "already used"),
-        yaml_case("yaml-huge-duration-negative", GOOD_HEAD + "  - {type: text, title: X, duration: -5}\n", "out of range"),
-        Case("theme-bad-colour", "theme.yaml", b'colours: {background: "bleu"}\n', "content", "expected a colour"),
-        Case("theme-unknown-key", "theme.yaml", b"venu: Salle\n", "content", "did you mean 'venue'"),
-        Case("delays-bad-duration", "delays.yaml", "Salle Seine: bientôt\n".encode(), "content", "expected a duration"),
+        yaml_case(
+            "yaml-missing-asset",
+            GOOD_HEAD + "  - {type: photo, image: assets/absent.jpg}\n",
+            "file not found",
+        ),
+        yaml_case(
+            "yaml-path-traversal",
+            GOOD_HEAD + "  - {type: photo, image: ../../etc/shadow.jpg}\n",
+            "inside the content folder",
+        ),
+        yaml_case(
+            "yaml-duplicate-ids",
+            GOOD_HEAD + "  - {type: text, id: x, title: A}\n  - {type: text, id: x, title: B}\n",
+            "already used",
+        ),
+        yaml_case(
+            "yaml-huge-duration-negative",
+            GOOD_HEAD + "  - {type: text, title: X, duration: -5}\n",
+            "out of range",
+        ),
+        Case(
+            "theme-bad-colour",
+            "theme.yaml",
+            b'colours: {background: "bleu"}\n',
+            "content",
+            "expected a colour",
+        ),
+        Case(
+            "theme-unknown-key", "theme.yaml", b"venu: Salle\n", "content", "did you mean 'venue'"
+        ),
+        Case(
+            "delays-bad-duration",
+            "delays.yaml",
+            "Salle Seine: bientôt\n".encode(),
+            "content",
+            "expected a duration",
+        ),
         # broken assets: the photo slide is skipped, the rest plays
-        Case("asset-truncated-jpeg", "assets/photo.jpg", jpeg[: len(jpeg) // 3], "slide", "photo.jpg"),
+        Case(
+            "asset-truncated-jpeg", "assets/photo.jpg", jpeg[: len(jpeg) // 3], "slide", "photo.jpg"
+        ),
         Case("asset-png-100000px", "assets/photo.jpg", _png_bomb(), "slide", "too large"),
-        Case("asset-text-as-jpeg", "assets/photo.jpg", b"Ceci n'est pas une photo.\n" * 20, "slide", "not an image"),
+        Case(
+            "asset-text-as-jpeg",
+            "assets/photo.jpg",
+            b"Ceci n'est pas une photo.\n" * 20,
+            "slide",
+            "not an image",
+        ),
         Case("asset-zero-bytes", "assets/photo.jpg", b"", "slide", "photo.jpg"),
-        Case("asset-jpeg-header-garbage", "assets/photo.jpg", b"\xff\xd8\xff\xe0" + bytes(4000), "slide", "photo.jpg"),
+        Case(
+            "asset-jpeg-header-garbage",
+            "assets/photo.jpg",
+            b"\xff\xd8\xff\xe0" + bytes(4000),
+            "slide",
+            "photo.jpg",
+        ),
         # broken programmes: the schedule slide says so, the rest plays
-        Case("programme-invalid-xml", "programme/p.xml", b"<schedule><day>", "slide", "not valid XML"),
-        Case("programme-entity-bomb", "programme/p.xml",
-             b'<?xml version="1.0"?><!DOCTYPE s [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
-             b"<schedule>&b;</schedule>", "slide", "entities are not allowed"),
-        Case("programme-json-wrong-shape", "programme/p.xml", b'{"talks": "none", "rooms": 3}', "slide", "expected pretalx widget JSON"),
-        Case("programme-json-unknown", "programme/p.xml", b'{"events": []}', "slide", "unknown shape"),
-        Case("programme-ics-not-ics", "programme/p.xml", b"BEGIN:VEVENT\nSUMMARY:x\nEND:VEVENT\n", "slide", "not a schedule"),
+        Case(
+            "programme-invalid-xml", "programme/p.xml", b"<schedule><day>", "slide", "not valid XML"
+        ),
+        Case(
+            "programme-entity-bomb",
+            "programme/p.xml",
+            b'<?xml version="1.0"?><!DOCTYPE s [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+            b"<schedule>&b;</schedule>",
+            "slide",
+            "entities are not allowed",
+        ),
+        Case(
+            "programme-json-wrong-shape",
+            "programme/p.xml",
+            b'{"talks": "none", "rooms": 3}',
+            "slide",
+            "expected pretalx widget JSON",
+        ),
+        Case(
+            "programme-json-unknown", "programme/p.xml", b'{"events": []}', "slide", "unknown shape"
+        ),
+        Case(
+            "programme-ics-not-ics",
+            "programme/p.xml",
+            b"BEGIN:VEVENT\nSUMMARY:x\nEND:VEVENT\n",
+            "slide",
+            "not a schedule",
+        ),
         Case("programme-empty", "programme/p.xml", b"", "slide", "empty"),
-        Case("programme-html-error-page", "programme/p.xml", b"<html><body><h1>502 Bad Gateway</h1></body></html>", "slide", "expected <schedule>"),
-        Case("programme-sessionize-no-zone", "programme/p.xml",
-             b'{"sessions": [{"id": "1", "title": "Sans fuseau", "startsAt": "2026-11-30T10:00:00", "endsAt": "2026-11-30T11:00:00", "roomId": 1}],'
-             b' "rooms": [{"id": 1, "name": "Salle"}], "speakers": []}', "ok", ""),
+        Case(
+            "programme-html-error-page",
+            "programme/p.xml",
+            b"<html><body><h1>502 Bad Gateway</h1></body></html>",
+            "slide",
+            "expected <schedule>",
+        ),
+        Case(
+            "programme-sessionize-no-zone",
+            "programme/p.xml",
+            b'{"sessions": [{"id": "1", "title": "Sans fuseau", "startsAt": "2026-11-30T10:00:00", "endsAt": "2026-11-30T11:00:00", "roomId": 1}],'
+            b' "rooms": [{"id": 1, "name": "Salle"}], "speakers": []}',
+            "ok",
+            "",
+        ),
     ]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import os
-import time
 import urllib.request
 from pathlib import Path
 
@@ -61,7 +60,9 @@ def good_files(root: Path) -> dict[str, bytes]:
 def write(root: Path, path: str, data: bytes) -> None:
     target = root / path
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(target.name + ".part")  # as an editor or rsync would: replace whole
+    temporary = target.with_name(
+        target.name + ".part"
+    )  # as an editor or rsync would: replace whole
     temporary.write_bytes(data)
     os.replace(temporary, target)
 
@@ -73,33 +74,51 @@ def test_the_player_survives_every_bad_input(tmp_path: Path) -> None:
         write(root, path, data)
     corpus = cases()
     assert len(corpus) >= 38
-    player = PlayerProcess([str(root), "--screen", "s", "--at", "2026-11-30T10:05", "--tz", "Europe/Paris"])
+    player = PlayerProcess(
+        [str(root), "--screen", "s", "--at", "2026-11-30T10:05", "--tz", "Europe/Paris"]
+    )
     results: list[str] = []
     try:
-        status = player.wait_for(lambda s: s["content"]["version"] and not s["content"]["errors"], timeout=30)
+        status = player.wait_for(
+            lambda s: s["content"]["version"] and not s["content"]["errors"], timeout=30
+        )
         for case in corpus:
             before = player.status()
             version = before["content"]["version"]
             write(root, case.path, case.data)
             if case.kind == "content":
                 status = player.wait_for(lambda s: s["content"]["errors"], timeout=15)
-                assert status["content"]["version"] == version, case.name  # the last good content plays on
-                assert any(case.needle in e for e in status["content"]["errors"]), (case.name, status["content"]["errors"])
+                assert status["content"]["version"] == version, (
+                    case.name
+                )  # the last good content plays on
+                assert any(case.needle in e for e in status["content"]["errors"]), (
+                    case.name,
+                    status["content"]["errors"],
+                )
             elif case.kind == "slide":
-                status = player.wait_for(lambda s: s["content"]["version"] != version and s["content"]["skipped"], timeout=30)
-                assert any(case.needle in e for e in status["content"]["skipped"]), (case.name, status["content"]["skipped"])
+                status = player.wait_for(
+                    lambda s, v=version: s["content"]["version"] != v and s["content"]["skipped"],
+                    timeout=30,
+                )
+                assert any(case.needle in e for e in status["content"]["skipped"]), (
+                    case.name,
+                    status["content"]["skipped"],
+                )
             else:
-                status = player.wait_for(lambda s: s["content"]["version"] != version, timeout=15)
+                status = player.wait_for(
+                    lambda s, v=version: s["content"]["version"] != v, timeout=15
+                )
                 assert not status["content"]["errors"], case.name
             assert brightness(player.port) > 20, f"{case.name}: the screen went dark"
             memory = rss_mb(player.process.pid)
             assert memory < MEMORY_LIMIT_MB, f"{case.name}: {memory:.0f} MB"
             # fixed: the errors clear and the content plays again
             write(root, case.path, good[case.path])
-            player.wait_for(lambda s: not s["content"]["errors"] and not s["content"]["skipped"], timeout=30)
+            player.wait_for(
+                lambda s: not s["content"]["errors"] and not s["content"]["skipped"], timeout=30
+            )
             results.append(f"{case.name}: ok ({memory:.0f} MB)")
     finally:
         log = player.stop()
     assert "Traceback" not in log, log[-3000:]
     assert len(results) == len(corpus)
-    time.sleep(0)
