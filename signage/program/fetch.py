@@ -18,6 +18,7 @@ from pathlib import Path
 
 import requests
 
+from signage.download import TooLarge, read_capped
 from signage.paths import atomic_write
 from signage.program.load import parse
 from signage.program.model import Programme, ProgrammeError
@@ -185,13 +186,10 @@ class Fetcher:
 
 
 def _read_capped(response: requests.Response, limit: int, url: str) -> bytes:
-    chunks, size = [], 0
-    for chunk in response.iter_content(65536):
-        size += len(chunk)
-        if size > limit:
-            raise ProgrammeError(f"{url}: larger than {limit // 1_000_000} MB")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    try:
+        return read_capped(response, limit, url)
+    except TooLarge as exc:
+        raise ProgrammeError(str(exc)) from None
 
 
 def sources_of(content: object) -> tuple[dict[str, float], list[Path]]:

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from signage.download import TooLarge, read_capped
 from signage.program.formats import c3voc_json, frab_xml, ical, pretalx_widget, sessionize
 from signage.program.model import Programme, ProgrammeError
 
@@ -65,13 +66,9 @@ def read_source(source: str) -> bytes:
         try:
             with requests.get(source, timeout=TIMEOUT_S, stream=True) as response:
                 response.raise_for_status()
-                chunks, size = [], 0
-                for chunk in response.iter_content(65536):
-                    size += len(chunk)
-                    if size > MAX_BYTES:
-                        raise ProgrammeError(f"{source}: larger than {MAX_BYTES // 1_000_000} MB")
-                    chunks.append(chunk)
-                return b"".join(chunks)
+                return read_capped(response, MAX_BYTES, source)
+        except TooLarge as exc:
+            raise ProgrammeError(str(exc)) from None
         except requests.RequestException as exc:
             raise ProgrammeError(f"{source}: cannot download ({exc})") from exc
     path = Path(source)

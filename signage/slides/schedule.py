@@ -45,17 +45,22 @@ def render(slide: ScheduleSlide, canvas: Canvas) -> Frame:
     return render_schedule(slide, canvas)
 
 
+SOURCE = Field(
+    Asset("file", PROGRAMME_EXTENSIONS, urls=True),
+    required=True,
+    doc="Programme file in the content folder (frab XML, schedule.json, pretalx, Sessionize, "
+    "iCalendar) or an http(s) URL",
+)
+REFRESH = Field(
+    Duration(30, 86400), default=300.0, doc="How often a URL source is fetched again (seconds)"
+)
+
 KIND = register(
     SlideKind(
         type="schedule",
         doc="The programme: what is on now and next in a room, in every room, or the rest of the day.",
         fields={
-            "source": Field(
-                Asset("file", PROGRAMME_EXTENSIONS, urls=True),
-                required=True,
-                doc="Programme file in the content folder (frab XML, schedule.json, "
-                "pretalx, Sessionize, iCalendar) or an http(s) URL",
-            ),
+            "source": SOURCE,
             "room": Field(
                 Text(max_len=200),
                 doc="Room name as in the programme, or 'auto' for the screen's configured room",
@@ -66,11 +71,7 @@ KIND = register(
                 "Default: room when a room is given, else now-next",
             ),
             "title": Field(Text(max_len=200), doc="Heading shown above the programme"),
-            "refresh": Field(
-                Duration(30, 86400),
-                default=300.0,
-                doc="How often a URL source is fetched again (seconds)",
-            ),
+            "refresh": REFRESH,
         },
         build=_build,
         render=render,

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from PIL import ImageDraw
 
 from signage import i18n
-from signage.content.schema import Asset, Choice, Duration, Field, Text
+from signage.content.schema import Choice, Field, Text
 from signage.render.canvas import Canvas, Frame
 from signage.render.images import ImageError, open_image
 from signage.render.slides import badge, portrait_tile
 from signage.render.text import fit_line
 from signage.slides import Common, Slide, SlideKind, register
-from signage.slides.schedule import PROGRAMME_EXTENSIONS
+from signage.slides.schedule import REFRESH, SOURCE
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -159,11 +159,7 @@ KIND = register(
         doc="Speaker cards for the talks on now and next in a room (or every room), or all day, "
         "with the photos the programme links to.",
         fields={
-            "source": Field(
-                Asset("file", PROGRAMME_EXTENSIONS, urls=True),
-                required=True,
-                doc="Programme file in the content folder or an http(s) URL",
-            ),
+            "source": SOURCE,
             "room": Field(
                 Text(max_len=200),
                 doc="A room name, or 'auto' for the screen's room; default every room",
@@ -174,11 +170,7 @@ KIND = register(
                 doc="Talks now and next, or the rest of the day",
             ),
             "title": Field(Text(max_len=200), doc="Heading"),
-            "refresh": Field(
-                Duration(30, 86400),
-                default=300.0,
-                doc="How often a URL source is fetched again (seconds)",
-            ),
+            "refresh": REFRESH,
         },
         build=_build,
         render=render,

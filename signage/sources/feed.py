@@ -29,6 +29,7 @@ from typing import Any
 import requests
 
 from signage.content.folder import load_content
+from signage.download import TooLarge, read_capped
 from signage.messages import ContentReady
 from signage.paths import atomic_write
 from signage.publish import remove_tree
@@ -318,15 +319,13 @@ def _why(exc: requests.RequestException) -> str:
 
 
 def _read(response: requests.Response, limit: int, what: str, exact: bool = False) -> bytes:
-    chunks, size = [], 0
-    for chunk in response.iter_content(65536):
-        size += len(chunk)
-        if size > limit:
-            raise FeedError(f"{what}: more than {limit:,} bytes")
-        chunks.append(chunk)
-    if exact and size != limit:
-        raise FeedError(f"{what}: truncated download ({size:,} of {limit:,} bytes)")
-    return b"".join(chunks)
+    try:
+        data = read_capped(response, limit, what)
+    except TooLarge as exc:
+        raise FeedError(str(exc)) from None
+    if exact and len(data) != limit:
+        raise FeedError(f"{what}: truncated download ({len(data):,} of {limit:,} bytes)")
+    return data
 
 
 def _fsync_dir(path: Path) -> None:
