@@ -759,7 +759,7 @@ class Player:
         feed = data.get("feed")
         if feed:
             lines.append(
-                f"feed {feed.get('url')}  version {feed.get('version')}  age {feed.get('age')}"
+                f"feed {feed.get('url')}  version {feed.get('version')}  age {feed.get('age_s')} s"
             )
             if feed.get("last_error"):
                 lines.append(f"feed error: {feed['last_error']}")
