@@ -55,6 +55,27 @@ def _check_targets(raw: Path) -> tuple[Path, list[Path]]:
     return (parent.parent if parent.name == "playlists" else parent), [raw]
 
 
+def _check_folder_files(root: Path) -> bool:
+    """theme.yaml and delays.yaml of a content folder; True when one has errors."""
+    from dataclasses import replace
+
+    from signage.content.delays import load_delays
+    from signage.render.theme import load_theme
+
+    failed = False
+    for name, loader in (("theme.yaml", load_theme), ("delays.yaml", load_delays)):
+        if not (root / name).exists():
+            continue
+        _, report = loader(root)
+        for diagnostic in report.sorted():
+            shown = diagnostic.path if diagnostic.path != name else _display(root / name)
+            print(replace(diagnostic, path=shown).format())
+        if report.ok:
+            print(f"{_display(root / name)}: ok")
+        failed = failed or not report.ok
+    return failed
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from signage.content.playlist import load_playlist
 
@@ -96,6 +117,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 f'{_display(path)}: ok: "{playlist.name}", {len(playlist.slides)} slides '
                 f"({_fmt_seconds(total)}), screens: {screens}, priority {playlist.priority}"
             )
+        failed = _check_folder_files(root) or failed
     return EXIT_INVALID if failed else EXIT_OK
 
 

@@ -133,3 +133,16 @@ def test_json_schema_accepts_the_example_and_rejects_typos(repo: Path) -> None:
     bad = {"name": "X", "slides": [{"type": "text", "title": "A", "durration": 5}]}
     assert list(validator.iter_errors(bad))
     assert list(validator.iter_errors({"name": "X", "slides": [{"type": "photo"}]}))
+
+
+def test_check_validates_theme_and_delays_of_a_content_folder(
+    content: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (content / "playlists" / "a.yaml").write_text("name: A\nslides: [{type: text, title: A}]\n")
+    (content / "theme.yaml").write_text("colours: {background: bleu}\nlocale: de\n")
+    (content / "delays.yaml").write_text("Salle Seine: 10m\nAmphi: demain\n")
+    assert main(["check", str(content)]) == 1
+    out = capsys.readouterr().out
+    assert "theme.yaml:1:23: error: colours.background: expected a colour" in out
+    assert "theme.yaml:2:9: error: locale: 'de' is not allowed" in out
+    assert "delays.yaml:2:8: error: Amphi: expected a duration" in out
