@@ -115,6 +115,7 @@ def test_watchdog_restarts_a_frozen_player(tmp_path: Path) -> None:
         beats = [m for m in systemd.receive(2.0) if m == "WATCHDOG=1"]
         assert len(beats) >= 3  # every half WatchdogSec, from the render loop
         player.send_signal(signal.SIGSTOP)  # the loop freezes
+        systemd.receive(0.3)  # what was already sent before the freeze
         assert "WATCHDOG=1" not in systemd.receive(1.5)  # the heartbeats stop: systemd acts
         player.kill()  # what systemd does when WatchdogSec passes without a heartbeat...
         player.wait()

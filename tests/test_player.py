@@ -192,7 +192,9 @@ def test_static_slide_sleeps(display, tmp_path: Path) -> None:
         frames = player.status.stats.frames
         waits = [player.iterate() for _ in range(5)]
         assert player.status.stats.frames == frames  # nothing redrawn
-        assert min(waits) >= 0.2  # and the loop would sleep, not spin
+        assert (
+            min(waits) >= 0.1
+        )  # and the loop would sleep, not spin (keys are read 10 times a second)
     finally:
         player.preparer.close()
 

@@ -8,10 +8,8 @@ of redrawing 60 times a second.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
-import math
 import queue
 import threading
 import time
@@ -49,7 +47,10 @@ REFRESH_LEAD = dt.timedelta(seconds=2)
 CLOCK_BACK = dt.timedelta(
     seconds=2
 )  # the wall clock going back by more than this is a jump  # ask for a redrawn clock this long before the minute
-MAX_SLEEP_S = 0.25  # signals are handled between waits; 4 wake-ups a second cost nothing
+# Keys are read between waits, so a static slide still looks at the keyboard ten times a
+# second; other threads wake the loop at once through a threading.Event. (SDL's own
+# event wait polls every millisecond on some drivers: 1.8 % of a core doing nothing.)
+MAX_SLEEP_S = 0.1
 ANIMATION_FPS = 60
 TICKER_FPS = 30
 TICKER_SPEED = 110  # pixels per second at 1080 lines
@@ -165,8 +166,7 @@ class Player:
         self._open_play: dict[str, Any] | None = None
         self._ready_sent = False
         self.on_screen: Playing | None = None  # what the frame on screen shows (status reports it)
-        self.wake_event = pygame.event.custom_type()
-        self._awake = threading.Event()
+        self._alarm = threading.Event()  # set by other threads to wake the loop now
         self.preparer = Preparer(self.post)
         self.content = content
         self.source = source
@@ -216,9 +216,7 @@ class Player:
         self.wake()
 
     def wake(self) -> None:
-        if self._awake.is_set() and pygame.display.get_init():
-            with contextlib.suppress(pygame.error):  # a full queue: the loop is awake anyway
-                pygame.event.post(pygame.event.Event(self.wake_event))
+        self._alarm.set()
 
     def _drain(self) -> None:
         """Handle waiting messages; at most one prepared frame per pass, so that turning
@@ -863,9 +861,8 @@ class Player:
     def _wait(self, seconds: float) -> None:
         if not self.inbox.empty():
             return
-        event = pygame.event.wait(max(1, math.ceil(seconds * 1000)))
-        if event.type != pygame.NOEVENT:
-            self.events.append(event)
+        self._alarm.wait(timeout=max(0.001, seconds))
+        self._alarm.clear()
 
     def iterate(self) -> float:
         """One pass: messages, events, the sequencer, drawing. Returns seconds to sleep."""
@@ -907,7 +904,6 @@ class Player:
 
     def run(self) -> None:
         """Play until ``stop`` is set (a key, a signal, the control API)."""
-        self._awake.set()
         self._publish()
         try:
             while not self.stop.is_set():
@@ -916,5 +912,4 @@ class Player:
             self._play_closed(self.clock.now())
             if self.notifier is not None:
                 self.notifier.stopping()
-            self._awake.clear()
             self.preparer.close()
