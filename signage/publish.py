@@ -198,13 +198,14 @@ def _feed_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                 return
             modified = formatdate(stat.st_mtime, usegmt=True)
             if self.headers.get("If-None-Match") == etag or self._not_modified_since(stat.st_mtime):
+                server.served.append((self.path, 304, 0))  # before answering: tests read it after
                 self.send_response(HTTPStatus.NOT_MODIFIED)
                 self.send_header("ETag", etag)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
-                server.served.append((self.path, 304, 0))
                 return
             data = path.read_bytes()
+            server.served.append((self.path, 200, len(data) if self.command != "HEAD" else 0))
             self.send_response(HTTPStatus.OK)
             self.send_header("ETag", etag)
             self.send_header("Last-Modified", modified)
@@ -219,7 +220,6 @@ def _feed_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(data)
-            server.served.append((self.path, 200, len(data)))
 
         def _not_modified_since(self, mtime: float) -> bool:
             since = self.headers.get("If-Modified-Since")

@@ -120,30 +120,32 @@ class Server:
 
             def do_GET(self) -> None:
                 if outer.fail:
+                    outer.requests.append((self.path, 503))
                     self.send_response(503)
                     self.end_headers()
-                    outer.requests.append((self.path, 503))
                     return
                 if self.path.endswith(".png"):
                     data = _png()
+                    outer.requests.append((self.path, 200))
                     self.send_response(200)
                     self.send_header("Content-Length", str(len(data)))
                     self.end_headers()
                     self.wfile.write(data)
-                    outer.requests.append((self.path, 200))
                     return
                 etag = f'"{hash(outer.body)}"'
                 if self.headers.get("If-None-Match") == etag:
+                    outer.requests.append(
+                        (self.path, 304)
+                    )  # recorded before the client can read it
                     self.send_response(304)
                     self.end_headers()
-                    outer.requests.append((self.path, 304))
                     return
+                outer.requests.append((self.path, 200))
                 self.send_response(200)
                 self.send_header("ETag", etag)
                 self.send_header("Content-Length", str(len(outer.body)))
                 self.end_headers()
                 self.wfile.write(outer.body)
-                outer.requests.append((self.path, 200))
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
