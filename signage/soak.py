@@ -256,7 +256,9 @@ def run(days: float, minutes: float, workdir: Path) -> dict[str, Any]:
             gaps += 1  # a hole in the log
     simulated_hours = (dt.datetime.fromisoformat(final["now"]) - START).total_seconds() / 3600
     checks = {
-        "memory_flat": abs(slope) < 8.0 and growth < 60,
+        # A short run's slope is mostly warm-up (font and image caches filling): judge it by
+        # its growth alone; from three simulated days on, the slope per day must be small too.
+        "memory_flat": growth < 40 and (days < 3 or abs(slope) < 3.0),
         "fds_flat": (max(descriptors) - min(descriptors)) <= 6 if descriptors else False,
         "plays_complete": len(plays) > 50 and gaps == 0,
         "no_black_frame": dark == 0,
@@ -272,6 +274,7 @@ def run(days: float, minutes: float, workdir: Path) -> dict[str, Any]:
         "rss_mb_last": round(warm[-1]["rss"], 1) if warm else None,
         "rss_mb_max": round(max(s["rss"] for s in samples), 1) if samples else None,
         "memory_slope_mb_per_day": round(slope, 2),
+        "memory_growth_mb": round(growth, 1),
         "fds_min": min(descriptors) if descriptors else None,
         "fds_max": max(descriptors) if descriptors else None,
         "plays": len(plays),
