@@ -22,7 +22,9 @@ class ScheduleSlide(Slide):
 
     @property
     def title(self) -> str:
-        return self.heading or (f"Programme — {self.room}" if self.room else "Programme")
+        # "auto" is resolved per screen when drawn; a label cannot know it
+        named = self.room and self.room != "auto"
+        return self.heading or (f"Programme — {self.room}" if named else "Programme")
 
 
 def _build(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-def]
