@@ -132,20 +132,9 @@ def _room(pen: ImageDraw.ImageDraw, canvas: Canvas, shown: Shown, room: str) -> 
             False,
         )
         cursor += canvas.px(52)
-        title = fit(
-            parse_markdown(f"**{now.title}**"),
-            fonts,
-            (w, int(h * 0.3)),
-            canvas.px(80),
-            canvas.px(36),
-            max_lines=3,
+        cursor = _talk(
+            pen, canvas, now, (x, cursor, w, int(h * 0.3)), (80, 36, 3), (40, 22, 16, 24)
         )
-        draw_text(pen, title, fonts, (x, cursor), colours.text)
-        cursor += int(title.height) + canvas.px(16)
-        if now.speakers:
-            line, size = fit_line(_speakers(now), fonts, w, canvas.px(40), canvas.px(22))
-            pen.text((x, cursor), line, font=fonts.get(size), fill=colours.accent)
-            cursor += size + canvas.px(24)
         total = (now.end - now.start).total_seconds() or 1
         done = min(1.0, max(0.0, (at - now.start).total_seconds() / total))
         bar_h = canvas.px(14)
@@ -183,20 +172,7 @@ def _room(pen: ImageDraw.ImageDraw, canvas: Canvas, shown: Shown, room: str) -> 
         _time_line(pen, canvas, (x, cursor), when, shown.changes.get(nxt.id), canvas.px(34), True)
         cursor += canvas.px(52)
         room_left = max(canvas.px(60), y + h - cursor - canvas.px(60))
-        title = fit(
-            parse_markdown(f"**{nxt.title}**"),
-            fonts,
-            (w, room_left),
-            canvas.px(56),
-            canvas.px(28),
-            max_lines=2,
-        )
-        draw_text(pen, title, fonts, (x, cursor), colours.text)
-        cursor += int(title.height) + canvas.px(12)
-        if nxt.speakers:
-            line, size = fit_line(_speakers(nxt), fonts, w, canvas.px(34), canvas.px(20))
-            pen.text((x, cursor), line, font=fonts.get(size), fill=colours.accent)
-            cursor += size + canvas.px(20)
+        cursor = _talk(pen, canvas, nxt, (x, cursor, w, room_left), (56, 28, 2), (34, 20, 12, 20))
         _cancelled(pen, canvas, shown, room, (x, cursor, w))
     elif nxt is not None:
         day = i18n.long_date(_local(nxt.start, canvas).date(), canvas.locale)
@@ -212,6 +188,41 @@ def _room(pen: ImageDraw.ImageDraw, canvas: Canvas, shown: Shown, room: str) -> 
             font=fonts.get(canvas.px(44)),
             fill=colours.muted,
         )
+
+
+def _talk(
+    pen: ImageDraw.ImageDraw,
+    canvas: Canvas,
+    event: Event,
+    box: tuple[int, int, int, int],
+    title_sizes: tuple[int, int, int],
+    speaker_sizes: tuple[int, int, int, int],
+) -> int:
+    """A talk's title fitted to ``box`` and its speakers under it; returns the y below them.
+
+    ``title_sizes`` is (largest, smallest, lines); ``speaker_sizes`` (largest, smallest,
+    gap after the title, gap after the speakers), all in 1080-line pixels.
+    """
+    x, y, w, h = box
+    fonts = canvas.fonts
+    biggest, smallest, lines = title_sizes
+    title = fit(
+        parse_markdown(f"**{event.title}**"),
+        fonts,
+        (w, h),
+        canvas.px(biggest),
+        canvas.px(smallest),
+        max_lines=lines,
+    )
+    draw_text(pen, title, fonts, (x, y), canvas.theme.colours.text)
+    y += int(title.height) + canvas.px(speaker_sizes[2])
+    if event.speakers:
+        line, size = fit_line(
+            _speakers(event), fonts, w, canvas.px(speaker_sizes[0]), canvas.px(speaker_sizes[1])
+        )
+        pen.text((x, y), line, font=fonts.get(size), fill=canvas.theme.colours.accent)
+        y += size + canvas.px(speaker_sizes[3])
+    return y
 
 
 def _time_line(
