@@ -1,4 +1,5 @@
-"""Reading an HTTP body with a size cap: a server that sends too much is cut off, not believed."""
+"""Small HTTP helpers: a size-capped body reader (a server that sends too much is cut off,
+not believed) and the address a server is bound to."""
 
 from __future__ import annotations
 
@@ -18,3 +19,10 @@ def read_capped(response: Any, limit: int, what: str) -> bytes:
             raise TooLarge(f"{what}: more than {limit:,} bytes")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def bound_address(server: Any) -> str:
+    """``host:port`` an http.server is listening on (the port the system chose for port 0)."""
+    host, port = server.server_address[:2]
+    name = host.decode() if isinstance(host, bytes) else host
+    return f"{name}:{port}"

@@ -25,6 +25,7 @@ from typing import Any
 from signage.content.diagnostics import Report
 from signage.content.folder import load_content, relative
 from signage.content.model import Content
+from signage.download import bound_address
 from signage.paths import atomic_write
 from signage.sources.manifest import MAX_FILE_BYTES, Entry, Manifest, ManifestError, parse_manifest
 from signage.sources.objects import ObjectStore, sha256_of
@@ -127,9 +128,7 @@ class FeedServer:
 
     @property
     def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        name = host.decode() if isinstance(host, bytes) else host
-        return f"http://{name}:{port}"
+        return f"http://{bound_address(self.httpd)}"
 
     def serve_forever(self) -> None:
         self.httpd.serve_forever()

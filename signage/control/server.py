@@ -27,6 +27,7 @@ from typing import Any
 
 from PIL import Image
 
+from signage.download import bound_address
 from signage.messages import Command, Screenshot
 from signage.urgent import MessageError, validate
 
@@ -69,9 +70,7 @@ class ControlServer:
 
     @property
     def address(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        name = host.decode() if isinstance(host, bytes) else host
-        return f"{name}:{port}"
+        return bound_address(self.httpd)
 
     def start(self) -> None:
         self.thread.start()
