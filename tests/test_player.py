@@ -293,3 +293,36 @@ def test_clock_jumps_back_and_forth(display, tmp_path: Path) -> None:
         )
     finally:
         player.preparer.close()
+
+
+def test_photo_pans(display, tmp_path: Path) -> None:
+    root = tmp_path
+    (root / "assets").mkdir()
+    photo = Image.new("RGB", (800, 450))
+    for x in range(800):  # a horizontal gradient: any movement changes the pixels
+        photo.paste((x % 256, 80, 255 - x % 256), (x, 0, x + 1, 450))
+    photo.save(root / "assets" / "g.jpg")
+    content = write_content(
+        root,
+        {
+            "p.yaml": "name: P\nslides: [{type: photo, image: assets/g.jpg, pan: true, duration: 10}]\n"
+        },
+        "header: false\n",
+    )
+    player = Player(display, FakeClock(at("2026-11-30 10:00")), Screen("s"), content)
+    try:
+        pump(player, lambda: player.current is not None and player.transition is None)
+        assert player.current.pan and player.current.base.get_width() > 320
+        player.shown_mono -= 1.0
+        player.dirty = True
+        player.iterate()
+        early = pygame.image.tobytes(display.surface, "RGB")
+        player.shown_mono -= 8.0
+        player.dirty = True
+        player.iterate()
+        late = pygame.image.tobytes(display.surface, "RGB")
+        assert early != late  # it moved
+        assert max(display.surface.get_at((160, 90))[:3]) > 40  # and is not black
+        assert player._timeout(player.clock.now()) == pytest.approx(1 / 30)  # panning at 30 fps
+    finally:
+        player.preparer.close()

@@ -839,7 +839,10 @@ class Player:
     def _timeout(self, now: dt.datetime) -> float:
         if self._animating():
             # a ticker alone scrolls smoothly enough at 30 fps, for half the work
-            return 1 / (TICKER_FPS if self._ticker_only() is not None else ANIMATION_FPS)
+            slow = self.transition is None and (
+                self._ticker_only() is not None or (self.current is not None and self.current.pan)
+            )
+            return 1 / (TICKER_FPS if slow else ANIMATION_FPS)
         deadlines = []
         if self.playing is not None and not self.paused:
             deadlines.append((self.playing.until - now).total_seconds())
