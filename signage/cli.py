@@ -210,7 +210,6 @@ def cmd_render(args: argparse.Namespace) -> int:
     urls, files = sources_of(content)
     for url in urls:  # a preview downloads what the player would have downloaded
         fetcher.fetch(url)
-    fetcher.set_sources({}, files)
     for path in files:
         fetcher.photos_of_file(path)
     services = ProgrammeServices.of(content, str(cache))

@@ -1,8 +1,9 @@
 """Small HTTP helpers: a size-capped body reader (a server that sends too much is cut off,
-not believed) and the address a server is bound to."""
+not believed), the address a server is bound to, and the bearer-token check."""
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
 
@@ -26,3 +27,10 @@ def bound_address(server: Any) -> str:
     host, port = server.server_address[:2]
     name = host.decode() if isinstance(host, bytes) else host
     return f"{name}:{port}"
+
+
+def bearer_ok(header: str | None, token: str | None) -> bool:
+    """``Authorization: Bearer TOKEN`` matches ``token`` (compared in constant time)."""
+    if not token or not header or not header.startswith("Bearer "):
+        return False
+    return hmac.compare_digest(header[len("Bearer ") :].strip().encode(), token.encode())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,10 +51,3 @@ class Screenshot:
 @dataclass(frozen=True)
 class ProgrammeUpdated:
     """A programme or speaker photo was downloaded: redraw the slides that show it."""
-
-
-@dataclass(frozen=True)
-class Tick:
-    """Wake the loop: something it waits on (a clock, a status) may have changed."""
-
-    at: dt.datetime | None = None

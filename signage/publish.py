@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import hmac
 import json
 import logging
 import shutil
@@ -25,7 +24,7 @@ from typing import Any
 from signage.content.diagnostics import Report
 from signage.content.folder import load_content, relative
 from signage.content.model import Content
-from signage.download import bound_address
+from signage.download import bearer_ok, bound_address
 from signage.paths import atomic_write
 from signage.sources.manifest import MAX_FILE_BYTES, Entry, Manifest, ManifestError, parse_manifest
 from signage.sources.objects import ObjectStore, sha256_of
@@ -145,9 +144,7 @@ class FeedServer:
         self.httpd.server_close()
 
     def authorised(self, header: str | None) -> bool:
-        if not self.token or not header or not header.startswith("Bearer "):
-            return False
-        return hmac.compare_digest(header[len("Bearer ") :].strip().encode(), self.token.encode())
+        return bearer_ok(header, self.token)
 
     def accept(self, data: bytes) -> tuple[int, dict[str, Any]]:
         """A new manifest from ``push``: every file present, content valid, then published."""

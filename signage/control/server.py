@@ -11,7 +11,6 @@ loop as messages, and a screenshot is requested from the loop and encoded here.
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import io
 import json
 import logging
@@ -27,7 +26,7 @@ from typing import Any
 
 from PIL import Image
 
-from signage.download import bound_address
+from signage.download import bearer_ok, bound_address
 from signage.messages import Command, Screenshot
 from signage.urgent import MessageError, validate
 
@@ -80,9 +79,7 @@ class ControlServer:
         self.httpd.server_close()
 
     def authorised(self, header: str | None) -> bool:
-        if not self.token or not header or not header.startswith("Bearer "):
-            return False
-        return hmac.compare_digest(header[len("Bearer ") :].strip().encode(), self.token.encode())
+        return bearer_ok(header, self.token)
 
     def ask(self, name: str, args: dict[str, Any] | None = None) -> Any:
         reply: Future[Any] = Future()

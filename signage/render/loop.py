@@ -30,7 +30,6 @@ from signage.messages import (
     FrameReady,
     ProgrammeUpdated,
     Screenshot,
-    Tick,
 )
 from signage.program.store import ProgrammeServices
 from signage.render.canvas import Canvas, Screen
@@ -206,6 +205,7 @@ class Player:
         self._scratch_surface.set_alpha(None)
         self.have_frame = False
         self._last_now: dt.datetime | None = None
+        self._services = self._services_for(content)
         self._publish()  # the status is complete from the start, before the first frame
 
     # -- messages from other threads -------------------------------------------------
@@ -253,12 +253,11 @@ class Player:
                 self.current.valid_until = self.clock.now()
                 self.refresh_asked = None
             self._prefetch()
-        elif isinstance(message, Tick):
-            self.dirty = True
 
     def _content_ready(self, message: ContentReady) -> None:
         old = self.content
         self.content = message.content
+        self._services = self._services_for(message.content)
         self.source = message.source
         self.loaded_at = dt.datetime.now(dt.UTC)
         self.errors = []
@@ -338,10 +337,11 @@ class Player:
     def _canvas(self, at: dt.datetime) -> Canvas:
         theme = self.content.theme if self.content is not None else Theme()
         root = Path(self.content.root) if self.content is not None else Path()
-        services = ProgrammeServices.of(
-            self.content, str(self.cache_dir) if self.cache_dir else None
-        )
-        return Canvas(self.size, theme, root, at, self.screen, services)
+        return Canvas(self.size, theme, root, at, self.screen, self._services)
+
+    def _services_for(self, content: Content | None) -> ProgrammeServices:
+        """What schedule slides need (delays, portraits, cache): derived once per content."""
+        return ProgrammeServices.of(content, str(self.cache_dir) if self.cache_dir else None)
 
     def _frame_key(self, playing: Playing | None) -> FrameKey:
         version = self.content.version if self.content is not None else ""
@@ -808,7 +808,6 @@ class Player:
             "paused": self.paused,
             "message": self.message.to_json() if self.message is not None else None,
             "display": "on" if self.screen_on else "off",
-            **{k: v for k, v in self.status.data.items() if k in ("control",)},
         }
 
     # -- the loop ----------------------------------------------------------------------

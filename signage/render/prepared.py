@@ -167,10 +167,6 @@ class Preparer:
         future.add_done_callback(lambda done: self._done(key, slide, done))
         return True
 
-    def pending(self, key: Any) -> bool:
-        with self._lock:
-            return key in self._pending
-
     def _done(self, key: Any, slide: Slide | UrgentMessage | None, future: Future[Ready]) -> None:
         with self._lock:
             self._pending.discard(key)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml.ElementTree as SafeET
@@ -114,7 +113,3 @@ def _from_day(
     if day_start is not None and moment < day_start:
         moment += dt.timedelta(days=1)  # 00:15 inside a day that started at 10:00
     return moment
-
-
-def is_frab_xml(head: str, root_tag: Any = None) -> bool:
-    return "<schedule" in head[:2000]
