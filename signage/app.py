@@ -9,6 +9,7 @@ import queue
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -37,11 +38,14 @@ class PlayOptions:
     locale: str | None = None
     cache: Path | None = None  # default: the state directory
     feed: str | None = None  # a feed URL: content comes from it instead of a folder
+    feed_auth: tuple[str, str] | None = None  # HTTP basic auth for the feed (from a file)
     poll_s: float = 30.0
     token: str | None = None  # the control API's bearer token
     plays: Path | None = None  # proof-of-play log (default: in the state directory)
     hours: Any = None  # config.DisplayHours
     speed: float = 1.0  # the clock runs this many times faster (soak tests)
+    health_grace_s: float = 300.0  # an essential part down this long stops the watchdog
+    control_hosts: tuple[str, ...] = ()  # names the control API answers to (DNS rebinding)
 
 
 def localise(content: Content | None, locale: str | None) -> Content | None:
@@ -61,12 +65,17 @@ def report_once(report: Report, seen: set[str]) -> None:
 
 
 @contextmanager
-def _signals(stop: threading.Event, wake: Any) -> Iterator[None]:
+def _signals(stop: threading.Event, hup: threading.Event, wake: Any) -> Iterator[None]:
+    """SIGTERM and SIGINT stop the player (the slide on screen is logged); SIGHUP reloads
+    the content, as daemons do. The handlers only set events: they run on the render
+    thread between two bytecodes and must not take a lock it may hold."""
+
     def handle(signum: int, frame: Any) -> None:
-        stop.set()
+        (hup if signum == signal.SIGHUP else stop).set()
         wake()
 
-    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGTERM, signal.SIGINT)}
+    signals = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+    previous = {sig: signal.signal(sig, handle) for sig in signals}
     try:
         yield
     finally:
@@ -74,9 +83,20 @@ def _signals(stop: threading.Event, wake: Any) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+RENDER_STALL_S = 15.0
+
+
+def _render_stalled(last_pass: float) -> str | None:
+    """What /status says of a render loop that has not run for a while (seen from another
+    thread; the watchdog heartbeat stops by itself, being sent from the loop)."""
+    stalled = time.monotonic() - last_pass
+    return f"the render loop has not run for {stalled:.0f} s" if stalled > RENDER_STALL_S else None
+
+
 def play(options: PlayOptions) -> int:
     """Run the player until it is told to stop. Returns the process exit code."""
     from signage.control.server import ControlError, ControlServer
+    from signage.core.supervisor import Supervisor
     from signage.messages import ProgrammeUpdated
     from signage.paths import state_dir
     from signage.plays import PlayLog
@@ -107,14 +127,15 @@ def play(options: PlayOptions) -> int:
     def adapt(content: Content | None) -> Content | None:
         return localise(content, options.locale)
 
+    supervisor = Supervisor(grace_s=options.health_grace_s)
     source: FeedClient | FolderSource
     if options.feed:
-        source = FeedClient(options.feed, cache, post, options.poll_s, adapt)
+        source = FeedClient(options.feed, cache, post, options.poll_s, adapt, options.feed_auth)
         current = source.current()
         content, report = load_content(current) if current else (None, Report())
-        origin = f"{options.feed} (cache)" if content else options.feed
+        origin = f"{source.url} (cache)" if content else source.url
         if current is None:
-            log.info("feed %s: nothing cached yet; waiting for the first download", options.feed)
+            log.info("feed %s: nothing cached yet; waiting for the first download", source.url)
     else:
         source = FolderSource(options.content, post, adapt)
         content, report = load_content(options.content)
@@ -137,7 +158,7 @@ def play(options: PlayOptions) -> int:
     status = StatusBoard()
     fetcher = Fetcher(cache, zone=options.zone)
     plays = PlayLog(options.plays or state_dir() / "plays.jsonl")
-    notifier = Notifier()
+    notifier = Notifier(healthy=supervisor.healthy)
 
     def follow(new: Content) -> None:
         fetcher.set_sources(*sources_of(new))
@@ -145,9 +166,11 @@ def play(options: PlayOptions) -> int:
     player = Player(
         display, clock, options.screen, content, report, inbox=inbox, stop=stop, status=status,
         source=origin, cache_dir=cache, on_content=follow, on_play=plays.record,
-        notifier=notifier, hours=options.hours,
+        notifier=notifier, hours=options.hours, supervisor=supervisor,
     )  # fmt: skip
     player_ref.append(player)
+    supervisor.register("render", probe=lambda: _render_stalled(player.last_pass))
+    status.extra["health"] = supervisor.health
     fetcher.on_change = lambda: post(ProgrammeUpdated())
     player.on_reload = source.poll_now if isinstance(source, FeedClient) else source.reload
     status.extra["programmes"] = lambda: dict(fetcher.errors)
@@ -162,24 +185,25 @@ def play(options: PlayOptions) -> int:
 
     server = None
     try:
-        plays.start()
-        fetcher.start()
-        source.start()
+        plays.start(supervisor)
+        fetcher.start(supervisor)
+        source.start(supervisor)
         if options.control is not None:
             try:
                 server = ControlServer(
-                    options.control, status.read, player.post, options.token, plays, programme
-                )
+                    options.control, status.read, player.post, options.token, plays, programme,
+                    options.control_hosts,
+                )  # fmt: skip
             except ControlError as exc:
                 print(f"signage play: error: {exc}", file=sys.stderr)
                 return 2
             except OSError as exc:
                 log.error("control API not started on %s:%s: %s", *options.control, exc.strerror)
             else:
-                server.start()
+                server.start(supervisor)
                 status.extra["control"] = lambda: server.address if server else None
                 log.info("control API on http://%s/status", server.address)
-        with _signals(stop, player.wake):
+        with _signals(stop, player.hup, player.wake):
             player.run()
     finally:
         if server is not None:

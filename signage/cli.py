@@ -77,6 +77,7 @@ def _check_folder_files(root: Path) -> bool:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from signage.content.inside import outside_problem
     from signage.content.playlist import load_playlist
 
     failed = False
@@ -105,6 +106,13 @@ def cmd_check(args: argparse.Namespace) -> int:
             failed = True
             continue
         for path in files:
+            problem = (
+                outside_problem(root, path.relative_to(root)) if path.is_relative_to(root) else None
+            )
+            if problem is not None:
+                print(f"{_display(path)}: error: {problem}")
+                failed = True
+                continue
             playlist, report = load_playlist(path, root, _display(path))
             for diagnostic in report.sorted():
                 print(diagnostic.format())
@@ -223,6 +231,17 @@ def cmd_render(args: argparse.Namespace) -> int:
     return EXIT_INVALID if any(r.error for r in results) else EXIT_OK
 
 
+def _logging(level: int) -> None:
+    """Log lines to stderr, with passwords taken out of any URL they quote."""
+    import logging
+
+    from signage.core.urls import RedactingFilter
+
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactingFilter())
+
+
 def cmd_play(args: argparse.Namespace) -> int:
     import logging
 
@@ -231,10 +250,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     from signage.config import parse_address, parse_size
     from signage.render.canvas import Screen
 
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    _logging(logging.DEBUG if args.verbose else logging.INFO)
     config, code = _load_player_config(args)
     if code:
         return code
@@ -272,6 +288,18 @@ def cmd_play(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_USAGE
+    credentials_file = args.feed_credentials or (
+        Path(config.feed_credentials) if config and config.feed_credentials else None
+    )
+    feed_auth = None
+    if credentials_file is not None:
+        from signage.core.urls import CredentialsError, read_credentials
+
+        try:
+            feed_auth = read_credentials(credentials_file)
+        except CredentialsError as exc:
+            print(f"signage play: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     rotate = args.rotate if args.rotate is not None else (config.rotate if config else 0)
     screen_id = args.screen or (config.screen if config else None)
     if not screen_id:
@@ -290,7 +318,10 @@ def cmd_play(args: argparse.Namespace) -> int:
         locale=args.locale or (config.locale if config else None),
         cache=args.cache or (Path(config.cache) if config and config.cache else None),
         feed=args.feed or (config.feed if config else None),
+        feed_auth=feed_auth,
         poll_s=args.poll or (config.poll_s if config else 30.0),
+        health_grace_s=args.health_grace or (config.health_grace_s if config else 300.0),
+        control_hosts=tuple(args.allow_host or ()) + (config.control_hosts if config else ()),
         token=token,
         plays=args.plays or (Path(config.plays) if config and config.plays else None),
         hours=config.display if config else None,
@@ -388,16 +419,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from signage.config import parse_address
     from signage.publish import FeedServer, PublishError, read_token
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    _logging(logging.INFO)
     try:
         address = parse_address(args.bind)
         token = read_token(args.token_file) if args.token_file else None
     except (ValueError, OSError, PublishError) as exc:
         print(f"signage serve: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    server = FeedServer(args.folder, address, token)
+    server = FeedServer(
+        args.folder, address, token, names=args.allow_host or (), stale_s=args.stale_after
+    )
     print(
         f"serving {args.folder} on {server.url} (uploads {'need the token' if token else 'are off: no --token-file'})"
     )
@@ -473,6 +504,22 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--cache", type=Path, help="cache folder (default: ~/.local/state/signage)")
     play.add_argument("--feed", help="play a remote feed (URL of a folder holding manifest.json)")
     play.add_argument("--poll", type=float, help="feed poll interval in seconds (default 30)")
+    play.add_argument(
+        "--feed-credentials",
+        type=Path,
+        help="file holding 'user:password' for the feed's HTTP basic auth",
+    )
+    play.add_argument(
+        "--health-grace",
+        type=float,
+        help="seconds an essential part may stay down before the systemd watchdog restarts the player (default 300)",
+    )
+    play.add_argument(
+        "--allow-host",
+        action="append",
+        metavar="NAME",
+        help="a host name the control API answers to, besides addresses, localhost and this machine's names (repeatable)",
+    )
     play.add_argument("--token-file", type=Path, help="file holding the control API's bearer token")
     play.add_argument(
         "--plays", type=Path, help="proof-of-play log (default: in the state directory)"
@@ -550,6 +597,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("folder", type=Path, help="feed folder")
     serve.add_argument("--bind", default="0.0.0.0:8766", help="HOST:PORT (default 0.0.0.0:8766)")
     serve.add_argument("--token-file", type=Path, help="file holding the upload token")
+    serve.add_argument(
+        "--allow-host",
+        action="append",
+        metavar="NAME",
+        help="a host name this server answers to, besides addresses, localhost and this machine's names (repeatable)",
+    )
+    serve.add_argument(
+        "--stale-after",
+        type=float,
+        default=24 * 3600,
+        metavar="SECONDS",
+        help="remove uploads that no published version uses after this long (default 86400)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     push_cmd = sub.add_parser("push", help="upload a content folder to a signage serve")
@@ -567,6 +627,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # What reaches a terminal or the journal is never a reason to crash: a character
+    # the stream cannot encode (a lone surrogate) is written as an escape.
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -155,6 +155,19 @@ CONFIG = Obj(
         "control": Field(AddressType(), doc="Control API address (host:port), or off"),
         "token_file": _path_field("File holding the control API's bearer token"),
         "feed": Field(Url(), doc="Remote feed URL"),
+        "feed_credentials": _path_field(
+            "File holding 'user:password' for the feed's HTTP basic auth (kept out of the URL)"
+        ),
+        "health_grace": Field(
+            Duration(10, 86400),
+            default=300.0,
+            doc="Seconds an essential part (feed, folder watch, worker…) may stay down before "
+            "the systemd watchdog heartbeat stops and systemd restarts the player",
+        ),
+        "control_hosts": Field(
+            ListOf(Text(max_len=253), single_ok=True),
+            doc="Extra host names the control API answers to (DNS-rebinding guard), e.g. ecran-hall.example.org",
+        ),
         "poll": Field(Duration(5, 86400), default=30.0, doc="Feed poll interval in seconds"),
         "cache": _path_field("Feed cache folder"),
         "plays": _path_field("Proof-of-play log file"),
@@ -196,6 +209,9 @@ class PlayerConfig:
     control: str = DEFAULT_CONTROL
     token_file: str | None = None
     feed: str | None = None
+    feed_credentials: str | None = None
+    health_grace_s: float = 300.0
+    control_hosts: tuple[str, ...] = ()
     poll_s: float = 30.0
     cache: str | None = None
     plays: str | None = None
@@ -226,6 +242,9 @@ def load_config(path: Path) -> tuple[PlayerConfig | None, Report]:
         "control": values.get("control") or DEFAULT_CONTROL,
         "token_file": values.get("token_file"),
         "feed": values.get("feed"),
+        "feed_credentials": values.get("feed_credentials"),
+        "health_grace_s": values["health_grace"],
+        "control_hosts": tuple(values.get("control_hosts") or ()),
         "poll_s": values["poll"],
         "cache": values.get("cache"),
         "plays": values.get("plays"),

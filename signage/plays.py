@@ -15,6 +15,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from signage.core.supervisor import Supervisor
+from signage.core.text import clean_tree
+
 log = logging.getLogger(__name__)
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -26,13 +29,17 @@ class PlayLog:
         self.path = path
         self.max_bytes = max_bytes
         self._queue: queue.Queue[dict[str, Any] | None] = queue.Queue(maxsize=10_000)
-        self._thread = threading.Thread(target=self._run, name="plays", daemon=True)
+        self._stopped = threading.Event()
+        self._done = threading.Event()
         self._failed = False
         self._lock = threading.Lock()
 
-    def start(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._thread.start()
+    def start(self, supervisor: Supervisor | None = None) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            log.error("proof-of-play folder %s: %s", self.path.parent, exc.strerror)
+        (supervisor or Supervisor()).spawn("plays", self._run, self._stopped)
 
     def record(self, entry: dict[str, Any]) -> None:
         """Queue an entry (never blocks the render loop; drops only if 10,000 are waiting)."""
@@ -43,12 +50,14 @@ class PlayLog:
 
     def stop(self) -> None:
         self._queue.put(None)
-        self._thread.join(timeout=5)
+        self._done.wait(timeout=5)
+        self._stopped.set()
 
     def _run(self) -> None:
         while True:
             entry = self._queue.get()
             if entry is None:
+                self._done.set()
                 return
             try:
                 self._write(entry)
@@ -61,7 +70,9 @@ class PlayLog:
                     self._failed = True
 
     def _write(self, entry: dict[str, Any]) -> None:
-        line = (json.dumps(entry, ensure_ascii=False) + "\n").encode()
+        # Text reaching here was checked where it entered; clean it again all the same: a
+        # lone surrogate once made this thread die, and no play was logged after it.
+        line = (json.dumps(clean_tree(entry), ensure_ascii=False) + "\n").encode()
         with self._lock:
             try:
                 size = self.path.stat().st_size

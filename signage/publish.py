@@ -9,15 +9,16 @@ written last and atomically, so a player never sees half a version.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
-import json
 import logging
 import shutil
 import tempfile
 import threading
+import time
+from collections.abc import Iterable, Iterator
 from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from signage.content.diagnostics import Report
 from signage.content.folder import load_content, relative
 from signage.content.model import Content
 from signage.download import bearer_ok, bound_address
+from signage.httpd import BodyError, GuardedHandler, GuardedServer, json_bytes, parse_json
 from signage.paths import atomic_write
 from signage.sources.manifest import MAX_FILE_BYTES, Entry, Manifest, ManifestError, parse_manifest
 from signage.sources.objects import ObjectStore, sha256_of
@@ -32,6 +34,9 @@ from signage.sources.objects import ObjectStore, sha256_of
 log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = MAX_FILE_BYTES
+STALE_UPLOAD_S = 24 * 3600  # uploads no published manifest uses are removed after this
+CLEAN_EVERY_S = 3600
+DISK_FULL = "the feed server's disk is full; free some space and push again"
 
 
 class PublishError(Exception):
@@ -112,9 +117,17 @@ def validate_version(manifest: Manifest, store: ObjectStore) -> Report:
 class FeedServer:
     """Serves a feed folder and, with a token, accepts uploads from ``signage push``."""
 
-    def __init__(self, folder: Path, address: tuple[str, int], token: str | None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        address: tuple[str, int],
+        token: str | None,
+        names: Iterable[str] = (),
+        stale_s: float = STALE_UPLOAD_S,
+    ) -> None:
         self.folder = folder
         self.token = token
+        self.stale_s = stale_s
         (folder / "files").mkdir(parents=True, exist_ok=True)
         self.store = ObjectStore(folder / "files")
         self.lock = threading.Lock()
@@ -122,17 +135,19 @@ class FeedServer:
             tuple[str, int, int]
         ] = []  # (path, status, body bytes), for tests and benches
         self.closing = False
-        self.httpd = ThreadingHTTPServer(address, _feed_handler(self))
-        self.httpd.daemon_threads = True
+        self._stopped = threading.Event()
+        self.httpd = GuardedServer(address, _feed_handler(self), names)
 
     @property
     def url(self) -> str:
         return f"http://{bound_address(self.httpd)}"
 
     def serve_forever(self) -> None:
+        self.start_cleaner()
         self.httpd.serve_forever()
 
     def start(self) -> threading.Thread:
+        self.start_cleaner()
         thread = threading.Thread(target=self.httpd.serve_forever, name="feed-server", daemon=True)
         thread.start()
         return thread
@@ -140,11 +155,51 @@ class FeedServer:
     def stop(self) -> None:
         """Stop as a dying server would: kept-alive connections are dropped too."""
         self.closing = True
+        self._stopped.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 
     def authorised(self, header: str | None) -> bool:
         return bearer_ok(header, self.token)
+
+    # -- stale uploads -------------------------------------------------------------------
+
+    def start_cleaner(self) -> None:
+        from signage.core.supervisor import Supervisor
+
+        def run() -> None:
+            while not self._stopped.is_set():
+                self.clean()
+                self._stopped.wait(CLEAN_EVERY_S)
+
+        Supervisor().spawn("feed-cleaner", run, self._stopped, essential=False)
+
+    def clean(self, now: float | None = None) -> list[str]:
+        """Remove uploads that the published manifest does not use and that are older than
+        ``stale_s`` (pushes that never published), and temporary files left by failures."""
+        now = time.time() if now is None else now
+        try:
+            used = {
+                e.sha256
+                for e in parse_manifest(
+                    (self.folder / "manifest.json").read_bytes(), "manifest.json"
+                ).files
+            }
+        except (OSError, ManifestError):
+            used = set()
+        removed = []
+        with self.lock:
+            for path in self.store.root.iterdir():
+                try:
+                    age = now - path.stat().st_mtime
+                except OSError:
+                    continue
+                if path.name not in used and age > self.stale_s and path.is_file():
+                    path.unlink(missing_ok=True)
+                    removed.append(path.name)
+        if removed:
+            log.info("removed %d stale upload(s) no published version uses", len(removed))
+        return removed
 
     def accept(self, data: bytes) -> tuple[int, dict[str, Any]]:
         """A new manifest from ``push``: every file present, content valid, then published."""
@@ -158,20 +213,38 @@ class FeedServer:
                 "error": "files missing; upload them first",
                 "missing": missing,
             }
-        report = validate_version(manifest, self.store)
-        if not report.ok:
-            return HTTPStatus.UNPROCESSABLE_ENTITY, {
-                "error": "content is not valid",
-                "errors": [d.format() for d in report.errors],
-            }
-        with self.lock:
-            atomic_write(self.folder / "manifest.json", manifest.to_json())
+        try:
+            report = validate_version(manifest, self.store)
+            if not report.ok:
+                return HTTPStatus.UNPROCESSABLE_ENTITY, {
+                    "error": "content is not valid",
+                    "errors": [d.format() for d in report.errors],
+                }
+            with self.lock:
+                atomic_write(self.folder / "manifest.json", manifest.to_json())
+        except OSError as exc:
+            return _storage_error(exc)
+        except ManifestError as exc:
+            return HTTPStatus.BAD_REQUEST, {"error": str(exc)}
         log.info("published version %s (%d files)", manifest.version, len(manifest.files))
         return HTTPStatus.OK, {"version": manifest.version}
 
 
-def _feed_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
+def _storage_error(exc: OSError) -> tuple[int, dict[str, Any]]:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return HTTPStatus.INSUFFICIENT_STORAGE, {"error": DISK_FULL}
+    log.error("feed server storage: %s", exc)
+    return HTTPStatus.INTERNAL_SERVER_ERROR, {
+        "error": f"the feed server cannot write: {exc.strerror}"
+    }
+
+
+def _is_digest(text: object) -> bool:
+    return isinstance(text, str) and len(text) == 64 and all(c in "0123456789abcdef" for c in text)
+
+
+def _feed_handler(server: FeedServer) -> type[GuardedHandler]:
+    class Handler(GuardedHandler):
         server_version = "signage-feed"
         protocol_version = "HTTP/1.1"
 
@@ -179,7 +252,7 @@ def _feed_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
             log.debug("%s %s", self.address_string(), format % args)
 
         def _json(self, status: int, data: Any) -> None:
-            body = json.dumps(data, ensure_ascii=False).encode()
+            body = json_bytes(data)
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
@@ -239,76 +312,107 @@ def _feed_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                     self._json(HTTPStatus.NOT_FOUND, {"error": "nothing published yet"})
                     return
                 self._file(manifest, etag, immutable=False)
-            elif path.startswith("/files/") and len(path) == 7 + 64 and path[7:].isalnum():
+            elif path.startswith("/files/") and _is_digest(path[7:]):
                 self._file(server.store.path(path[7:]), f'"{path[7:]}"', immutable=True)
             else:
                 self._json(HTTPStatus.NOT_FOUND, {"error": f"no such path: {path}"})
 
         do_HEAD = do_GET
 
-        def _body(self, limit: int) -> bytes | None:
-            try:
-                length = int(self.headers.get("Content-Length", ""))
-            except ValueError:
+        def _length(self, limit: int) -> int | None:
+            """The body's declared length, or None after answering why it is refused."""
+            if self.headers.get("Content-Length") is None:
+                self.close_connection = True
                 self._json(HTTPStatus.LENGTH_REQUIRED, {"error": "Content-Length required"})
                 return None
-            if not 0 <= length <= limit:
-                self._json(
-                    HTTPStatus.REQUEST_ENTITY_TOO_LARGE, {"error": f"body over {limit:,} bytes"}
+            try:
+                return self.content_length(limit)
+            except BodyError as exc:
+                self.close_connection = True  # the body is not read: the connection is spent
+                status = (
+                    HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+                    if "at most" in str(exc)
+                    else HTTPStatus.BAD_REQUEST
                 )
+                self._json(status, {"error": str(exc)})
                 return None
-            return self.rfile.read(length)
+
+        def _body(self, limit: int) -> bytes | None:
+            length = self._length(limit)
+            return None if length is None else self.rfile.read(length)
+
+        def _chunks(self, length: int) -> Iterator[bytes]:
+            left = length
+            while left > 0:
+                chunk = self.rfile.read(min(65536, left))
+                if not chunk:
+                    return  # the client went away: the size check refuses the upload
+                left -= len(chunk)
+                yield chunk
 
         def _authorised(self) -> bool:
             if server.authorised(self.headers.get("Authorization")):
                 return True
+            self.close_connection = True
             self._json(HTTPStatus.UNAUTHORIZED, {"error": "a valid bearer token is required"})
             return False
 
         def do_POST(self) -> None:
             path = self.path.split("?", 1)[0]
             if not self._authorised():
-                self.close_connection = True
                 return
             if path == "/api/missing":
                 body = self._body(4 * 1024 * 1024)
                 if body is None:
                     return
                 try:
-                    wanted = json.loads(body)["sha256"]
+                    wanted = parse_json(body)["sha256"]
                     assert isinstance(wanted, list)
-                except (ValueError, KeyError, TypeError, AssertionError):
+                except (BodyError, KeyError, TypeError, AssertionError):
                     self._json(HTTPStatus.BAD_REQUEST, {"error": 'expected {"sha256": [...]}'})
                     return
-                missing = [
-                    d for d in wanted if isinstance(d, str) and not server.store.path(d).exists()
-                ]
+                # only digests are looked up: any other text would probe the server's disk
+                bad = [d for d in wanted if not _is_digest(d)]
+                if bad:
+                    self._json(
+                        HTTPStatus.BAD_REQUEST, {"error": "sha256 must be 64 lowercase hex digits"}
+                    )
+                    return
+                missing = [d for d in wanted if not server.store.path(d).is_file()]
                 self._json(HTTPStatus.OK, {"missing": missing})
             elif path == "/api/publish":
                 body = self._body(8 * 1024 * 1024)
                 if body is not None:
                     self._json(*server.accept(body))
             else:
+                self.close_connection = True
                 self._json(HTTPStatus.NOT_FOUND, {"error": f"no such path: {path}"})
 
         def do_PUT(self) -> None:
             path = self.path.split("?", 1)[0]
             if not self._authorised():
-                self.close_connection = True
                 return
             digest = path[len("/api/files/") :] if path.startswith("/api/files/") else ""
-            if len(digest) != 64 or not all(c in "0123456789abcdef" for c in digest):
+            if not _is_digest(digest):
+                self.close_connection = True
                 self._json(HTTPStatus.NOT_FOUND, {"error": "PUT /api/files/<sha256>"})
                 return
-            body = self._body(MAX_UPLOAD_BYTES)
-            if body is None:
+            length = self._length(MAX_UPLOAD_BYTES)
+            if length is None:
                 return
+            chunks = self._chunks(length)
             try:
-                server.store.put(body, Entry("upload", len(body), digest))
+                # streamed to a temporary file of its own, checked, then renamed into place
+                server.store.put(chunks, Entry("upload", length, digest))
             except ManifestError as exc:
-                self._json(HTTPStatus.BAD_REQUEST, {"error": str(exc)})
-                return
-            self._json(HTTPStatus.CREATED, {"stored": digest})
+                answer: tuple[int, dict[str, Any]] = (HTTPStatus.BAD_REQUEST, {"error": str(exc)})
+            except OSError as exc:
+                answer = _storage_error(exc)
+            else:
+                answer = (HTTPStatus.CREATED, {"stored": digest})
+            for _ in chunks:  # read what is left of a refused body, so the client hears why
+                pass
+            self._json(*answer)
 
     return Handler
 
@@ -332,12 +436,10 @@ def push(root: Path, url: str, token: str, timeout_s: float = 30.0) -> str:
         )
         _raise_for(response)
         for digest in response.json()["missing"]:
-            upload = requests.put(
-                f"{base}/api/files/{digest}",
-                data=sources[digest].read_bytes(),
-                headers=headers,
-                timeout=timeout_s,
-            )
+            with sources[digest].open("rb") as handle:  # streamed, not read whole
+                upload = requests.put(
+                    f"{base}/api/files/{digest}", data=handle, headers=headers, timeout=timeout_s
+                )
             _raise_for(upload)
         done = requests.post(
             f"{base}/api/publish", data=manifest.to_json(), headers=headers, timeout=timeout_s

@@ -6,13 +6,26 @@ library; without systemd the calls do nothing.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import time
+from collections.abc import Callable
+
+log = logging.getLogger(__name__)
 
 
 class Notifier:
-    def __init__(self, environ: dict[str, str] | None = None) -> None:
+    """``healthy`` (the supervisor's) is asked before each heartbeat: a player whose
+    essential part has been down too long stops beating, and systemd restarts it."""
+
+    def __init__(
+        self,
+        environ: dict[str, str] | None = None,
+        healthy: Callable[[], bool] = lambda: True,
+    ) -> None:
+        self.healthy = healthy
+        self._withheld = False
         env = os.environ if environ is None else environ
         address = env.get("NOTIFY_SOCKET", "")
         self.address = "\0" + address[1:] if address.startswith("@") else address
@@ -45,6 +58,12 @@ class Notifier:
             return
         now = time.monotonic()
         if now - self._last >= self.interval_s:
+            if not self.healthy():
+                if not self._withheld:
+                    log.error("a part has been down too long: watchdog heartbeats withheld")
+                    self._withheld = True
+                return
+            self._withheld = False
             self._last = now
             self.send("WATCHDOG=1")
 

@@ -9,6 +9,7 @@ from typing import Any
 from PIL import Image, ImageDraw
 
 from signage import i18n
+from signage.core.text import text_problem
 from signage.render.canvas import Canvas, Frame
 from signage.render.text import draw, fit, parse_markdown
 
@@ -53,6 +54,9 @@ def validate(body: Any) -> tuple[str, str, float]:
         raise MessageError("'text' must be a non-empty string")
     if len(text) > MAX_TEXT:
         raise MessageError(f"'text' is {len(text)} characters; the limit is {MAX_TEXT}")
+    problem = text_problem(text)
+    if problem is not None:
+        raise MessageError(f"'text' {problem}")
     style = body.get("style", "fullscreen")
     if style not in STYLES:
         raise MessageError(f"'style' must be one of {', '.join(STYLES)}")

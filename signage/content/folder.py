@@ -9,6 +9,7 @@ from pathlib import Path
 
 from signage.content.delays import load_delays
 from signage.content.diagnostics import Diagnostic, Report
+from signage.content.inside import outside_problem, regular_file
 from signage.content.model import Content, Playlist
 from signage.content.playlist import load_playlist
 from signage.render.theme import load_theme
@@ -21,7 +22,8 @@ def playlist_files(root: Path) -> list[Path]:
     folder = root / "playlists"
     if not folder.is_dir():
         return []
-    found = {p for pattern in PLAYLIST_GLOBS for p in folder.glob(pattern) if p.is_file()}
+    # not only regular files: a FIFO or a device named *.yaml is refused by load_content
+    found = {p for pattern in PLAYLIST_GLOBS for p in folder.glob(pattern) if not p.is_dir()}
     return sorted(found, key=lambda p: p.name)
 
 
@@ -49,6 +51,8 @@ def fingerprint(root: Path) -> str:
                 stat = path.stat()
             except OSError:
                 continue
+            if not regular_file(path):
+                continue  # a FIFO would block the read below
             digest.update(relative(path, root).encode())
             if path.suffix in (".yaml", ".yml") and stat.st_size < 4 * 1024 * 1024:
                 try:
@@ -87,6 +91,12 @@ def load_content(
         report.add(
             Diagnostic(shown_root, 0, 0, f"{len(files)} playlists; the limit is {MAX_PLAYLISTS}")
         )
+        return None, report
+    for name in [*(f"playlists/{p.name}" for p in files), "theme.yaml", "delays.yaml"]:
+        problem = outside_problem(root, name, "file")
+        if problem is not None:
+            report.add(Diagnostic(shown_root, 0, 0, problem))
+    if report.errors:
         return None, report
     playlists: list[Playlist] = []
     for path in files:

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from signage.content.diagnostics import Diagnostic, Report, did_you_mean, one_of
+from signage.content.inside import outside_problem
 from signage.content.yamlsrc import mark_of, scalar_value
 
 JSON = dict[str, Any]
@@ -565,6 +566,9 @@ class Asset(Type):
         if ctx.content_root is None:
             return text
         full = ctx.content_root / rel
+        problem = outside_problem(ctx.content_root, Path(rel), self.kind)
+        if problem is not None:
+            return ctx.error(node, path, problem)
         exists = full.is_dir() if self.kind == "folder" else full.is_file()
         if not exists:
             return ctx.error(

@@ -16,9 +16,14 @@ from pathlib import Path
 import yaml
 
 from signage.content.diagnostics import Diagnostic
+from signage.content.inside import regular_file
+from signage.core.text import text_problem
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
-MAX_EXPANDED_NODES = 100_000
+# Values that aliases may add beyond those written in the file: a "billion laughs"
+# writes a few hundred and expands to billions. A large file written out in full
+# (20,000 slides) adds none, so it is not mistaken for one.
+MAX_ALIAS_EXPANSION = 100_000
 MAX_DEPTH = 64
 
 _STANDARD_TAGS = {
@@ -26,6 +31,9 @@ _STANDARD_TAGS = {
     for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "merge")
 }
 
+# Used only through its stateless scalar constructors and ``flatten_mapping``: never
+# through ``construct_object``, which remembers every node it ever built (a module-level
+# constructor that did kept every loaded document alive, ~20 MB per 300 reloads).
 _SCALARS = yaml.constructor.SafeConstructor()
 
 
@@ -54,12 +62,17 @@ def scalar_value(node: yaml.Node) -> object:
     """The Python value of a scalar node under the safe schema (None for other nodes)."""
     if not isinstance(node, yaml.ScalarNode):
         return None
-    return _SCALARS.construct_object(node)
+    build = yaml.constructor.SafeConstructor.yaml_constructors.get(node.tag)
+    return build(_SCALARS, node) if build is not None else node.value
 
 
 def load(path: Path, display: str | None = None, *, what: str = "file") -> Source:
     """Compose ``path`` to nodes, or raise :class:`YamlFailure` with a clear message."""
     shown = display or str(path)
+    if path.exists() and not regular_file(path):
+        raise YamlFailure(
+            Diagnostic(shown, 0, 0, f"{what} is not a regular file (a FIFO or a device?)")
+        )
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -175,18 +188,18 @@ def _compose(text: str) -> yaml.Node | None:
 
 
 def _check_tree(root: yaml.Node, shown: str) -> None:
-    """Reject non-standard tags, excessive depth, and alias expansion bombs.
+    """Reject non-standard tags, text that is not text, excessive depth, and alias bombs.
 
     Sizes are computed once per distinct node (memoised), so a bomb is measured
     in time linear in the file, not in its expansion.
     """
     sizes: dict[int, int] = {}
 
-    def fail(node: yaml.Node, message: str) -> YamlFailure:
+    def fail(node: yaml.Node, message: str, field: str = "") -> YamlFailure:
         line, col = mark_of(node)
-        return YamlFailure(Diagnostic(shown, line, col, message))
+        return YamlFailure(Diagnostic(shown, line, col, message, field))
 
-    def walk(node: yaml.Node, depth: int) -> int:
+    def walk(node: yaml.Node, depth: int, field: str) -> int:
         key = id(node)
         if key in sizes:
             return sizes[key]
@@ -200,21 +213,27 @@ def _check_tree(root: yaml.Node, shown: str) -> None:
                 "(text, numbers, lists, mappings) are accepted",
             )
         size = 1
-        if isinstance(node, yaml.MappingNode):
+        if isinstance(node, yaml.ScalarNode):
+            problem = text_problem(node.value)
+            if problem is not None:
+                raise fail(node, problem, field)
+        elif isinstance(node, yaml.MappingNode):
             # Resolve "<<: *defaults" merge keys in place, as the safe loader would.
             _SCALARS.flatten_mapping(node)
             for k, v in node.value:
-                size += walk(k, depth + 1) + walk(v, depth + 1)
+                name = k.value if isinstance(k, yaml.ScalarNode) else "?"
+                inner = f"{field}.{name}" if field else str(name)
+                size += walk(k, depth + 1, inner) + walk(v, depth + 1, inner)
         elif isinstance(node, yaml.SequenceNode):
-            for item in node.value:
-                size += walk(item, depth + 1)
-        if size > MAX_EXPANDED_NODES:
+            for index, item in enumerate(node.value):
+                size += walk(item, depth + 1, f"{field}[{index}]")
+        if size - len(sizes) > MAX_ALIAS_EXPANSION:
             raise fail(
                 node,
-                f"document expands to more than {MAX_EXPANDED_NODES:,} values "
-                "(anchors and aliases repeated too often)",
+                f"document expands to more than {MAX_ALIAS_EXPANSION:,} values beyond those "
+                "written (anchors and aliases repeated too often)",
             )
         sizes[key] = size
         return size
 
-    walk(root, 0)
+    walk(root, 0, "")

@@ -5,36 +5,46 @@ Read-only: ``GET /``, ``/status``, ``/screenshot.png``, ``/plays?since=``,
 ``/reload``, ``/message``, ``/show/{slide id}``, ``DELETE /message``.
 
 It runs on its own threads and never touches pygame: commands reach the render
-loop as messages, and a screenshot is requested from the loop and encoded here.
+loop as messages, and a screenshot is requested from the loop and encoded here,
+at most a few times a second whatever the number of clients.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import logging
 import threading
+import time
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from typing import Any
 
 from PIL import Image
 
+from signage.core.supervisor import Supervisor
 from signage.download import bearer_ok, bound_address
+from signage.httpd import BodyError, GuardedHandler, GuardedServer, json_bytes, parse_json
 from signage.messages import Command, Screenshot
 from signage.urgent import MessageError, validate
 
 log = logging.getLogger(__name__)
 
 REPLY_TIMEOUT_S = 5.0
+RELOAD_TIMEOUT_S = 30.0  # a reload waits for the feed's poll (5 s to connect, 20 s to read)
+SCREENSHOT_MAX_AGE_S = 0.5  # at most two screenshots a second, shared by every client
 MAX_BODY = 64 * 1024
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
+STATIC = {
+    "/": ("index.html", "text/html; charset=utf-8"),
+    "/index.html": ("index.html", "text/html; charset=utf-8"),
+    "/app.js": ("app.js", "text/javascript; charset=utf-8"),
+    "/app.css": ("app.css", "text/css; charset=utf-8"),
+}
 
 
 class ControlError(Exception):
@@ -52,6 +62,7 @@ class ControlServer:
         token: str | None = None,
         plays: Any = None,
         programme: Callable[[], Any] | None = None,
+        names: Iterable[str] = (),
     ) -> None:
         if address[0] not in LOOPBACK and not token:
             raise ControlError(
@@ -63,44 +74,54 @@ class ControlServer:
         self.token = token
         self.plays = plays
         self.programme = programme
-        self.httpd = ThreadingHTTPServer(address, _handler_for(self))
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, name="control", daemon=True)
+        self.httpd = GuardedServer(address, _handler_for(self), names)
+        self._stopped = threading.Event()
+        self._shot_lock = threading.Lock()
+        self._shot: tuple[float, bytes] | None = None
 
     @property
     def address(self) -> str:
         return bound_address(self.httpd)
 
-    def start(self) -> None:
-        self.thread.start()
+    def start(self, supervisor: Supervisor | None = None) -> None:
+        (supervisor or Supervisor()).spawn("control", self.httpd.serve_forever, self._stopped)
 
     def stop(self) -> None:
+        self._stopped.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 
     def authorised(self, header: str | None) -> bool:
         return bearer_ok(header, self.token)
 
-    def ask(self, name: str, args: dict[str, Any] | None = None) -> Any:
+    def ask(
+        self, name: str, args: dict[str, Any] | None = None, timeout_s: float = REPLY_TIMEOUT_S
+    ) -> Any:
         reply: Future[Any] = Future()
         self.post(Command(name, args or {}, reply))
-        return reply.result(timeout=REPLY_TIMEOUT_S)
+        return reply.result(timeout=timeout_s)
 
     def screenshot_png(self) -> bytes:
-        reply: Future[tuple[tuple[int, int], bytes]] = Future()
-        self.post(Screenshot(reply))
-        size, data = reply.result(timeout=REPLY_TIMEOUT_S)
-        buffer = io.BytesIO()
-        Image.frombytes("RGB", size, data).save(buffer, format="PNG", compress_level=1)
-        return buffer.getvalue()
+        """The screen as PNG; concurrent and rapid requests share one capture (a flood of
+        requests once pushed frames over budget and held 100 MB of pending captures)."""
+        with self._shot_lock:
+            if self._shot is not None and time.monotonic() - self._shot[0] < SCREENSHOT_MAX_AGE_S:
+                return self._shot[1]
+            reply: Future[tuple[tuple[int, int], bytes]] = Future()
+            self.post(Screenshot(reply))
+            size, data = reply.result(timeout=REPLY_TIMEOUT_S)
+            buffer = io.BytesIO()
+            Image.frombytes("RGB", size, data).save(buffer, format="PNG", compress_level=1)
+            self._shot = (time.monotonic(), buffer.getvalue())
+            return self._shot[1]
 
 
-def _page() -> bytes:
-    return resources.files("signage.control").joinpath("static/index.html").read_bytes()
+def _static(name: str) -> bytes:
+    return resources.files("signage.control").joinpath(f"static/{name}").read_bytes()
 
 
-def _handler_for(server: ControlServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
+def _handler_for(server: ControlServer) -> type[GuardedHandler]:
+    class Handler(GuardedHandler):
         server_version = "signage"
 
         def log_message(self, format: str, *args: Any) -> None:
@@ -111,14 +132,12 @@ def _handler_for(server: ControlServer) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
-            self.send_header("X-Content-Type-Options", "nosniff")
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(body)
 
         def _json(self, status: int, data: Any) -> None:
-            body = json.dumps(data, ensure_ascii=False, indent=1).encode()
-            self._send(status, body, "application/json; charset=utf-8")
+            self._send(status, json_bytes(data, indent=1), "application/json; charset=utf-8")
 
         def _path(self) -> tuple[str, dict[str, list[str]]]:
             parsed = urllib.parse.urlsplit(self.path)
@@ -126,8 +145,9 @@ def _handler_for(server: ControlServer) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             path, query = self._path()
-            if path in ("/", "/index.html"):
-                self._send(HTTPStatus.OK, _page(), "text/html; charset=utf-8")
+            if path in STATIC:
+                name, kind = STATIC[path]
+                self._send(HTTPStatus.OK, _static(name), kind)
             elif path == "/status":
                 self._json(HTTPStatus.OK, server.status())
             elif path == "/screenshot.png":
@@ -176,29 +196,27 @@ def _handler_for(server: ControlServer) -> type[BaseHTTPRequestHandler]:
             return False
 
         def _body(self) -> Any:
-            try:
-                length = int(self.headers.get("Content-Length") or 0)
-            except ValueError:
-                length = -1
-            if not 0 <= length <= MAX_BODY:
-                raise MessageError(f"body must be at most {MAX_BODY} bytes")
+            length = self.content_length(MAX_BODY)
             raw = self.rfile.read(length) if length else b""
             if not raw.strip():
                 return None
-            try:
-                return json.loads(raw)
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise MessageError(f"body is not JSON: {exc}") from exc
+            return parse_json(raw)
 
         def _command(self, name: str, args: dict[str, Any] | None = None) -> None:
+            timeout = RELOAD_TIMEOUT_S if name == "reload" else REPLY_TIMEOUT_S
             try:
-                result = server.ask(name, args)
+                result = server.ask(name, args, timeout)
             except FutureTimeout:
+                what = "the content source" if name == "reload" else "the render loop"
                 self._json(
-                    HTTPStatus.SERVICE_UNAVAILABLE, {"error": "the render loop did not answer"}
+                    HTTPStatus.SERVICE_UNAVAILABLE,
+                    {"ok": False, "error": f"{what} did not answer within {timeout:.0f} s"},
                 )
                 return
-            status = HTTPStatus.OK if result.get("ok") else HTTPStatus.NOT_FOUND
+            if result.get("ok"):
+                status = HTTPStatus.OK
+            else:
+                status = HTTPStatus.BAD_GATEWAY if name == "reload" else HTTPStatus.NOT_FOUND
             self._json(status, result)
 
         def do_POST(self) -> None:
@@ -216,7 +234,8 @@ def _handler_for(server: ControlServer) -> type[BaseHTTPRequestHandler]:
                     self._command("show", {"id": urllib.parse.unquote(path[len("/show/") :])})
                 else:
                     self._json(HTTPStatus.NOT_FOUND, {"error": f"no such command: {path}"})
-            except MessageError as exc:
+            except (MessageError, BodyError) as exc:
+                self.close_connection = True  # the body may not have been read
                 self._json(HTTPStatus.BAD_REQUEST, {"error": str(exc)})
 
         def do_DELETE(self) -> None:

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import requests
 
+from signage.core.supervisor import Supervisor
+from signage.core.urls import redact_url
 from signage.download import TooLarge, read_capped
 from signage.paths import atomic_write
 from signage.program.load import parse
@@ -52,8 +54,7 @@ class Fetcher:
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="programme-fetch", daemon=True)
-        self.errors: dict[str, str] = {}
+        self.errors: dict[str, str] = {}  # shown in /status: URLs without their passwords
 
     def programme_path(self, url: str) -> Path:
         return self.cache_dir / "programmes" / cache_name(url)
@@ -69,8 +70,8 @@ class Fetcher:
             self._due = {url: self._due.get(url, 0.0) for url in urls}
         self._wake.set()
 
-    def start(self) -> None:
-        self._thread.start()
+    def start(self, supervisor: Supervisor | None = None) -> None:
+        (supervisor or Supervisor()).spawn("programme-fetch", self._run, self._stop)
 
     def stop(self) -> None:
         self._stop.set()
@@ -98,6 +99,13 @@ class Fetcher:
 
     def fetch(self, url: str) -> bool:
         """Fetch ``url`` once; True when a new, valid version was stored."""
+        try:
+            return self._fetch(url)
+        except OSError as exc:  # the cache: a full disk, a read-only folder
+            self._failed(url, f"cannot write the cache {self.cache_dir} ({exc.strerror or exc})")
+            return False
+
+    def _fetch(self, url: str) -> bool:
         target = self.programme_path(url)
         meta_path = target.with_suffix(".json")
         headers = {}
@@ -164,25 +172,28 @@ class Fetcher:
                     response.raise_for_status()
                     data = _read_capped(response, MAX_PHOTO_BYTES, url)
             except (requests.RequestException, ProgrammeError) as exc:
-                log.info("speaker photo not downloaded: %s (%s)", url, exc)
+                log.info("speaker photo not downloaded: %s", redact_url(f"{url} ({exc})"))
                 atomic_write(target, b"")  # remembered as missing: not retried every minute
                 continue
             atomic_write(target, data)
 
     def _failed(self, url: str, reason: str) -> None:
+        shown, reason = redact_url(url), redact_url(reason)
         with self._lock:
             first = url not in self._failing
             self._failing[url] = reason
-            self.errors[url] = reason
+            self.errors[shown] = reason
         if first:
-            log.warning("programme %s: refresh failed, keeping the last good copy: %s", url, reason)
+            log.warning(
+                "programme %s: refresh failed, keeping the last good copy: %s", shown, reason
+            )
 
     def _ok(self, url: str) -> None:
         with self._lock:
             recovered = self._failing.pop(url, None)
-            self.errors.pop(url, None)
+            self.errors.pop(redact_url(url), None)
         if recovered is not None:
-            log.info("programme %s: refreshed again", url)
+            log.info("programme %s: refreshed again", redact_url(url))
 
 
 def _read_capped(response: requests.Response, limit: int, url: str) -> bytes:

@@ -22,6 +22,7 @@ import pygame
 
 from signage.content.diagnostics import Report
 from signage.content.model import Content
+from signage.core.urls import redact_tree
 from signage.display_hours import is_on, next_change, run_command
 from signage.messages import (
     Command,
@@ -105,7 +106,9 @@ class StatusBoard:
             data["now"] = self.clock.now().isoformat(timespec="seconds")
         for name, getter in self.extra.items():
             data[name] = getter()
-        return data
+        # /status is readable without the token: no password of a URL leaves through it
+        redacted: dict[str, Any] = redact_tree(data)
+        return redacted
 
 
 def _surface(pixels: Pixels, into: pygame.Surface | None = None) -> pygame.Surface:
@@ -136,13 +139,14 @@ class Player:
         stop: threading.Event | None = None,
         status: StatusBoard | None = None,
         source: str = "",
-        on_reload: Callable[[], None] | None = None,
+        on_reload: Callable[[Any], None] | None = None,
         on_frame: Callable[[], None] | None = None,
         cache_dir: Path | None = None,
         on_content: Callable[[Content], None] | None = None,
         on_play: Callable[[dict[str, Any]], None] | None = None,
         notifier: Any = None,
         hours: Any = None,
+        supervisor: Any = None,
     ) -> None:
         self.display = display
         self.clock = clock
@@ -166,7 +170,10 @@ class Player:
         self._ready_sent = False
         self.on_screen: Playing | None = None  # what the frame on screen shows (status reports it)
         self._alarm = threading.Event()  # set by other threads to wake the loop now
-        self.preparer = Preparer(self.post)
+        # set by the SIGHUP handler (which must not take the queue's lock): reload content
+        self.hup = threading.Event()
+        self.last_pass = time.monotonic()  # the render loop's own liveness, for /status health
+        self.preparer = Preparer(self.post, supervisor)
         self.content = content
         self.source = source
         self.loaded_at = dt.datetime.now(dt.UTC)
@@ -221,6 +228,10 @@ class Player:
     def _drain(self) -> None:
         """Handle waiting messages; at most one prepared frame per pass, so that turning
         frames into surfaces (a copy of a full screen each) never piles up in one frame."""
+        if self.hup.is_set():
+            self.hup.clear()
+            log.info("SIGHUP: reloading the content")
+            self._reload(None)
         while True:
             try:
                 message = self.inbox.get_nowait()
@@ -240,6 +251,9 @@ class Player:
             self.dirty = True
             self._publish()
         elif isinstance(message, Command):
+            if message.name == "reload":
+                self._reload(message.reply)  # the source answers when it has reloaded
+                return
             result = self.command(message.name, message.args)
             if message.reply is not None:
                 message.reply.set_result(result)
@@ -307,8 +321,7 @@ class Player:
             self._want(now, transition=True)
             return {"ok": True, "slide": found.slide.id if found.slide else None}
         if name == "reload":
-            if self.on_reload is not None:
-                self.on_reload()
+            self._reload(None)
             return {"ok": True}
         if name == "info":
             self.info = not self.info
@@ -331,6 +344,16 @@ class Player:
             self._end_message()
             return {"ok": True, "cleared": had}
         return {"ok": False, "error": f"unknown command {name!r}"}
+
+    def _reload(self, reply: Any) -> None:
+        """Ask the content source to load again; it answers ``reply`` with what it did."""
+        if self.on_reload is None:
+            if reply is not None:
+                reply.set_result(
+                    {"ok": True, "source": None, "result": "nothing to reload (no content source)"}
+                )
+            return
+        self.on_reload(reply)
 
     # -- choosing and preparing slides -------------------------------------------------
 
@@ -869,6 +892,7 @@ class Player:
     def iterate(self) -> float:
         """One pass: messages, events, the sequencer, drawing. Returns seconds to sleep."""
         started = time.perf_counter()
+        self.last_pass = time.monotonic()
         self._drain()
         self._events()
         now = self.clock.now()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import logging
 import multiprocessing
+import os
 import sys
 import threading
 import time
@@ -22,6 +23,7 @@ from typing import Any
 
 from PIL import Image
 
+from signage.core.supervisor import Supervisor
 from signage.messages import FrameReady
 from signage.render.canvas import Canvas, Frame
 from signage.render.prepare import SlideError, fallback, prepare
@@ -133,13 +135,35 @@ def _warm() -> None:
     kinds()
 
 
+PARENT_CHECK_S = 0.25
+
+
+def watch_parent(parent: int) -> None:
+    """In a worker: exit as soon as the process that started it is gone.
+
+    A player killed with SIGKILL runs no clean-up, and its worker (and with it
+    multiprocessing's resource tracker, which waits for every holder of its pipe)
+    used to stay for minutes holding 60 MB. The parent's death shows as a new
+    parent process id (init, or systemd's subreaper).
+    """
+
+    def run() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(0)
+
+    threading.Thread(target=run, name="watch-parent", daemon=True).start()
+
+
 class Preparer:
     """Runs slide preparation in a worker process and posts :class:`FrameReady` messages."""
 
-    def __init__(self, post: Callable[[Any], None]) -> None:
+    def __init__(self, post: Callable[[Any], None], supervisor: Supervisor | None = None) -> None:
         self._post = post
         self._pending: set[Any] = set()
         self._lock = threading.Lock()
+        self._supervisor = supervisor or Supervisor()
+        self._supervisor.register("prepare")
         self._pool = self._new_pool()
         self.slowest_ms = 0.0
         self.worker_peak_mb = 0.0
@@ -147,9 +171,20 @@ class Preparer:
     @staticmethod
     def _new_pool() -> ProcessPoolExecutor:
         # spawn, not fork: the parent holds a display and threads that a fork would copy.
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        pool = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=watch_parent,
+            initargs=(os.getpid(),),
+        )
         pool.submit(_warm)
         return pool
+
+    def _replace_pool(self, error: BaseException) -> None:
+        """The worker died (killed, out of memory): report it and start a new one."""
+        self._supervisor.failed("prepare", f"the preparation worker died ({error!r})")
+        self._pool = self._new_pool()
+        self._supervisor.restarted("prepare")
 
     def request(
         self, key: Any, slide: Slide | UrgentMessage | None, canvas: Canvas, status: str = ""
@@ -161,13 +196,20 @@ class Preparer:
             self._pending.add(key)
             try:
                 future = self._pool.submit(draw, slide, canvas, status)
-            except (BrokenProcessPool, RuntimeError):
-                self._pool = self._new_pool()
+            except (BrokenProcessPool, RuntimeError) as exc:
+                self._replace_pool(exc)
                 future = self._pool.submit(draw, slide, canvas, status)
-        future.add_done_callback(lambda done: self._done(key, slide, done))
+            pool = self._pool
+        future.add_done_callback(lambda done: self._done(key, slide, done, pool))
         return True
 
-    def _done(self, key: Any, slide: Slide | UrgentMessage | None, future: Future[Ready]) -> None:
+    def _done(
+        self,
+        key: Any,
+        slide: Slide | UrgentMessage | None,
+        future: Future[Ready],
+        pool: ProcessPoolExecutor,
+    ) -> None:
         with self._lock:
             self._pending.discard(key)
         if future.cancelled():
@@ -186,7 +228,8 @@ class Preparer:
             log.error("preparing %s failed: %r", where, error)
             if isinstance(error, BrokenProcessPool):
                 with self._lock:
-                    self._pool = self._new_pool()
+                    if self._pool is pool:  # once per dead worker, not once per pending slide
+                        self._replace_pool(error)
             message = FrameReady(key, None, f"{where}: internal error: {error!r}")
         self._post(message)
 

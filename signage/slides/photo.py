@@ -7,6 +7,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from signage.content.diagnostics import Diagnostic
+from signage.content.inside import outside_problem
 from signage.content.schema import Asset, Boolean, Choice, Field, Text
 from signage.render.canvas import Canvas, Frame
 from signage.render.images import contain, cover, open_image
@@ -54,14 +56,17 @@ def _build_photos(common: Common, values, ctx, slide_id):  # type: ignore[no-unt
     root = ctx.content_root
     if root is None:
         return []
-    images = sorted(
-        (
-            p
-            for p in (root / folder).iterdir()
-            if p.is_file() and p.suffix.lower() in IMAGE_EXTENSIONS
-        ),
-        key=lambda p: p.name.lower(),
-    )
+    images = []
+    for p in sorted((root / folder).iterdir(), key=lambda p: p.name.lower()):
+        if p.suffix.lower() not in IMAGE_EXTENSIONS:
+            continue
+        problem = outside_problem(root, p.relative_to(root), "file")
+        if problem is not None:  # a link out of the folder, a FIFO named .jpg
+            line = getattr(values, "line", 0)
+            ctx.report.add(Diagnostic(ctx.display, line, 0, problem, "folder"))
+            continue
+        if p.is_file():
+            images.append(p)
     base = common.id or slide_id
     kwargs = common.kwargs(base)
     slides = []

@@ -15,6 +15,7 @@ during an update leaves the previous one in place.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import logging
@@ -23,12 +24,15 @@ import random
 import re
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
 import requests
 
 from signage.content.folder import load_content
+from signage.core.supervisor import Supervisor
+from signage.core.urls import without_credentials
 from signage.download import TooLarge, read_capped
 from signage.messages import ContentReady
 from signage.paths import atomic_write
@@ -59,21 +63,26 @@ class FeedClient:
         post: Callable[[Any], None] = lambda message: None,
         poll_s: float = 30.0,
         adapt: Callable[[Any], Any] = lambda content: content,
+        auth: tuple[str, str] | None = None,
     ) -> None:
-        self.url = url.rstrip("/")
+        # Credentials in the URL are taken out of it: self.url is what status and logs show.
+        clean, url_auth = without_credentials(url.rstrip("/"))
+        self.url = clean
         self.root = cache / "feed"
         self.objects = ObjectStore(self.root / "objects")
         self.post = post
         self.poll_s = poll_s
         self.adapt = adapt
         self.session = requests.Session()
+        self.session.auth = auth or url_auth
+        self._replies: list[Future[dict[str, Any]]] = []
+        self._replies_lock = threading.Lock()
         self.failures = 0
         self.last_ok: dt.datetime | None = None
         self.last_error: str | None = None
         self.version: str | None = None
         self._stop = threading.Event()
         self._now = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="feed", daemon=True)
         state = self._state()
         if state.get("last_ok"):
             self.last_ok = dt.datetime.fromisoformat(state["last_ok"])
@@ -90,7 +99,10 @@ class FeedClient:
 
     def _save_state(self, **changes: Any) -> None:
         state = {**self._state(), **changes}
-        atomic_write(self.root / "state.json", json.dumps(state).encode())
+        try:
+            atomic_write(self.root / "state.json", json.dumps(state).encode())
+        except OSError as exc:  # a full disk once killed the feed thread here for good
+            raise FeedError(_cache_trouble(self.root, exc)) from exc
 
     def status(self) -> dict[str, Any]:
         age = None
@@ -114,15 +126,26 @@ class FeedClient:
 
     # -- running ---------------------------------------------------------------------------
 
-    def start(self) -> None:
-        self._thread.start()
+    def start(self, supervisor: Supervisor | None = None) -> None:
+        (supervisor or Supervisor()).spawn("feed", self._run, self._stop)
 
     def stop(self) -> None:
         self._stop.set()
         self._now.set()
 
-    def poll_now(self) -> None:
+    def poll_now(self, reply: Future[dict[str, Any]] | None = None) -> None:
+        """Poll now; ``reply`` (optional) gets what the poll did."""
+        if reply is not None:
+            with self._replies_lock:
+                self._replies.append(reply)
         self._now.set()
+
+    def _answer(self, result: dict[str, Any]) -> None:
+        with self._replies_lock:
+            replies, self._replies = self._replies, []
+        for reply in replies:
+            if not reply.done():
+                reply.set_result(result)
 
     def load_cached(self) -> bool:
         """Start from the cache (the network may be down): post the current version if valid."""
@@ -141,16 +164,28 @@ class FeedClient:
     def _run(self) -> None:
         self._cleanup()
         while not self._stop.is_set():
+            self._now.clear()
             try:
-                self.poll()
+                changed = self.poll()
                 delay = self.poll_s
+                result = f"new version {self.version}" if changed else "unchanged"
+                self._answer(
+                    {"ok": True, "source": "feed", "result": result, "version": self.version}
+                )
             except FeedError as exc:
                 self._failed(str(exc))
+                self._answer(
+                    {
+                        "ok": False,
+                        "source": "feed",
+                        "result": f"failed: {exc}",
+                        "version": self.version,
+                    }
+                )
                 # back off with jitter, never beyond one poll interval: the network's return
                 # is noticed within a poll
                 delay = min(self.poll_s, 2.0 ** min(self.failures, 10)) * random.uniform(0.5, 1.0)  # noqa: S311
             self._now.wait(timeout=delay)
-            self._now.clear()
 
     def _failed(self, reason: str) -> None:
         self.failures += 1
@@ -160,6 +195,12 @@ class FeedClient:
 
     def poll(self) -> bool:
         """One poll: True when a new version was swapped in. Raises FeedError."""
+        try:
+            return self._poll()
+        except OSError as exc:  # the cache: full disk, read-only, removed under us
+            raise FeedError(_cache_trouble(self.root, exc)) from exc
+
+    def _poll(self) -> bool:
         state = self._state()
         headers = {}
         if self.current() is not None:
@@ -194,12 +235,13 @@ class FeedClient:
         return changed
 
     def _ok(self) -> None:
+        now = dt.datetime.now(dt.UTC)
+        self._save_state(last_ok=now.isoformat(), version=self.version)
         if self.last_error is not None:
-            log.info("feed %s: reachable again", self.url)
+            log.info("feed %s: working again", self.url)
         self.failures = 0
         self.last_error = None
-        self.last_ok = dt.datetime.now(dt.UTC)
-        self._save_state(last_ok=self.last_ok.isoformat(), version=self.version)
+        self.last_ok = now
 
     def _download(self, manifest: Manifest) -> None:
         for entry in manifest.files:
@@ -216,21 +258,18 @@ class FeedClient:
                         raise FeedError(
                             f"{entry.path}: the server sends {declared} bytes, the manifest says {entry.size}"
                         )
-                    data = _read(response, entry.size, entry.path, exact=True)
+                    # streamed into the store, checked on the way: never held whole in memory
+                    self.objects.put(response.iter_content(65536), entry)
             except requests.exceptions.ChunkedEncodingError as exc:
                 raise FeedError(
                     f"{entry.path}: truncated download (the connection closed early)"
                 ) from exc
             except requests.RequestException as exc:
                 raise FeedError(f"{entry.path}: download failed ({type(exc).__name__})") from exc
-            try:
-                self.objects.put(data, entry)
             except ManifestError as exc:
-                raise FeedError(str(exc)) from exc
+                raise FeedError(f"{exc} (truncated download or wrong file)") from exc
             except OSError as exc:  # disk full, read-only cache
-                raise FeedError(
-                    f"{entry.path}: cannot store in the cache ({exc.strerror})"
-                ) from exc
+                raise FeedError(f"{entry.path}: {_cache_trouble(self.root, exc)}") from exc
 
     def _swap(self, manifest: Manifest) -> None:
         versions = self.root / "versions"
@@ -301,6 +340,12 @@ class FeedClient:
                         path.unlink(missing_ok=True)
 
 
+def _cache_trouble(root: Path, exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return f"cannot store in the cache {root}: the disk is full; free some space"
+    return f"cannot store in the cache {root} ({exc.strerror or exc})"
+
+
 def _why(exc: requests.RequestException) -> str:
     if isinstance(exc, requests.Timeout):
         return "no answer within the timeout"
@@ -318,14 +363,11 @@ def _why(exc: requests.RequestException) -> str:
     return type(exc).__name__
 
 
-def _read(response: requests.Response, limit: int, what: str, exact: bool = False) -> bytes:
+def _read(response: requests.Response, limit: int, what: str) -> bytes:
     try:
-        data = read_capped(response, limit, what)
+        return read_capped(response, limit, what)
     except TooLarge as exc:
         raise FeedError(str(exc)) from None
-    if exact and len(data) != limit:
-        raise FeedError(f"{what}: truncated download ({len(data):,} of {limit:,} bytes)")
-    return data
 
 
 def _fsync_dir(path: Path) -> None:

@@ -7,6 +7,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from signage.content.folder import load_content
+from signage.core.supervisor import Supervisor
 from signage.messages import ContentFailed, ContentReady
 
 log = logging.getLogger(__name__)
@@ -50,14 +52,25 @@ class FolderSource:
         self._lock = threading.Lock()
         self._last_errors: tuple[str, ...] = ()
         self._observer = Observer()
-        self._thread = threading.Thread(target=self._run, name="content-folder", daemon=True)
+        self._replies: list[Future[dict[str, Any]]] = []
         self.loads = 0
 
-    def start(self) -> None:
+    def start(self, supervisor: Supervisor | None = None) -> None:
+        supervisor = supervisor or Supervisor()
         handler = _Handler(self._touched)
-        self._observer.schedule(handler, str(self.root), recursive=True)
-        self._observer.start()
-        self._thread.start()
+        try:
+            self._observer.schedule(handler, str(self.root), recursive=True)
+            self._observer.start()
+        except OSError as exc:  # inotify limits, a folder that vanished
+            supervisor.failed("folder-watch", exc)
+        else:
+            supervisor.register("folder-watch", probe=self._watching)
+        supervisor.spawn("content-folder", self._run, self._stop)
+
+    def _watching(self) -> str | None:
+        if self._stop.is_set() or self._observer.is_alive():
+            return None
+        return f"the watch on {self.root} stopped: edits are not seen (POST /reload still loads)"
 
     def stop(self) -> None:
         self._stop.set()
@@ -65,9 +78,19 @@ class FolderSource:
         self._observer.stop()
         self._observer.join(timeout=5)
 
-    def reload(self) -> None:
-        """Load again now (the control API's reload)."""
+    def reload(self, reply: Future[dict[str, Any]] | None = None) -> None:
+        """Load again now (the control API's reload); ``reply`` gets what the load did."""
+        if reply is not None:
+            with self._lock:
+                self._replies.append(reply)
         self._touched()
+
+    def _answer(self, result: dict[str, Any]) -> None:
+        with self._lock:
+            replies, self._replies = self._replies, []
+        for reply in replies:
+            if not reply.done():
+                reply.set_result(result)
 
     def _touched(self) -> None:
         now = time.monotonic()
@@ -104,11 +127,27 @@ class FolderSource:
                 log.error("content not reloaded: the last good content keeps playing")
                 self._last_errors = errors
             self.post(ContentFailed(report, str(self.root)))
+            self._answer(
+                {
+                    "ok": False,
+                    "source": "folder",
+                    "result": "content not valid; the last good content keeps playing",
+                    "errors": list(errors),
+                }
+            )
             return
         if self._last_errors:
             log.info("content is valid again (%s)", content.version)
             self._last_errors = ()
         self.post(ContentReady(self.adapt(content), report, str(self.root)))
+        self._answer(
+            {
+                "ok": True,
+                "source": "folder",
+                "result": f"loaded version {content.version}",
+                "version": content.version,
+            }
+        )
 
 
 class _Handler(FileSystemEventHandler):

@@ -53,6 +53,8 @@ def safe_path(text: object) -> str:
     """A relative POSIX path that stays inside the folder it is joined to."""
     if not isinstance(text, str) or not text or len(text) > 500:
         raise ManifestError(f"bad path {str(text)[:80]!r}")
+    if any(ord(c) < 32 or 0xD800 <= ord(c) <= 0xDFFF for c in text):
+        raise ManifestError(f"path {text[:80]!r} contains a control character")
     if "\\" in text or "\0" in text or text.startswith("/") or re.match(r"^[A-Za-z]:", text):
         raise ManifestError(f"path {text[:80]!r} must be relative, with forward slashes")
     parts = PurePosixPath(text).parts
@@ -110,6 +112,13 @@ def parse_manifest(data: bytes, source: str) -> Manifest:
         entries.append(Entry(path, size, digest))
     if total > MAX_TOTAL_BYTES:
         raise ManifestError(f"{source}: {total:,} bytes in all; the limit is {MAX_TOTAL_BYTES:,}")
+    # "x.yaml" and "x.yaml/y" cannot both exist (it crashed the upload handler once)
+    for entry in entries:
+        parts = entry.path.split("/")
+        for depth in range(1, len(parts)):
+            folder = "/".join(parts[:depth])
+            if folder.casefold() in seen:
+                raise ManifestError(f"{source}: {folder} is listed as a file and as a folder")
     if not any(e.path.startswith("playlists/") for e in entries):
         raise ManifestError(f"{source}: no playlists/ in this manifest")
     return Manifest(str(version), str(raw.get("created", "")), tuple(entries))

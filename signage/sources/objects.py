@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
-from signage.paths import atomic_write
+from signage.paths import atomic_file
 from signage.sources.manifest import Entry, Manifest, ManifestError
 
 
@@ -33,18 +34,28 @@ class ObjectStore:
         except OSError:
             return False
 
-    def put(self, data: bytes, entry: Entry) -> None:
-        """Store bytes that must be ``entry``: wrong sizes and hashes are refused."""
-        if len(data) != entry.size:
-            raise ManifestError(
-                f"{entry.path}: got {len(data):,} bytes, the manifest says {entry.size:,}"
-            )
-        actual = hashlib.sha256(data).hexdigest()
-        if actual != entry.sha256:
-            raise ManifestError(
-                f"{entry.path}: sha256 is {actual[:12]}…, the manifest says {entry.sha256[:12]}…"
-            )
-        atomic_write(self.path(entry.sha256), data)
+    def put(self, data: bytes | Iterable[bytes], entry: Entry) -> None:
+        """Store bytes (or chunks, streamed to disk: never held whole in memory) that must be
+        ``entry``: wrong sizes and hashes are refused, and nothing of them is left behind."""
+        chunks = [data] if isinstance(data, bytes) else data
+        digest, size = hashlib.sha256(), 0
+        with atomic_file(self.path(entry.sha256)) as handle:
+            for chunk in chunks:
+                size += len(chunk)
+                if size > entry.size:
+                    break
+                digest.update(chunk)
+                handle.write(chunk)
+            if size != entry.size:
+                shown = f"more than {entry.size:,}" if size > entry.size else f"{size:,}"
+                raise ManifestError(
+                    f"{entry.path}: got {shown} bytes, the manifest says {entry.size:,}"
+                )
+            actual = digest.hexdigest()
+            if actual != entry.sha256:
+                raise ManifestError(
+                    f"{entry.path}: sha256 is {actual[:12]}…, the manifest says {entry.sha256[:12]}…"
+                )
 
     def assemble(self, manifest: Manifest, target: Path) -> None:
         """Lay the manifest's files out under ``target`` (hard links into the store, else copies)."""

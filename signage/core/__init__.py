@@ -1,0 +1,1 @@
+"""The lowest layer: plain helpers every other package may import (and which import none)."""

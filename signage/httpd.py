@@ -1,0 +1,166 @@
+"""What every HTTP server of the player shares (control API, operator page, feed server).
+
+- **Host check** against DNS rebinding: a page on ``evil.example`` whose name is
+  re-pointed at 127.0.0.1 reaches a server bound to loopback, but its requests
+  still say ``Host: evil.example``. Only IP literals, ``localhost``, this
+  machine's names and names given in the configuration are answered.
+- **Timeouts and a connection cap**: an idle or slow connection is closed after
+  ``IDLE_TIMEOUT_S``; past ``max_connections`` a connection gets a 503 at once,
+  without a thread (200 slow clients used to hold 200 threads).
+- **Headers** that keep pages from being framed or sniffed.
+- **Bodies** read with a bounded ``Content-Length`` and JSON parsed with bounded
+  integers (a number of thousands of digits used to raise out of the handler)
+  and text checked as text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import json
+import socket
+import threading
+from collections.abc import Iterable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from signage.core.text import tree_problem
+
+IDLE_TIMEOUT_S = 10.0
+MAX_CONNECTIONS = 64
+MAX_INT_DIGITS = 15
+CSP = (
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+
+
+class BodyError(ValueError):
+    """A request body that cannot be accepted; the text says why (a 400)."""
+
+
+def machine_names() -> set[str]:
+    """This machine's own names, which a browser on the LAN may use to reach it."""
+    names = {"localhost"}
+    for name in (socket.gethostname(), socket.getfqdn()):
+        if name:
+            names.add(name.lower())
+            names.add(name.split(".", 1)[0].lower() + ".local")
+    return names
+
+
+def host_allowed(header: str | None, names: Iterable[str]) -> bool:
+    """Whether a ``Host`` header names this server: an IP literal or an allowed name."""
+    if not header:
+        return True  # HTTP/1.0 clients (curl -0); browsers always send Host
+    host = header.strip().lower()
+    if host.startswith("["):  # [::1]:8765
+        host = host[1 : host.find("]")] if "]" in host else host
+    elif host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    host = host.rstrip(".")
+    try:
+        ipaddress.ip_address(host)
+        return True  # a rebinding attack needs a name, never an address
+    except ValueError:
+        pass
+    return host in {n.lower().rstrip(".") for n in names}
+
+
+class GuardedServer(ThreadingHTTPServer):
+    """A threading HTTP server with a connection cap and the allowed host names."""
+
+    daemon_threads = True
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        handler: type[BaseHTTPRequestHandler],
+        names: Iterable[str] = (),
+        max_connections: int = MAX_CONNECTIONS,
+    ) -> None:
+        super().__init__(address, handler)
+        self.names = machine_names() | {n.lower() for n in names}
+        self._slots = threading.BoundedSemaphore(max_connections)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            with contextlib.suppress(OSError):
+                request.sendall(
+                    b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+                    b"Connection: close\r\nRetry-After: 5\r\n\r\n"
+                )
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except Exception:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+
+class GuardedHandler(BaseHTTPRequestHandler):
+    """Request handler with the idle timeout, the Host check and the safety headers."""
+
+    timeout = IDLE_TIMEOUT_S  # applied to the socket: idle keep-alive and slow clients
+
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        names = getattr(self.server, "names", ())
+        if not host_allowed(self.headers.get("Host"), names):
+            self.close_connection = True
+            self.send_error(421, "Host not allowed", "this server does not answer for that name")
+            return False
+        return True
+
+    def end_headers(self) -> None:
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("X-Frame-Options", "DENY")
+        self.send_header("Content-Security-Policy", CSP)
+        self.send_header("Referrer-Policy", "no-referrer")
+        super().end_headers()
+
+    def content_length(self, limit: int) -> int:
+        """The declared body length, bounded before it is converted; BodyError otherwise."""
+        raw = (self.headers.get("Content-Length") or "0").strip()
+        if not raw.isdigit() or len(raw) > 12:
+            raise BodyError("Content-Length must be a whole number of bytes")
+        length = int(raw)
+        if length > limit:
+            raise BodyError(f"body must be at most {limit:,} bytes")
+        return length
+
+
+def parse_json(raw: bytes) -> Any:
+    """A JSON body: integers bounded, no NaN or Infinity, every string checked as text."""
+
+    def bounded_int(text: str) -> int:
+        if len(text.lstrip("-")) > MAX_INT_DIGITS:
+            raise BodyError(f"a number has more than {MAX_INT_DIGITS} digits")
+        return int(text)
+
+    def no_constant(name: str) -> Any:
+        raise BodyError(f"{name} is not a JSON number")
+
+    try:
+        value = json.loads(raw.decode("utf-8"), parse_int=bounded_int, parse_constant=no_constant)
+    except UnicodeDecodeError as exc:
+        raise BodyError(f"body is not UTF-8 (byte {exc.start})") from exc
+    except json.JSONDecodeError as exc:
+        raise BodyError(f"body is not JSON: {exc}") from exc
+    problem = tree_problem(value)
+    if problem is not None:
+        raise BodyError(problem)
+    return value
+
+
+def json_bytes(data: Any, indent: int | None = None) -> bytes:
+    """JSON as UTF-8 that cannot fail to encode (a stray surrogate becomes '?')."""
+    return json.dumps(data, ensure_ascii=False, indent=indent).encode("utf-8", "replace")
