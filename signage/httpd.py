@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from signage.core.text import tree_problem
+from signage.core.text import clean_tree, tree_problem
 
 IDLE_TIMEOUT_S = 10.0
 MAX_CONNECTIONS = 64
@@ -71,6 +71,7 @@ class GuardedServer(ThreadingHTTPServer):
     """A threading HTTP server with a connection cap and the allowed host names."""
 
     daemon_threads = True
+    request_queue_size = 128  # socketserver's 5 drops bursts of connections (1 s SYN retries)
 
     def __init__(
         self,
@@ -162,5 +163,6 @@ def parse_json(raw: bytes) -> Any:
 
 
 def json_bytes(data: Any, indent: int | None = None) -> bytes:
-    """JSON as UTF-8 that cannot fail to encode (a stray surrogate becomes '?')."""
-    return json.dumps(data, ensure_ascii=False, indent=indent).encode("utf-8", "replace")
+    """JSON as UTF-8 that cannot fail to encode (a stray surrogate becomes U+FFFD): a lone
+    surrogate in a message once made /status answer nothing while it was shown."""
+    return json.dumps(clean_tree(data), ensure_ascii=False, indent=indent).encode()

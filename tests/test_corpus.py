@@ -12,7 +12,7 @@ from pathlib import Path
 from PIL import Image, ImageStat
 
 from tests.corpus import GOOD_HEAD, PLAYLIST, SLIDES, cases
-from tests.test_reload import PlayerProcess
+from tests.support.process import PlayerProcess
 
 PROGRAMME = """<?xml version="1.0" encoding="UTF-8"?>
 <schedule><conference><title>T</title><time_zone_name>Europe/Paris</time_zone_name></conference>

@@ -9,7 +9,6 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -26,20 +25,7 @@ from signage.messages import ContentReady
 from signage.publish import FeedServer, PublishError, publish, push
 from signage.sources import feed as feed_module
 from signage.sources.feed import FeedClient, FeedError
-
-TOKEN = "s3cret-token-for-tests-0123456789"
-
-
-def make_content(root: Path, title: str = "Bonjour", photos: int = 1) -> Path:
-    (root / "playlists").mkdir(parents=True, exist_ok=True)
-    (root / "assets").mkdir(exist_ok=True)
-    for n in range(photos):
-        Image.new("RGB", (64, 36), (n * 40 % 255, 80, 160)).save(root / "assets" / f"p{n}.jpg")
-    slides = "".join(f"  - {{type: photo, image: assets/p{n}.jpg}}\n" for n in range(photos))
-    (root / "playlists" / "a.yaml").write_text(
-        f"name: A\nslides:\n  - {{type: text, id: t, title: {title}}}\n{slides}"
-    )
-    return root
+from tests.support.feeds import TOKEN, make_content
 
 
 @pytest.fixture
@@ -312,6 +298,7 @@ CRASHER = """
 import sys
 from pathlib import Path
 from signage.sources.feed import FeedClient, FeedError
+from tests.support.feeds import TOKEN, make_content
 client = FeedClient(sys.argv[1], Path(sys.argv[2]), poll_s=0.1)
 client._cleanup()
 while True:
@@ -394,16 +381,10 @@ def test_killed_in_the_middle_of_updates_leaves_valid_content(tmp_path: Path) ->
         srv.stop()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_player_starts_from_its_cache_when_the_network_is_down(
     server: FeedServer, tmp_path: Path
 ) -> None:
-    from tests.test_reload import PlayerProcess
+    from tests.support.process import PlayerProcess
 
     cache = tmp_path / "cache"
     feed, _ = client(server.url, cache)
@@ -483,6 +464,7 @@ from pathlib import Path
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG instead
 resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[3]), int(sys.argv[3])))
 from signage.sources.feed import FeedClient, FeedError
+from tests.support.feeds import TOKEN, make_content
 client = FeedClient(sys.argv[1], Path(sys.argv[2]))
 try:
     client.poll()

@@ -13,8 +13,8 @@ import pytest
 from PIL import Image
 
 from tests.helpers import write_content
+from tests.support.process import PlayerProcess
 from tests.test_control import accent_share
-from tests.test_reload import PlayerProcess
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")

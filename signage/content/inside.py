@@ -36,10 +36,11 @@ def outside_problem(root: Path, rel: str | Path, kind: str = "file") -> str | No
         current = current / part
         if current.is_symlink():
             try:
-                target = current.resolve()
                 written = str(current.readlink())
-            except OSError as exc:
-                return f"{_shown(current, root)} is a link that cannot be followed ({exc.strerror})"
+                target = current.resolve()
+            except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links
+                why = exc.strerror if isinstance(exc, OSError) else "a loop of links"
+                return f"{_shown(current, root)} is a link that cannot be followed ({why})"
             if not target.is_relative_to(base):
                 return (
                     f"{_shown(current, root)} is a link to {written} ({target}), outside the "

@@ -9,6 +9,7 @@ aliases are expanded ("billion laughs" is a few hundred bytes of YAML).
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 # (20,000 slides) adds none, so it is not mistaken for one.
 MAX_ALIAS_EXPANSION = 100_000
 MAX_DEPTH = 64
+MAX_INT_DIGITS = 30  # int() refuses 4,300 digits with a ValueError nothing expected
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:" + t
@@ -151,7 +153,9 @@ def _deep_flow(text: str) -> tuple[int, int] | None:
     quote = ""
     line, line_start = 1, 0
     comment = False
-    for index, char in enumerate(text):
+    # only the characters that matter are visited (a 5,000-slide playlist: 150 ms -> 15 ms)
+    for match in _FLOW_CHARS.finditer(text):
+        char, index = match.group(), match.start()
         if char == "\n":
             line, line_start, comment = line + 1, index + 1, False
             continue
@@ -173,8 +177,16 @@ def _deep_flow(text: str) -> tuple[int, int] | None:
     return None
 
 
+_FLOW_CHARS = re.compile(r"[\n\[\]{}\"'#]")
+
+
+# libyaml's composer, where PyYAML was built with it, is four times faster than the pure
+# Python one (a 5,000-slide playlist: 0.4 s against 1.6 s); both give nodes with marks.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _compose(text: str) -> yaml.Node | None:
-    loader = yaml.SafeLoader(text)
+    loader = _LOADER(text)
     old_limit = sys.getrecursionlimit()
     try:
         # The composer recurses once per nesting level; keep a margin so a
@@ -217,6 +229,8 @@ def _check_tree(root: yaml.Node, shown: str) -> None:
             problem = text_problem(node.value)
             if problem is not None:
                 raise fail(node, problem, field)
+            if node.tag.endswith(":int") and len(node.value) > MAX_INT_DIGITS:
+                raise fail(node, f"a number with more than {MAX_INT_DIGITS} digits", field)
         elif isinstance(node, yaml.MappingNode):
             # Resolve "<<: *defaults" merge keys in place, as the safe loader would.
             _SCALARS.flatten_mapping(node)

@@ -62,7 +62,7 @@ def _parse(data: bytes, source: str, zone: dt.tzinfo | None) -> Programme:
     if kind == "json":
         try:
             parsed = json.loads(data.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (UnicodeDecodeError, ValueError) as exc:  # ValueError: a 5,000-digit number
             raise ProgrammeError(f"{source}: not valid JSON ({exc})") from exc
         if isinstance(parsed, dict) and "schedule" in parsed:
             return c3voc_json.parse(parsed, source, zone)

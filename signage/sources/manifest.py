@@ -72,7 +72,7 @@ def parse_manifest(data: bytes, source: str) -> Manifest:
         )
     try:
         raw: Any = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, ValueError) as exc:  # ValueError: a 5,000-digit number too
         start = data[:40].decode("utf-8", errors="replace").strip()
         raise ManifestError(f"{source}: not JSON (starts with {start!r}): {exc}") from exc
     if not isinstance(raw, dict) or not isinstance(raw.get("files"), list):

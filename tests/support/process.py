@@ -1,0 +1,91 @@
+"""A real `signage play` process for end-to-end tests, watched through /status."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PlayerProcess:
+    """`signage play` in a subprocess on the SDL dummy driver, watched through /status."""
+
+    def __init__(
+        self,
+        args: list[str],
+        cwd: Path | None = None,
+        prefix: list[str] | None = None,
+        wait: bool = True,
+    ) -> None:
+        """``prefix`` runs the player through another command (``unshare …``)."""
+        self.port = free_port()
+        env = {
+            **os.environ,
+            "SDL_VIDEODRIVER": "dummy",
+            "SDL_AUDIODRIVER": "dummy",
+            "PYGAME_HIDE_SUPPORT_PROMPT": "1",
+        }
+        self.process = subprocess.Popen(
+            [
+                *(prefix or []),
+                sys.executable,
+                "-m",
+                "signage",
+                "play",
+                *args,
+                "--windowed",
+                "--size",
+                "320x180",
+                "--control",
+                f"127.0.0.1:{self.port}",
+            ],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        if wait:
+            self.wait_for(lambda s: s["slide"]["id"] is not None, timeout=30)  # something on screen
+
+    def status(self, timeout: float = 5.0) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{self.port}/status", timeout=2
+                ) as response:
+                    return json.load(response)
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def wait_for(self, predicate, timeout: float = 10.0) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            status = self.status(timeout=timeout)
+            if predicate(status):
+                return status
+            assert time.monotonic() < deadline, status
+            time.sleep(0.02)
+
+    def stop(self) -> str:
+        self.process.terminate()
+        try:
+            out, _ = self.process.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            out, _ = self.process.communicate()
+        return out
