@@ -9,10 +9,12 @@ plays, /status lists the slide under content.skipped).
 from __future__ import annotations
 
 import io
+import json
 import struct
 import zlib
 from dataclasses import dataclass
 
+import yaml
 from PIL import Image
 
 PLAYLIST = "playlists/a.yaml"
@@ -23,8 +25,9 @@ class Case:
     name: str
     path: str
     data: bytes
-    kind: str  # "content" | "slide"
+    kind: str  # "content" | "slide" | "ok"
     needle: str  # expected in the error
+    make: str = "file"  # "file", "symlink" (data is the link's target) or "fifo"
 
 
 def _jpeg() -> bytes:
@@ -68,7 +71,71 @@ def yaml_case(name: str, text: str | bytes, needle: str) -> Case:
     return Case(name, PLAYLIST, data, "content", needle)
 
 
+def _sessionize(title: str, extra: str = "") -> bytes:
+    session = {
+        "id": "1", "title": title, "startsAt": "2026-11-30T10:00:00",
+        "endsAt": "2026-11-30T11:00:00", "roomId": 1, "speakers": [],
+    }  # fmt: skip
+    text = json.dumps(
+        {"sessions": [session], "rooms": [{"id": 1, "name": "Salle"}], "speakers": []}
+    )
+    return (text[:-1] + extra + "}").encode() if extra else text.encode()
+
+
+# libyaml (PyYAML's C parser) refuses a surrogate escape itself; the pure-Python parser
+# lets it through to our own check
+SURROGATE = (
+    "found invalid Unicode character escape code"
+    if yaml.__with_libyaml__
+    else "unpaired surrogate (U+D800)"
+)
+
+
+def hostile_cases() -> list[Case]:
+    """The hardening review's classes: text that is not text, numbers too long to convert,
+    huge lists, links out of the content folder, FIFOs and link loops."""
+    slide = GOOD_HEAD + "  - {{type: text, title: {}}}\n"
+    return [
+        yaml_case("yaml-surrogate-escape", slide.format('"Bonjour \\ud800"'), SURROGATE),
+        yaml_case("yaml-escape-control", slide.format('"\\x1b[2J"'), "control character (U+001B)"),
+        yaml_case("yaml-nul-escape", slide.format('"a\\0b"'), "control character (U+0000)"),
+        yaml_case("yaml-c1-control", slide.format('"a\\x9bb"'), "control character (U+009B)"),
+        yaml_case("yaml-bell-in-key", 'name: A\n"\\a": 1\nslides: []\n', "control character (U+0007)"),
+        yaml_case(
+            "yaml-5000-digit-number",
+            GOOD_HEAD + "  - {type: text, title: X, duration: " + "9" * 5000 + "}\n",
+            "more than 30 digits",
+        ),
+        yaml_case(
+            "yaml-20000-slides",
+            GOOD_HEAD + "".join(f"  - {{type: text, title: T{n}}}\n" for n in range(20_000)),
+            "has 20,000 items; the limit is 5,000",
+        ),
+        Case("asset-link-to-etc-passwd", "assets/photo.jpg", b"/etc/passwd", "content",
+             "is a link to /etc/passwd (/etc/passwd), outside the content folder", "symlink"),
+        Case("asset-link-loop", "assets/photo.jpg", b"photo.jpg", "content",
+             "cannot be followed (a loop of links)", "symlink"),
+        Case("asset-fifo", "assets/photo.jpg", b"", "content", "is a FIFO (named pipe)", "fifo"),
+        Case("playlist-link-outside", PLAYLIST, b"../../elsewhere.yaml", "content",
+             "playlists/a.yaml is a link to ../../elsewhere.yaml", "symlink"),
+        Case("theme-link-outside", "theme.yaml", b"/etc/hostname", "content",
+             "theme.yaml is a link to /etc/hostname", "symlink"),
+        Case("delays-fifo", "delays.yaml", b"", "content", "delays.yaml is a FIFO", "fifo"),
+        Case("programme-link-outside", "programme/p.xml", b"/etc/passwd", "content",
+             "programme/p.xml is a link to /etc/passwd", "symlink"),
+        Case("programme-fifo", "programme/p.xml", b"", "content", "is a FIFO (named pipe)", "fifo"),
+        Case("programme-json-surrogate", "programme/p.xml",
+             _sessionize("Atelier \ud800 \u0007 \x9b"), "ok", ""),
+        Case("programme-json-5000-digits", "programme/p.xml",
+             _sessionize("Atelier", ', "n": ' + "9" * 5000), "slide", "not valid JSON"),
+    ]  # fmt: skip
+
+
 def cases() -> list[Case]:
+    return base_cases() + hostile_cases()
+
+
+def base_cases() -> list[Case]:
     jpeg = _jpeg()
     return [
         # malformed YAML: syntax, types, unknown keys, bombs, tags, encodings, sizes

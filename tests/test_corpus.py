@@ -57,6 +57,21 @@ def good_files(root: Path) -> dict[str, bytes]:
     }
 
 
+def make(root: Path, case) -> None:
+    """The case's file as it says: bytes, a symbolic link, or a FIFO (replacing the file)."""
+    if case.make == "file":
+        write(root, case.path, case.data)
+        return
+    target = root / case.path
+    temporary = target.with_name(target.name + ".part")
+    temporary.unlink(missing_ok=True)
+    if case.make == "symlink":
+        temporary.symlink_to(case.data.decode())
+    else:
+        os.mkfifo(temporary)
+    os.replace(temporary, target)
+
+
 def write(root: Path, path: str, data: bytes) -> None:
     target = root / path
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -73,7 +88,7 @@ def test_the_player_survives_every_bad_input(tmp_path: Path) -> None:
     for path, data in good.items():
         write(root, path, data)
     corpus = cases()
-    assert len(corpus) >= 38
+    assert len(corpus) >= 38 + 15
     player = PlayerProcess(
         [str(root), "--screen", "s", "--at", "2026-11-30T10:05", "--tz", "Europe/Paris"]
     )
@@ -85,7 +100,7 @@ def test_the_player_survives_every_bad_input(tmp_path: Path) -> None:
         for case in corpus:
             before = player.status()
             version = before["content"]["version"]
-            write(root, case.path, case.data)
+            make(root, case)
             if case.kind == "content":
                 status = player.wait_for(lambda s: s["content"]["errors"], timeout=15)
                 assert status["content"]["version"] == version, (
