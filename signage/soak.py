@@ -2,6 +2,9 @@
 
     python -m signage.soak --days 7 --minutes 5      # the long run (documented in the README)
     python -m signage.soak --days 1 --minutes 0.75   # the short one CI runs
+    python -m signage.soak --days 7 --minutes 45 --slides 5000 --reload-minutes 10
+                                                     # large content, a new version every
+                                                     # simulated 10 minutes
 
 The player plays a feed served on loopback while this script publishes new
 versions, changes the programme it downloads, asks for reloads and pushes
@@ -95,12 +98,20 @@ class ProgrammeServer:
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/schedule.xml"
 
 
-def _content(root: Path, programme_url: str, version: int) -> None:
+def _content(root: Path, programme_url: str, version: int, slides: int = 0) -> None:
     if not root.exists():
         for name in ("assets", "programme"):
             shutil.copytree(REPO / name, root / name)
         shutil.copy(REPO / "theme.yaml", root / "theme.yaml")
         (root / "playlists").mkdir()
+        if slides:  # loaded and validated with every version, played by another screen
+            body = "".join(
+                f"  - {{type: text, title: Diapositive {n}, body: Texte numéro {n} de la journée}}\n"
+                for n in range(slides)
+            )
+            (root / "playlists" / "grande.yaml").write_text(
+                f"name: Grande\nscreens: [hall-b]\nslides:\n{body}", encoding="utf-8"
+            )
     photos = "".join(f"  - {{type: photo, image: assets/photos/{p.name}, pan: {str(i % 2 == 0).lower()}}}\n"
                      for i, p in enumerate(sorted((root / "assets" / "photos").glob("*.jpg"))))  # fmt: skip
     (root / "playlists" / "busy.yaml").write_text(
@@ -115,12 +126,12 @@ def _content(root: Path, programme_url: str, version: int) -> None:
     )
 
 
-def _get(url: str, data: bytes | None = None, method: str = "GET") -> Any:
+def _get(url: str, data: bytes | None = None, method: str = "GET", timeout: float = 10) -> Any:
     if not url.startswith("http://127.0.0.1:"):
         raise ValueError(url)  # the soak only ever talks to its own loopback servers
     headers = {"Authorization": f"Bearer {TOKEN}"}
     request = urllib.request.Request(url, data=data, method=method, headers=headers)  # noqa: S310
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
         body = response.read()
         return (
             body
@@ -157,14 +168,23 @@ def _slope(points: list[tuple[float, float]]) -> float:
     return sum((x - mean_x) * (y - mean_y) for x, y in points) / var if var else 0.0
 
 
-def run(days: float, minutes: float, workdir: Path) -> dict[str, Any]:
+def run(
+    days: float,
+    minutes: float,
+    workdir: Path,
+    slides: int = 0,
+    reload_minutes: float | None = None,
+) -> dict[str, Any]:
+    """``slides``: a second playlist that large; ``reload_minutes``: a new feed version every
+    that many simulated minutes (default: every 7 real seconds)."""
     seconds = minutes * 60
     speed = days * 86400 / seconds
+    update_every_s = reload_minutes * 60 / speed if reload_minutes else 7.0
     programme = ProgrammeServer()
     content = workdir / "content"
     feed_dir = workdir / "feed"
     version = 1
-    _content(content, programme.url, version)
+    _content(content, programme.url, version, slides)
     publish(content, feed_dir)
     feed = FeedServer(feed_dir, ("127.0.0.1", 0), None)
     feed.start()
@@ -195,9 +215,18 @@ def run(days: float, minutes: float, workdir: Path) -> dict[str, Any]:
                 raise RuntimeError("the player did not start")
             time.sleep(0.2)
         started = time.monotonic()
+        last_update = started
         tick = 0
         while time.monotonic() - started < seconds:
-            time.sleep(1.0)
+            time.sleep(min(1.0, update_every_s))
+            if time.monotonic() - last_update >= update_every_s:
+                last_update = time.monotonic()
+                version += 1
+                _content(content, programme.url, version)
+                publish(content, feed_dir)
+                events["feed_updates"] += 1
+            if time.monotonic() - started < tick + 1:
+                continue  # the rest happens once a second
             tick += 1
             status = _get(f"{base}/status")
             image = Image.open(io.BytesIO(_get(f"{base}/screenshot.png"))).convert("L")
@@ -207,16 +236,12 @@ def run(days: float, minutes: float, workdir: Path) -> dict[str, Any]:
             samples.append(
                 {"t": time.monotonic() - started, "rss": rss, "fds": fds, "now": status["now"]}
             )
-            if tick % 7 == 0:
-                version += 1
-                _content(content, programme.url, version)
-                publish(content, feed_dir)
-                events["feed_updates"] += 1
             if tick % 5 == 0:
                 programme.version += 1
                 events["programme_updates"] += 1
             if tick % 4 == 0:
-                _get(f"{base}/reload", b"", "POST")
+                reply = _get(f"{base}/reload", b"", "POST", timeout=40)  # waits for the poll
+                assert reply["source"] == "feed", reply
                 events["reloads"] += 1
             if tick % 9 == 0:
                 style = "banner" if tick % 2 else "fullscreen"
@@ -264,6 +289,11 @@ def run(days: float, minutes: float, workdir: Path) -> dict[str, Any]:
         "no_black_frame": dark == 0,
         "no_traceback": "Traceback" not in log,
         "simulated_enough": simulated_hours >= days * 24 * 0.9,
+        # every background part stayed up: none failed or was restarted (the soak injects
+        # no fault of its own)
+        "no_restarts": all(
+            part["ok"] and not part["restarts"] for part in final.get("health", {}).values()
+        ),
     }
     return {
         "simulated_hours": round(simulated_hours, 1),
@@ -281,6 +311,10 @@ def run(days: float, minutes: float, workdir: Path) -> dict[str, Any]:
         "play_log_gaps": gaps,
         "dark_screenshots": dark,
         "events": events,
+        "simulated_minutes_between_updates": round(
+            (simulated_hours * 60) / max(1, events["feed_updates"]), 1
+        ),
+        "health": final.get("health"),
         "content_errors": final["content"]["errors"],
         "checks": checks,
         "ok": all(checks.values()),
@@ -293,9 +327,17 @@ def main() -> int:
     )
     parser.add_argument("--days", type=float, default=7.0, help="simulated days (default 7)")
     parser.add_argument("--minutes", type=float, default=5.0, help="real minutes (default 5)")
+    parser.add_argument(
+        "--slides", type=int, default=0, help="add a playlist of this many slides (e.g. 5000)"
+    )
+    parser.add_argument(
+        "--reload-minutes",
+        type=float,
+        help="publish a new version every this many simulated minutes (default: every 7 s)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="signage-soak-") as tmp:
-        report = run(args.days, args.minutes, Path(tmp))
+        report = run(args.days, args.minutes, Path(tmp), args.slides, args.reload_minutes)
     print(json.dumps(report, ensure_ascii=False))
     return 0 if report["ok"] else 1
 

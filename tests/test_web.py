@@ -76,6 +76,14 @@ def test_operator_page(browser, tmp_path: Path) -> None:
         browser.get(f"http://127.0.0.1:{player.port}/")
         wait = WebDriverWait(browser, 20)
         wait.until(lambda d: d.find_element(By.ID, "screen").text == "hall")
+        # the health of every background part, from /status
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#health li[data-part=render]"))
+        parts = {
+            e.get_attribute("data-part")
+            for e in browser.find_elements(By.CSS_SELECTOR, "#health li")
+        }
+        assert {"render", "prepare", "content-folder", "plays", "control"} <= parts
+        assert all("✓" in e.text for e in browser.find_elements(By.CSS_SELECTOR, "#health li"))
         # the screenshot refreshes by itself
         first = browser.find_element(By.ID, "shot").get_attribute("src")
         wait.until(lambda d: d.find_element(By.ID, "shot").get_attribute("src") != first)
