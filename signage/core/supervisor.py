@@ -17,7 +17,9 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -183,3 +185,24 @@ class Supervisor:
                 ):
                     return False
             return True
+
+
+class Replies:
+    """Futures waiting for the next run of a part's work (``POST /reload`` waits for the
+    reload it asked for): every one gets the result of that run."""
+
+    def __init__(self) -> None:
+        self._waiting: list[Future[dict[str, Any]]] = []
+        self._lock = threading.Lock()
+
+    def add(self, reply: Future[dict[str, Any]] | None) -> None:
+        if reply is not None:
+            with self._lock:
+                self._waiting.append(reply)
+
+    def answer(self, result: dict[str, Any]) -> None:
+        with self._lock:
+            waiting, self._waiting = self._waiting, []
+        for reply in waiting:
+            if not reply.done():
+                reply.set_result(result)

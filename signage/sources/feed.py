@@ -31,7 +31,7 @@ from typing import Any
 import requests
 
 from signage.content.folder import load_content
-from signage.core.supervisor import Supervisor
+from signage.core.supervisor import Replies, Supervisor
 from signage.core.urls import without_credentials
 from signage.download import TooLarge, read_capped
 from signage.messages import ContentReady
@@ -75,8 +75,7 @@ class FeedClient:
         self.adapt = adapt
         self.session = requests.Session()
         self.session.auth = auth or url_auth
-        self._replies: list[Future[dict[str, Any]]] = []
-        self._replies_lock = threading.Lock()
+        self._replies = Replies()
         self.failures = 0
         self.last_ok: dt.datetime | None = None
         self.last_error: str | None = None
@@ -135,17 +134,8 @@ class FeedClient:
 
     def poll_now(self, reply: Future[dict[str, Any]] | None = None) -> None:
         """Poll now; ``reply`` (optional) gets what the poll did."""
-        if reply is not None:
-            with self._replies_lock:
-                self._replies.append(reply)
+        self._replies.add(reply)
         self._now.set()
-
-    def _answer(self, result: dict[str, Any]) -> None:
-        with self._replies_lock:
-            replies, self._replies = self._replies, []
-        for reply in replies:
-            if not reply.done():
-                reply.set_result(result)
 
     def load_cached(self) -> bool:
         """Start from the cache (the network may be down): post the current version if valid."""
@@ -169,12 +159,12 @@ class FeedClient:
                 changed = self.poll()
                 delay = self.poll_s
                 result = f"new version {self.version}" if changed else "unchanged"
-                self._answer(
+                self._replies.answer(
                     {"ok": True, "source": "feed", "result": result, "version": self.version}
                 )
             except FeedError as exc:
                 self._failed(str(exc))
-                self._answer(
+                self._replies.answer(
                     {
                         "ok": False,
                         "source": "feed",

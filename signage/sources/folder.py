@@ -15,7 +15,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from signage.content.folder import load_content
-from signage.core.supervisor import Supervisor
+from signage.core.supervisor import Replies, Supervisor
 from signage.messages import ContentFailed, ContentReady
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ class FolderSource:
         self._lock = threading.Lock()
         self._last_errors: tuple[str, ...] = ()
         self._observer = Observer()
-        self._replies: list[Future[dict[str, Any]]] = []
+        self._replies = Replies()
         self.loads = 0
 
     def start(self, supervisor: Supervisor | None = None) -> None:
@@ -80,17 +80,8 @@ class FolderSource:
 
     def reload(self, reply: Future[dict[str, Any]] | None = None) -> None:
         """Load again now (the control API's reload); ``reply`` gets what the load did."""
-        if reply is not None:
-            with self._lock:
-                self._replies.append(reply)
+        self._replies.add(reply)
         self._touched()
-
-    def _answer(self, result: dict[str, Any]) -> None:
-        with self._lock:
-            replies, self._replies = self._replies, []
-        for reply in replies:
-            if not reply.done():
-                reply.set_result(result)
 
     def _touched(self) -> None:
         now = time.monotonic()
@@ -127,7 +118,7 @@ class FolderSource:
                 log.error("content not reloaded: the last good content keeps playing")
                 self._last_errors = errors
             self.post(ContentFailed(report, str(self.root)))
-            self._answer(
+            self._replies.answer(
                 {
                     "ok": False,
                     "source": "folder",
@@ -140,7 +131,7 @@ class FolderSource:
             log.info("content is valid again (%s)", content.version)
             self._last_errors = ()
         self.post(ContentReady(self.adapt(content), report, str(self.root)))
-        self._answer(
+        self._replies.answer(
             {
                 "ok": True,
                 "source": "folder",
