@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from signage.clock import Clock, StartedAt, SystemClock
-from signage.content.diagnostics import Report
 from signage.content.folder import load_content
 from signage.content.model import Content
-from signage.render.canvas import Screen
+from signage.core.diagnostics import Report
+from signage.draw.canvas import Screen
 
 log = logging.getLogger("signage")
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from signage.clock import SystemClock
 from signage.content.folder import load_content
+from signage.draw.canvas import Screen
 from signage.messages import ContentReady
-from signage.render.canvas import Screen
 from signage.render.display import Display
 from signage.render.loop import Player
 from signage.render.prepared import peak_rss_mb

@@ -60,7 +60,7 @@ def _check_folder_files(root: Path) -> bool:
     from dataclasses import replace
 
     from signage.content.delays import load_delays
-    from signage.render.theme import load_theme
+    from signage.content.theme import load_theme
 
     failed = False
     for name, loader in (("theme.yaml", load_theme), ("delays.yaml", load_delays)):
@@ -77,8 +77,8 @@ def _check_folder_files(root: Path) -> bool:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from signage.content.inside import outside_problem
     from signage.content.playlist import load_playlist
+    from signage.core.inside import outside_problem
 
     failed = False
     if args.config is not None:
@@ -179,8 +179,8 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     from signage.clock import parse_instant
     from signage.config import parse_size
+    from signage.draw.canvas import Screen
     from signage.preview import contact_sheet, render_all
-    from signage.render.canvas import Screen
 
     config, code = _load_player_config(args)
     if code:
@@ -248,7 +248,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     from signage.app import PlayOptions, play
     from signage.clock import parse_instant
     from signage.config import parse_address, parse_size
-    from signage.render.canvas import Screen
+    from signage.draw.canvas import Screen
 
     _logging(logging.DEBUG if args.verbose else logging.INFO)
     config, code = _load_player_config(args)

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import yaml
 
-from signage.content.diagnostics import Report, did_you_mean
-from signage.content.schema import (
+from signage.core.diagnostics import Report, did_you_mean
+from signage.core.schema import (
     INVALID,
     Boolean,
     Choice,
@@ -29,8 +29,8 @@ from signage.content.schema import (
     TimeOfDay,
     Type,
 )
-from signage.content.yamlsrc import YamlFailure
-from signage.content.yamlsrc import load as load_yaml
+from signage.core.yamlsrc import YamlFailure
+from signage.core.yamlsrc import load as load_yaml
 from signage.i18n import LOCALES
 
 DEFAULT_CONFIG = Path("/etc/signage/player.yaml")

@@ -6,8 +6,8 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
-from signage.content.diagnostics import Report
 from signage.content.model import Content
+from signage.core.diagnostics import Report
 
 
 @dataclass(frozen=True)

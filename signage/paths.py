@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -48,3 +49,7 @@ def atomic_file(path: Path) -> Iterator[Any]:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def remove_tree(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)

@@ -11,10 +11,10 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from signage.content.model import Content
-from signage.render.canvas import Canvas, Frame, Screen
+from signage.core.model import BUNDLED_BOLD, BUNDLED_REGULAR
+from signage.draw.canvas import Canvas, Frame, Screen
+from signage.draw.text import Fonts, fit_line
 from signage.render.prepare import SlideError, fallback, prepare
-from signage.render.text import Fonts, fit_line
-from signage.render.theme import BUNDLED_BOLD, BUNDLED_REGULAR
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ import datetime as dt
 import errno
 import hashlib
 import logging
-import shutil
 import tempfile
 import threading
 import time
@@ -22,9 +21,9 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-from signage.content.diagnostics import Report
 from signage.content.folder import load_content, relative
 from signage.content.model import Content
+from signage.core.diagnostics import Report
 from signage.download import bearer_ok, bound_address
 from signage.httpd import BodyError, GuardedHandler, GuardedServer, json_bytes, parse_json
 from signage.paths import atomic_write
@@ -470,7 +469,3 @@ def read_token(path: Path) -> str:
             f"{path}: the token is too short (use at least 16 characters, e.g. `openssl rand -hex 24`)"
         )
     return token
-
-
-def remove_tree(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)

@@ -10,8 +10,8 @@ from PIL import Image, ImageDraw
 
 from signage import i18n
 from signage.core.text import text_problem
-from signage.render.canvas import Canvas, Frame
-from signage.render.text import draw, fit, parse_markdown
+from signage.draw.canvas import Canvas, Frame
+from signage.draw.text import draw, fit, parse_markdown
 
 STYLES = ("fullscreen", "banner")
 MAX_TEXT = 500

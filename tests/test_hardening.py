@@ -100,13 +100,15 @@ def test_a_full_cache_disk_is_reported_and_updates_resume_when_space_is_back(
         assert reply.status_code == 502 and "disk is full" in reply.json()["result"]
         publish(make_content(tmp_path / "v2", title="Seconde", photos=2), feed_server.folder)
         filler.unlink()  # space again
-        status = player.wait_for(
+        # the new version is on screen (its feed state and its content: two steps)
+        player.wait_for(
             lambda s: (
-                s["feed"]["version"] != first["feed"]["version"] and not s["feed"]["last_error"]
+                s["feed"]["version"] != first["feed"]["version"]
+                and not s["feed"]["last_error"]
+                and s["content"]["slides"] == 3
             ),
             20,
         )
-        assert status["content"]["slides"] == 3
         reply = requests.post(f"http://127.0.0.1:{player.port}/reload", headers=auth(), timeout=40)
         assert reply.status_code == 200 and reply.json()["result"] == "unchanged"
     finally:

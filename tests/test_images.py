@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from signage.render.images import ImageError, contain, cover, load_fitted, open_image
+from signage.draw.images import ImageError, contain, cover, load_fitted, open_image
 
 
 def test_draft_decodes_large_jpeg_at_reduced_size(tmp_path: Path) -> None:

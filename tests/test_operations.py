@@ -17,7 +17,7 @@ import pytest
 from signage.clock import FakeClock
 from signage.config import DisplayHours
 from signage.display_hours import is_on, next_change
-from signage.render.canvas import Screen
+from signage.draw.canvas import Screen
 from signage.render.display import Display
 from signage.render.loop import Player
 from signage.systemd import Notifier

@@ -15,7 +15,7 @@ from PIL import Image
 
 from signage.clock import FakeClock
 from signage.control.server import ControlServer
-from signage.render.canvas import Screen
+from signage.draw.canvas import Screen
 from signage.render.display import Display
 from signage.render.loop import Player
 from tests.helpers import at, write_content

@@ -10,11 +10,11 @@ import pytest
 from PIL import Image, ImageStat
 
 from signage.content.folder import load_content
+from signage.draw.canvas import Canvas, Screen
 from signage.preview import flatten
 from signage.program.fetch import Fetcher
 from signage.program.load import parse
 from signage.program.store import ProgrammeServices, ProgrammeStore, apply_delays, diff
-from signage.render.canvas import Canvas, Screen
 from signage.render.prepare import prepare
 from tests.helpers import PARIS, at, write_content
 
@@ -276,7 +276,7 @@ def test_schedule_slide_shows_delay_and_cancellation(tmp_path: Path) -> None:
             "p.yaml": "name: P\nslides: [{type: schedule, id: s, source: programme/p.xml, room: auto, view: room}]\n"
         },
     )
-    from signage.program.views import shown_for
+    from signage.slides.views import shown_for
 
     slide = content.playlists[0].slides[0]
     services = ProgrammeServices.of(content, None)

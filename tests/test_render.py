@@ -10,8 +10,8 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 
 from signage.content.folder import load_content
+from signage.draw.canvas import Canvas, Screen
 from signage.preview import flatten
-from signage.render.canvas import Canvas, Screen
 from signage.render.prepare import SlideError, fallback, prepare
 from tests.helpers import at
 
@@ -138,7 +138,7 @@ def test_schedule_views(example, slide_id: str, moment: str, name: str) -> None:
 
 
 def test_room_view_answers_now_and_next(example) -> None:
-    from signage.program.views import programme_for
+    from signage.slides.views import programme_for
 
     slide = slides(example)["salle"]
     canvas = Canvas(

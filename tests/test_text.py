@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from signage.render.text import Block, Fonts, Run, fit, fit_line, layout, parse_markdown
-from signage.render.theme import BUNDLED_BOLD, BUNDLED_REGULAR
+from signage.core.model import BUNDLED_BOLD, BUNDLED_REGULAR
+from signage.draw.text import Block, Fonts, Run, fit, fit_line, layout, parse_markdown
 
 FONTS = Fonts(str(BUNDLED_REGULAR), str(BUNDLED_BOLD))
 TITLE = (

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import yaml
 
-from signage.content.diagnostics import Report
-from signage.content.schema import INVALID, Ctx, Duration, join
-from signage.content.yamlsrc import YamlFailure, scalar_value
-from signage.content.yamlsrc import load as load_yaml
+from signage.core.diagnostics import Report
+from signage.core.schema import INVALID, Ctx, Duration, join
+from signage.core.yamlsrc import YamlFailure, scalar_value
+from signage.core.yamlsrc import load as load_yaml
 
 DELAY = Duration(0, 6 * 3600, clamp=False, allow_zero=True)
 

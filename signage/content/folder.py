@@ -8,11 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from signage.content.delays import load_delays
-from signage.content.diagnostics import Diagnostic, Report
-from signage.content.inside import outside_problem, regular_file
 from signage.content.model import Content, Playlist
 from signage.content.playlist import load_playlist
-from signage.render.theme import load_theme
+from signage.content.theme import load_theme
+from signage.core.diagnostics import Diagnostic, Report
+from signage.core.inside import outside_problem, regular_file
 
 PLAYLIST_GLOBS = ("*.yaml", "*.yml")
 MAX_PLAYLISTS = 500

@@ -1,73 +1,15 @@
-"""Frozen models of content. They know nothing of pygame or of YAML."""
+"""Frozen models of a content folder: playlists and the content as a whole. They know
+nothing of pygame or of YAML."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from signage.core.model import Theme, When
+
 if TYPE_CHECKING:
-    from signage.render.theme import Theme
     from signage.slides import Slide
-
-DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-@dataclass(frozen=True)
-class Transition:
-    kind: str = "fade"  # cut | fade | slide
-    duration_s: float = 0.8
-
-
-@dataclass(frozen=True)
-class When:
-    """A window of time: weekdays, hours of the day, and a range of dates (all optional).
-
-    ``from`` after ``to`` is a window across midnight (22:00 to 02:00); the part
-    after midnight belongs to the day it started on, for ``days`` and dates.
-    """
-
-    days: frozenset[int] | None = None  # 0 = Monday
-    from_time: dt.time | None = None
-    to_time: dt.time | None = None
-    start: dt.date | None = None
-    end: dt.date | None = None  # inclusive
-
-    def contains(self, at: dt.datetime) -> bool:
-        day = at.date()
-        clock = at.time()
-        start_t, end_t = self.from_time, self.to_time
-        if start_t is not None and end_t is not None and end_t <= start_t:
-            if clock >= start_t:
-                pass
-            elif clock < end_t:
-                day = day - dt.timedelta(days=1)
-            else:
-                return False
-        else:
-            if start_t is not None and clock < start_t:
-                return False
-            if end_t is not None and clock >= end_t and end_t != dt.time.max:
-                return False
-        if self.days is not None and day.weekday() not in self.days:
-            return False
-        if self.start is not None and day < self.start:
-            return False
-        return not (self.end is not None and day > self.end)
-
-    def boundaries(self, at: dt.datetime) -> list[dt.datetime]:
-        """Instants after ``at`` (within two days) where :meth:`contains` may change."""
-        out: list[dt.datetime] = []
-        base = at.date()
-        for offset in range(3):
-            day = base + dt.timedelta(days=offset)
-            times = [dt.time(0, 0)]
-            times += [t for t in (self.from_time, self.to_time) if t and t != dt.time.max]
-            for t in times:
-                moment = dt.datetime.combine(day, t, tzinfo=at.tzinfo)
-                if moment > at:
-                    out.append(moment)
-        return sorted(out)
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,10 @@ from typing import Any
 
 import yaml
 
-from signage.content.diagnostics import Report, did_you_mean, one_of
-from signage.content.model import DAY_NAMES, Playlist, Transition, When
-from signage.content.schema import (
+from signage.content.model import Playlist
+from signage.core.diagnostics import Report, did_you_mean, one_of
+from signage.core.model import DAY_NAMES, Transition, When
+from signage.core.schema import (
     INVALID,
     AnyOf,
     Choice,
@@ -26,8 +27,8 @@ from signage.content.schema import (
     Type,
     join,
 )
-from signage.content.yamlsrc import Source, YamlFailure, mark_of, scalar_value
-from signage.content.yamlsrc import load as load_yaml
+from signage.core.yamlsrc import Source, YamlFailure, mark_of, scalar_value
+from signage.core.yamlsrc import load as load_yaml
 from signage.slides import Common, Slide, kinds
 
 MIN_DURATION_S = 1.0

@@ -20,10 +20,12 @@ from typing import Any
 
 import pygame
 
-from signage.content.diagnostics import Report
 from signage.content.model import Content
+from signage.core.diagnostics import Report
+from signage.core.model import BUNDLED_REGULAR, Theme
 from signage.core.urls import redact_tree
 from signage.display_hours import is_on, next_change, run_command
+from signage.draw.canvas import Canvas, Screen
 from signage.messages import (
     Command,
     ContentFailed,
@@ -33,11 +35,9 @@ from signage.messages import (
     Screenshot,
 )
 from signage.program.store import ProgrammeServices
-from signage.render.canvas import Canvas, Screen
 from signage.render.display import Display
 from signage.render.prepared import Pixels, Preparer, Ready
 from signage.render.stats import FrameStats
-from signage.render.theme import BUNDLED_REGULAR, Theme
 from signage.sequencer import Playing, SlideKey, relocate, retime, show, step, what_now
 from signage.urgent import UrgentMessage
 

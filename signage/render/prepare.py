@@ -5,9 +5,9 @@ from __future__ import annotations
 from PIL import ImageDraw
 
 from signage import i18n
-from signage.render.canvas import Canvas, Frame
-from signage.render.images import ImageError
-from signage.render.text import fit_line
+from signage.draw.canvas import Canvas, Frame
+from signage.draw.images import ImageError
+from signage.draw.text import fit_line
 from signage.slides import Slide, kinds
 
 

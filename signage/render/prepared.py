@@ -24,8 +24,8 @@ from typing import Any
 from PIL import Image
 
 from signage.core.supervisor import Supervisor
+from signage.draw.canvas import Canvas, Frame
 from signage.messages import FrameReady
-from signage.render.canvas import Canvas, Frame
 from signage.render.prepare import SlideError, fallback, prepare
 from signage.slides import Slide
 from signage.urgent import UrgentMessage, render_message

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from signage.content.model import Transition, When
+from signage.core.model import Transition, When
 
 if TYPE_CHECKING:
-    from signage.content.schema import Ctx, Field, Located
+    from signage.core.schema import Ctx, Field, Located
 
 
 @dataclass(frozen=True, kw_only=True)

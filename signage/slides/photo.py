@@ -7,13 +7,13 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from signage.content.diagnostics import Diagnostic
-from signage.content.inside import outside_problem
-from signage.content.schema import Asset, Boolean, Choice, Field, Text
-from signage.render.canvas import Canvas, Frame
-from signage.render.images import contain, cover, open_image
-from signage.render.slides import soft_background
-from signage.render.text import fit_line
+from signage.core.diagnostics import Diagnostic
+from signage.core.inside import outside_problem
+from signage.core.schema import Asset, Boolean, Choice, Field, Text
+from signage.draw.canvas import Canvas, Frame
+from signage.draw.images import contain, cover, open_image
+from signage.draw.portraits import soft_background
+from signage.draw.text import fit_line
 from signage.slides import Common, Slide, SlideKind, register
 from signage.slides.text import IMAGE_EXTENSIONS
 

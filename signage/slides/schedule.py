@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from signage.content.schema import Asset, Choice, Duration, Field, Text
-from signage.render.canvas import Canvas, Frame
+from signage.core.schema import Asset, Choice, Duration, Field, Text
+from signage.draw.canvas import Canvas, Frame
 from signage.slides import Common, Slide, SlideKind, register
 
 PROGRAMME_EXTENSIONS = (".xml", ".json", ".ics")
@@ -42,7 +42,7 @@ def _build(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-de
 
 
 def render(slide: ScheduleSlide, canvas: Canvas) -> Frame:
-    from signage.program.views import render_schedule
+    from signage.slides.views import render_schedule
 
     return render_schedule(slide, canvas)
 

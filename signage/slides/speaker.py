@@ -7,11 +7,11 @@ from pathlib import Path
 
 from PIL import ImageDraw
 
-from signage.content.schema import Asset, Choice, Field, Text
-from signage.render.canvas import Canvas, Frame
-from signage.render.images import ImageError, open_image
-from signage.render.slides import badge, portrait_tile, ring
-from signage.render.text import draw, fit, fit_line, parse_markdown
+from signage.core.schema import Asset, Choice, Field, Text
+from signage.draw.canvas import Canvas, Frame
+from signage.draw.images import ImageError, open_image
+from signage.draw.portraits import badge, portrait_tile, ring
+from signage.draw.text import draw, fit, fit_line, parse_markdown
 from signage.slides import Common, Slide, SlideKind, register
 from signage.slides.text import IMAGE_EXTENSIONS
 

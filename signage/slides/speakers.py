@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from PIL import ImageDraw
 
 from signage import i18n
-from signage.content.schema import Choice, Field, Text
-from signage.render.canvas import Canvas, Frame
-from signage.render.images import ImageError, open_image
-from signage.render.slides import badge, portrait_tile
-from signage.render.text import fit_line
+from signage.core.schema import Choice, Field, Text
+from signage.draw.canvas import Canvas, Frame
+from signage.draw.images import ImageError, open_image
+from signage.draw.portraits import badge, portrait_tile
+from signage.draw.text import fit_line
 from signage.slides import Common, Slide, SlideKind, register
 from signage.slides.schedule import REFRESH, SOURCE
 
@@ -47,7 +47,7 @@ def _build(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-de
 def render(slide: SpeakersSlide, canvas: Canvas) -> Frame:
     """A grid of cards: photo (or initials), name, and the talk with its time and room."""
     from signage.program.model import ProgrammeError
-    from signage.program.views import services_of, shown_for
+    from signage.slides.views import services_of, shown_for
 
     image = canvas.blank()
     pen = ImageDraw.Draw(image)

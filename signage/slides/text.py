@@ -7,11 +7,11 @@ from pathlib import Path
 
 from PIL import ImageDraw
 
-from signage.content.schema import Asset, Choice, Field, Text
-from signage.render.canvas import Canvas, Frame
-from signage.render.images import ImageError, cover, open_image
-from signage.render.slides import darken
-from signage.render.text import Layout, draw, fit, parse_markdown
+from signage.core.schema import Asset, Choice, Field, Text
+from signage.draw.canvas import Canvas, Frame
+from signage.draw.images import ImageError, cover, open_image
+from signage.draw.portraits import darken
+from signage.draw.text import Layout, draw, fit, parse_markdown
 from signage.slides import Common, Slide, SlideKind, register
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp")

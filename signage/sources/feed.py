@@ -35,8 +35,7 @@ from signage.core.supervisor import Replies, Supervisor
 from signage.core.urls import without_credentials
 from signage.download import TooLarge, read_capped
 from signage.messages import ContentReady
-from signage.paths import atomic_write
-from signage.publish import remove_tree
+from signage.paths import atomic_write, remove_tree
 from signage.sources.manifest import Manifest, ManifestError, parse_manifest
 from signage.sources.objects import ObjectStore
 

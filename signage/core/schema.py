@@ -17,9 +17,9 @@ from typing import Any
 
 import yaml
 
-from signage.content.diagnostics import Diagnostic, Report, did_you_mean, one_of
-from signage.content.inside import outside_problem
-from signage.content.yamlsrc import mark_of, scalar_value
+from signage.core.diagnostics import Diagnostic, Report, did_you_mean, one_of
+from signage.core.inside import outside_problem
+from signage.core.yamlsrc import mark_of, scalar_value
 
 JSON = dict[str, Any]
 

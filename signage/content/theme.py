@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from signage.content.diagnostics import Report
-from signage.content.schema import (
+from signage.core.diagnostics import Report
+from signage.core.model import BUNDLED_BOLD, BUNDLED_REGULAR, Colours, Theme
+from signage.core.schema import (
     INVALID,
     Asset,
     Boolean,
@@ -20,39 +20,11 @@ from signage.content.schema import (
     Obj,
     Text,
 )
-from signage.content.yamlsrc import YamlFailure
-from signage.content.yamlsrc import load as load_yaml
+from signage.core.yamlsrc import YamlFailure
+from signage.core.yamlsrc import load as load_yaml
 from signage.i18n import LOCALES
 
-FONTS_DIR = Path(__file__).resolve().parent.parent / "fonts"
-BUNDLED_REGULAR = FONTS_DIR / "DejaVuSans.ttf"
-BUNDLED_BOLD = FONTS_DIR / "DejaVuSans-Bold.ttf"
 FONT_EXTENSIONS = (".ttf", ".otf", ".ttc")
-
-RGB = tuple[int, int, int]
-
-
-@dataclass(frozen=True)
-class Colours:
-    background: RGB = (12, 35, 78)
-    text: RGB = (255, 255, 255)
-    muted: RGB = (170, 190, 220)
-    accent: RGB = (255, 140, 40)
-    panel: RGB = (22, 52, 106)
-    header: RGB = (6, 20, 48)
-
-
-@dataclass(frozen=True)
-class Theme:
-    venue: str = ""
-    locale: str = "fr"
-    colours: Colours = field(default_factory=Colours)
-    font_regular: str = str(BUNDLED_REGULAR)
-    font_bold: str = str(BUNDLED_BOLD)
-    logo: str | None = None  # absolute path
-    header: bool = True
-    clock: bool = True
-    ticker: tuple[str, ...] = ()
 
 
 _COLOURS = Obj(

@@ -14,9 +14,9 @@ from typing import Any
 from PIL import Image, ImageDraw
 
 from signage import i18n
-from signage.render.images import ImageError, contain, open_image
-from signage.render.text import Fonts, fit_line
-from signage.render.theme import Theme
+from signage.core.model import Theme
+from signage.draw.images import ImageError, contain, open_image
+from signage.draw.text import Fonts, fit_line
 
 RGB = tuple[int, int, int]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PIL import Image, ImageDraw, ImageFilter
 
-from signage.render.canvas import Canvas
-from signage.render.images import circle_mask, cover
+from signage.draw.canvas import Canvas
+from signage.draw.images import circle_mask, cover
 
 RGB = tuple[int, int, int]
 

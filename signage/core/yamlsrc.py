@@ -16,8 +16,8 @@ from pathlib import Path
 
 import yaml
 
-from signage.content.diagnostics import Diagnostic
-from signage.content.inside import regular_file
+from signage.core.diagnostics import Diagnostic
+from signage.core.inside import regular_file
 from signage.core.text import text_problem
 
 MAX_FILE_BYTES = 2 * 1024 * 1024

@@ -8,11 +8,11 @@ from pathlib import Path
 from PIL import ImageDraw
 
 from signage import i18n
+from signage.draw.canvas import Canvas, Frame
+from signage.draw.text import draw as draw_text
+from signage.draw.text import fit, fit_line, parse_markdown
 from signage.program.model import Event, Programme, ProgrammeError, fold
 from signage.program.store import STORE, Change, ProgrammeServices, Shown
-from signage.render.canvas import Canvas, Frame
-from signage.render.text import draw as draw_text
-from signage.render.text import fit, fit_line, parse_markdown
 from signage.slides.schedule import ScheduleSlide
 
 

@@ -1,0 +1,1 @@
+"""Pillow drawing, run in the preparation worker: canvas, text fitting, images, portraits."""
