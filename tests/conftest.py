@@ -15,8 +15,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 # Players started by the tests keep their state (proof of play, caches) out of the home folder.
 os.environ["SIGNAGE_STATE_DIR"] = tempfile.mkdtemp(prefix="signage-test-state-")
 
-REPO = Path(__file__).resolve().parent.parent
-SAMPLES = REPO.parent / "shared" / "samples" / "schedules"
+from tests.support.samples import REPO
 
 
 @pytest.fixture

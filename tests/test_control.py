@@ -19,7 +19,8 @@ from signage.draw.canvas import Screen
 from signage.plays import PlayLog
 from signage.render.display import Display
 from signage.render.loop import Player
-from tests.helpers import at, write_content
+from tests.support.content import at, write_content
+from tests.support.images import accent_share
 
 TOKEN = "control-token-for-tests-0123456789"
 THEME = 'header: false\ncolours: {background: "#1e3cc8", accent: "#ff8c28"}\n'
@@ -147,16 +148,6 @@ def test_bad_message_bodies_get_400(rig, payload: bytes, needle: str) -> None:
         assert status(server)["message"] is None
 
     rig(body)
-
-
-def accent_share(image: Image.Image) -> float:
-    raw = image.tobytes()
-    hits = sum(
-        1
-        for i in range(0, len(raw), 3 * 7)
-        if raw[i] > 230 and 120 < raw[i + 1] < 160 and raw[i + 2] < 70
-    )
-    return hits / (len(raw) / (3 * 7))
 
 
 def test_urgent_messages_take_over_and_end_by_themselves(rig) -> None:

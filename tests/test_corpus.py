@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PIL import Image, ImageStat
 
-from tests.corpus import GOOD_HEAD, PLAYLIST, SLIDES, cases
+from tests.support.corpus import GOOD_HEAD, PLAYLIST, SLIDES, cases
 from tests.support.process import PlayerProcess
 
 PROGRAMME = """<?xml version="1.0" encoding="UTF-8"?>

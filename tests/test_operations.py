@@ -21,7 +21,7 @@ from signage.draw.canvas import Screen
 from signage.render.display import Display
 from signage.render.loop import Player
 from signage.systemd import Notifier
-from tests.helpers import at, write_content
+from tests.support.content import at, write_content
 from tests.support.systemd import FakeSystemd
 
 REPO = Path(__file__).resolve().parent.parent

@@ -18,7 +18,7 @@ from signage.control.server import ControlServer
 from signage.draw.canvas import Screen
 from signage.render.display import Display
 from signage.render.loop import Player
-from tests.helpers import at, write_content
+from tests.support.content import at, write_content
 
 TWO = """
 name: Deux

@@ -17,7 +17,7 @@ from signage.program.load import load, parse
 from signage.program.model import ProgrammeError
 from signage.program.now_next import as_json
 from signage.program.text import clean
-from tests.conftest import SAMPLES
+from tests.support.samples import SAMPLES
 
 needs_samples = pytest.mark.skipif(
     not SAMPLES.is_dir(), reason="shared/samples/schedules is not here"

@@ -16,7 +16,7 @@ from signage.program.fetch import Fetcher
 from signage.program.load import parse
 from signage.program.store import ProgrammeServices, ProgrammeStore, apply_delays, diff
 from signage.render.prepare import prepare
-from tests.helpers import PARIS, at, write_content
+from tests.support.content import PARIS, at, write_content
 
 BASE = """<?xml version="1.0" encoding="UTF-8"?>
 <schedule><conference><title>T</title><time_zone_name>Europe/Paris</time_zone_name></conference>
@@ -254,7 +254,7 @@ def test_example_speakers_slide_uses_the_content_portraits(repo: Path) -> None:
         Screen("porte", "Amphithéâtre Grand Bleu"),
         services,
     )
-    from tests.test_render import compare
+    from tests.support.images import compare
 
     compare(flatten(prepare(slide, canvas), (640, 360)), "speakers-grand-bleu")
 
@@ -303,6 +303,6 @@ def test_schedule_slide_shows_delay_and_cancellation(tmp_path: Path) -> None:
     assert shown.changes["2"].kind == "delay" and shown.programme.next(
         "Salle A", canvas.at
     ).start == at("2026-11-30 11:10")
-    from tests.test_render import compare
+    from tests.support.images import compare
 
     compare(flatten(prepare(slide, canvas), (640, 360)), "schedule-room-delay-cancelled")

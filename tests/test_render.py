@@ -3,19 +3,18 @@ inside the screen, landscape and portrait). Set SIGNAGE_UPDATE_SNAPSHOTS=1 to re
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageChops, ImageStat
+from PIL import ImageStat
 
 from signage.content.folder import load_content
 from signage.draw.canvas import Canvas, Screen
 from signage.preview import flatten
 from signage.render.prepare import SlideError, fallback, prepare
-from tests.helpers import at
+from tests.support.content import at
+from tests.support.images import compare
 
-SNAPSHOTS = Path(__file__).parent / "data" / "snapshots"
 SIZES = {"landscape": (640, 360), "portrait": (360, 640)}
 MOMENT = at("2026-11-30 10:05")
 
@@ -29,23 +28,6 @@ def example():
 
 def slides(example):
     return {slide.id: slide for playlist in example.playlists for slide in playlist.slides}
-
-
-def compare(image: Image.Image, name: str) -> None:
-    path = SNAPSHOTS / f"{name}.png"
-    if os.environ.get("SIGNAGE_UPDATE_SNAPSHOTS") or not path.exists():
-        SNAPSHOTS.mkdir(parents=True, exist_ok=True)
-        image.save(path)
-        if not os.environ.get("SIGNAGE_UPDATE_SNAPSHOTS"):
-            pytest.fail(f"snapshot {path.name} was missing and has been written; run again")
-    reference = Image.open(path).convert("RGB")
-    assert reference.size == image.size
-    diff = ImageChops.difference(reference, image.convert("RGB")).convert("L")
-    mean = ImageStat.Stat(diff).mean[0]
-    changed = sum(diff.histogram()[40:]) / (image.width * image.height)
-    assert mean < 2.0 and changed < 0.02, (
-        f"{name}: mean diff {mean:.2f}, {changed:.1%} pixels changed"
-    )
 
 
 @pytest.mark.parametrize("orientation", SIZES)

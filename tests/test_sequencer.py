@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from signage.sequencer import Playing, active_playlist, relocate, show, step, what_now
-from tests.helpers import at, write_content
+from tests.support.content import at, write_content
 
 LOOP = """
 name: Loop

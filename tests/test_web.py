@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.helpers import write_content
+from tests.support.content import write_content
+from tests.support.images import accent_share
 from tests.support.process import PlayerProcess
-from tests.test_control import accent_share
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
