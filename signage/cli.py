@@ -21,8 +21,19 @@ EXIT_USAGE = 2
 
 
 def bundled_content() -> Path:
-    """The example content folder shipped at the repository root."""
-    return Path(__file__).resolve().parent.parent
+    """The example content folder: the repository's top level, shipped in wheels as the
+    package ``signage.example`` (a non-editable install once looked for it in site-packages
+    and played nothing)."""
+    import importlib
+
+    try:  # a namespace package (no __init__.py in the content folder): its __path__
+        places = [Path(p) for p in importlib.import_module("signage.example").__path__]
+    except ModuleNotFoundError:
+        places = []
+    for place in places:
+        if (place / "playlists").is_dir():
+            return place
+    return Path(__file__).resolve().parent.parent  # a source checkout run without installing
 
 
 def _fmt_seconds(seconds: float) -> str:

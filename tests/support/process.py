@@ -27,6 +27,7 @@ class PlayerProcess:
         cwd: Path | None = None,
         prefix: list[str] | None = None,
         wait: bool = True,
+        python: str = sys.executable,
     ) -> None:
         """``prefix`` runs the player through another command (``unshare …``)."""
         self.port = free_port()
@@ -39,7 +40,7 @@ class PlayerProcess:
         self.process = subprocess.Popen(
             [
                 *(prefix or []),
-                sys.executable,
+                python,
                 "-m",
                 "signage",
                 "play",

@@ -1,0 +1,50 @@
+"""A wheel plays the bundled example: the content ships as package data (a non-editable
+install once looked for it in site-packages and played nothing)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.support.process import PlayerProcess
+from tests.support.samples import REPO
+
+
+def test_a_wheel_installed_elsewhere_plays_the_bundled_example(tmp_path: Path) -> None:
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
+         "-w", str(wheels), str(REPO)],
+        check=True, capture_output=True, timeout=300, cwd=tmp_path,
+    )  # fmt: skip
+    venv = tmp_path / "venv"
+    # the dependencies come from this interpreter's site-packages; the package from the wheel
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--system-site-packages", str(venv)],
+        check=True, timeout=120,
+    )  # fmt: skip
+    python = str(venv / "bin" / "python")
+    subprocess.run(
+        [python, "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall",
+         str(next(wheels.glob("*.whl")))],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    where = subprocess.run(
+        [python, "-c", "import signage.cli as c; print(c.__file__); print(c.bundled_content())"],
+        check=True, capture_output=True, text=True, cwd=tmp_path, timeout=60,
+    ).stdout.split()  # fmt: skip
+    assert where[0].startswith(str(venv)), where  # the installed copy, not this checkout
+    assert where[1].endswith("site-packages/signage/example"), where
+    player = PlayerProcess(
+        ["--screen", "hall", "--plays", str(tmp_path / "plays.jsonl"),
+         "--at", "2026-11-30T10:05", "--tz", "Europe/Paris"],
+        cwd=tmp_path, python=python,
+    )  # fmt: skip
+    try:
+        status = player.wait_for(lambda s: s["content"]["slides"] > 0, timeout=30)
+    finally:
+        log = player.stop()
+    assert status["content"]["source"].endswith("site-packages/signage/example")
+    assert status["content"]["slides"] >= 10 and not status["content"]["errors"]
+    assert "Traceback" not in log
