@@ -56,14 +56,7 @@ def content_files(root: Path, content: Content) -> list[Path]:
             files.add(root / name)
     for playlist in content.playlists:
         for slide in playlist.slides:
-            for key in ("image", "background", "photo", "source"):
-                value = getattr(slide, key, None)
-                if (
-                    isinstance(value, str)
-                    and value
-                    and not value.startswith(("http://", "https://"))
-                ):
-                    files.add(root / value)
+            files.update(root / path for path in slide.files())  # each kind says what it uses
     theme = content.theme
     for value in (theme.logo, theme.font_regular, theme.font_bold):
         if value and Path(value).resolve().is_relative_to(root.resolve()):

@@ -522,3 +522,31 @@ def test_network_loss_and_return(server: FeedServer, tmp_path: Path) -> None:
         assert content.playlists[0].slides[0].heading == "Retour"
     finally:
         back.stop()
+
+
+def test_slide_kinds_declare_the_files_and_programmes_they_use(tmp_path: Path) -> None:
+    from signage.program.fetch import sources_of
+    from signage.publish import content_files
+
+    root = make_content(tmp_path / "c", photos=2)
+    (root / "programme").mkdir()
+    (root / "programme" / "p.xml").write_text("<schedule/>")
+    Image.new("RGB", (8, 8)).save(root / "assets" / "fond.jpg")
+    Image.new("RGB", (8, 8)).save(root / "assets" / "unused.jpg")
+    (root / "playlists" / "b.yaml").write_text(
+        "name: B\nslides:\n"
+        "  - {type: text, title: T, background: assets/fond.jpg}\n"
+        "  - {type: speaker, name: N, photo: assets/p1.jpg}\n"
+        "  - {type: schedule, source: programme/p.xml, refresh: 60}\n"
+        "  - {type: speakers, source: 'https://example.org/s.json', refresh: 120}\n"
+    )
+    content, report = load_content(root)
+    assert content is not None, [d.format() for d in report.errors]
+    used = {p.relative_to(root).as_posix() for p in content_files(root, content)}
+    assert used == {
+        "playlists/a.yaml", "playlists/b.yaml", "assets/p0.jpg", "assets/p1.jpg",
+        "assets/fond.jpg", "programme/p.xml",
+    }  # fmt: skip
+    urls, files = sources_of(content)
+    assert urls == {"https://example.org/s.json": 120.0}
+    assert files == [root / "programme" / "p.xml"]

@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -203,18 +204,17 @@ def _read_capped(response: requests.Response, limit: int, url: str) -> bytes:
         raise ProgrammeError(str(exc)) from None
 
 
-def sources_of(content: object) -> tuple[dict[str, float], list[Path]]:
-    """Programme URLs (with refresh intervals) and local programme files used by the content's slides."""
+def sources_of(content: Any) -> tuple[dict[str, float], list[Path]]:
+    """Programme URLs (with refresh intervals) and local programme files used by the content's
+    slides, as each slide kind declares them (``Slide.programmes``)."""
     urls: dict[str, float] = {}
     files: list[Path] = []
-    root = Path(getattr(content, "root", "."))
-    for playlist in getattr(content, "playlists", ()):
+    root = Path(content.root)
+    for playlist in content.playlists:
         for slide in playlist.slides:
-            source = getattr(slide, "source", None)
-            if not source:
-                continue
-            if source.startswith(("http://", "https://")):
-                urls[source] = min(urls.get(source, 1e9), getattr(slide, "refresh_s", 300.0))
-            elif (root / source) not in files:
-                files.append(root / source)
+            for source, refresh in slide.programmes().items():
+                if source.startswith(("http://", "https://")):
+                    urls[source] = min(urls.get(source, 1e9), refresh)
+                elif (root / source) not in files:
+                    files.append(root / source)
     return urls, files

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from signage.program.formats.common import zone_named
@@ -76,9 +77,7 @@ def summary(
     content: Any, cache_dir: str | None, at: dt.datetime, store: Any
 ) -> dict[str, Any] | None:
     """Now and next for the first programme the content's slides show (for the operator's page)."""
-    from pathlib import Path
 
-    from signage.program.model import ProgrammeError
     from signage.program.store import ProgrammeServices
 
     if content is None:
@@ -86,19 +85,28 @@ def summary(
     services = ProgrammeServices.of(content, cache_dir)
     for playlist in content.playlists:
         for slide in playlist.slides:
-            source = getattr(slide, "source", None)
-            if not source:
-                continue
-            path = (
-                services.cached(source)
-                if source.startswith(("http://", "https://"))
-                else Path(content.root) / source
-            )
-            if path is None:
-                continue
-            try:
-                shown = store.shown(str(path), path, services, at)
-            except ProgrammeError:
-                continue
-            return as_json(shown.programme, at, None, at.tzinfo or dt.UTC)
+            for source in slide.programmes():  # as each slide kind declares them
+                shown = _programme_at(source, content.root, services, store, at)
+                if shown is not None:
+                    return shown
     return None
+
+
+def _programme_at(
+    source: str, root: str, services: Any, store: Any, at: dt.datetime
+) -> dict[str, Any] | None:
+    """The programme ``source`` as ``/programme`` shows it, or None if it cannot be read."""
+    from signage.program.model import ProgrammeError
+
+    path = (
+        services.cached(source)
+        if source.startswith(("http://", "https://"))
+        else Path(root) / source
+    )
+    if path is None:
+        return None
+    try:
+        shown = store.shown(str(path), path, services, at)
+    except ProgrammeError:
+        return None
+    return as_json(shown.programme, at, None, at.tzinfo or dt.UTC)

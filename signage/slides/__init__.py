@@ -28,6 +28,20 @@ class Slide:
         """A short human label for status pages and proof of play."""
         return self.id
 
+    def files(self) -> tuple[str, ...]:
+        """The content folder's files this slide shows (relative paths): what ``publish``
+        and ``push`` send. Kinds that use files say so; nobody guesses key names."""
+        return ()
+
+    def programmes(self) -> dict[str, float]:
+        """The programmes this slide reads (a file of the content folder or an http(s) URL)
+        with their refresh interval in seconds: what the programme fetcher keeps fresh."""
+        return {}
+
+
+def is_url(source: str) -> bool:
+    return source.startswith(("http://", "https://"))
+
 
 @dataclass(frozen=True)
 class Common:

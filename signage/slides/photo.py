@@ -30,6 +30,9 @@ class PhotoSlide(Slide):
     def title(self) -> str:
         return self.caption or self.image.rsplit("/", 1)[-1]
 
+    def files(self) -> tuple[str, ...]:
+        return (self.image,)
+
 
 _FIT = Field(
     Choice(("cover", "contain")),

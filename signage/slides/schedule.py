@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from signage.core.schema import Asset, Choice, Duration, Field, Text
 from signage.draw.canvas import Canvas, Frame
-from signage.slides import Common, Slide, SlideKind, register
+from signage.slides import Common, Slide, SlideKind, is_url, register
 
 PROGRAMME_EXTENSIONS = (".xml", ".json", ".ics")
 
@@ -25,6 +25,12 @@ class ScheduleSlide(Slide):
         # "auto" is resolved per screen when drawn; a label cannot know it
         named = self.room and self.room != "auto"
         return self.heading or (f"Programme — {self.room}" if named else "Programme")
+
+    def files(self) -> tuple[str, ...]:
+        return () if is_url(self.source) else (self.source,)
+
+    def programmes(self) -> dict[str, float]:
+        return {self.source: self.refresh_s}
 
 
 def _build(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-def]

@@ -30,6 +30,9 @@ class SpeakerSlide(Slide):
     def title(self) -> str:
         return self.name
 
+    def files(self) -> tuple[str, ...]:
+        return (self.photo,) if self.photo else ()
+
 
 def _build(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-def]
     return [

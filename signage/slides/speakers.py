@@ -13,7 +13,7 @@ from signage.draw.canvas import Canvas, Frame
 from signage.draw.images import ImageError, open_image
 from signage.draw.portraits import badge, portrait_tile
 from signage.draw.text import fit_line
-from signage.slides import Common, Slide, SlideKind, register
+from signage.slides import Common, Slide, SlideKind, is_url, register
 from signage.slides.schedule import REFRESH, SOURCE
 
 
@@ -29,6 +29,12 @@ class SpeakersSlide(Slide):
     @property
     def title(self) -> str:
         return self.heading or "Speakers"
+
+    def files(self) -> tuple[str, ...]:
+        return () if is_url(self.source) else (self.source,)
+
+    def programmes(self) -> dict[str, float]:
+        return {self.source: self.refresh_s}
 
 
 def _build(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-def]

@@ -30,6 +30,9 @@ class TextSlide(Slide):
     def title(self) -> str:
         return self.heading or self.body.split("\n", 1)[0][:80] or self.id
 
+    def files(self) -> tuple[str, ...]:
+        return (self.background,) if self.background else ()
+
 
 def _build(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-def]
     return [
