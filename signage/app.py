@@ -104,7 +104,8 @@ def play(options: PlayOptions) -> int:
     from signage.program.now_next import summary
     from signage.program.store import ProgrammeStore
     from signage.render.display import Display, NoDisplayError
-    from signage.render.loop import Player, StatusBoard
+    from signage.render.loop import Player
+    from signage.render.status import StatusBoard
     from signage.sources.feed import FeedClient
     from signage.sources.folder import FolderSource
     from signage.systemd import Notifier

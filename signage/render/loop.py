@@ -14,7 +14,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +22,7 @@ import pygame
 
 from signage.content.model import Content
 from signage.core.diagnostics import Report
-from signage.core.model import BUNDLED_REGULAR, Theme
-from signage.core.urls import redact_tree
+from signage.core.model import Theme
 from signage.display_hours import is_on, next_change, run_command
 from signage.draw.canvas import Canvas, Screen
 from signage.messages import (
@@ -36,8 +35,10 @@ from signage.messages import (
 )
 from signage.program.store import ProgrammeServices
 from signage.render.display import Display
+from signage.render.overlay import InfoOverlay
 from signage.render.prepared import Pixels, Preparer, Ready
-from signage.render.stats import FrameStats
+from signage.render.proof import PlayTracker
+from signage.render.status import StatusBoard, player_status
 from signage.sequencer import Playing, SlideKey, relocate, retime, show, step, what_now
 from signage.urgent import UrgentMessage
 
@@ -78,37 +79,6 @@ class Transition:
     duration_s: float
     started: float  # monotonic
     outgoing: pygame.Surface
-
-
-@dataclass
-class StatusBoard:
-    """The player's status for other threads: replaced whole, read without locks."""
-
-    started: float = field(default_factory=time.monotonic)
-    data: dict[str, Any] = field(default_factory=dict)
-    stats: FrameStats = field(default_factory=FrameStats)
-    extra: dict[str, Callable[[], Any]] = field(default_factory=dict)
-    clock: Any = None
-
-    def read(self) -> dict[str, Any]:
-        data = dict(self.data)
-        stats = self.stats.snapshot()
-        data["render"] = {
-            "fps": stats["fps"],
-            "frame_ms_p50": stats["frame_ms_p50"],
-            "frame_ms_p99": stats["frame_ms_p99"],
-            "frame_ms_max": stats["frame_ms_max"],
-            "frames": int(stats["frames"]),
-            "frames_over_budget": int(stats["frames_over_budget"]),
-        }
-        data["uptime_s"] = round(time.monotonic() - self.started, 1)
-        if self.clock is not None:
-            data["now"] = self.clock.now().isoformat(timespec="seconds")
-        for name, getter in self.extra.items():
-            data[name] = getter()
-        # /status is readable without the token: no password of a URL leaves through it
-        redacted: dict[str, Any] = redact_tree(data)
-        return redacted
 
 
 def _surface(pixels: Pixels, into: pygame.Surface | None = None) -> pygame.Surface:
@@ -159,14 +129,13 @@ class Player:
         self.on_frame = on_frame
         self.cache_dir = cache_dir
         self.on_content = on_content
-        self.on_play = on_play
         self.notifier = notifier
         self.hours = hours  # config.DisplayHours or None
         self.screen_on = True
         self.message: UrgentMessage | None = None
         self.message_frame: Shown | None = None
         self._message_ids = 0
-        self._open_play: dict[str, Any] | None = None
+        self.proof = PlayTracker(on_play)
         self._ready_sent = False
         self.on_screen: Playing | None = None  # what the frame on screen shows (status reports it)
         self._alarm = threading.Event()  # set by other threads to wake the loop now
@@ -193,7 +162,7 @@ class Player:
         self.dirty = True
         self.playing: Playing | None = None
         self.events: list[pygame.event.Event] = []
-        self._font: pygame.font.Font | None = None
+        self._overlay = InfoOverlay(display.logical_size)
         self.size = display.logical_size
         # Allocated up front (and blitted once, which warms SDL's blitters) so that
         # no frame pays for it later.
@@ -474,25 +443,11 @@ class Player:
 
     def _play_started(self, now: dt.datetime) -> None:
         """Proof of play: close the entry of the slide that was on, open one for this one."""
-        self._play_closed(now)
-        playing = self.playing
-        slide = playing.slide if playing is not None else None
-        if slide is None or playing is None or playing.playlist is None:
-            return
-        self._open_play = {
-            "screen": self.screen.id,
-            "slide": slide.id,
-            "type": slide.type,
-            "title": slide.title,
-            "playlist": playing.playlist.name,
-            "started": now.isoformat(timespec="milliseconds"),
-            "version": self.content.version if self.content is not None else None,
-        }
+        version = self.content.version if self.content is not None else None
+        self.proof.started(now, self.screen.id, self.playing, version)
 
     def _play_closed(self, now: dt.datetime) -> None:
-        if self._open_play is not None and self.on_play is not None:
-            self.on_play({**self._open_play, "ended": now.isoformat(timespec="milliseconds")})
-        self._open_play = None
+        self.proof.closed(now)
 
     def _power(self, now: dt.datetime) -> bool:
         """Apply the display schedule; False while the screen is meant to be off."""
@@ -546,7 +501,7 @@ class Player:
 
     def _show(self, shown: Shown, transition: bool) -> None:
         previous = self.current
-        if previous is None or previous.key[1] != shown.key[1] or self._open_play is None:
+        if previous is None or previous.key[1] != shown.key[1] or self.proof.open is None:
             self._play_started(self.clock.now())
         self.current = shown
         self.on_screen = self.playing
@@ -708,7 +663,9 @@ class Player:
             self._remember(surface)
         self._draw_message(surface)
         if self.info:
-            self._draw_info(surface)
+            self._overlay.draw(
+                surface, self.status.read(), self.paused, list(self.slide_errors.values())
+            )
         return None
 
     def _draw_message(self, surface: pygame.Surface) -> None:
@@ -761,77 +718,10 @@ class Player:
             else Theme().colours.background
         )
 
-    def _draw_info(self, surface: pygame.Surface) -> None:
-        if self._font is None:
-            pygame.font.init()
-            self._font = pygame.font.Font(
-                str(BUNDLED_REGULAR), max(14, round(min(self.size) / 1080 * 24))
-            )
-        font = self._font
-        data = self.status.read()
-        content = data.get("content", {})
-        slide = data.get("slide") or {}
-        lines = [
-            f"screen {data.get('screen')}  room {data.get('room') or '-'}  {'PAUSED' if self.paused else ''}",
-            f"content {content.get('version') or '-'} from {content.get('source', '')}",
-            f"slide {slide.get('index')}: {slide.get('id')} ({slide.get('type')}) {slide.get('title', '')}",
-            f"control {data.get('control') or 'off'}   fps {data['render']['fps']:.0f}   p99 {data['render']['frame_ms_p99']:.1f} ms",
-        ]
-        feed = data.get("feed")
-        if feed:
-            lines.append(
-                f"feed {feed.get('url')}  version {feed.get('version')}  age {feed.get('age_s')} s"
-            )
-            if feed.get("last_error"):
-                lines.append(f"feed error: {feed['last_error']}")
-        errors = content.get("errors") or []
-        lines += [f"! {e}" for e in errors[:6]]
-        lines += [f"! {e}" for e in list(self.slide_errors.values())[:3]]
-        line_h = font.get_linesize()
-        width = self.size[0] - 40
-        panel = pygame.Surface((width, line_h * len(lines) + 20), pygame.SRCALPHA)
-        panel.fill((0, 0, 0, 200))
-        for i, text in enumerate(lines):
-            colour = (255, 150, 120) if text.startswith("!") else (240, 240, 240)
-            panel.blit(font.render(text[:200], True, colour), (12, 10 + i * line_h))
-        surface.blit(panel, (20, self.size[1] - panel.get_height() - 20))
-
     # -- status ------------------------------------------------------------------------
 
     def _publish(self) -> None:
-        # the slide whose frame is on screen; the sequencer may be a step ahead while
-        # the next frame is prepared (and before the first frame nothing is on screen)
-        playing = self.on_screen
-        slide = playing.slide if playing is not None else None
-        nothing = "fallback" if playing is not None else None
-        content = self.content
-        self.status.data = {
-            "screen": self.screen.id,
-            "room": self.screen.room,
-            "content": {
-                "version": content.version if content else None,
-                "loaded_at": self.loaded_at.isoformat(timespec="seconds"),
-                "source": self.source,
-                "slides": content.slide_count() if content else 0,
-                "errors": list(self.errors),
-                "warnings": list(self.warnings),
-                "skipped": sorted(self.slide_errors.values()),
-            },
-            "slide": {
-                "index": playing.index if playing is not None else -1,
-                "id": slide.id if slide else nothing,
-                "type": slide.type if slide else nothing,
-                "title": slide.title if slide else "",
-                "playlist": playing.playlist.name
-                if playing is not None and playing.playlist
-                else None,
-                "shown_at": playing.started.isoformat(timespec="seconds") if playing else None,
-                "ends_at": playing.ends.isoformat(timespec="seconds") if playing else None,
-            },
-            "paused": self.paused,
-            "message": self.message.to_json() if self.message is not None else None,
-            "display": "on" if self.screen_on else "off",
-        }
+        self.status.data = player_status(self)
 
     # -- the loop ----------------------------------------------------------------------
 

@@ -1,0 +1,77 @@
+"""The player's status as other threads read it (``/status``, the overlay, the fleet)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from signage.core.urls import redact_tree
+from signage.render.stats import FrameStats
+
+
+@dataclass
+class StatusBoard:
+    """The player's status for other threads: replaced whole, read without locks."""
+
+    started: float = field(default_factory=time.monotonic)
+    data: dict[str, Any] = field(default_factory=dict)
+    stats: FrameStats = field(default_factory=FrameStats)
+    extra: dict[str, Callable[[], Any]] = field(default_factory=dict)
+    clock: Any = None
+
+    def read(self) -> dict[str, Any]:
+        data = dict(self.data)
+        stats = self.stats.snapshot()
+        data["render"] = {
+            "fps": stats["fps"],
+            "frame_ms_p50": stats["frame_ms_p50"],
+            "frame_ms_p99": stats["frame_ms_p99"],
+            "frame_ms_max": stats["frame_ms_max"],
+            "frames": int(stats["frames"]),
+            "frames_over_budget": int(stats["frames_over_budget"]),
+        }
+        data["uptime_s"] = round(time.monotonic() - self.started, 1)
+        if self.clock is not None:
+            data["now"] = self.clock.now().isoformat(timespec="seconds")
+        for name, getter in self.extra.items():
+            data[name] = getter()
+        # /status is readable without the token: no password of a URL leaves through it
+        redacted: dict[str, Any] = redact_tree(data)
+        return redacted
+
+
+def player_status(player: Any) -> dict[str, Any]:
+    """The status of what a player shows: screen, content, the slide on screen, message."""
+    # the slide whose frame is on screen; the sequencer may be a step ahead while
+    # the next frame is prepared (and before the first frame nothing is on screen)
+    playing = player.on_screen
+    slide = playing.slide if playing is not None else None
+    nothing = "fallback" if playing is not None else None
+    content = player.content
+    return {
+        "screen": player.screen.id,
+        "room": player.screen.room,
+        "content": {
+            "version": content.version if content else None,
+            "loaded_at": player.loaded_at.isoformat(timespec="seconds"),
+            "source": player.source,
+            "slides": content.slide_count() if content else 0,
+            "errors": list(player.errors),
+            "warnings": list(player.warnings),
+            "skipped": sorted(player.slide_errors.values()),
+        },
+        "slide": {
+            "index": playing.index if playing is not None else -1,
+            "id": slide.id if slide else nothing,
+            "type": slide.type if slide else nothing,
+            "title": slide.title if slide else "",
+            "playlist": playing.playlist.name if playing is not None and playing.playlist else None,
+            "shown_at": playing.started.isoformat(timespec="seconds") if playing else None,
+            "ends_at": playing.ends.isoformat(timespec="seconds") if playing else None,
+        },
+        "paused": player.paused,
+        "message": player.message.to_json() if player.message is not None else None,
+        "display": "on" if player.screen_on else "off",
+    }
