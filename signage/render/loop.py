@@ -14,7 +14,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ from signage.messages import (
     Screenshot,
 )
 from signage.program.store import ProgrammeServices
+from signage.render.compositor import Compositor, Shown, Transition
 from signage.render.display import Display
 from signage.render.overlay import InfoOverlay
 from signage.render.prepared import Pixels, Preparer, Ready
@@ -54,31 +55,8 @@ CLOCK_BACK = dt.timedelta(
 MAX_SLEEP_S = 0.1
 ANIMATION_FPS = 60
 TICKER_FPS = 30
-TICKER_SPEED = 110  # pixels per second at 1080 lines
 
 FrameKey = tuple[str, SlideKey | None]
-
-
-@dataclass
-class Shown:
-    """A prepared frame as pygame surfaces."""
-
-    key: FrameKey
-    base: pygame.Surface
-    overlay: pygame.Surface | None
-    ticker: pygame.Surface | None
-    pan: bool
-    valid_until: dt.datetime | None
-    stamp: dt.datetime
-    notes: tuple[str, ...] = ()
-
-
-@dataclass
-class Transition:
-    kind: str
-    duration_s: float
-    started: float  # monotonic
-    outgoing: pygame.Surface
 
 
 def _surface(pixels: Pixels, into: pygame.Surface | None = None) -> pygame.Surface:
@@ -88,10 +66,6 @@ def _surface(pixels: Pixels, into: pygame.Surface | None = None) -> pygame.Surfa
         into.blit(surface, (0, 0))
         return into
     return surface.convert_alpha() if pixels.mode == "RGBA" else surface.convert()
-
-
-def _ease(p: float) -> float:
-    return p * p * (3 - 2 * p)
 
 
 class Player:
@@ -155,8 +129,6 @@ class Player:
         self.refresh_asked: dt.datetime | None = None  # the valid_until we asked a redraw for
         self.current: Shown | None = None
         self.waiting: FrameKey | None = None
-        self.transition: Transition | None = None
-        self.shown_mono = time.monotonic()
         self.paused = False
         self.info = False
         self.dirty = True
@@ -164,22 +136,10 @@ class Player:
         self.events: list[pygame.event.Event] = []
         self._overlay = InfoOverlay(display.logical_size)
         self.size = display.logical_size
-        # Allocated up front (and blitted once, which warms SDL's blitters) so that
-        # no frame pays for it later.
-        self.last_frame = pygame.Surface(self.size).convert()
-        # The previous "last frame" becomes a transition's outgoing picture: two
-        # buffers swap instead of copying a full screen at every slide change.
-        self._spare_frame = pygame.Surface(self.size).convert()
+        self.compositor = Compositor(self.size, self._background())
         # Screen-size surfaces for prepared frames, reused: allocating 8 MB per
         # slide cost 3 to 7 ms of page faults on the render thread.
         self._pool: list[pygame.Surface] = [pygame.Surface(self.size).convert() for _ in range(3)]
-        self._scratch_surface = pygame.Surface(self.size).convert()
-        self.last_frame.fill(self._background())
-        self._scratch_surface.blit(self.last_frame, (0, 0))
-        self._scratch_surface.set_alpha(128)
-        self.last_frame.blit(self._scratch_surface, (0, 0))
-        self._scratch_surface.set_alpha(None)
-        self.have_frame = False
         self._last_now: dt.datetime | None = None
         self._services = self._services_for(content)
         self._publish()  # the status is complete from the start, before the first frame
@@ -505,24 +465,11 @@ class Player:
             self._play_started(self.clock.now())
         self.current = shown
         self.on_screen = self.playing
-        self.shown_mono = time.monotonic()
         self.dirty = True
         slide = self.playing.slide if self.playing is not None else None
         kind = slide.transition.kind if slide is not None else "fade"
         duration = slide.transition.duration_s if slide is not None else 0.6
-        if (
-            transition
-            and previous is not None
-            and self.have_frame
-            and kind != "cut"
-            and duration > 0
-        ):
-            outgoing = self.last_frame
-            self.last_frame, self._spare_frame = self._spare_frame, outgoing
-            self.last_frame.blit(outgoing, (0, 0))  # still the latest complete frame
-            self.transition = Transition(kind, duration, time.monotonic(), outgoing)
-        else:
-            self.transition = None
+        self.compositor.begin(kind, duration, transition and previous is not None)
         self._publish()
 
     def _check_clock(self, now: dt.datetime) -> None:
@@ -606,67 +553,18 @@ class Player:
             current is not None and (current.pan or current.ticker is not None)
         )
 
-    def _compose(self, target: pygame.Surface, shown: Shown, elapsed: float) -> None:
-        width, height = self.size
-        base = shown.base
-        if shown.pan and self.playing is not None and self.playing.slide is not None:
-            duration = max(1.0, self.playing.slide.duration_s)
-            progress = min(1.0, elapsed / duration)
-            if self.playing.index % 2:
-                progress = 1 - progress
-            dx = base.get_width() - width
-            dy = base.get_height() - height
-            target.blit(base, (-round(dx * progress), -round(dy * (0.3 + 0.4 * progress))))
-        else:
-            target.blit(base, (0, 0))
-        if shown.overlay is not None:
-            target.blit(shown.overlay, (0, 0))
-        if shown.ticker is not None:
-            self._scroll(target, shown.ticker, elapsed)
-
-    def _draw(self) -> list[pygame.Rect] | None:
-        """Draw the frame; returns the rectangles that changed (None: all of it)."""
+    def _draw(self) -> None:
+        """Draw the whole frame: the slide (with its transition), the message, the overlay."""
         surface = self.display.surface
-        shown = self.current
-        if shown is None:
+        if self.current is None:
             surface.fill(self._background())
-            return None
-        elapsed = time.monotonic() - self.shown_mono
-        transition = self.transition
-        if transition is not None:
-            progress = min(1.0, (time.monotonic() - transition.started) / transition.duration_s)
-            eased = _ease(progress)
-            width = self.size[0]
-            if transition.kind == "slide":
-                surface.blit(transition.outgoing, (-round(width * eased), 0))
-                scratch = self._scratch()
-                self._compose(scratch, shown, elapsed)
-                surface.blit(scratch, (round(width * (1 - eased)), 0))
-            else:  # fade: the outgoing frame, the incoming one over it with rising alpha
-                alpha = round(255 * eased)
-                if alpha >= 255:
-                    # SDL takes a slow generic path for surface alpha 255 (about 30 ms
-                    # at 1080p, against 3 ms below it): draw the incoming frame plainly.
-                    self._compose(surface, shown, elapsed)
-                else:
-                    surface.blit(transition.outgoing, (0, 0))
-                    scratch = self._scratch()
-                    self._compose(scratch, shown, elapsed)
-                    scratch.set_alpha(alpha)
-                    surface.blit(scratch, (0, 0))
-                    scratch.set_alpha(None)
-            if progress >= 1.0:
-                self.transition = None
-        else:
-            self._compose(surface, shown, elapsed)
-        if self.transition is None:
-            self._remember(surface)
+            return
+        self.compositor.draw(surface, self.current, self.playing)
         self._draw_message(surface)
         if self.info:
             self._overlay.draw(
                 surface, self.status.read(), self.paused, list(self.slide_errors.values())
             )
-        return None
 
     def _draw_message(self, surface: pygame.Surface) -> None:
         frame = self.message_frame
@@ -681,35 +579,12 @@ class Player:
     def _ticker_only(self) -> list[pygame.Rect] | None:
         """The footer's rectangle when the scrolling ticker is all that moves."""
         shown = self.current
-        if self.dirty or self.transition is not None or self.info or shown is None:
+        if self.dirty or self.info or shown is None:
             return None
         if self.message is not None and self.message.style == "fullscreen":
             return None
-        if shown.pan or shown.ticker is None:
-            return None
-        height = shown.ticker.get_height()
-        return [pygame.Rect(0, self.size[1] - height, self.size[0], height)]
-
-    def _draw_ticker(self) -> None:
-        shown = self.current
-        assert shown is not None and shown.ticker is not None
-        self._scroll(self.display.surface, shown.ticker, time.monotonic() - self.shown_mono)
-
-    def _scroll(self, target: pygame.Surface, strip: pygame.Surface, elapsed: float) -> None:
-        width, height = self.size
-        offset = int(elapsed * TICKER_SPEED * min(self.size) / 1080) % strip.get_width()
-        x = -offset
-        while x < width:
-            target.blit(strip, (x, height - strip.get_height()))
-            x += strip.get_width()
-
-    def _scratch(self) -> pygame.Surface:
-        return self._scratch_surface
-
-    def _remember(self, surface: pygame.Surface) -> None:
-        """Keep the last complete frame: the outgoing picture of the next transition."""
-        self.last_frame.blit(surface, (0, 0))
-        self.have_frame = True
+        rect = self.compositor.ticker_rect(shown)
+        return [rect] if rect is not None else None
 
     def _background(self) -> tuple[int, int, int]:
         return (
@@ -717,6 +592,19 @@ class Player:
             if self.content is not None
             else Theme().colours.background
         )
+
+    @property
+    def transition(self) -> Transition | None:
+        return self.compositor.transition
+
+    @property
+    def shown_mono(self) -> float:
+        """When the frame on screen appeared (monotonic): pans and the ticker run from it."""
+        return self.compositor.shown_mono
+
+    @shown_mono.setter
+    def shown_mono(self, value: float) -> None:
+        self.compositor.shown_mono = value
 
     # -- status ------------------------------------------------------------------------
 
@@ -802,8 +690,8 @@ class Player:
         drew = False
         if self.dirty or self._animating():
             rects = self._ticker_only()
-            if rects is not None:
-                self._draw_ticker()
+            if rects is not None and self.current is not None:
+                self.compositor.draw_ticker(self.display.surface, self.current)
             else:
                 self._draw()
             self.display.present(rects)
