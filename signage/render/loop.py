@@ -37,9 +37,10 @@ from signage.program.store import ProgrammeServices
 from signage.render.compositor import Compositor, Shown, Transition
 from signage.render.display import Display
 from signage.render.overlay import InfoOverlay
-from signage.render.prepared import Pixels, Preparer, Ready
+from signage.render.prepared import Pixels, Preparer
 from signage.render.proof import PlayTracker
 from signage.render.status import StatusBoard, player_status
+from signage.render.urgent_layer import UrgentLayer
 from signage.sequencer import Playing, SlideKey, relocate, retime, show, step, what_now
 from signage.urgent import UrgentMessage
 
@@ -106,9 +107,7 @@ class Player:
         self.notifier = notifier
         self.hours = hours  # config.DisplayHours or None
         self.screen_on = True
-        self.message: UrgentMessage | None = None
-        self.message_frame: Shown | None = None
-        self._message_ids = 0
+        self.urgent = UrgentLayer()
         self.proof = PlayTracker(on_play)
         self._ready_sent = False
         self.on_screen: Playing | None = None  # what the frame on screen shows (status reports it)
@@ -257,20 +256,14 @@ class Player:
             self.dirty = True
             return {"ok": True, "info": self.info}
         if name == "message":
-            self._message_ids += 1
-            expires = now + dt.timedelta(seconds=float(args["expires_in"]))
-            self.message = UrgentMessage(
-                self._message_ids, str(args["text"]), str(args["style"]), now, expires
+            message = self.urgent.start(
+                str(args["text"]), str(args["style"]), float(args["expires_in"]), now
             )
-            self.message_frame = None
-            self.preparer.request(
-                (("message", self._message_ids), now), self.message, self._canvas(now)
-            )
+            self.preparer.request((("message", message.id), now), message, self._canvas(now))
             self._publish()
-            return {"ok": True, "message": self.message.to_json()}
+            return {"ok": True, "message": message.to_json()}
         if name == "clear_message":
-            had = self.message is not None
-            self._end_message()
+            had = self._end_message()
             return {"ok": True, "cleared": had}
         return {"ok": False, "error": f"unknown command {name!r}"}
 
@@ -346,13 +339,10 @@ class Player:
     def _frame_ready(self, message: FrameReady) -> None:
         key, stamp = message.key
         if key[0] == "message":
-            if self.message is not None and key[1] == self.message.id and message.ready is not None:
-                ready: Ready = message.ready
-                self.message_frame = Shown(
-                    key, _surface(ready.base), None, None, False, None, stamp
-                )
-                self.dirty = True
-            elif message.ready is None:
+            if message.ready is not None:
+                if self.urgent.frame_ready(key[1], _surface(message.ready.base)):
+                    self.dirty = True
+            else:
                 log.error("urgent message could not be drawn: %s", message.error)
             return
         if message.ready is None:
@@ -393,13 +383,11 @@ class Player:
                     )
             self._show(shown, transition=True)
 
-    def _end_message(self) -> None:
-        if self.message is not None:
-            log.info("urgent message %d ended", self.message.id)
-        self.message = None
-        self.message_frame = None
+    def _end_message(self) -> bool:
+        had = self.urgent.end()
         self.dirty = True
         self._publish()
+        return had
 
     def _play_started(self, now: dt.datetime) -> None:
         """Proof of play: close the entry of the slide that was on, open one for this one."""
@@ -491,13 +479,7 @@ class Player:
             self.current.valid_until = now  # redraw the clock for the new time
         self.waiting = None
         self._want(now, transition=False)
-        if (
-            self.message is not None
-            and self.message.expires - now > self.message.expires - self.message.started
-        ):
-            self.message = replace(
-                self.message, expires=now + (self.message.expires - self.message.started)
-            )
+        self.urgent.retime(now)
 
     def _advance(self, now: dt.datetime) -> None:
         if self.waiting is not None and self.current is not None:
@@ -545,9 +527,7 @@ class Player:
 
     def _animating(self) -> bool:
         current = self.current
-        if not self.screen_on or (
-            self.message is not None and self.message.style == "fullscreen" and self.message_frame
-        ):
+        if not self.screen_on or (self.urgent.covers_screen):
             return False
         return self.transition is not None or (
             current is not None and (current.pan or current.ticker is not None)
@@ -560,28 +540,19 @@ class Player:
             surface.fill(self._background())
             return
         self.compositor.draw(surface, self.current, self.playing)
-        self._draw_message(surface)
+        ticker = self.current.ticker
+        self.urgent.draw(surface, ticker.get_height() if ticker is not None else 0)
         if self.info:
             self._overlay.draw(
                 surface, self.status.read(), self.paused, list(self.slide_errors.values())
             )
-
-    def _draw_message(self, surface: pygame.Surface) -> None:
-        frame = self.message_frame
-        if self.message is None or frame is None:
-            return
-        if self.message.style == "fullscreen":
-            surface.blit(frame.base, (0, 0))
-        else:
-            footer = self.current.ticker.get_height() if self.current and self.current.ticker else 0
-            surface.blit(frame.base, (0, self.size[1] - footer - frame.base.get_height()))
 
     def _ticker_only(self) -> list[pygame.Rect] | None:
         """The footer's rectangle when the scrolling ticker is all that moves."""
         shown = self.current
         if self.dirty or self.info or shown is None:
             return None
-        if self.message is not None and self.message.style == "fullscreen":
+        if self.urgent.fullscreen:
             return None
         rect = self.compositor.ticker_rect(shown)
         return [rect] if rect is not None else None
@@ -592,6 +563,11 @@ class Player:
             if self.content is not None
             else Theme().colours.background
         )
+
+    @property
+    def message(self) -> UrgentMessage | None:
+        """The urgent message being shown (status reports it)."""
+        return self.urgent.message
 
     @property
     def transition(self) -> Transition | None:
@@ -651,8 +627,8 @@ class Player:
             deadlines.append((self.current.valid_until - REFRESH_LEAD - now).total_seconds())
         if self.refresh is not None:
             deadlines.append((self.refresh.stamp - now).total_seconds())
-        if self.message is not None:
-            deadlines.append((self.message.expires - now).total_seconds())
+        if self.urgent.message is not None:
+            deadlines.append((self.urgent.message.expires - now).total_seconds())
         if self.hours is not None:
             deadlines.append(
                 (next_change(self.hours.on, self.hours.off, now) - now).total_seconds()
@@ -677,7 +653,7 @@ class Player:
         if self.notifier is not None:
             self.notifier.heartbeat()
         self._check_clock(now)
-        if self.message is not None and now >= self.message.expires:
+        if self.urgent.expired(now):
             self._end_message()
         if not self._power(now):
             if self.dirty:
