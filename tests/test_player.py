@@ -95,9 +95,9 @@ def test_crossfade_has_no_black_frame(display, tmp_path: Path) -> None:
     clock = FakeClock(at("2026-11-30 10:00"))
     player = Player(display, clock, Screen("s"), content)
     try:
-        pump(player, lambda: player.current is not None and player.transition is None)
+        pump(player, lambda: player.current is not None and player.compositor.transition is None)
         pump(
-            player, lambda: ("p.yaml"[:0] or True) and len(player.frames) >= 2, timeout=20
+            player, lambda: ("p.yaml"[:0] or True) and len(player.timeline.frames) >= 2, timeout=20
         )  # next one prepared
         clock.advance(2.0)
         darkest = 255.0
@@ -105,9 +105,9 @@ def test_crossfade_has_no_black_frame(display, tmp_path: Path) -> None:
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             player.iterate()
-            saw_transition = saw_transition or player.transition is not None
+            saw_transition = saw_transition or player.compositor.transition is not None
             darkest = min(darkest, sum(average(display)) / 3)
-            if saw_transition and player.transition is None:
+            if saw_transition and player.compositor.transition is None:
                 break
             time.sleep(0.01)
         assert saw_transition
@@ -170,7 +170,7 @@ def test_clock_is_redrawn_each_minute(display, tmp_path: Path) -> None:
         first = player.current
         assert first.valid_until == at("2026-11-30 10:01")
         clock.set(at("2026-11-30 10:00:59"))
-        pump(player, lambda: player.refresh is not None)
+        pump(player, lambda: player.timeline.refresh is not None)
         clock.set(at("2026-11-30 10:01:00"))
         player.iterate()
         assert player.current is not first
@@ -187,7 +187,7 @@ def test_static_slide_sleeps(display, tmp_path: Path) -> None:
     )
     player = Player(display, FakeClock(at("2026-11-30 10:00")), Screen("s"), content)
     try:
-        pump(player, lambda: player.current is not None and player.transition is None)
+        pump(player, lambda: player.current is not None and player.compositor.transition is None)
         player.iterate()
         frames = player.status.stats.frames
         waits = [player.iterate() for _ in range(5)]
@@ -311,13 +311,13 @@ def test_photo_pans(display, tmp_path: Path) -> None:
     )
     player = Player(display, FakeClock(at("2026-11-30 10:00")), Screen("s"), content)
     try:
-        pump(player, lambda: player.current is not None and player.transition is None)
+        pump(player, lambda: player.current is not None and player.compositor.transition is None)
         assert player.current.pan and player.current.base.get_width() > 320
-        player.shown_mono -= 1.0
+        player.compositor.shown_mono -= 1.0
         player.dirty = True
         player.iterate()
         early = pygame.image.tobytes(display.surface, "RGB")
-        player.shown_mono -= 8.0
+        player.compositor.shown_mono -= 8.0
         player.dirty = True
         player.iterate()
         late = pygame.image.tobytes(display.surface, "RGB")

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pygame
+
+from signage.render.urgent_layer import UrgentLayer
 
 TICKER_SPEED = 110  # pixels per second at 1080 lines
 
@@ -123,6 +126,40 @@ class Compositor:
             # the last complete frame: the outgoing picture of the next transition
             self.last_frame.blit(surface, (0, 0))
             self.have_frame = True
+
+    def draw_screen(
+        self,
+        surface: pygame.Surface,
+        shown: Shown | None,
+        playing: Any,
+        background: tuple[int, int, int],
+        urgent: UrgentLayer,
+        overlay: Callable[[pygame.Surface], None] | None = None,
+    ) -> None:
+        """The whole screen: the slide with its transition, then the layers above it (the
+        urgent message, the technician's overlay)."""
+        if shown is None:
+            surface.fill(background)
+            return
+        self.draw(surface, shown, playing)
+        urgent.draw(surface, shown.ticker.get_height() if shown.ticker is not None else 0)
+        if overlay is not None:
+            overlay(surface)
+
+    def animating(self, shown: Shown | None, urgent: UrgentLayer) -> bool:
+        """Whether frames must be drawn continuously (a transition, a pan, a ticker)."""
+        if urgent.covers_screen:
+            return False
+        return self.transition is not None or (
+            shown is not None and (shown.pan or shown.ticker is not None)
+        )
+
+    def ticker_only(self, shown: Shown | None, urgent: UrgentLayer) -> list[pygame.Rect] | None:
+        """The footer's rectangle when the scrolling ticker is all that moves."""
+        if shown is None or urgent.fullscreen:
+            return None
+        rect = self.ticker_rect(shown)
+        return [rect] if rect is not None else None
 
     def ticker_rect(self, shown: Shown) -> pygame.Rect | None:
         """The footer's rectangle, when the ticker may be redrawn alone (nothing else moves)."""

@@ -60,7 +60,7 @@ def player_status(player: Any) -> dict[str, Any]:
             "slides": content.slide_count() if content else 0,
             "errors": list(player.errors),
             "warnings": list(player.warnings),
-            "skipped": sorted(player.slide_errors.values()),
+            "skipped": sorted(player.timeline.slide_errors.values()),
         },
         "slide": {
             "index": playing.index if playing is not None else -1,
@@ -73,5 +73,5 @@ def player_status(player: Any) -> dict[str, Any]:
         },
         "paused": player.paused,
         "message": player.message.to_json() if player.message is not None else None,
-        "display": "on" if player.screen_on else "off",
+        "display": "on" if player.power.on else "off",
     }

@@ -1,0 +1,337 @@
+"""A timeline: what one area of the screen plays and the frames prepared for it.
+
+It asks the pure sequencer what is on now and next, has the worker prepare each
+slide before its turn (drawn for the instant it will appear), keeps those frames
+(in pooled surfaces, no allocation per slide), skips slides that cannot be drawn,
+swaps in redrawn frames when a clock or programme changes, and tells its owner
+when a new frame should appear. It runs on the render thread only; the screen's
+layout will hold one per region.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pygame
+
+from signage.content.model import Content
+from signage.core.model import Theme
+from signage.draw.canvas import Canvas, Screen
+from signage.program.store import ProgrammeServices
+from signage.render.compositor import Shown
+from signage.render.prepared import Pixels, Preparer, Ready
+from signage.sequencer import Playing, SlideKey, relocate, retime, show, step, what_now
+
+log = logging.getLogger(__name__)
+
+REFRESH_LEAD = dt.timedelta(seconds=2)  # ask for a redrawn clock this long before the minute
+
+FrameKey = tuple[str, SlideKey | None]
+
+
+def to_surface(pixels: Pixels, into: pygame.Surface | None = None) -> pygame.Surface:
+    """A display-format surface of the pixels; blitted into ``into`` when given (no allocation)."""
+    surface = pygame.image.frombuffer(pixels.data, pixels.size, pixels.mode)  # type: ignore[arg-type]
+    if into is not None:
+        into.blit(surface, (0, 0))
+        return into
+    return surface.convert_alpha() if pixels.mode == "RGBA" else surface.convert()
+
+
+class Timeline:
+    """The slides of one screen area over time, and their prepared frames."""
+
+    def __init__(
+        self,
+        clock: Any,
+        screen: Screen,
+        size: tuple[int, int],
+        preparer: Preparer,
+        content: Content | None,
+        cache_dir: Path | None,
+        *,
+        content_errors: Callable[[], list[str]],
+        on_show: Callable[[Shown | None, Shown, bool], None],
+        on_change: Callable[[], None],
+    ) -> None:
+        self.clock = clock
+        self.screen = screen
+        self.size = size
+        self.preparer = preparer
+        self.cache_dir = cache_dir
+        self.content_errors = content_errors
+        self.on_show = on_show  # (previous, shown, animate): the frame to put on screen
+        self.on_change = on_change  # something to redraw or report
+        self.content = content
+        self.services = self._services_for(content)
+        self.skip: set[SlideKey] = set()
+        self.slide_errors: dict[SlideKey, str] = {}
+        self.frames: dict[FrameKey, Shown] = {}
+        self.refresh: Shown | None = None
+        self.refresh_asked: dt.datetime | None = None  # the valid_until we asked a redraw for
+        self.current: Shown | None = None
+        self.waiting: FrameKey | None = None
+        self.playing: Playing | None = None
+        self.paused = False
+        # Area-size surfaces for prepared frames, reused: allocating 8 MB per
+        # slide cost 3 to 7 ms of page faults on the render thread.
+        self._pool: list[pygame.Surface] = [pygame.Surface(size).convert() for _ in range(3)]
+
+    # -- content -------------------------------------------------------------------------
+
+    def _services_for(self, content: Content | None) -> ProgrammeServices:
+        """What schedule slides need (delays, portraits, cache): derived once per content."""
+        return ProgrammeServices.of(content, str(self.cache_dir) if self.cache_dir else None)
+
+    def set_content(self, content: Content) -> bool:
+        """New content, swapped in whole; False when it is the same version (nothing to do)."""
+        old = self.content
+        self.content = content
+        self.services = self._services_for(content)
+        self.skip.clear()
+        self.slide_errors.clear()
+        self.frames = {k: v for k, v in self.frames.items() if self.current is v}
+        if old is not None and old.version == content.version:
+            return False
+        now = self.clock.now()
+        self.playing = relocate(self.content, self.screen.id, now, self.playing)
+        self.want(now, transition=True)
+        return True
+
+    def programme_updated(self) -> None:
+        """Prepared frames may show the old programme: drop them, redraw the one on screen."""
+        self.frames = {k: v for k, v in self.frames.items() if v is self.current}
+        if self.current is not None:
+            self.current.valid_until = self.clock.now()
+            self.refresh_asked = None
+        self.prefetch()
+
+    def clock_jumped(self, now: dt.datetime) -> None:
+        """The wall clock went back: plan again from now, redraw the clock."""
+        self.playing = retime(self.content, self.screen.id, now, self.playing)
+        self.frames = {k: v for k, v in self.frames.items() if v is self.current}
+        self.refresh = None
+        self.refresh_asked = None
+        if self.current is not None:
+            self.current.valid_until = now
+        self.waiting = None
+        self.want(now, transition=False)
+
+    # -- moving along (keys, the control API, display hours) ------------------------------
+
+    def step(self, delta: int) -> dict[str, Any]:
+        now = self.clock.now()
+        self.playing = step(self.content, self.screen.id, now, self.playing, delta, self.skip)
+        self.want(now, transition=True)
+        return {"ok": True, "slide": self.playing.slide.id if self.playing.slide else None}
+
+    def show(self, slide_id: str) -> dict[str, Any]:
+        now = self.clock.now()
+        found = show(self.content, self.screen.id, now, slide_id)
+        if found is None:
+            return {"ok": False, "error": f"no slide with id {slide_id!r} for this screen"}
+        self.playing = found
+        self.want(now, transition=True)
+        return {"ok": True, "slide": found.slide.id if found.slide else None}
+
+    def set_paused(self, paused: bool) -> None:
+        self.paused = paused
+        if not paused and self.playing is not None:
+            self.replan(self.clock.now(), transition=True)
+
+    def replan(self, now: dt.datetime, transition: bool = False) -> None:
+        """Ask the sequencer afresh what plays now (after a pause, when the screen comes on)."""
+        self.playing = what_now(self.content, self.screen.id, now, None, self.skip)
+        self.want(now, transition=transition)
+
+    # -- choosing and preparing slides -------------------------------------------------
+
+    def canvas(self, at: dt.datetime) -> Canvas:
+        theme = self.content.theme if self.content is not None else Theme()
+        root = Path(self.content.root) if self.content is not None else Path()
+        return Canvas(self.size, theme, root, at, self.screen, self.services)
+
+    def frame_key(self, playing: Playing | None) -> FrameKey:
+        version = self.content.version if self.content is not None else ""
+        return (version, playing.key if playing is not None else None)
+
+    def _fallback_status(self) -> str:
+        if self.content is None:
+            errors = self.content_errors()
+            return f"{len(errors)} content error(s): " + (errors[0] if errors else "no content")
+        if self.slide_errors:
+            return next(iter(self.slide_errors.values()))
+        return f"no playlist is active for screen {self.screen.id}"
+
+    def _request(self, playing: Playing, at: dt.datetime) -> None:
+        key = self.frame_key(playing)
+        self.preparer.request((key, at), playing.slide, self.canvas(at), self._fallback_status())
+
+    def want(self, now: dt.datetime, transition: bool) -> None:
+        """Show the frame for ``self.playing``: now if prepared, else as soon as it is."""
+        playing = self.playing
+        if playing is None:
+            return
+        key = self.frame_key(playing)
+        ready = self.frames.get(key)
+        if ready is not None and (ready.valid_until is None or ready.valid_until > now):
+            self.waiting = None
+            self._show(ready, transition)
+        else:
+            self.waiting = key
+            self._request(playing, now)
+        self.prefetch()
+        self.on_change()
+
+    def prefetch(self) -> None:
+        """Prepare the slide that comes next, drawn for the moment it will appear."""
+        playing = self.playing
+        if playing is None or self.paused:
+            return
+        upcoming = what_now(self.content, self.screen.id, playing.until, playing, self.skip)
+        key = self.frame_key(upcoming)
+        keep = {self.frame_key(playing), key}
+        if self.current is not None:
+            keep.add(self.current.key)
+        for stale in [k for k in self.frames if k not in keep]:
+            del self.frames[stale]
+        if key != self.frame_key(playing) and key not in self.frames:
+            self._request(upcoming, upcoming.started)
+
+    def frame_ready(
+        self, key: FrameKey, stamp: dt.datetime, ready: Ready | None, error: str
+    ) -> None:
+        """A frame came back from the worker (``ready`` None: it could not be drawn)."""
+        if ready is None:
+            self._slide_failed(key, error or "cannot be shown")
+            return
+        shown = Shown(
+            key,
+            to_surface(ready.base, self._free_surface(ready.base)),
+            to_surface(ready.overlay) if ready.overlay else None,
+            to_surface(ready.ticker) if ready.ticker else None,
+            ready.pan,
+            ready.valid_until,
+            stamp,
+            ready.notes,
+        )
+        for note in ready.notes:
+            if key[1] is not None and self.slide_errors.get(key[1]) != note:
+                log.warning("%s", note)
+                self.slide_errors[key[1]] = note
+        if self.current is not None and key == self.current.key and self.waiting != key:
+            self.refresh = shown  # a redrawn clock or programme: swap at its moment
+            return
+        self.frames[key] = shown
+        if key == self.waiting:
+            self.waiting = None
+            if self.playing is not None:
+                # A slide's time runs from when it appears: one prepared late (a huge
+                # photo, a 4K screen) still gets its full duration instead of being skipped.
+                now = self.clock.now()
+                late = now - self.playing.started
+                if late > dt.timedelta(seconds=0.5):
+                    self.playing = replace(
+                        self.playing,
+                        started=now,
+                        ends=self.playing.ends + late,
+                        until=self.playing.until + late,
+                    )
+            self._show(shown, transition=True)
+
+    def _free_surface(self, pixels: Pixels) -> pygame.Surface | None:
+        """A pooled area-size surface that no frame holds, for opaque full-area pixels."""
+        if pixels.mode != "RGB" or pixels.size != self.size:
+            return None
+        held = {id(s.base) for s in self.frames.values()}
+        held.update(id(s.base) for s in (self.current, self.refresh) if s is not None)
+        for surface in self._pool:
+            if id(surface) not in held:
+                return surface
+        surface = pygame.Surface(self.size).convert()
+        self._pool.append(surface)
+        return surface
+
+    def _slide_failed(self, key: FrameKey, error: str) -> None:
+        slide_key = key[1]
+        if slide_key is None:
+            log.error("the fallback slide failed: %s", error)
+            return
+        if slide_key not in self.skip:
+            log.warning("skipping slide: %s", error)
+        self.skip.add(slide_key)
+        self.slide_errors[slide_key] = error
+        if self.waiting == key or (
+            self.playing is not None and self.frame_key(self.playing) == key
+        ):
+            now = self.clock.now()
+            self.playing = what_now(self.content, self.screen.id, now, self.playing, self.skip)
+            self.want(now, transition=True)
+        self.on_change()
+
+    def _show(self, shown: Shown, transition: bool) -> None:
+        previous, self.current = self.current, shown
+        self.on_show(previous, shown, transition)
+
+    # -- time passing ------------------------------------------------------------------
+
+    def advance(self, now: dt.datetime) -> None:
+        if self.waiting is not None and self.current is not None:
+            return  # hold the slide on screen until the next one is ready
+        if self.paused or self.playing is None:
+            if self.playing is None:
+                self.replan(now)
+            return
+        if now >= self.playing.until:
+            before = self.playing
+            self.playing = what_now(self.content, self.screen.id, now, before, self.skip)
+            if self.playing.key != before.key or self.playing.started != before.started:
+                if self.frame_key(self.playing) != self.frame_key(before):
+                    self.want(now, transition=True)
+                else:
+                    self.prefetch()
+                self.on_change()
+
+    def refresh_clock(self, now: dt.datetime) -> bool:
+        """Swap in a redrawn frame when its minute comes, and ask for the next in time.
+        True when the frame on screen changed."""
+        current = self.current
+        if current is None:
+            return False
+        if self.refresh is not None and now >= self.refresh.stamp:
+            swapped = bool(self.refresh.key == current.key)
+            if swapped:
+                self.frames[current.key] = self.refresh
+                self.current = self.refresh
+            self.refresh = None
+            return swapped
+        due = current.valid_until
+        if (
+            due is None
+            or self.refresh is not None
+            or self.playing is None
+            or self.refresh_asked == due
+        ):
+            return False
+        if now >= due - REFRESH_LEAD and self.frame_key(self.playing) == current.key:
+            self.refresh_asked = due
+            self._request(self.playing, max(due, now))
+        return False
+
+    def deadlines(self, now: dt.datetime) -> list[float]:
+        """Seconds until this timeline next needs the loop: slide end, a clock to redraw."""
+        found = []
+        if self.playing is not None and not self.paused:
+            found.append((self.playing.until - now).total_seconds())
+        current = self.current
+        if current is not None and current.valid_until not in (None, self.refresh_asked):
+            assert current.valid_until is not None
+            found.append((current.valid_until - REFRESH_LEAD - now).total_seconds())
+        if self.refresh is not None:
+            found.append((self.refresh.stamp - now).total_seconds())
+        return found
