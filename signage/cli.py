@@ -257,88 +257,69 @@ def cmd_play(args: argparse.Namespace) -> int:
     import logging
 
     from signage.app import PlayOptions, play
-    from signage.clock import parse_instant
-    from signage.config import parse_address, parse_size
+    from signage.clock import parse_instant, zone
+    from signage.config import merge, parse_address
     from signage.draw.canvas import Screen
 
     _logging(logging.DEBUG if args.verbose else logging.INFO)
-    config, code = _load_player_config(args)
+    file_config, code = _load_player_config(args)
     if code:
         return code
-    root = args.content or (
-        Path(config.content) if config and config.content else bundled_content()
-    )
+    config = merge(file_config, args)  # flags over the file over the defaults
+    root = args.content or (Path(config.content) if config.content else bundled_content())
     if not root.is_dir():
         print(f"signage play: error: content folder not found: {root}", file=sys.stderr)
         return EXIT_USAGE
-    zone = _zone_for(args, config)
     try:
-        at = parse_instant(args.at, zone) if args.at else None
-        size = parse_size(args.size) if args.size else (config.size if config else None)
-        control_text = args.control or (config.control if config else "127.0.0.1:8765")
-        control = None if control_text == "off" else parse_address(control_text)
-    except ValueError as exc:
+        options = PlayOptions(
+            content=root,
+            screen=Screen(config.screen, config.room),
+            zone=zone(config.timezone),
+            at=parse_instant(args.at, zone(config.timezone)) if args.at else None,
+            size=config.size,
+            windowed=config.windowed,
+            rotate=config.rotate,
+            control=None if config.control == "off" else parse_address(config.control),
+            locale=config.locale,
+            cache=Path(config.cache) if config.cache else None,
+            feed=config.feed,
+            feed_auth=_feed_auth(config.feed_credentials),
+            poll_s=config.poll_s,
+            token=_token(config.token_file),
+            plays=Path(config.plays) if config.plays else None,
+            hours=config.display,
+            speed=args.speed,
+            health_grace_s=config.health_grace_s,
+            control_hosts=config.control_hosts,
+        )
+    except (ValueError, OSError) as exc:
         print(f"signage play: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    token_file = args.token_file or (
-        Path(config.token_file) if config and config.token_file else None
-    )
-    token = None
-    if token_file is not None:
-        try:
-            token = token_file.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            print(
-                f"signage play: error: cannot read the token file {token_file}: {exc.strerror}",
-                file=sys.stderr,
-            )
-            return EXIT_USAGE
-        if len(token) < 16:
-            print(
-                f"signage play: error: {token_file}: the token is too short (at least 16 characters)",
-                file=sys.stderr,
-            )
-            return EXIT_USAGE
-    credentials_file = args.feed_credentials or (
-        Path(config.feed_credentials) if config and config.feed_credentials else None
-    )
-    feed_auth = None
-    if credentials_file is not None:
-        from signage.core.urls import CredentialsError, read_credentials
-
-        try:
-            feed_auth = read_credentials(credentials_file)
-        except CredentialsError as exc:
-            print(f"signage play: error: {exc}", file=sys.stderr)
-            return EXIT_USAGE
-    rotate = args.rotate if args.rotate is not None else (config.rotate if config else 0)
-    screen_id = args.screen or (config.screen if config else None)
-    if not screen_id:
-        import socket
-
-        screen_id = socket.gethostname()
-    options = PlayOptions(
-        content=root,
-        screen=Screen(screen_id, args.room or (config.room if config else None)),
-        zone=zone,
-        at=at,
-        size=size,
-        windowed=args.windowed or bool(config and config.windowed),
-        rotate=rotate,
-        control=control,
-        locale=args.locale or (config.locale if config else None),
-        cache=args.cache or (Path(config.cache) if config and config.cache else None),
-        feed=args.feed or (config.feed if config else None),
-        feed_auth=feed_auth,
-        poll_s=args.poll or (config.poll_s if config else 30.0),
-        health_grace_s=args.health_grace or (config.health_grace_s if config else 300.0),
-        control_hosts=tuple(args.allow_host or ()) + (config.control_hosts if config else ()),
-        token=token,
-        plays=args.plays or (Path(config.plays) if config and config.plays else None),
-        hours=config.display if config else None,
-        speed=args.speed,
-    )
     return play(options)
+
+
+def _token(path: str | None) -> str | None:
+    """The control API's bearer token from its file; ValueError when it cannot be used."""
+    if path is None:
+        return None
+    try:
+        token = Path(path).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ValueError(f"cannot read the token file {path}: {exc.strerror}") from exc
+    if len(token) < 16:
+        raise ValueError(f"{path}: the token is too short (at least 16 characters)")
+    return token
+
+
+def _feed_auth(path: str | None) -> tuple[str, str] | None:
+    if path is None:
+        return None
+    from signage.core.urls import CredentialsError, read_credentials
+
+    try:
+        return read_credentials(Path(path))
+    except CredentialsError as exc:
+        raise ValueError(str(exc)) from exc
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -459,7 +440,16 @@ def cmd_push(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_settings(args: argparse.Namespace) -> int:
+    from signage.config import settings_table
+
+    sys.stdout.write(settings_table())
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from signage.config import add_flags
+
     parser = argparse.ArgumentParser(
         prog="signage",
         description="Digital-signage player for conferences and venues.",
@@ -494,52 +484,23 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument(
         "content", nargs="?", type=Path, help="content folder (default: the bundled example)"
     )
-    play.add_argument("--screen", help="this screen's id (default: the host name)")
-    play.add_argument("--room", help="the room this screen stands at (for room: auto)")
-    play.add_argument("--windowed", action="store_true", help="run in a window")
-    play.add_argument("--size", help="WxH (default: the display's native resolution)")
-    play.add_argument(
-        "--rotate", type=int, choices=(0, 90, 180, 270), help="rotate for portrait screens"
-    )
     play.add_argument("--at", help="start the clock at this instant (ISO 8601), for rehearsals")
-    play.add_argument(
-        "--tz", help="time zone, e.g. Europe/Paris (default: configuration, else local)"
-    )
-    play.add_argument("--locale", choices=("fr", "en"), help="override the theme's locale")
-    play.add_argument(
-        "--control", help="HOST:PORT of the control API (default 127.0.0.1:8765), or off"
-    )
     play.add_argument(
         "--config", type=Path, help="player configuration (default /etc/signage/player.yaml)"
     )
-    play.add_argument("--cache", type=Path, help="cache folder (default: ~/.local/state/signage)")
-    play.add_argument("--feed", help="play a remote feed (URL of a folder holding manifest.json)")
-    play.add_argument("--poll", type=float, help="feed poll interval in seconds (default 30)")
-    play.add_argument(
-        "--feed-credentials",
-        type=Path,
-        help="file holding 'user:password' for the feed's HTTP basic auth",
-    )
-    play.add_argument(
-        "--health-grace",
-        type=float,
-        help="seconds an essential part may stay down before the systemd watchdog restarts the player (default 300)",
-    )
-    play.add_argument(
-        "--allow-host",
-        action="append",
-        metavar="NAME",
-        help="a host name the control API answers to, besides addresses, localhost and this machine's names (repeatable)",
-    )
-    play.add_argument("--token-file", type=Path, help="file holding the control API's bearer token")
-    play.add_argument(
-        "--plays", type=Path, help="proof-of-play log (default: in the state directory)"
-    )
+    add_flags(play)  # every setting of player.yaml that has a flag
     play.add_argument(
         "--speed", type=float, default=1.0, help="run the clock N times faster (soak tests)"
     )
     play.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     play.set_defaults(func=cmd_play)
+
+    settings = sub.add_parser(
+        "settings",
+        help="list the player's settings (player.yaml keys and flags)",
+        description="Print every player setting: its key in player.yaml, its flag, its default.",
+    )
+    settings.set_defaults(func=cmd_settings)
 
     render = sub.add_parser(
         "render",

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import socket
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -133,57 +134,89 @@ class Url(Text):
         return text
 
 
-def _path_field(doc: str) -> Field:
-    return Field(Text(max_len=1000), doc=doc)
+@dataclass(frozen=True)
+class Setting:
+    """One player setting, declared once: its key in player.yaml (checked by ``type``), its
+    flags on ``signage play`` (flags win over the file), its default, and its documentation
+    (the README's table is printed from these by ``signage settings``)."""
+
+    key: str
+    type: Type
+    doc: str
+    default: Any = None
+    flags: tuple[str, ...] = ()
+    attr: str = ""  # the PlayerConfig field, when it is not the key
+    flag_type: Callable[[str], Any] | None = None  # a flag's text to the file's value type
+    action: str | None = None  # "store_true" (a switch) or "append" (adds to the file's list)
+    metavar: str | None = None
+    choices: tuple[Any, ...] | None = None
+
+    @property
+    def field(self) -> str:
+        return self.attr or self.key
+
+
+def _path(doc: str, *flags: str, **more: Any) -> Setting:
+    return Setting(more.pop("key"), Text(max_len=1000), doc, flags=flags, metavar="FILE", **more)
 
 
 _COMMAND: Type = ListOf(Text(max_len=1000), min_items=1, single_ok=False)
-
-CONFIG = Obj(
+_DISPLAY = Obj(
     {
-        "screen": Field(
-            Text(max_len=100, pattern=r"[A-Za-z0-9][A-Za-z0-9_.-]*", pattern_help="a screen id"),
-            doc="This screen's id; playlists pick screens by it (default: the host name)",
-        ),
-        "room": Field(Text(max_len=200), doc="The room this screen stands at (for room: auto)"),
-        "timezone": Field(TimeZone(), doc="Time zone of the venue, e.g. Europe/Paris"),
-        "locale": Field(Choice(LOCALES), doc="Language of labels and dates (overrides the theme)"),
-        "content": _path_field("Content folder to play"),
-        "rotate": Field(Choice(("0", "90", "180", "270")), doc="Rotation for portrait screens"),
-        "size": Field(SizeType(), doc="Window size like 1920x1080 (default: the display's)"),
-        "windowed": Field(Boolean(), default=False, doc="Run in a window instead of fullscreen"),
-        "control": Field(AddressType(), doc="Control API address (host:port), or off"),
-        "token_file": _path_field("File holding the control API's bearer token"),
-        "feed": Field(Url(), doc="Remote feed URL"),
-        "feed_credentials": _path_field(
-            "File holding 'user:password' for the feed's HTTP basic auth (kept out of the URL)"
-        ),
-        "health_grace": Field(
-            Duration(10, 86400),
-            default=300.0,
-            doc="Seconds an essential part (feed, folder watch, worker…) may stay down before "
-            "the systemd watchdog heartbeat stops and systemd restarts the player",
-        ),
-        "control_hosts": Field(
-            ListOf(Text(max_len=253), single_ok=True),
-            doc="Extra host names the control API answers to (DNS-rebinding guard), e.g. ecran-hall.example.org",
-        ),
-        "poll": Field(Duration(5, 86400), default=30.0, doc="Feed poll interval in seconds"),
-        "cache": _path_field("Feed cache folder"),
-        "plays": _path_field("Proof-of-play log file"),
-        "display": Field(
-            Obj(
-                {
-                    "on": Field(TimeOfDay(), required=True, doc='Screen on at, e.g. "07:30"'),
-                    "off": Field(TimeOfDay(), required=True, doc='Screen off at, e.g. "20:00"'),
-                    "command_on": Field(_COMMAND, doc="Command run when the screen turns on"),
-                    "command_off": Field(_COMMAND, doc="Command run when the screen turns off"),
-                },
-                name='display hours like {on: "07:30", off: "20:00"}',
-            ),
-            doc="Display power schedule",
-        ),
+        "on": Field(TimeOfDay(), required=True, doc='Screen on at, e.g. "07:30"'),
+        "off": Field(TimeOfDay(), required=True, doc='Screen off at, e.g. "20:00"'),
+        "command_on": Field(_COMMAND, doc="Command run when the screen turns on"),
+        "command_off": Field(_COMMAND, doc="Command run when the screen turns off"),
     },
+    name='display hours like {on: "07:30", off: "20:00"}',
+)
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "screen",
+        Text(max_len=100, pattern=r"[A-Za-z0-9][A-Za-z0-9_.-]*", pattern_help="a screen id"),
+        "This screen's id; playlists pick screens by it (default: the host name)",
+        flags=("--screen",),
+    ),
+    Setting("room", Text(max_len=200), "The room this screen stands at (for room: auto)", flags=("--room",)),
+    Setting("timezone", TimeZone(), "Time zone of the venue, e.g. Europe/Paris (default: the machine's)", flags=("--tz",), metavar="ZONE"),
+    Setting("locale", Choice(LOCALES), "Language of labels and dates (overrides the theme's)", flags=("--locale",), choices=LOCALES),
+    Setting("content", Text(max_len=1000), "Content folder to play (default: the bundled example; on the command line, the first argument)", metavar="FOLDER"),
+    Setting("rotate", Choice(("0", "90", "180", "270")), "Rotation for portrait screens mounted on their side", 0, flags=("--rotate",), flag_type=int, choices=(0, 90, 180, 270)),
+    Setting("size", SizeType(), "Window size like 1920x1080 (default: the display's)", flags=("--size",), flag_type=parse_size, metavar="WxH"),
+    Setting("windowed", Boolean(), "Run in a window instead of fullscreen", False, flags=("--windowed",), action="store_true"),
+    Setting("control", AddressType(), "Control API address HOST:PORT, or off", DEFAULT_CONTROL, flags=("--control",), metavar="HOST:PORT"),
+    _path("File holding the control API's bearer token (at least 16 characters)", "--token-file", key="token_file"),
+    Setting(
+        "control_hosts",
+        ListOf(Text(max_len=253), single_ok=True),
+        "Host names the control API answers to besides addresses, localhost and this machine's names (DNS-rebinding guard); the flag may be repeated",
+        (),
+        flags=("--allow-host",),
+        action="append",
+        metavar="NAME",
+    ),
+    Setting("feed", Url(), "Remote feed URL (content comes from it instead of a folder)", flags=("--feed",), metavar="URL"),
+    _path("File holding 'user:password' for the feed's HTTP basic auth", "--feed-credentials", key="feed_credentials"),
+    Setting("poll", Duration(5, 86400), "Feed poll interval in seconds", 30.0, flags=("--poll",), attr="poll_s", flag_type=float, metavar="SECONDS"),
+    Setting(
+        "health_grace",
+        Duration(10, 86400),
+        "Seconds an essential part (feed, folder watch, drawing worker…) may stay down before the systemd watchdog heartbeat stops and systemd restarts the player",
+        300.0,
+        flags=("--health-grace",),
+        attr="health_grace_s",
+        flag_type=float,
+        metavar="SECONDS",
+    ),
+    Setting("cache", Text(max_len=1000), "Feed and programme cache folder (default: the state directory)", flags=("--cache",), metavar="FOLDER"),
+    _path("Proof-of-play log (default: plays.jsonl in the state directory)", "--plays", key="plays"),
+    Setting("display", _DISPLAY, 'Display hours: {on: "07:30", off: "20:00", command_on: [...], command_off: [...]}'),
+)  # fmt: skip
+
+_SETTINGS = {s.key: s for s in SETTINGS}
+CONFIG = Obj(
+    {s.key: Field(s.type, default=s.default, doc=s.doc) for s in SETTINGS},
     name="a player configuration",
 )
 
@@ -198,21 +231,23 @@ class DisplayHours:
 
 @dataclass(frozen=True)
 class PlayerConfig:
+    """The screen's settings (fields named by ``Setting.field``; defaults from SETTINGS)."""
+
     screen: str = field(default_factory=socket.gethostname)
     room: str | None = None
     timezone: str | None = None
     locale: str | None = None
     content: str | None = None
-    rotate: int = 0
+    rotate: int = _SETTINGS["rotate"].default
     size: tuple[int, int] | None = None
-    windowed: bool = False
-    control: str = DEFAULT_CONTROL
+    windowed: bool = _SETTINGS["windowed"].default
+    control: str = _SETTINGS["control"].default
     token_file: str | None = None
+    control_hosts: tuple[str, ...] = _SETTINGS["control_hosts"].default
     feed: str | None = None
     feed_credentials: str | None = None
-    health_grace_s: float = 300.0
-    control_hosts: tuple[str, ...] = ()
-    poll_s: float = 30.0
+    poll_s: float = _SETTINGS["poll"].default
+    health_grace_s: float = _SETTINGS["health_grace"].default
     cache: str | None = None
     plays: str | None = None
     display: DisplayHours | None = None
@@ -230,34 +265,63 @@ def load_config(path: Path) -> tuple[PlayerConfig | None, Report]:
     values = CONFIG.check(source.root, Ctx(shown, report), "")
     if values is INVALID:
         return None, report
-    display = values.get("display")
-    kwargs: dict[str, Any] = {
-        "room": values.get("room"),
-        "timezone": values.get("timezone"),
-        "locale": values.get("locale"),
-        "content": values.get("content"),
-        "rotate": int(values.get("rotate") or 0),
-        "size": values.get("size"),
-        "windowed": values["windowed"],
-        "control": values.get("control") or DEFAULT_CONTROL,
-        "token_file": values.get("token_file"),
-        "feed": values.get("feed"),
-        "feed_credentials": values.get("feed_credentials"),
-        "health_grace_s": values["health_grace"],
-        "control_hosts": tuple(values.get("control_hosts") or ()),
-        "poll_s": values["poll"],
-        "cache": values.get("cache"),
-        "plays": values.get("plays"),
-        "display": DisplayHours(
-            display["on"],
-            display["off"],
-            tuple(display.get("command_on") or ()),
-            tuple(display.get("command_off") or ()),
+    given = {s.key: values[s.key] for s in SETTINGS if values.get(s.key) is not None}
+    kwargs = {_SETTINGS[key].field: _from_file(key, value) for key, value in given.items()}
+    return PlayerConfig(**kwargs, path=shown), report
+
+
+def _from_file(key: str, value: Any) -> Any:
+    """A checked value of player.yaml as PlayerConfig holds it."""
+    if key == "rotate":
+        return int(value)
+    if key == "control_hosts":
+        return tuple(value)
+    if key == "display":
+        return DisplayHours(
+            value["on"],
+            value["off"],
+            tuple(value.get("command_on") or ()),
+            tuple(value.get("command_off") or ()),
         )
-        if display
-        else None,
-        "path": shown,
-    }
-    if values.get("screen"):
-        kwargs["screen"] = values["screen"]
-    return PlayerConfig(**kwargs), report
+    return value
+
+
+def add_flags(parser: Any) -> None:
+    """The settings' flags on an argparse parser (``signage play``)."""
+    for setting in SETTINGS:
+        if not setting.flags:
+            continue
+        options: dict[str, Any] = {"dest": setting.field, "help": setting.doc, "default": None}
+        if setting.action is not None:
+            options["action"] = setting.action
+        else:
+            options["type"] = setting.flag_type or str
+        if setting.metavar and setting.action != "store_true":
+            options["metavar"] = setting.metavar
+        if setting.choices is not None:
+            options["choices"] = setting.choices
+        parser.add_argument(*setting.flags, **options)
+
+
+def merge(config: PlayerConfig | None, args: Any) -> PlayerConfig:
+    """The configuration with the flags given on the command line over it."""
+    merged = config or PlayerConfig()
+    changes: dict[str, Any] = {}
+    for setting in SETTINGS:
+        value = getattr(args, setting.field, None) if setting.flags else None
+        if value is None or value is False:
+            continue
+        if setting.action == "append":  # flags add to the file's list
+            value = tuple(value) + tuple(getattr(merged, setting.field))
+        changes[setting.field] = value
+    return replace(merged, **changes)
+
+
+def settings_table() -> str:
+    """The README's table of settings, in Markdown."""
+    rows = ["| key in player.yaml | flag of `signage play` | default | what |", "|---|---|---|---|"]
+    for setting in SETTINGS:
+        flags = ", ".join(f"`{f}`" for f in setting.flags) or "—"
+        default = "—" if setting.default in (None, ()) else f"`{setting.default}`"
+        rows.append(f"| `{setting.key}` | {flags} | {default} | {setting.doc} |")
+    return "\n".join(rows) + "\n"

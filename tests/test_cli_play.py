@@ -96,3 +96,38 @@ def test_check_config(tmp_path: Path, repo: Path) -> None:
     result = run(["check", "--config", str(config)], repo)
     assert result.returncode == 0, result.stdout
     assert "ok: screen porte-1, room Salle Seine, time zone Europe/Paris" in result.stdout
+
+
+def test_settings_are_declared_once(tmp_path: Path) -> None:
+    """Flags, file keys, defaults and the README table all come from config.SETTINGS."""
+    import argparse
+    import dataclasses
+
+    from signage.config import SETTINGS, PlayerConfig, add_flags, load_config, merge, settings_table
+
+    fields = {f.name for f in dataclasses.fields(PlayerConfig)} - {"path"}
+    assert fields == {s.field for s in SETTINGS}
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "<!-- settings:begin -->\n" + settings_table() + "<!-- settings:end -->" in readme
+    config_file = tmp_path / "player.yaml"
+    config_file.write_text(
+        "screen: hall\npoll: 45\ncontrol_hosts: [a.example]\nrotate: 90\nsize: 1280x720\n"
+    )
+    config, report = load_config(config_file)
+    assert config is not None, report.items
+    parser = argparse.ArgumentParser()
+    add_flags(parser)
+    merged = merge(config, parser.parse_args(["--poll", "10", "--allow-host", "b.example"]))
+    assert (merged.screen, merged.poll_s, merged.rotate, merged.size) == (
+        "hall",
+        10.0,
+        90,
+        (1280, 720),
+    )
+    assert merged.control_hosts == ("b.example", "a.example")  # the flag adds to the file's list
+    defaults = merge(None, parser.parse_args([]))
+    assert (defaults.poll_s, defaults.health_grace_s, defaults.control) == (
+        30.0,
+        300.0,
+        "127.0.0.1:8765",
+    )
