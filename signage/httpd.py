@@ -27,6 +27,7 @@ from typing import Any
 from signage.core.text import clean_tree, tree_problem
 
 IDLE_TIMEOUT_S = 10.0
+HEADER_TIMEOUT_S = 15.0  # the request line and headers, in all (a byte every 9 s is not idle)
 MAX_CONNECTIONS = 64
 MAX_INT_DIGITS = 15
 CSP = (
@@ -110,8 +111,25 @@ class GuardedHandler(BaseHTTPRequestHandler):
     """Request handler with the idle timeout, the Host check and the safety headers."""
 
     timeout = IDLE_TIMEOUT_S  # applied to the socket: idle keep-alive and slow clients
+    header_timeout = HEADER_TIMEOUT_S
+
+    def handle_one_request(self) -> None:
+        # The socket timeout bounds each read; a client trickling its headers a byte at a
+        # time would still hold the connection for ever: bound the whole of them too.
+        self._header_timer = threading.Timer(self.header_timeout, self._too_slow)
+        self._header_timer.daemon = True
+        self._header_timer.start()
+        try:
+            super().handle_one_request()
+        finally:
+            self._header_timer.cancel()
+
+    def _too_slow(self) -> None:
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
 
     def parse_request(self) -> bool:
+        self._header_timer.cancel()  # the headers are in; the body has the idle timeout
         if not super().parse_request():
             return False
         names = getattr(self.server, "names", ())

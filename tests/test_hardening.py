@@ -755,3 +755,25 @@ def test_idle_connections_are_closed_and_capped(control, monkeypatch: pytest.Mon
     finally:
         for sock in idle:
             sock.close()
+
+
+def test_headers_trickled_a_byte_at_a_time_are_cut_off(
+    control, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server, _ = control
+    port = int(server.address.rsplit(":", 1)[1])
+    monkeypatch.setattr(server.httpd.RequestHandlerClass, "header_timeout", 1.5)
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port), 5) as slow:
+        closed = False
+        for char in b"GET /status HTTP/1.1\r\nHost: localhost\r\nX-Slow: " + b"a" * 40:
+            try:
+                slow.sendall(bytes([char]))
+            except OSError:
+                closed = True
+                break
+            time.sleep(0.1)  # never idle for the 10 s idle timeout
+        if not closed:
+            slow.settimeout(3)
+            assert slow.recv(100) == b""
+    assert time.monotonic() - started < 5  # cut at 1.5 s, not after the 4 s of trickling
