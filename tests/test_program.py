@@ -319,3 +319,20 @@ def test_conference_in_another_zone_than_the_player() -> None:
     assert data["at"] == "2023-09-13T11:00:00+05:30"
     starts = [r["next"]["start"] for r in data["rooms"] if r["next"]]
     assert starts and all(s.endswith("+05:30") for s in starts)
+
+
+def test_titles_and_names_are_kept_as_written() -> None:
+    """Markdown heading removal once turned "#NantesDansMaPoche : …" into "NantesDansMaPoche : …"."""
+    from signage.program.text import one_line
+
+    assert one_line("#NantesDansMaPoche : l’appli <b>qui</b>\n  marche") == (
+        "#NantesDansMaPoche : l’appli qui marche"
+    )
+    assert one_line("## Atelier_data **2026**") == "## Atelier_data **2026**"
+    # abstracts keep their Markdown handling, where a heading needs "#" and a space
+    assert (
+        clean("# Programme\n\n#RNCN8 et *mise en avant*") == "Programme\n\n#RNCN8 et mise en avant"
+    )
+    xml = xml_event("1", "2026-11-30T10:00:00+01:00", "00:30", "#NantesDansMaPoche : le territoire")
+    programme = parse(XML.format(events=xml).encode(), "t.xml")
+    assert programme.events[0].title == "#NantesDansMaPoche : le territoire"

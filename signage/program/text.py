@@ -49,7 +49,8 @@ def strip_html(text: str) -> str:
 
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_EMPH = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
-_MD_HEAD = re.compile(r"^\s{0,3}#{1,6}\s*", re.MULTILINE)
+# A heading is "#" to "######" followed by a space: "#NantesDansMaPoche" is a hashtag.
+_MD_HEAD = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.MULTILINE)
 _MD_RULE = re.compile(r"^\s*([-*_])\s*(\1\s*){2,}$", re.MULTILINE)
 
 
@@ -62,12 +63,15 @@ def strip_markdown(text: str) -> str:
     return text
 
 
-def clean(text: object) -> str:
-    """Plain text: HTML and Markdown removed, line endings and blank lines normalised."""
+def clean(text: object, markdown: bool = True) -> str:
+    """Plain text: HTML (and, for abstracts, Markdown) removed, line endings and blank lines
+    normalised."""
     if text is None:
         return ""
     value = str(text).replace("\r\n", "\n").replace("\r", "\n")
-    value = strip_markdown(strip_html(value))
+    value = strip_html(value)
+    if markdown:
+        value = strip_markdown(value)
     lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in value.split("\n")]
     out: list[str] = []
     for line in lines:
@@ -77,4 +81,6 @@ def clean(text: object) -> str:
 
 
 def one_line(text: object) -> str:
-    return " ".join(clean(text).split())
+    """Titles, room and speaker names: plain text as written, on one line. Only HTML tags and
+    extra whitespace go; Markdown is not applied ("#NantesDansMaPoche : …" keeps its #)."""
+    return " ".join(clean(text, markdown=False).split())
