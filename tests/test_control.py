@@ -206,6 +206,11 @@ def test_proof_of_play_is_logged_and_served(rig, tmp_path: Path) -> None:
         first = plays[0]
         assert set(first) >= {"screen", "slide", "type", "title", "started", "ended", "version"}
         assert first["screen"] == "hall" and first["title"] == "A"
+        assert first["region"] == "main"  # the region of the screen it played in
+        regions = status(server)["regions"]
+        assert [r["name"] for r in regions] == ["main"]
+        assert regions[0]["slide"]["id"] == status(server)["slide"]["id"]
+        assert set(regions[0]["slide"]) == {"id", "type", "title", "shown_at", "ends_at"}
         later = requests.get(
             f"{base}/plays", params={"since": "2027-01-01T00:00:00+00:00"}, timeout=5
         ).json()

@@ -241,7 +241,9 @@ class Player:
         """The timeline has a new frame for the screen: log the play, start the transition."""
         if previous is None or previous.key[1] != shown.key[1] or self.proof.open is None:
             version = self.content.version if self.content is not None else None
-            self.proof.started(self.clock.now(), self.screen.id, self.playing, version)
+            self.proof.started(
+                self.clock.now(), self.screen.id, self.playing, version, self.timeline.name
+            )
         self.on_screen = self.playing
         self.dirty = True
         slide = self.playing.slide if self.playing is not None else None

@@ -14,7 +14,14 @@ class PlayTracker:
         self.on_play = on_play
         self.open: dict[str, Any] | None = None
 
-    def started(self, now: dt.datetime, screen: str, playing: Any, version: str | None) -> None:
+    def started(
+        self,
+        now: dt.datetime,
+        screen: str,
+        playing: Any,
+        version: str | None,
+        region: str = "main",
+    ) -> None:
         self.closed(now)
         slide = playing.slide if playing is not None else None
         if slide is None or playing.playlist is None:
@@ -25,6 +32,7 @@ class PlayTracker:
             "type": slide.type,
             "title": slide.title,
             "playlist": playing.playlist.name,
+            "region": region,
             "started": now.isoformat(timespec="milliseconds"),
             "version": version,
         }

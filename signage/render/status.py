@@ -50,6 +50,13 @@ def player_status(player: Any) -> dict[str, Any]:
     slide = playing.slide if playing is not None else None
     nothing = "fallback" if playing is not None else None
     content = player.content
+    shown = {
+        "id": slide.id if slide else nothing,
+        "type": slide.type if slide else nothing,
+        "title": slide.title if slide else "",
+        "shown_at": playing.started.isoformat(timespec="seconds") if playing else None,
+        "ends_at": playing.ends.isoformat(timespec="seconds") if playing else None,
+    }
     return {
         "screen": player.screen.id,
         "room": player.screen.room,
@@ -64,13 +71,11 @@ def player_status(player: Any) -> dict[str, Any]:
         },
         "slide": {
             "index": playing.index if playing is not None else -1,
-            "id": slide.id if slide else nothing,
-            "type": slide.type if slide else nothing,
-            "title": slide.title if slide else "",
+            **shown,
             "playlist": playing.playlist.name if playing is not None and playing.playlist else None,
-            "shown_at": playing.started.isoformat(timespec="seconds") if playing else None,
-            "ends_at": playing.ends.isoformat(timespec="seconds") if playing else None,
         },
+        # the screen's regions and what each shows (today's frame is one region, "main")
+        "regions": [{"name": player.timeline.name, "slide": shown}],
         "paused": player.paused,
         "message": player.message.to_json() if player.message is not None else None,
         "display": "on" if player.power.on else "off",

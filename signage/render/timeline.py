@@ -58,7 +58,9 @@ class Timeline:
         content_errors: Callable[[], list[str]],
         on_show: Callable[[Shown | None, Shown, bool], None],
         on_change: Callable[[], None],
+        name: str = "main",
     ) -> None:
+        self.name = name  # the region of the screen it plays in
         self.clock = clock
         self.screen = screen
         self.size = size
