@@ -43,10 +43,10 @@ class BodyError(ValueError):
 def machine_names() -> set[str]:
     """This machine's own names, which a browser on the LAN may use to reach it."""
     names = {"localhost"}
-    for name in (socket.gethostname(), socket.getfqdn()):
-        if name:
-            names.add(name.lower())
-            names.add(name.split(".", 1)[0].lower() + ".local")
+    name = socket.gethostname()  # not getfqdn(): a DNS query at start-up, slow when DNS is down
+    if name:
+        names.add(name.lower())
+        names.add(name.split(".", 1)[0].lower() + ".local")
     return names
 
 
