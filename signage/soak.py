@@ -192,12 +192,15 @@ def run(
     (workdir / "token").write_text(TOKEN)
     plays_path = workdir / "plays.jsonl"
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "PYGAME_HIDE_SUPPORT_PROMPT": "1"}
+    player_log = (workdir / "player.log").open("w", encoding="utf-8")
     player = subprocess.Popen(
         [sys.executable, "-m", "signage", "play", "--feed", feed.url, "--poll", "1", "--cache", str(workdir / "cache"),
          "--plays", str(plays_path), "--at", START.isoformat(), "--speed", f"{speed:.3f}", "--tz", "Europe/Paris",
          "--windowed", "--size", "960x540", "--control", f"127.0.0.1:{control}", "--token-file", str(workdir / "token"),
          "--screen", "soak"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        # to a file, not a pipe nobody reads until the end: a week of log lines filled the
+        # 64 KB pipe, and the player blocked in its logger (a reload then never answered)
+        env=env, stdout=player_log, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     base = f"http://127.0.0.1:{control}"
     samples: list[dict[str, Any]] = []
@@ -251,15 +254,21 @@ def run(
                 _get(f"{base}/message", body, "POST")
                 events["messages"] += 1
         final = _get(f"{base}/status")
+    except Exception:
+        tail = (workdir / "player.log").read_text(encoding="utf-8", errors="replace")[-4000:]
+        print(f"the player's log ended with:\n{tail}", file=sys.stderr)
+        raise
     finally:
         player.terminate()
         try:
-            log, _ = player.communicate(timeout=30)
+            player.wait(timeout=30)
         except subprocess.TimeoutExpired:
             player.kill()
-            log, _ = player.communicate()
+            player.wait()
+        player_log.close()
         feed.stop()
         programme.httpd.shutdown()
+    log = (workdir / "player.log").read_text(encoding="utf-8", errors="replace")
     # memory: compare the second half's slope per simulated day, and the growth after warm-up
     warm = [s for s in samples if s["t"] >= seconds * 0.25]
     simulated_days = [(s["t"] * speed / 86400, s["rss"]) for s in warm]

@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -37,6 +38,8 @@ class PlayerProcess:
             "SDL_AUDIODRIVER": "dummy",
             "PYGAME_HIDE_SUPPORT_PROMPT": "1",
         }
+        # a file, not a pipe read only at stop: a chatty player would block on a full pipe
+        self._log = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed by stop)
         self.process = subprocess.Popen(
             [
                 *(prefix or []),
@@ -53,7 +56,7 @@ class PlayerProcess:
             ],
             cwd=cwd,
             env=env,
-            stdout=subprocess.PIPE,
+            stdout=self._log,
             stderr=subprocess.STDOUT,
             text=True,
         )
@@ -83,10 +86,14 @@ class PlayerProcess:
             time.sleep(0.02)
 
     def stop(self) -> str:
+        """Stop the player (SIGTERM, then SIGKILL after 15 s); returns everything it printed."""
         self.process.terminate()
         try:
-            out, _ = self.process.communicate(timeout=15)
+            self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             self.process.kill()
-            out, _ = self.process.communicate()
+            self.process.wait()
+        self._log.seek(0)
+        out = self._log.read()
+        self._log.close()
         return out
