@@ -233,8 +233,9 @@ class Player:
 
     # -- what the timeline tells -----------------------------------------------------------
 
-    def _changed(self) -> None:
-        self.dirty = True
+    def _changed(self, redraw: bool = True) -> None:
+        """Something to report in the status (and, if ``redraw``, to draw again)."""
+        self.dirty = self.dirty or redraw
         self.publish()
 
     def _show(self, previous: Shown | None, shown: Shown, transition: bool) -> None:

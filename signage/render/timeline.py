@@ -57,7 +57,7 @@ class Timeline:
         *,
         content_errors: Callable[[], list[str]],
         on_show: Callable[[Shown | None, Shown, bool], None],
-        on_change: Callable[[], None],
+        on_change: Callable[[bool], None],
         name: str = "main",
     ) -> None:
         self.name = name  # the region of the screen it plays in
@@ -68,7 +68,7 @@ class Timeline:
         self.cache_dir = cache_dir
         self.content_errors = content_errors
         self.on_show = on_show  # (previous, shown, animate): the frame to put on screen
-        self.on_change = on_change  # something to redraw or report
+        self.on_change = on_change  # something to report (True: and to redraw)
         self.content = content
         self.services = self._services_for(content)
         self.skip: set[SlideKey] = set()
@@ -188,7 +188,7 @@ class Timeline:
             self.waiting = key
             self._request(playing, now)
         self.prefetch()
-        self.on_change()
+        self.on_change(False)
 
     def prefetch(self) -> None:
         """Prepare the slide that comes next, drawn for the moment it will appear."""
@@ -274,7 +274,7 @@ class Timeline:
             now = self.clock.now()
             self.playing = what_now(self.content, self.screen.id, now, self.playing, self.skip)
             self.want(now, transition=True)
-        self.on_change()
+        self.on_change(True)
 
     def _show(self, shown: Shown, transition: bool) -> None:
         previous, self.current = self.current, shown
@@ -297,7 +297,7 @@ class Timeline:
                     self.want(now, transition=True)
                 else:
                     self.prefetch()
-                self.on_change()
+                self.on_change(False)
 
     def refresh_clock(self, now: dt.datetime) -> bool:
         """Swap in a redrawn frame when its minute comes, and ask for the next in time.
