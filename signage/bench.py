@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -78,11 +79,18 @@ def make_workload(root: Path, cache: Path) -> None:
     (root / "playlists").mkdir(parents=True, exist_ok=True)
     photos = root / "assets" / "photos"
     photos.mkdir(parents=True, exist_ok=True)
-    sources = _photos(cache)
+    # The four 24 MP photos are drawn once into the cache and copied into the content folder;
+    # the 200 slides link to those copies (links out of a content folder are refused).
+    sources = []
+    for n, cached in enumerate(_photos(cache)):
+        inside = root / "assets" / f"source-{n}.jpg"
+        if not inside.exists():
+            shutil.copyfile(cached, inside)
+        sources.append(inside)
     for i in range(PHOTO_SLIDES):
         link = photos / f"photo-{i:03d}.jpg"
         if not link.exists():
-            link.symlink_to(sources[i % len(sources)])
+            link.symlink_to(Path("..") / sources[i % len(sources)].name)
     slides = []
     transitions = ["fade", "slide", "cut", "fade"]
     for i in range(PHOTO_SLIDES):

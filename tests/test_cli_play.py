@@ -131,3 +131,16 @@ def test_settings_are_declared_once(tmp_path: Path) -> None:
         300.0,
         "127.0.0.1:8765",
     )
+
+
+def test_the_bench_workload_is_valid_content(tmp_path: Path) -> None:
+    """The bench's content passes the loader's checks (its photos once linked out of the
+    folder, which the hardening now refuses: the bench failed before playing a frame)."""
+    from signage.bench import PHOTO_SLIDES, make_workload
+    from signage.content.folder import load_content
+
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "signage-bench"
+    make_workload(tmp_path / "content", cache)
+    content, report = load_content(tmp_path / "content")
+    assert content is not None, [d.format() for d in report.errors[:3]]
+    assert content.slide_count() > PHOTO_SLIDES
