@@ -24,6 +24,7 @@ from typing import Any
 from signage.content.folder import load_content, relative
 from signage.content.model import Content
 from signage.core.diagnostics import Report
+from signage.core.supervisor import Supervisor
 from signage.download import bearer_ok, bound_address
 from signage.httpd import BodyError, GuardedHandler, GuardedServer, json_bytes, parse_json
 from signage.paths import atomic_write
@@ -157,8 +158,6 @@ class FeedServer:
     # -- stale uploads -------------------------------------------------------------------
 
     def start_cleaner(self) -> None:
-        from signage.core.supervisor import Supervisor
-
         def run() -> None:
             while not self._stopped.is_set():
                 self.clean()

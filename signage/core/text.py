@@ -61,8 +61,3 @@ def tree_problem(value: Any, path: str = "") -> str | None:
             if found:
                 return found
     return None
-
-
-def safe_utf8(text: str) -> bytes:
-    """UTF-8 bytes of any str, never raising: what a writer of last resort uses."""
-    return text.encode("utf-8", "replace")

@@ -19,6 +19,7 @@ from typing import Any
 
 import requests
 
+from signage.core.schema import is_url
 from signage.core.supervisor import Supervisor
 from signage.core.urls import redact_url
 from signage.download import TooLarge, read_capped
@@ -213,7 +214,7 @@ def sources_of(content: Any) -> tuple[dict[str, float], list[Path]]:
     for playlist in content.playlists:
         for slide in playlist.slides:
             for source, refresh in slide.programmes().items():
-                if source.startswith(("http://", "https://")):
+                if is_url(source):
                     urls[source] = min(urls.get(source, 1e9), refresh)
                 elif (root / source) not in files:
                     files.append(root / source)

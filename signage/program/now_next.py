@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from signage.core.schema import is_url
 from signage.program.formats.common import zone_named
 from signage.program.model import Event, Programme
 
@@ -98,11 +99,7 @@ def _programme_at(
     """The programme ``source`` as ``/programme`` shows it, or None if it cannot be read."""
     from signage.program.model import ProgrammeError
 
-    path = (
-        services.cached(source)
-        if source.startswith(("http://", "https://"))
-        else Path(root) / source
-    )
+    path = services.cached(source) if is_url(source) else Path(root) / source
     if path is None:
         return None
     try:

@@ -39,10 +39,6 @@ class Slide:
         return {}
 
 
-def is_url(source: str) -> bool:
-    return source.startswith(("http://", "https://"))
-
-
 @dataclass(frozen=True)
 class Common:
     """The validated common keys of a slide, handed to a kind's ``build``."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from signage.core.schema import Asset, Choice, Duration, Field, Text
+from signage.core.schema import Asset, Choice, Duration, Field, Text, is_url
 from signage.draw.canvas import Canvas, Frame
-from signage.slides import Common, Slide, SlideKind, is_url, register
+from signage.slides import Common, Slide, SlideKind, register
 
 PROGRAMME_EXTENSIONS = (".xml", ".json", ".ics")
 

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from PIL import ImageDraw
 
 from signage import i18n
-from signage.core.schema import Choice, Field, Text
+from signage.core.schema import Choice, Field, Text, is_url
 from signage.draw.canvas import Canvas, Frame
 from signage.draw.images import ImageError, open_image
 from signage.draw.portraits import badge, portrait_tile
 from signage.draw.text import fit_line
-from signage.slides import Common, Slide, SlideKind, is_url, register
+from signage.slides import Common, Slide, SlideKind, register
 from signage.slides.schedule import REFRESH, SOURCE
 
 
