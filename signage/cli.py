@@ -106,6 +106,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 f"time zone {config.timezone or 'local'}, control {config.control}"
             )
     paths: list[Path] = args.paths or ([] if args.config else [Path()])
+    loaded: list[Any] = []
     for raw in paths:
         if not raw.exists():
             print(f"{_display(raw)}: error: no such file or folder")
@@ -130,6 +131,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             if playlist is None:
                 failed = True
                 continue
+            loaded.append(playlist)
             total = sum(s.duration_s for s in playlist.slides)
             screens = ", ".join(playlist.screens) or "all"
             print(
@@ -137,7 +139,23 @@ def cmd_check(args: argparse.Namespace) -> int:
                 f"({_fmt_seconds(total)}), screens: {screens}, priority {playlist.priority}"
             )
         failed = _check_folder_files(root) or failed
+        failed = _check_layout_playlists(root, loaded) or failed
+        loaded = []
     return EXIT_INVALID if failed else EXIT_OK
+
+
+def _check_layout_playlists(root: Path, playlists: list[Any]) -> bool:
+    """Regions name playlists of the folder: True when one names a playlist that is not there."""
+    from signage.content.folder import resolve_layouts
+    from signage.content.theme import load_theme_file
+    from signage.core.diagnostics import Report
+
+    report = Report()
+    _, layouts, _ = load_theme_file(root)
+    resolve_layouts(layouts, playlists, report)
+    for diagnostic in report.sorted():
+        print(diagnostic.format())
+    return not report.ok
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

@@ -56,8 +56,20 @@ def _eligible(
     return slide.when is None or slide.when.contains(now)
 
 
+def _candidates(content: Content, screen: str, only: str | None) -> list[Playlist]:
+    """The playlists that may play: this screen's, or only the one a layout's region names
+    (``only``, a playlist path: the layout chose it, whatever its ``screens``)."""
+    if only is not None:
+        return [p for p in content.playlists if p.path == only]
+    return [p for p in content.playlists if p.plays_on(screen)]
+
+
 def active_playlist(
-    content: Content | None, screen: str, now: dt.datetime, skip: frozenset[SlideKey] = frozenset()
+    content: Content | None,
+    screen: str,
+    now: dt.datetime,
+    skip: frozenset[SlideKey] = frozenset(),
+    only: str | None = None,
 ) -> Playlist | None:
     """The highest-priority playlist for this screen that is in its window and has a slide to show.
 
@@ -66,9 +78,7 @@ def active_playlist(
     if content is None:
         return None
     best: Playlist | None = None
-    for playlist in content.playlists:
-        if not playlist.plays_on(screen):
-            continue
+    for playlist in _candidates(content, screen, only):
         if playlist.when is not None and not playlist.when.contains(now):
             continue
         if not any(_eligible(playlist, s, now, skip) for s in playlist.slides):
@@ -78,14 +88,14 @@ def active_playlist(
     return best
 
 
-def next_boundary(content: Content | None, screen: str, now: dt.datetime) -> dt.datetime | None:
+def next_boundary(
+    content: Content | None, screen: str, now: dt.datetime, only: str | None = None
+) -> dt.datetime | None:
     """The next instant where a playlist's or slide's window may open or close."""
     if content is None:
         return None
     moments: list[dt.datetime] = []
-    for playlist in content.playlists:
-        if not playlist.plays_on(screen):
-            continue
+    for playlist in _candidates(content, screen, only):
         windows = [playlist.when, *(s.when for s in playlist.slides)]
         for when in windows:
             if when is not None:
@@ -97,8 +107,10 @@ def _cap(ends: dt.datetime, boundary: dt.datetime | None) -> dt.datetime:
     return min(ends, boundary) if boundary is not None else ends
 
 
-def _fallback(content: Content | None, screen: str, now: dt.datetime) -> Playing:
-    boundary = next_boundary(content, screen, now)
+def _fallback(
+    content: Content | None, screen: str, now: dt.datetime, only: str | None = None
+) -> Playing:
+    boundary = next_boundary(content, screen, now, only)
     until = _cap(now + FALLBACK_RECHECK, boundary)
     return Playing(None, -1, now, until, until)
 
@@ -134,13 +146,15 @@ def what_now(
     now: dt.datetime,
     current: Playing | None = None,
     skip: Iterable[SlideKey] = (),
+    only: str | None = None,
 ) -> Playing:
-    """What plays at ``now``, given what was playing. Keeps the current slide until it ends."""
+    """What plays at ``now``, given what was playing. Keeps the current slide until it ends.
+    ``only``: the playlist a layout's region plays (its path), instead of the screen's."""
     skipped = frozenset(skip)
-    playlist = active_playlist(content, screen, now, skipped)
-    boundary = next_boundary(content, screen, now)
+    playlist = active_playlist(content, screen, now, skipped, only)
+    boundary = next_boundary(content, screen, now, only)
     if playlist is None:
-        return _fallback(content, screen, now)
+        return _fallback(content, screen, now, only)
     planned: dt.datetime | None
     same = (
         current is not None
@@ -157,7 +171,7 @@ def what_now(
         index = _find(playlist, 0, 1, now, skipped)
         planned = current.ends if current is not None else None
     if index is None:  # cannot happen: active_playlist checked there is one
-        return _fallback(content, screen, now)
+        return _fallback(content, screen, now, only)
     return _start(playlist, index, now, boundary, planned)
 
 
@@ -168,13 +182,14 @@ def step(
     current: Playing | None,
     direction: int,
     skip: Iterable[SlideKey] = (),
+    only: str | None = None,
 ) -> Playing:
     """The next (``direction=1``) or previous (``-1``) slide, starting now (keys, commands)."""
     skipped = frozenset(skip)
-    playlist = active_playlist(content, screen, now, skipped)
+    playlist = active_playlist(content, screen, now, skipped, only)
     if playlist is None:
-        return _fallback(content, screen, now)
-    boundary = next_boundary(content, screen, now)
+        return _fallback(content, screen, now, only)
+    boundary = next_boundary(content, screen, now, only)
     start = 0
     if (
         current is not None
@@ -186,31 +201,35 @@ def step(
         start = len(playlist.slides) - 1
     index = _find(playlist, start, 1 if direction >= 0 else -1, now, skipped)
     if index is None:
-        return _fallback(content, screen, now)
+        return _fallback(content, screen, now, only)
     return _start(playlist, index, now, boundary)
 
 
-def show(content: Content | None, screen: str, now: dt.datetime, slide_id: str) -> Playing | None:
+def show(
+    content: Content | None, screen: str, now: dt.datetime, slide_id: str, only: str | None = None
+) -> Playing | None:
     """Jump to the slide with this id in an active-or-not playlist for this screen (None if absent)."""
     if content is None:
         return None
-    preferred = active_playlist(content, screen, now)
-    ordered = sorted(content.playlists, key=lambda p: p is not preferred)
+    preferred = active_playlist(content, screen, now, only=only)
+    ordered = sorted(_candidates(content, screen, only), key=lambda p: p is not preferred)
     for playlist in ordered:
-        if not playlist.plays_on(screen):
-            continue
         for index, slide in enumerate(playlist.slides):
             if slide.id == slide_id:
-                return _start(playlist, index, now, next_boundary(content, screen, now))
+                return _start(playlist, index, now, next_boundary(content, screen, now, only))
     return None
 
 
 def relocate(
-    content: Content | None, screen: str, now: dt.datetime, current: Playing | None
+    content: Content | None,
+    screen: str,
+    now: dt.datetime,
+    current: Playing | None,
+    only: str | None = None,
 ) -> Playing:
     """After a reload: keep the slide on screen (same playlist file, same id) with its timing."""
     if content is None or current is None or current.slide is None or current.playlist is None:
-        return what_now(content, screen, now)
+        return what_now(content, screen, now, only=only)
     for playlist in content.playlists:
         if playlist.path != current.playlist.path:
             continue
@@ -218,23 +237,27 @@ def relocate(
             if slide.id == current.slide.id:
                 ends = current.started + dt.timedelta(seconds=slide.duration_s)
                 moved = Playing(playlist, index, current.started, ends, ends)
-                return what_now(content, screen, now, moved)
-    return what_now(content, screen, now)
+                return what_now(content, screen, now, moved, only=only)
+    return what_now(content, screen, now, only=only)
 
 
 def retime(
-    content: Content | None, screen: str, now: dt.datetime, current: Playing | None
+    content: Content | None,
+    screen: str,
+    now: dt.datetime,
+    current: Playing | None,
+    only: str | None = None,
 ) -> Playing:
     """After the clock jumped back (an NTP correction): the same slide, its time counted from now,
     if it may still play; else what plays now."""
     if current is None or current.playlist is None or current.slide is None:
-        return what_now(content, screen, now)
-    active = active_playlist(content, screen, now)
+        return what_now(content, screen, now, only=only)
+    active = active_playlist(content, screen, now, only=only)
     slide = current.slide
     if (
         active is None
         or active.path != current.playlist.path
         or not _eligible(active, slide, now, frozenset())
     ):
-        return what_now(content, screen, now)
-    return _start(current.playlist, current.index, now, next_boundary(content, screen, now))
+        return what_now(content, screen, now, only=only)
+    return _start(current.playlist, current.index, now, next_boundary(content, screen, now, only))

@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from signage.content.delays import load_delays
+from signage.content.layout import Layouts, resolve_playlists
 from signage.content.model import Content, Playlist
 from signage.content.playlist import load_playlist
-from signage.content.theme import load_theme
+from signage.content.theme import load_theme_file
 from signage.core.diagnostics import Diagnostic, Report
 from signage.core.inside import outside_problem, regular_file
 
@@ -105,10 +107,11 @@ def load_content(
         report.extend(file_report.items)
         if playlist is not None:
             playlists.append(playlist)
-    theme, theme_report = load_theme(root)
+    theme, layouts, theme_report = load_theme_file(root)
     report.extend(theme_report.items)
     delays, delays_report = load_delays(root)
     report.extend(delays_report.items)
+    layouts, playlists = resolve_layouts(layouts, playlists, report)
     if not report.ok:
         return None, report
     content = Content(
@@ -117,6 +120,24 @@ def load_content(
         version=fingerprint(root),
         theme=theme,
         delays=delays,
+        layouts=layouts,
         warnings=tuple(d.format() for d in report.warnings),
     )
     return content, report
+
+
+def resolve_layouts(
+    layouts: Layouts | None, playlists: list[Playlist], report: Report
+) -> tuple[Layouts | None, list[Playlist]]:
+    """Regions name playlists by file name or name: make them paths, report unknown ones."""
+    by_stem = {Path(p.path).stem: p.path for p in playlists}
+    by_name = {p.name: p.path for p in playlists}
+    if layouts is not None:
+        layouts = resolve_playlists(layouts, by_stem, by_name, report)
+    resolved = [
+        replace(p, layouts=resolve_playlists(p.layouts, by_stem, by_name, report))
+        if p.layouts is not None
+        else p
+        for p in playlists
+    ]
+    return layouts, resolved

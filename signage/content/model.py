@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from signage.core.model import Theme, When
 
 if TYPE_CHECKING:
+    from signage.content.layout import Layouts
     from signage.slides import Slide
 
 
@@ -20,6 +21,7 @@ class Playlist:
     screens: tuple[str, ...] = ()  # empty: every screen
     priority: int = 0
     when: When | None = None
+    layouts: Layouts | None = None  # the screen's regions while this playlist is active
 
     def plays_on(self, screen: str) -> bool:
         return not self.screens or screen in self.screens
@@ -35,6 +37,10 @@ class Content:
     theme: Theme
     warnings: tuple[str, ...] = field(default=())
     delays: tuple[tuple[str, float], ...] = ()  # (room, seconds) from delays.yaml
+    layouts: Layouts | None = None  # theme.yaml's: the screen's default regions
+
+    def playlist(self, path: str) -> Playlist | None:
+        return next((p for p in self.playlists if p.path == path), None)
 
     def slide_count(self) -> int:
         return sum(len(p.slides) for p in self.playlists)

@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from signage.content.layout import LAYOUT_FIELDS, layouts_of
 from signage.content.model import Playlist
 from signage.core.diagnostics import Report, did_you_mean, one_of
 from signage.core.model import DAY_NAMES, Transition, When
@@ -187,6 +188,7 @@ PLAYLIST = Obj(
             required=True,
             doc="The slides, played in order",
         ),
+        **LAYOUT_FIELDS,
     },
     name="a playlist (a mapping with name and slides)",
     doc="A signage playlist",
@@ -277,6 +279,7 @@ def build_playlist(source: Source, ctx: Ctx) -> Playlist | None:
         screens=tuple(values.get("screens") or ()),
         priority=values["priority"],
         when=_when(values.get("when")),
+        layouts=layouts_of(values),
     )
 
 

@@ -6,6 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from signage.content.layout import LAYOUT_FIELDS, Layouts, layouts_of
 from signage.core.diagnostics import Report
 from signage.core.model import BUNDLED_BOLD, BUNDLED_REGULAR, Colours, Theme
 from signage.core.schema import (
@@ -58,6 +59,7 @@ THEME = Obj(
         "ticker": Field(
             ListOf(Text(max_len=500), single_ok=True), doc="Messages scrolling in a footer"
         ),
+        **LAYOUT_FIELDS,
     },
     name="a theme",
     doc="signage theme.yaml",
@@ -101,18 +103,24 @@ def _family_matches(spec: str, path: str) -> bool:
 
 def load_theme(root: Path) -> tuple[Theme, Report]:
     """The content folder's theme; defaults when there is no theme.yaml."""
+    theme, _, report = load_theme_file(root)
+    return theme, report
+
+
+def load_theme_file(root: Path) -> tuple[Theme, Layouts | None, Report]:
+    """The content folder's theme and its default layout; defaults when there is no theme.yaml."""
     report = Report()
     path = root / "theme.yaml"
     if not path.exists():
-        return Theme(), report
+        return Theme(), None, report
     try:
         source = load_yaml(path, "theme.yaml", what="theme")
     except YamlFailure as failure:
         report.add(failure.diagnostic)
-        return Theme(), report
+        return Theme(), None, report
     values = THEME.check(source.root, Ctx("theme.yaml", report, root), "")
     if values is INVALID:
-        return Theme(), report
+        return Theme(), None, report
     given = values.get("colours")
     colours = Colours(**{k: v for k, v in given.values.items() if v}) if given else Colours()
     fonts = values.get("fonts")
@@ -131,5 +139,6 @@ def load_theme(root: Path) -> tuple[Theme, Report]:
             clock=values["clock"],
             ticker=tuple(values.get("ticker") or ()),
         ),
+        layouts_of(values),
         report,
     )

@@ -19,6 +19,7 @@ from signage.draw.images import ImageError, contain, open_image
 from signage.draw.text import Fonts, fit_line
 
 RGB = tuple[int, int, int]
+TICKER_SEPARATOR = "     •     "
 
 
 @dataclass(frozen=True)
@@ -169,15 +170,19 @@ class Canvas:
         """The footer's messages, joined, as one RGBA strip the loop scrolls."""
         if not self.theme.ticker:
             return None
+        return self.strip(self.theme.ticker, self.footer_height, self.px(30))
+
+    def strip(self, items: tuple[str, ...], height: int, font_px: int) -> Image.Image:
+        """Messages joined into one RGBA strip at least as wide as the canvas; it repeats
+        seamlessly when tiled."""
         colours = self.theme.colours
-        h = self.footer_height
-        face = self.fonts.get(self.px(30))
-        unit = "     •     ".join(self.theme.ticker) + "     •     "
+        face = self.fonts.get(font_px)
+        unit = TICKER_SEPARATOR.join(items) + TICKER_SEPARATOR
         text = unit
-        while face.getlength(text) < self.width:  # the strip repeats seamlessly when tiled
+        while face.getlength(text) < self.width:
             text += unit
         width = round(face.getlength(text))
-        strip = Image.new("RGBA", (width, h), (*colours.header, 255))
+        strip = Image.new("RGBA", (width, height), (*colours.header, 255))
         draw = ImageDraw.Draw(strip)
-        draw.text((0, h // 2), text, font=face, fill=colours.text, anchor="lm")
+        draw.text((0, height // 2), text, font=face, fill=colours.text, anchor="lm")
         return strip

@@ -39,7 +39,7 @@ class Commands:
                 str(args["text"]), str(args["style"]), float(args["expires_in"]), now
             )
             player.preparer.request(
-                (("message", message.id), now), message, player.timeline.canvas(now)
+                (("message", message.id), now), message, player.screen_canvas(now)
             )
             player.publish()
             return {"ok": True, "message": message.to_json()}

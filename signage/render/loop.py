@@ -24,7 +24,7 @@ import pygame
 from signage.content.model import Content
 from signage.core.diagnostics import Report
 from signage.core.model import Theme
-from signage.draw.canvas import Screen
+from signage.draw.canvas import Canvas, Screen
 from signage.messages import (
     Command,
     ContentFailed,
@@ -40,6 +40,7 @@ from signage.render.overlay import InfoOverlay
 from signage.render.power import DisplayPower
 from signage.render.prepared import Preparer
 from signage.render.proof import PlayTracker
+from signage.render.regions import Regions, RegionView, layout_for
 from signage.render.status import StatusBoard, player_status
 from signage.render.timeline import Timeline, to_surface
 from signage.render.urgent_layer import UrgentLayer
@@ -117,20 +118,29 @@ class Player:
         self.events: list[pygame.event.Event] = []
         self.size = display.logical_size
         self._overlay = InfoOverlay(self.size)
-        self.timeline = Timeline(
-            clock, screen, self.size, self.preparer, content, cache_dir,
-            content_errors=lambda: self.errors, on_show=self._show, on_change=self._changed,
+        self.regions = Regions(
+            display.surface, clock, screen, self.preparer, cache_dir,
+            content_errors=lambda: self.errors, on_show=self._show, on_change=self._region_changed,
         )  # fmt: skip
-        self.compositor = Compositor(self.size, self._background())
+        self._content = content
+        self.regions.build(layout_for(content, screen.id, clock.now(), self.size), content)
         self.commands = Commands(self)
         self._last_now: dt.datetime | None = None
         self.publish()  # the status is complete from the start, before the first frame
 
-    # -- what the timeline holds, as the status, the overlay and the tests read it ------
+    # -- what the main region holds, as the status, the overlay and the tests read it ------
+
+    @property
+    def timeline(self) -> Timeline:
+        return self.regions.main.timeline
+
+    @property
+    def compositor(self) -> Compositor:
+        return self.regions.main.compositor
 
     @property
     def content(self) -> Content | None:
-        return self.timeline.content
+        return self._content
 
     @property
     def playing(self) -> Playing | None:
@@ -189,7 +199,8 @@ class Player:
             surface = self.display.surface
             message.reply.set_result((surface.get_size(), pygame.image.tobytes(surface, "RGB")))
         elif isinstance(message, ProgrammeUpdated):
-            self.timeline.programme_updated()
+            for view in self.regions.views:
+                view.timeline.programme_updated()
 
     def _content_ready(self, message: ContentReady) -> None:
         self.source = message.source
@@ -198,18 +209,22 @@ class Player:
         self.warnings = [d.format() for d in message.report.warnings]
         if self.on_content is not None:
             self.on_content(message.content)
-        if not self.timeline.set_content(message.content):
+        self._content = message.content
+        if not self.regions.set_content(message.content):
             self.publish()
+        self.dirty = True
 
     def _frame_ready(self, message: FrameReady) -> None:
-        key, stamp = message.key
+        key, stamp, *region = message.key
         if key[0] == "message":
             if message.ready is None:
                 log.error("urgent message could not be drawn: %s", message.error)
             elif self.urgent.frame_ready(key[1], to_surface(message.ready.base)):
                 self.dirty = True
             return
-        self.timeline.frame_ready(key, stamp, message.ready, message.error or "")
+        for view in self.regions.views:
+            if [view.name] == region:
+                view.timeline.frame_ready(key, stamp, message.ready, message.error or "")
 
     # -- commands (keys, control API) --------------------------------------------------
 
@@ -238,19 +253,30 @@ class Player:
         self.dirty = self.dirty or redraw
         self.publish()
 
-    def _show(self, previous: Shown | None, shown: Shown, transition: bool) -> None:
-        """The timeline has a new frame for the screen: log the play, start the transition."""
-        if previous is None or previous.key[1] != shown.key[1] or self.proof.open is None:
+    def _region_changed(self, view: RegionView, redraw: bool) -> None:
+        view.dirty = view.dirty or redraw
+        self.publish()
+
+    def _show(
+        self, view: RegionView, previous: Shown | None, shown: Shown, transition: bool
+    ) -> None:
+        """A region has a new frame: log the play, start the transition."""
+        playing = view.timeline.playing
+        if previous is None or previous.key[1] != shown.key[1] or not self.proof.is_open(view.name):
             version = self.content.version if self.content is not None else None
-            self.proof.started(
-                self.clock.now(), self.screen.id, self.playing, version, self.timeline.name
-            )
-        self.on_screen = self.playing
-        self.dirty = True
-        slide = self.playing.slide if self.playing is not None else None
+            if view.widget is None:  # a clock or a ticker is not a play
+                self.proof.started(self.clock.now(), self.screen.id, playing, version, view.name)
+        if view is self.regions.main:
+            self.on_screen = playing
+        view.shown_since = self.clock.now()
+        view.dirty = True
+        slide = playing.slide if playing is not None else None
         kind = slide.transition.kind if slide is not None else "fade"
         duration = slide.transition.duration_s if slide is not None else 0.6
-        self.compositor.begin(kind, duration, transition and previous is not None)
+        view.compositor.begin(
+            kind, duration, transition and previous is not None, previous, view.extra.get("playing")
+        )
+        view.extra["playing"] = playing
         self.publish()
 
     def _power(self, now: dt.datetime) -> bool:
@@ -260,8 +286,10 @@ class Player:
             self._changed()
             if not changed:
                 self.proof.closed(now)
-            elif self.current is not None or self.playing is not None:
-                self.timeline.replan(now)
+            else:
+                for view in self.regions.views:
+                    if view.timeline.current is not None or view.timeline.playing is not None:
+                        view.timeline.replan(now)
         return self.power.on
 
     def _check_clock(self, now: dt.datetime) -> None:
@@ -275,30 +303,48 @@ class Player:
             last - now,
             now.isoformat(timespec="seconds"),
         )
-        self.timeline.clock_jumped(now)
+        for view in self.regions.views:
+            view.timeline.clock_jumped(now)
         self.urgent.retime(now)
 
     # -- drawing ---------------------------------------------------------------------
 
     def _animating(self) -> bool:
-        return self.power.on and self.compositor.animating(self.current, self.urgent)
+        if not self.power.on or self.urgent.covers_screen:
+            return False
+        return any(view.animating() for view in self.regions.views)
 
-    def _draw(self) -> None:
-        """Draw the whole frame: the slide (with its transition), the message, the overlay."""
-        overlay = None
+    def _draw(self) -> list[pygame.Rect] | None:
+        """Draw what changed: every region when the whole screen is dirty, else the regions
+        that changed or move (and those over them). The rectangles to present; None: all."""
+        surface = self.display.surface
+        whole = self.dirty or self.info
+        if self.urgent.covers_screen:
+            self.urgent.draw(surface, 0)
+            return None
+        rects: list[pygame.Rect] = []
+        redraw: set[int] = set()
+        background = self._background()
+        banner = self.urgent.message is not None and self.urgent.frame is not None
+        for view in self.regions.views:
+            if not (whole or view.dirty or view.animating() or id(view) in redraw):
+                continue
+            rect = view.draw(background, clean=not (self.info or banner), whole=id(view) in redraw)
+            view.dirty = False
+            rects.append(rect)
+            redraw.update(id(v) for v in self.regions.above(view) if v.rect.colliderect(rect))
+        if rects and (whole or banner):
+            main = self.regions.main
+            footer = main.timeline.current.ticker if main.timeline.current is not None else None
+            self.urgent.draw(
+                surface, footer.get_height() if footer is not None and main.region is None else 0
+            )
         if self.info:
             data, errors = self.status.read(), list(self.timeline.slide_errors.values())
-            overlay = lambda surface: self._overlay.draw(surface, data, self.paused, errors)  # noqa: E731
-        self.compositor.draw_screen(
-            self.display.surface, self.current, self.playing, self._background(), self.urgent,
-            overlay,
-        )  # fmt: skip
-
-    def _ticker_only(self) -> list[pygame.Rect] | None:
-        """The footer's rectangle when the scrolling ticker is all that moves."""
-        if self.dirty or self.info:
+            self._overlay.draw(surface, data, self.paused, errors)
+        if whole or banner:
             return None
-        return self.compositor.ticker_only(self.current, self.urgent)
+        return rects
 
     def _background(self) -> tuple[int, int, int]:
         return (
@@ -306,6 +352,12 @@ class Player:
             if self.content is not None
             else Theme().colours.background
         )
+
+    def screen_canvas(self, at: dt.datetime) -> Canvas:
+        """The whole screen with the theme's frame (an urgent message is drawn on it)."""
+        theme = self.content.theme if self.content is not None else Theme()
+        root = Path(self.content.root) if self.content is not None else Path()
+        return Canvas(self.size, theme, root, at, self.screen)
 
     @property
     def message(self) -> UrgentMessage | None:
@@ -334,12 +386,13 @@ class Player:
 
     def _timeout(self, now: dt.datetime) -> float:
         if self._animating():
-            # a ticker alone scrolls smoothly enough at 30 fps, for half the work
-            slow = self.compositor.transition is None and (
-                self._ticker_only() is not None or (self.current is not None and self.current.pan)
-            )
+            # a ticker alone (or a pan) moves smoothly enough at 30 fps, for half the work
+            views = self.regions.views
+            slow = all(v.compositor.transition is None for v in views)
             return 1 / (TICKER_FPS if slow else ANIMATION_FPS)
-        deadlines = self.timeline.deadlines(now)
+        deadlines = [d for view in self.regions.views for d in view.timeline.deadlines(now)]
+        if self.regions.recheck_at is not None:
+            deadlines.append((self.regions.recheck_at - now).total_seconds())
         if self.urgent.message is not None:
             deadlines.append((self.urgent.message.expires - now).total_seconds())
         change = self.power.seconds_to_change(now)
@@ -373,16 +426,15 @@ class Player:
                 self.display.present()
                 self.dirty = False
             return self._timeout(now)
-        self.timeline.advance(now)
-        if self.timeline.refresh_clock(now):
+        if self.regions.recheck(self.content, now):
             self.dirty = True
+        for view in self.regions.views:
+            view.timeline.advance(now)
+            if view.timeline.refresh_clock(now):
+                view.dirty = True
         drew = False
-        if self.dirty or self._animating():
-            rects = self._ticker_only()
-            if rects is not None and self.current is not None:
-                self.compositor.draw_ticker(self.display.surface, self.current)
-            else:
-                self._draw()
+        if self.dirty or self._animating() or any(v.dirty for v in self.regions.views):
+            rects = self._draw()
             self.display.present(rects)
             self.dirty = False
             drew = True
@@ -406,3 +458,7 @@ class Player:
             if self.notifier is not None:
                 self.notifier.stopping()
             self.preparer.close()
+
+    def close(self) -> None:
+        """Free the regions' shared memory (the player is not played again)."""
+        self.regions.close()

@@ -24,6 +24,7 @@ from typing import Any
 from PIL import Image
 
 from signage.core.supervisor import Supervisor
+from signage.draw import shm
 from signage.draw.canvas import Canvas, Frame
 from signage.messages import FrameReady
 from signage.render.prepare import SlideError, fallback, prepare
@@ -36,8 +37,9 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Pixels:
     size: tuple[int, int]
-    mode: str  # "RGB" or "RGBA"
+    mode: str  # "RGB" or "RGBA"; "BGRA" when written into a shared-memory block
     data: bytes
+    block: str | None = None  # the shared-memory block holding the pixels (data is empty)
 
     @classmethod
     def of(cls, image: Image.Image) -> Pixels:
@@ -61,9 +63,12 @@ class Ready:
     worker_peak_mb: float = 0.0
 
     @classmethod
-    def of(cls, frame: Frame, prepare_ms: float) -> Ready:
+    def of(cls, frame: Frame, prepare_ms: float, into: str | None = None) -> Ready:
+        base = None
+        if into is not None and shm.write(into, frame.image):
+            base = Pixels(frame.image.size, shm.PIXEL_ORDER, b"", into)
         return cls(
-            Pixels.of(frame.image),
+            base or Pixels.of(frame.image),
             Pixels.of(frame.overlay) if frame.overlay is not None else None,
             Pixels.of(frame.ticker) if frame.ticker is not None else None,
             frame.pan,
@@ -90,8 +95,11 @@ def peak_rss_mb() -> float:
     return 0.0
 
 
-def draw(slide: Slide | UrgentMessage | None, canvas: Canvas, status: str) -> Ready:
-    """In the worker: draw the slide, an urgent message, or the fallback; return its bytes."""
+def draw(
+    slide: Slide | UrgentMessage | None, canvas: Canvas, status: str, into: str | None = None
+) -> Ready:
+    """In the worker: draw the slide, an urgent message, or the fallback; its picture goes
+    into the shared-memory block ``into`` when one was lent, else back as bytes."""
     started = time.perf_counter()
     try:
         if isinstance(slide, UrgentMessage):
@@ -100,7 +108,7 @@ def draw(slide: Slide | UrgentMessage | None, canvas: Canvas, status: str) -> Re
             frame = prepare(slide, canvas)
         else:
             frame = fallback(canvas, status)
-        return Ready.of(frame, (time.perf_counter() - started) * 1000)
+        return Ready.of(frame, (time.perf_counter() - started) * 1000, into)
     finally:
         _trim()
 
@@ -187,18 +195,24 @@ class Preparer:
         self._supervisor.restarted("prepare")
 
     def request(
-        self, key: Any, slide: Slide | UrgentMessage | None, canvas: Canvas, status: str = ""
+        self,
+        key: Any,
+        slide: Slide | UrgentMessage | None,
+        canvas: Canvas,
+        status: str = "",
+        into: str | None = None,
     ) -> bool:
-        """Ask for ``slide`` (None: the fallback slide) drawn on ``canvas``; False if already asked."""
+        """Ask for ``slide`` (None: the fallback slide) drawn on ``canvas``, into the
+        shared-memory block ``into`` if given; False if already asked."""
         with self._lock:
             if key in self._pending:
                 return False
             self._pending.add(key)
             try:
-                future = self._pool.submit(draw, slide, canvas, status)
+                future = self._pool.submit(draw, slide, canvas, status, into)
             except (BrokenProcessPool, RuntimeError) as exc:
                 self._replace_pool(exc)
-                future = self._pool.submit(draw, slide, canvas, status)
+                future = self._pool.submit(draw, slide, canvas, status, into)
             pool = self._pool
         future.add_done_callback(lambda done: self._done(key, slide, done, pool))
         return True

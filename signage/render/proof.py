@@ -12,7 +12,15 @@ class PlayTracker:
 
     def __init__(self, on_play: Callable[[dict[str, Any]], None] | None) -> None:
         self.on_play = on_play
-        self.open: dict[str, Any] | None = None
+        self.entries: dict[str, dict[str, Any]] = {}  # region -> the play it shows
+
+    @property
+    def open(self) -> dict[str, Any] | None:
+        """The main region's open entry (or the only one)."""
+        return self.entries.get("main") or next(iter(self.entries.values()), None)
+
+    def is_open(self, region: str) -> bool:
+        return region in self.entries
 
     def started(
         self,
@@ -22,11 +30,11 @@ class PlayTracker:
         version: str | None,
         region: str = "main",
     ) -> None:
-        self.closed(now)
+        self.closed(now, region)
         slide = playing.slide if playing is not None else None
         if slide is None or playing.playlist is None:
             return
-        self.open = {
+        self.entries[region] = {
             "screen": screen,
             "slide": slide.id,
             "type": slide.type,
@@ -37,7 +45,9 @@ class PlayTracker:
             "version": version,
         }
 
-    def closed(self, now: dt.datetime) -> None:
-        if self.open is not None and self.on_play is not None:
-            self.on_play({**self.open, "ended": now.isoformat(timespec="milliseconds")})
-        self.open = None
+    def closed(self, now: dt.datetime, region: str | None = None) -> None:
+        """Close the play of ``region`` (None: of every region) and hand it on."""
+        for name in [region] if region is not None else list(self.entries):
+            entry = self.entries.pop(name, None)
+            if entry is not None and self.on_play is not None:
+                self.on_play({**entry, "ended": now.isoformat(timespec="milliseconds")})

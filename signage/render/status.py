@@ -47,16 +47,8 @@ def player_status(player: Any) -> dict[str, Any]:
     # the slide whose frame is on screen; the sequencer may be a step ahead while
     # the next frame is prepared (and before the first frame nothing is on screen)
     playing = player.on_screen
-    slide = playing.slide if playing is not None else None
-    nothing = "fallback" if playing is not None else None
     content = player.content
-    shown = {
-        "id": slide.id if slide else nothing,
-        "type": slide.type if slide else nothing,
-        "title": slide.title if slide else "",
-        "shown_at": playing.started.isoformat(timespec="seconds") if playing else None,
-        "ends_at": playing.ends.isoformat(timespec="seconds") if playing else None,
-    }
+    shown = _shown(playing)
     return {
         "screen": player.screen.id,
         "room": player.screen.room,
@@ -74,9 +66,37 @@ def player_status(player: Any) -> dict[str, Any]:
             **shown,
             "playlist": playing.playlist.name if playing is not None and playing.playlist else None,
         },
-        # the screen's regions and what each shows (today's frame is one region, "main")
-        "regions": [{"name": player.timeline.name, "slide": shown}],
+        # the screen's regions and what each shows (no layout: one region, "main")
+        "regions": [
+            _region(view, shown if view is player.regions.main else None)
+            for view in player.regions.views
+        ],
+        "layout": player.regions.layout.origin if player.regions.layout is not None else None,
         "paused": player.paused,
         "message": player.message.to_json() if player.message is not None else None,
         "display": "on" if player.power.on else "off",
+    }
+
+
+def _shown(playing: Any) -> dict[str, Any]:
+    slide = playing.slide if playing is not None else None
+    nothing = "fallback" if playing is not None else None
+    return {
+        "id": slide.id if slide else nothing,
+        "type": slide.type if slide else nothing,
+        "title": slide.title if slide else "",
+        "shown_at": playing.started.isoformat(timespec="seconds") if playing else None,
+        "ends_at": playing.ends.isoformat(timespec="seconds") if playing else None,
+    }
+
+
+def _region(view: Any, shown: dict[str, Any] | None) -> dict[str, Any]:
+    """A region: its name, place, what it shows (the slide whose frame is on screen)."""
+    timeline = view.timeline
+    playing = timeline.playing if timeline.current is not None else None
+    return {
+        "name": view.name,
+        "rect": [view.rect.x, view.rect.y, view.rect.w, view.rect.h],
+        "widget": view.widget,
+        "slide": shown if shown is not None else _shown(playing),
     }

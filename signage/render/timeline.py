@@ -23,6 +23,7 @@ from signage.content.model import Content
 from signage.core.model import Theme
 from signage.draw.canvas import Canvas, Screen
 from signage.program.store import ProgrammeServices
+from signage.render.buffers import FrameBuffers
 from signage.render.compositor import Shown
 from signage.render.prepared import Pixels, Preparer, Ready
 from signage.sequencer import Playing, SlideKey, relocate, retime, show, step, what_now
@@ -59,8 +60,12 @@ class Timeline:
         on_show: Callable[[Shown | None, Shown, bool], None],
         on_change: Callable[[bool], None],
         name: str = "main",
+        only: str | None = None,
+        buffers: FrameBuffers | None = None,
+        held: Callable[[], set[str]] = set,
     ) -> None:
         self.name = name  # the region of the screen it plays in
+        self.only = only  # the playlist a layout's region plays (None: the screen's)
         self.clock = clock
         self.screen = screen
         self.size = size
@@ -80,9 +85,14 @@ class Timeline:
         self.waiting: FrameKey | None = None
         self.playing: Playing | None = None
         self.paused = False
-        # Area-size surfaces for prepared frames, reused: allocating 8 MB per
-        # slide cost 3 to 7 ms of page faults on the render thread.
-        self._pool: list[pygame.Surface] = [pygame.Surface(size).convert() for _ in range(3)]
+        # Frames are written by the worker into these shared-memory blocks and shown
+        # from there (no copy, no allocation per slide; see buffers.py).
+        self.buffers = buffers
+        self.held = held  # blocks others still show (a transition's outgoing frame)
+        self._lent: dict[Any, str] = {}  # request -> block the worker is writing
+        # Area-size surfaces for frames that came back as bytes, reused: allocating 8 MB
+        # per slide cost 3 to 7 ms of page faults on the render thread.
+        self._pool: list[pygame.Surface] = []
 
     # -- content -------------------------------------------------------------------------
 
@@ -101,7 +111,7 @@ class Timeline:
         if old is not None and old.version == content.version:
             return False
         now = self.clock.now()
-        self.playing = relocate(self.content, self.screen.id, now, self.playing)
+        self.playing = relocate(self.content, self.screen.id, now, self.playing, only=self.only)
         self.want(now, transition=True)
         return True
 
@@ -115,7 +125,7 @@ class Timeline:
 
     def clock_jumped(self, now: dt.datetime) -> None:
         """The wall clock went back: plan again from now, redraw the clock."""
-        self.playing = retime(self.content, self.screen.id, now, self.playing)
+        self.playing = retime(self.content, self.screen.id, now, self.playing, only=self.only)
         self.frames = {k: v for k, v in self.frames.items() if v is self.current}
         self.refresh = None
         self.refresh_asked = None
@@ -128,13 +138,15 @@ class Timeline:
 
     def step(self, delta: int) -> dict[str, Any]:
         now = self.clock.now()
-        self.playing = step(self.content, self.screen.id, now, self.playing, delta, self.skip)
+        self.playing = step(
+            self.content, self.screen.id, now, self.playing, delta, self.skip, only=self.only
+        )
         self.want(now, transition=True)
         return {"ok": True, "slide": self.playing.slide.id if self.playing.slide else None}
 
     def show(self, slide_id: str) -> dict[str, Any]:
         now = self.clock.now()
-        found = show(self.content, self.screen.id, now, slide_id)
+        found = show(self.content, self.screen.id, now, slide_id, only=self.only)
         if found is None:
             return {"ok": False, "error": f"no slide with id {slide_id!r} for this screen"}
         self.playing = found
@@ -148,7 +160,7 @@ class Timeline:
 
     def replan(self, now: dt.datetime, transition: bool = False) -> None:
         """Ask the sequencer afresh what plays now (after a pause, when the screen comes on)."""
-        self.playing = what_now(self.content, self.screen.id, now, None, self.skip)
+        self.playing = what_now(self.content, self.screen.id, now, None, self.skip, only=self.only)
         self.want(now, transition=transition)
 
     # -- choosing and preparing slides -------------------------------------------------
@@ -170,9 +182,22 @@ class Timeline:
             return next(iter(self.slide_errors.values()))
         return f"no playlist is active for screen {self.screen.id}"
 
+    def _blocks_in_use(self) -> set[str]:
+        shown = [*self.frames.values(), self.current, self.refresh]
+        used = {s.block for s in shown if s is not None and s.block is not None}
+        return used | set(self._lent.values()) | self.held()
+
     def _request(self, playing: Playing, at: dt.datetime) -> None:
         key = self.frame_key(playing)
-        self.preparer.request((key, at), playing.slide, self.canvas(at), self._fallback_status())
+        request = (key, at, self.name)
+        into = None
+        if self.buffers is not None and request not in self._lent:
+            into = self.buffers.lend(self._blocks_in_use())
+        asked = self.preparer.request(
+            request, playing.slide, self.canvas(at), self._fallback_status(), into
+        )
+        if asked and into is not None:
+            self._lent[request] = into
 
     def want(self, now: dt.datetime, transition: bool) -> None:
         """Show the frame for ``self.playing``: now if prepared, else as soon as it is."""
@@ -195,7 +220,9 @@ class Timeline:
         playing = self.playing
         if playing is None or self.paused:
             return
-        upcoming = what_now(self.content, self.screen.id, playing.until, playing, self.skip)
+        upcoming = what_now(
+            self.content, self.screen.id, playing.until, playing, self.skip, only=self.only
+        )
         key = self.frame_key(upcoming)
         keep = {self.frame_key(playing), key}
         if self.current is not None:
@@ -209,18 +236,25 @@ class Timeline:
         self, key: FrameKey, stamp: dt.datetime, ready: Ready | None, error: str
     ) -> None:
         """A frame came back from the worker (``ready`` None: it could not be drawn)."""
+        self._lent.pop((key, stamp, self.name), None)
         if ready is None:
             self._slide_failed(key, error or "cannot be shown")
             return
+        base = None
+        if ready.base.block is not None:
+            base = self.buffers.surface(ready.base.block, ready.base.size) if self.buffers else None
+            if base is None:
+                return  # written for a layout that is gone: its block went with it
         shown = Shown(
             key,
-            to_surface(ready.base, self._free_surface(ready.base)),
+            base or to_surface(ready.base, self._free_surface(ready.base)),
             to_surface(ready.overlay) if ready.overlay else None,
             to_surface(ready.ticker) if ready.ticker else None,
             ready.pan,
             ready.valid_until,
             stamp,
             ready.notes,
+            ready.base.block if base is not None else None,
         )
         for note in ready.notes:
             if key[1] is not None and self.slide_errors.get(key[1]) != note:
@@ -272,7 +306,9 @@ class Timeline:
             self.playing is not None and self.frame_key(self.playing) == key
         ):
             now = self.clock.now()
-            self.playing = what_now(self.content, self.screen.id, now, self.playing, self.skip)
+            self.playing = what_now(
+                self.content, self.screen.id, now, self.playing, self.skip, only=self.only
+            )
             self.want(now, transition=True)
         self.on_change(True)
 
@@ -291,7 +327,9 @@ class Timeline:
             return
         if now >= self.playing.until:
             before = self.playing
-            self.playing = what_now(self.content, self.screen.id, now, before, self.skip)
+            self.playing = what_now(
+                self.content, self.screen.id, now, before, self.skip, only=self.only
+            )
             if self.playing.key != before.key or self.playing.started != before.started:
                 if self.frame_key(self.playing) != self.frame_key(before):
                     self.want(now, transition=True)

@@ -86,6 +86,6 @@ def register(kind: SlideKind) -> SlideKind:
 
 def kinds() -> dict[str, SlideKind]:
     """Every registered slide kind (importing the built-in kinds on first use)."""
-    from signage.slides import photo, schedule, speaker, speakers, text  # noqa: F401
+    from signage.slides import clock, photo, qr, schedule, speaker, speakers, text, ticker  # noqa: F401
 
     return dict(sorted(REGISTRY.items()))

@@ -1,0 +1,94 @@
+"""Frames in shared memory: the worker writes, the render thread wraps, nobody copies.
+
+A region's :class:`FrameBuffers` owns a few blocks of ``multiprocessing.shared_memory``
+sized for the region (and for a panning photo's larger picture). A request lends one
+block to the worker, which writes the finished frame into it in the display's pixel
+order (``BGRA``: what SDL's XRGB8888/ARGB8888 surfaces hold in memory on little-endian
+machines). The render thread wraps the block as a surface with ``frombuffer``: no bytes
+are copied and nothing is allocated per slide. Blocks are touched once when created, so
+their pages are mapped before the first slide: no page faults on the render thread later.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import mmap
+import os
+from multiprocessing import shared_memory
+
+import pygame
+
+from signage.draw.shm import SHM_DIR
+
+log = logging.getLogger(__name__)
+
+PAN_MARGIN = 1.13  # a panning photo is prepared 12 % larger (slides.photo.PAN_SCALE)
+MAX_BLOCKS = 8  # per region: on screen, next, a redrawn clock, a transition's outgoing, spares
+
+
+def capacity_for(size: tuple[int, int]) -> int:
+    width, height = size
+    return math.ceil(width * PAN_MARGIN + 2) * math.ceil(height * PAN_MARGIN + 2) * 4
+
+
+class FrameBuffers:
+    """The shared-memory blocks of one region, lent to the worker one request at a time."""
+
+    def __init__(self, size: tuple[int, int], count: int = 3) -> None:
+        self.size = size
+        self.capacity = capacity_for(size)
+        self._blocks: dict[str, shared_memory.SharedMemory] = {}
+        # The mapping surfaces wrap: a plain mmap of the block's file, which (unlike
+        # SharedMemory's own) may be left to the garbage collector while surfaces export it.
+        self._maps: dict[str, mmap.mmap] = {}
+        for _ in range(count):
+            self._new()
+
+    def _new(self) -> str:
+        # SharedMemory registers the block with multiprocessing's resource tracker, which
+        # unlinks it if the player is killed before it can (33 MB of RAM per 4K block).
+        block = shared_memory.SharedMemory(create=True, size=self.capacity)
+        block.close()
+        fd = os.open(SHM_DIR / block.name, os.O_RDWR)
+        try:
+            mapped = mmap.mmap(fd, self.capacity)
+        finally:
+            os.close(fd)
+        mapped.write(bytes(self.capacity))  # map every page now, not mid-slide
+        self._blocks[block.name] = block
+        self._maps[block.name] = mapped
+        return block.name
+
+    def lend(self, held: set[str]) -> str | None:
+        """A block no frame holds (None when the region already has its maximum)."""
+        for name in self._blocks:
+            if name not in held:
+                return name
+        if len(self._blocks) >= MAX_BLOCKS:
+            return None
+        return self._new()
+
+    def surface(self, name: str, size: tuple[int, int]) -> pygame.Surface | None:
+        """The block as an opaque display-order surface, without copying (None if not ours)."""
+        mapped = self._maps.get(name)
+        length = size[0] * size[1] * 4
+        if mapped is None or length > self.capacity:
+            return None
+        surface = pygame.image.frombuffer(memoryview(mapped)[:length], size, "BGRA")
+        # Written opaque: blit it as a plain copy (no per-pixel blending) unless a fade
+        # sets an alpha on it.
+        surface.set_alpha(None)
+        return surface
+
+    @property
+    def names(self) -> list[str]:
+        return list(self._blocks)
+
+    def close(self) -> None:
+        for block in self._blocks.values():
+            with contextlib.suppress(FileNotFoundError):
+                block.unlink()  # the memory goes when the last surface over it does
+        self._blocks.clear()
+        self._maps.clear()

@@ -1,0 +1,63 @@
+"""``type: clock``: the time in large figures and the date under it (a layout's clock widget)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PIL import ImageDraw
+
+from signage import i18n
+from signage.core.schema import Boolean, Field
+from signage.draw.canvas import Canvas, Frame
+from signage.draw.text import fit_line
+from signage.slides import Common, Slide, SlideKind, register
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClockSlide(Slide):
+    type = "clock"
+    date: bool = True
+
+    @property
+    def title(self) -> str:
+        return "clock"
+
+
+def _build(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-def]
+    return [ClockSlide(**common.kwargs(slide_id), date=values["date"])]
+
+
+def render(slide: ClockSlide, canvas: Canvas) -> Frame:
+    """The time as large as the area allows, the date below when there is room for it."""
+    colours = canvas.theme.colours
+    image = canvas.blank(colours.panel)
+    pen = ImageDraw.Draw(image)
+    fonts = canvas.fonts
+    width, height = canvas.size
+    inner = width - 2 * max(4, height // 10)
+    time_text = i18n.clock(canvas.at, canvas.locale)
+    share = 0.62 if slide.date else 0.85
+    line, size = fit_line(time_text, fonts, inner, int(height * share), 8, bold=True)
+    pen.text(
+        (width // 2, height * (0.4 if slide.date else 0.5)), line,
+        font=fonts.get(size, True), fill=colours.text, anchor="mm",
+    )  # fmt: skip
+    if slide.date:
+        date = i18n.long_date(canvas.at.date(), canvas.locale)
+        small_line, small = fit_line(date, fonts, inner, int(height * 0.16), 6)
+        pen.text(
+            (width // 2, height * 0.8), small_line, font=fonts.get(small),
+            fill=colours.muted, anchor="mm",
+        )  # fmt: skip
+    return Frame(image, valid_until=canvas.next_minute())
+
+
+KIND = register(
+    SlideKind(
+        type="clock",
+        doc="The time in large figures, with the date under it.",
+        fields={"date": Field(Boolean(), default=True, doc="Show the date under the time")},
+        build=_build,
+        render=render,
+    )
+)

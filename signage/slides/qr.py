@@ -1,0 +1,84 @@
+"""``type: qr``: a QR code of a URL (the programme, the stream) with a caption."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import segno
+from PIL import Image, ImageDraw
+
+from signage.core.schema import Field, Text
+from signage.draw.canvas import Canvas, Frame
+from signage.draw.text import fit_line
+from signage.slides import Common, Slide, SlideKind, register
+
+QUIET_MODULES = 2  # white border around the code, in modules (phones read 2 well on screens)
+
+
+@dataclass(frozen=True, kw_only=True)
+class QrSlide(Slide):
+    type = "qr"
+    url: str
+    caption: str = ""
+
+    @property
+    def title(self) -> str:
+        return self.caption or self.url
+
+
+def _build(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-def]
+    return [
+        QrSlide(**common.kwargs(slide_id), url=values["url"], caption=values.get("caption", ""))
+    ]
+
+
+def code_image(url: str, side: int) -> Image.Image:
+    """The QR code as a black-on-white image of whole modules, at most ``side`` pixels wide."""
+    code = segno.make(url, error="m", micro=False)
+    modules = int(code.symbol_size(scale=1, border=QUIET_MODULES)[0])
+    scale = max(1, side // modules)
+    image = Image.new("L", (modules, modules), 255)
+    pixels = image.load()
+    assert pixels is not None
+    for y, row in enumerate(code.matrix_iter(scale=1, border=QUIET_MODULES)):
+        for x, dark in enumerate(row):
+            if dark:
+                pixels[x, y] = 0
+    # nearest neighbour: every module stays a sharp square
+    return image.resize((modules * scale, modules * scale), Image.Resampling.NEAREST).convert("RGB")
+
+
+def render(slide: QrSlide, canvas: Canvas) -> Frame:
+    colours = canvas.theme.colours
+    image = canvas.blank(colours.panel)
+    pen = ImageDraw.Draw(image)
+    fonts = canvas.fonts
+    width, height = canvas.size
+    pad = max(4, min(width, height) // 16)
+    caption_h = int(height * 0.16) if slide.caption else 0
+    side = min(width - 2 * pad, height - 2 * pad - caption_h)
+    code = code_image(slide.url, max(21, side))
+    x = (width - code.width) // 2
+    y = pad + (height - 2 * pad - caption_h - code.height) // 2
+    image.paste(code, (x, y))
+    if slide.caption:
+        line, size = fit_line(slide.caption, fonts, width - 2 * pad, int(caption_h * 0.7), 6)
+        pen.text(
+            (width // 2, y + code.height + caption_h // 2 + pad // 2), line,
+            font=fonts.get(size, True), fill=colours.text, anchor="mm",
+        )  # fmt: skip
+    return Frame(image)
+
+
+KIND = register(
+    SlideKind(
+        type="qr",
+        doc="A QR code of a URL (the programme, the stream), with a caption under it.",
+        fields={
+            "url": Field(Text(max_len=1000), required=True, doc="The address the code opens"),
+            "caption": Field(Text(max_len=200), doc="A line under the code"),
+        },
+        build=_build,
+        render=render,
+    )
+)
