@@ -205,7 +205,10 @@ def play(options: PlayOptions) -> int:
                 status.extra["control"] = lambda: server.address if server else None
                 log.info("control API on http://%s/status", server.address)
         with _signals(stop, player.hup, player.wake):
-            player.run()
+            try:
+                player.run()
+            finally:
+                player.close()
     finally:
         if server is not None:
             server.stop()

@@ -68,6 +68,7 @@ def main(root: Path, size_text: str, seconds: float) -> None:
     worker = max(worker_peak, player.preparer.worker_peak_mb)
     result["peak_rss_mb"] = round(own + worker, 1)
     print(f"player {own:.1f} MB, worker {worker:.1f} MB", file=sys.stderr)
+    player.close()
     display.close()
     print(json.dumps(result))
 

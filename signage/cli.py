@@ -209,7 +209,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     from signage.clock import parse_instant
     from signage.config import parse_size
     from signage.draw.canvas import Screen
-    from signage.preview import contact_sheet, render_all
+    from signage.preview import contact_sheet, render_all, render_layouts
 
     config, code = _load_player_config(args)
     if code:
@@ -251,6 +251,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         fetcher.photos_of_file(path)
     services = ProgrammeServices.of(content, str(cache))
     results = render_all(content, args.out, at, size, screen, services)
+    results += render_layouts(content, args.out, at, size, screen, services)
     for result in results:
         status = f"  ! {result.error}" if result.error else ""
         print(f"{_display(result.path)}{status}")

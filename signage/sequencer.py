@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from signage.content.layout import Layout
 from signage.content.model import Content, Playlist
 from signage.slides import Slide
 
@@ -261,3 +262,18 @@ def retime(
     ):
         return what_now(content, screen, now, only=only)
     return _start(current.playlist, current.index, now, next_boundary(content, screen, now, only))
+
+
+def layout_for(
+    content: Content | None, screen: str, now: dt.datetime, size: tuple[int, int]
+) -> Layout | None:
+    """The active playlist's layout, else the theme's, for a screen of this size."""
+    if content is None:
+        return None
+    playlist = active_playlist(content, screen, now)
+    for layouts in (playlist.layouts if playlist else None, content.layouts):
+        if layouts is not None:
+            picked = layouts.pick(size)
+            if picked is not None:
+                return picked
+    return None

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from signage.content.model import Content, Playlist
 from signage.core.diagnostics import Diagnostic, Report, did_you_mean, one_of
 from signage.core.model import Transition
 from signage.core.schema import INVALID, Ctx, Field, Integer, ListOf, Located, Obj, Text, Type, join
@@ -384,3 +385,19 @@ def resolve_playlists(
     landscape = resolve(layouts.landscape)
     portrait = landscape if layouts.portrait is layouts.landscape else resolve(layouts.portrait)
     return Layouts(landscape, portrait)
+
+
+def region_content(content: Content, region: Region | None) -> Content:
+    """What a region's timeline plays: the content (a playlist region: the sequencer is told
+    which playlist), or one playlist of the widget's single slide; drawn without the
+    theme's header and ticker when it is a region of a layout."""
+    if region is None:
+        return content
+    theme = replace(content.theme, header=False, ticker=())
+    if region.slide is None:
+        return replace(content, theme=theme)
+    slide = region.slide
+    if getattr(slide, "items", None) == ():  # a ticker without items shows the theme's
+        slide = replace(slide, items=content.theme.ticker)  # type: ignore[call-arg]
+    playlist = Playlist(region.label, f"{region.origin}#{region.name}", (slide,))
+    return replace(content, theme=theme, playlists=(playlist,))

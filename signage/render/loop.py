@@ -40,11 +40,11 @@ from signage.render.overlay import InfoOverlay
 from signage.render.power import DisplayPower
 from signage.render.prepared import Preparer
 from signage.render.proof import PlayTracker
-from signage.render.regions import Regions, RegionView, layout_for
+from signage.render.regions import Regions, RegionView
 from signage.render.status import StatusBoard, player_status
 from signage.render.timeline import Timeline, to_surface
 from signage.render.urgent_layer import UrgentLayer
-from signage.sequencer import Playing
+from signage.sequencer import Playing, layout_for
 from signage.urgent import UrgentMessage
 
 log = logging.getLogger(__name__)

@@ -12,53 +12,25 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pygame
 
-from signage.content.layout import Layout, Region
-from signage.content.model import Content, Playlist
+from signage.content.layout import Layout, Region, region_content
+from signage.content.model import Content
 from signage.draw.canvas import Screen
 from signage.render.buffers import FrameBuffers
 from signage.render.compositor import Compositor, Shown
 from signage.render.prepared import Preparer
 from signage.render.timeline import Timeline
-from signage.sequencer import active_playlist, next_boundary
+from signage.sequencer import layout_for, next_boundary
 
 log = logging.getLogger(__name__)
 
 MAIN = "main"
 LAYOUT_RECHECK = dt.timedelta(minutes=5)
-
-
-def layout_for(
-    content: Content | None, screen: str, now: dt.datetime, size: tuple[int, int]
-) -> Layout | None:
-    """The active playlist's layout, else the theme's, for a screen of this size."""
-    if content is None:
-        return None
-    playlist = active_playlist(content, screen, now)
-    for layouts in (playlist.layouts if playlist else None, content.layouts):
-        if layouts is not None:
-            picked = layouts.pick(size)
-            if picked is not None:
-                return picked
-    return None
-
-
-def region_content(content: Content, region: Region | None) -> Content:
-    """What a region's timeline plays: the content (a playlist region: the sequencer is told
-    which playlist), or one playlist of the widget's single slide; drawn without the
-    theme's header and ticker when it is a region of a layout."""
-    if region is None:
-        return content
-    theme = replace(content.theme, header=False, ticker=())
-    if region.slide is None:
-        return replace(content, theme=theme)
-    playlist = Playlist(region.label, f"{region.origin}#{region.name}", (region.slide,))
-    return replace(content, theme=theme, playlists=(playlist,))
 
 
 @dataclass(eq=False)

@@ -25,7 +25,7 @@ def _build(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-de
 
 def render(slide: TickerSlide, canvas: Canvas) -> Frame:
     items = slide.items or canvas.theme.ticker or (canvas.theme.venue or " ",)
-    strip = canvas.strip(items, canvas.height, max(8, round(canvas.height * 0.47)))
+    strip = canvas.strip(items, canvas.height, max(8, round(canvas.height * 0.42)))
     return Frame(canvas.blank(canvas.theme.colours.header), ticker=strip)
 
 
