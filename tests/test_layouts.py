@@ -71,7 +71,7 @@ def check(tmp_path: Path, playlist: str, theme: str | None = None) -> list[str]:
     (tmp_path / "playlists" / "side.yaml").write_text(SIDE, encoding="utf-8")
     if theme is not None:
         (tmp_path / "theme.yaml").write_text(theme, encoding="utf-8")
-    content, report = load_content(tmp_path)
+    _, report = load_content(tmp_path)
     return [d.format() for d in report.items]
 
 
@@ -282,7 +282,7 @@ def test_render_composes_the_door_layout(tmp_path: Path, size: str) -> None:
     assert patch.getextrema()[1] == 255
     assert "contact sheet" in result.stdout
     sheet = Image.open(tmp_path / "sheet.png").convert("RGB")
-    colours = dict((c, n) for n, c in sheet.getcolors(maxcolors=1 << 22) or [])
+    colours = {c: n for n, c in sheet.getcolors(maxcolors=1 << 22) or []}
     yellow = colours.get((255, 220, 0), 0)
     assert yellow > 1000  # region outlines and name tags
 
