@@ -68,6 +68,7 @@ class FrameBuffers:
                 return name
         if len(self._blocks) >= MAX_BLOCKS:
             return None
+        log.info("frame buffers for %dx%d: one more block (%d)", *self.size, len(self._blocks) + 1)
         return self._new()
 
     def surface(self, name: str, size: tuple[int, int]) -> pygame.Surface | None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pygame
 
 TICKER_SPEED = 110  # pixels per second at 1080 lines
+BAND_PIXELS = 4_200_000  # larger regions fade in two bands of rows on alternate frames
 
 
 @dataclass
@@ -36,7 +37,10 @@ class Transition:
     outgoing: Shown  # the frame going away (its block stays lent until the transition ends)
     outgoing_playing: Any
     outgoing_elapsed: float  # where its pan and ticker were when it went
-    blended: float = 0.0  # share of the incoming frame already in the target (a fade)
+    # share of the incoming frame already in the target, per band of rows (a fade)
+    blended: list[float] = field(default_factory=lambda: [0.0])
+    frames: int = 0
+    edge: int | None = None  # where the incoming frame's left edge is drawn (a slide)
 
 
 def _ease(p: float) -> float:
@@ -123,26 +127,63 @@ class Compositor:
         out = (transition.outgoing, transition.outgoing_playing, transition.outgoing_elapsed)
         if transition.kind == "slide":
             width = self.size[0]
-            self.compose(target, *out, dx=-round(width * eased), ticker=False)
-            self.compose(
-                target, shown, playing, elapsed, dx=round(width * (1 - eased)), ticker=False
-            )
-        elif clean and not shown.pan and shown.overlay is None and transition.blended < 1.0:
-            # in place: (1 - blended) of the outgoing picture is left; take it to (1 - eased)
-            share = 1 - (1 - eased) / (1 - transition.blended)
-            alpha = max(0, min(254, round(255 * share)))
-            if alpha:
-                self._blend(target, shown.base, alpha, (0, 0))
-                transition.blended = 1 - (1 - transition.blended) * (1 - alpha / 255)
+            edge = round(width * (1 - eased))
+            if clean and not shown.pan and shown.overlay is None:
+                self._slide_in_place(target, shown.base, transition, edge)
+            else:
+                self.compose(target, *out, dx=edge - width, ticker=False)
+                self.compose(target, shown, playing, elapsed, dx=edge, ticker=False)
+                transition.edge = edge
+        elif clean and not shown.pan and shown.overlay is None:
+            self._fade_in_place(target, shown.base, transition, eased)
         else:
             self.compose(target, *out, ticker=False)
             alpha = max(1, min(254, round(255 * eased)))
             self._blend(target, shown.base, alpha, self._base_at(shown, playing, elapsed, 0))
             if shown.overlay is not None:
                 target.blit(shown.overlay, (0, 0))
-            transition.blended = alpha / 255
+            transition.blended = [alpha / 255] * len(transition.blended)
         if shown.ticker is not None:
             self.scroll(target, shown.ticker, elapsed)
+
+    def _fade_in_place(
+        self, target: pygame.Surface, base: pygame.Surface, transition: Transition, eased: float
+    ) -> None:
+        """Blend the incoming frame over what the target holds, with the alpha that takes
+        the share of it from ``blended`` to ``eased``. Above BAND_PIXELS, the rows are
+        blended in two bands on alternate frames: each frame then costs half a screen
+        (a 4K blend is 8 to 12 ms on a 2-core machine, over the budget with the worker busy)."""
+        width, height = self.size
+        bands = 2 if width * height > BAND_PIXELS else 1
+        if len(transition.blended) != bands:
+            transition.blended = [transition.blended[0]] * bands
+        band = transition.frames % bands
+        transition.frames += 1
+        done = transition.blended[band]
+        share = 1 - (1 - eased) / (1 - done) if done < 1 else 0.0
+        alpha = max(0, min(254, round(255 * share)))
+        if not alpha:
+            return
+        top, bottom = height * band // bands, height * (band + 1) // bands
+        area = pygame.Rect(0, top, width, bottom - top)
+        base.set_alpha(alpha)
+        target.blit(base, area.topleft, area)
+        base.set_alpha(None)
+        transition.blended[band] = 1 - (1 - done) * (1 - alpha / 255)
+
+    def _slide_in_place(
+        self, target: pygame.Surface, base: pygame.Surface, transition: Transition, edge: int
+    ) -> None:
+        """Move what the target holds left (a memmove), then draw only the strip of the
+        incoming frame that came into view: 3 ms for a 4K screen against 10 for two blits."""
+        width, height = self.size
+        drawn = width if transition.edge is None else transition.edge
+        step = drawn - edge
+        if step <= 0:
+            return
+        target.scroll(-step, 0)
+        target.blit(base, (width - step, 0), pygame.Rect(width - step - edge, 0, step, height))
+        transition.edge = edge
 
     @staticmethod
     def _blend(

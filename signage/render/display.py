@@ -58,6 +58,9 @@ class Display:
             self.window if self.rotate == 0 else pygame.Surface(self.logical_size).convert()
         )
         self.driver = driver
+        # Touch every page of the screen's surface now (not presented): the first full
+        # frame would otherwise pay for them, 60 ms at 4K.
+        self.surface.fill((0, 0, 0))
 
     def present(self, rects: list[pygame.Rect] | None = None) -> None:
         """Show the logical surface (only ``rects`` of it when given and not rotated)."""

@@ -110,7 +110,10 @@ class Regions:
         else:
             rect = pygame.Rect(region.rect(self.size))
             target = self.surface.subsurface(rect)
-        buffers = FrameBuffers(rect.size)
+        # on screen, the next slide, its outgoing frame in a transition, one being written;
+        # a widget has no transitions and no next slide
+        widget = region is not None and region.widget is not None
+        buffers = FrameBuffers(rect.size, 3 if widget else 4)
         holder: list[RegionView] = []
         timeline = Timeline(
             self.clock, self.screen, rect.size, self.preparer,
