@@ -8,6 +8,7 @@ spawn, so it includes Python's start-up and imports, as a screen would see.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -26,6 +27,7 @@ KEYS = (
     "frames_over_budget",
     "prepare_ms_max",
     "idle_cpu_percent",
+    "ticker_cpu_percent",
     "first_frame_ms",
     "peak_rss_mb",
 )
@@ -74,13 +76,11 @@ def _photos(cache: Path) -> list[Path]:
     return paths
 
 
-def make_workload(root: Path, cache: Path) -> None:
-    """A content folder: 200 photo slides (24 MP each), long texts, speaker cards, every transition."""
-    (root / "playlists").mkdir(parents=True, exist_ok=True)
+def _link_photos(root: Path, cache: Path) -> None:
+    """assets/photos/photo-NNN.jpg: the four 24 MP photos, drawn once into the cache, copied
+    into the content folder and linked from there (links out of a content folder are refused)."""
     photos = root / "assets" / "photos"
     photos.mkdir(parents=True, exist_ok=True)
-    # The four 24 MP photos are drawn once into the cache and copied into the content folder;
-    # the 200 slides link to those copies (links out of a content folder are refused).
     sources = []
     for n, cached in enumerate(_photos(cache)):
         inside = root / "assets" / f"source-{n}.jpg"
@@ -91,6 +91,26 @@ def make_workload(root: Path, cache: Path) -> None:
         link = photos / f"photo-{i:03d}.jpg"
         if not link.exists():
             link.symlink_to(Path("..") / sources[i % len(sources)].name)
+
+
+def _write(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def _still(root: Path, theme: dict[str, Any] | None) -> None:
+    """A content folder where nothing moves but what ``theme`` adds (a ticker, a clock)."""
+    _write(root / "playlists" / "idle.yaml", {"name": "Idle", "slides": [
+        {"type": "text", "title": "Pause", "body": LONG_TEXT, "duration": 3600}]})  # fmt: skip
+    if theme is not None:
+        _write(root / "theme.yaml", theme)
+
+
+def make_workload(root: Path, cache: Path) -> None:
+    """A content folder: 200 photo slides (24 MP each), long texts, speaker cards, every
+    transition; ``idle/`` (nothing moves) and ``ticker/`` (the ticker alone moves)."""
+    (root / "playlists").mkdir(parents=True, exist_ok=True)
+    _link_photos(root, cache)
     slides = []
     transitions = ["fade", "slide", "cut", "fade"]
     for i in range(PHOTO_SLIDES):
@@ -115,20 +135,83 @@ def make_workload(root: Path, cache: Path) -> None:
     (root / "playlists" / "bench.yaml").write_text(
         json.dumps(playlist, ensure_ascii=False), encoding="utf-8"
     )
-    idle = root / "idle"
-    (idle / "playlists").mkdir(parents=True, exist_ok=True)
-    (idle / "playlists" / "idle.yaml").write_text(
-        json.dumps({"name": "Idle", "slides": [{"type": "text", "title": "Pause", "body": LONG_TEXT,
-                                                 "duration": 3600}]}, ensure_ascii=False),
+    _still(root / "idle", None)
+    _still(root / "ticker", {"ticker": TICKER})
+
+
+TICKER = ["Wi-Fi : RNCN8-invites", "Déjeuner à 12 h 15 dans le hall", "#RNCN8"]
+DOOR_ROOM = "Amphithéâtre Grand Bleu"
+
+
+def door_layout(ticker: bool) -> list[dict[str, Any]]:
+    """The door screen of the bundled example: photos, the room's now and next, clock, ticker."""
+    bottom = 91 if ticker else 100
+    regions: list[dict[str, Any]] = [
+        {"name": "main", "x": 0, "y": 0, "w": "68%", "h": f"{bottom}%", "playlist": "door"},
+        {"name": "horloge", "x": "68%", "y": 0, "w": "32%", "h": "20%", "widget": "clock"},
+        {"name": "salle", "x": "68%", "y": "20%", "w": "32%", "h": f"{bottom - 20}%",
+         "widget": "room", "source": "programme/bench.xml", "room": DOOR_ROOM},
+    ]  # fmt: skip
+    if ticker:
+        regions.append(
+            {"name": "bandeau", "x": 0, "y": "91%", "w": "100%", "h": "9%", "widget": "ticker"}
+        )
+    return regions
+
+
+def _programme(path: Path, day: dt.date) -> None:
+    """A frab schedule.xml for ``day`` (UTC, as the bench's clock): a talk every 30 minutes."""
+    events = []
+    for n in range(48):
+        start = dt.datetime.combine(day, dt.time(n // 2, 30 * (n % 2)), dt.UTC)
+        events.append(
+            f'<event guid="bench-{n}" id="{n + 1}"><date>{start.isoformat()}</date>'
+            f"<start>{start:%H:%M}</start><duration>00:30</duration><room>{DOOR_ROOM}</room>"
+            f"<title>Session {n + 1} : la communication publique à l’ère numérique</title>"
+            f'<type>talk</type><persons><person id="{n}">Intervenant {n + 1}</person></persons>'
+            "</event>"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f'<?xml version="1.0" encoding="UTF-8"?><schedule><conference><title>Bench</title>'
+        f"<start>{day}</start><end>{day}</end></conference>"
+        f'<day index="1" date="{day}"><room name="{DOOR_ROOM}">{"".join(events)}</room></day>'
+        "</schedule>",
         encoding="utf-8",
-    )  # fmt: skip
+    )
 
 
-def run(size: tuple[int, int], seconds: float) -> dict[str, Any]:
+def make_door_workload(root: Path, cache: Path) -> None:
+    """The door-screen layout: 24 MP photos crossfading in the main region, the room's live
+    now/next, a clock and a ticker; ``idle/`` without the ticker and with one photo held
+    (only the clock moves), ``ticker/`` the same with the ticker scrolling."""
+    _link_photos(root, cache)
+    photos = [{"type": "photo", "image": f"assets/photos/photo-{i:03d}.jpg", "duration": 1.5,
+               "transition": {"type": "fade", "duration": 0.8}} for i in range(PHOTO_SLIDES)]  # fmt: skip
+    day = dt.datetime.now(dt.UTC).date()
+    for folder, ticker, slides in (
+        (root, True, photos),
+        (root / "idle", False, photos[:1]),
+        (root / "ticker", True, photos[:1]),
+    ):
+        held = [{**s, "duration": 3600} for s in slides] if folder != root else slides
+        _write(folder / "playlists" / "door.yaml", {"name": "Porte", "slides": held})
+        _write(folder / "theme.yaml", {"ticker": TICKER, "layout": door_layout(ticker)})
+        _programme(folder / "programme" / "bench.xml", day)
+        if folder != root:  # one photo, copied (links out of a content folder are refused)
+            still = folder / "assets" / "photos" / "photo-000.jpg"
+            still.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root / "assets" / "source-0.jpg", still)
+
+
+WORKLOADS = {"default": make_workload, "door": make_door_workload}
+
+
+def run(size: tuple[int, int], seconds: float, layout: str = "default") -> dict[str, Any]:
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "signage-bench"
     with tempfile.TemporaryDirectory(prefix="signage-bench-") as tmp:
         root = Path(tmp) / "content"
-        make_workload(root, cache)
+        WORKLOADS[layout](root, cache)
         env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy",
                "PYGAME_HIDE_SUPPORT_PROMPT": "1"}  # fmt: skip
         spawned = time.time()

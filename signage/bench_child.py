@@ -18,6 +18,31 @@ from signage.render.loop import Player
 from signage.render.prepared import peak_rss_mb
 
 
+def _cpu_phase(player: Player, root: Path, finish: bool) -> tuple[float, float]:
+    """Play ``root`` for SETTLE_S + MEASURE_S; the player process's CPU share over the last
+    MEASURE_S, and the worker's peak memory."""
+    content, report = load_content(root)
+    assert content is not None, [d.format() for d in report.items]
+    player.stop.clear()
+    player.post(ContentReady(content, report, root.name))
+    threading.Timer(SETTLE_S + MEASURE_S, player.stop.set).start()
+    marks: dict[str, float] = {}
+
+    def mark() -> None:
+        marks["cpu"] = time.process_time()
+        marks["wall"] = time.monotonic()
+
+    threading.Timer(SETTLE_S, mark).start()
+    player.run(finish)
+    cpu = time.process_time() - marks["cpu"]
+    wall = time.monotonic() - marks["wall"]
+    return round(100 * cpu / wall, 2), player.preparer.worker_peak_mb
+
+
+SETTLE_S = 2.0
+MEASURE_S = 5.0
+
+
 def main(root: Path, size_text: str, seconds: float) -> None:
     width, height = (int(v) for v in size_text.split("x"))
     content, report = load_content(root)
@@ -32,7 +57,7 @@ def main(root: Path, size_text: str, seconds: float) -> None:
     # pygame wants its display on the thread that made it: run the loop here, stop from a timer.
     timer = threading.Timer(seconds, player.stop.set)
     timer.start()
-    player.run()
+    player.run(finish=False)
     stats = player.status.stats.snapshot()
     result = {
         "frames": int(stats["frames"]),
@@ -43,29 +68,15 @@ def main(root: Path, size_text: str, seconds: float) -> None:
         "prepare_ms_max": round(player.preparer.slowest_ms, 1),
         "first_frame_at": first[0] if first else time.time(),
     }
-    # Idle: one static slide, no animation. Process CPU (all threads) over a few seconds.
-    idle, idle_report = load_content(root / "idle")
-    assert idle is not None, idle_report.items
-    player.stop.clear()
-    player.post(ContentReady(idle, idle_report, "idle"))
-    settle = threading.Timer(2.0 + 5.0, player.stop.set)
-    settle.start()
-    marks: dict[str, float] = {}
-
-    def mark() -> None:
-        marks["cpu"] = time.process_time()
-        marks["wall"] = time.monotonic()
-
-    threading.Timer(2.0, mark).start()
+    # Idle: nothing moves (the door layout: but its clock); then the ticker alone moves.
+    # Process CPU (all threads) over a few seconds, once the new content has settled.
     worker_peak = player.preparer.worker_peak_mb
-    player.preparer = type(player.preparer)(player.post)
-    player.run()
-    cpu = time.process_time() - marks["cpu"]
-    wall = time.monotonic() - marks["wall"]
-    result["idle_cpu_percent"] = round(100 * cpu / wall, 2)
+    for key, folder in (("idle_cpu_percent", "idle"), ("ticker_cpu_percent", "ticker")):
+        result[key], peak = _cpu_phase(player, root / folder, folder == "ticker")
+        worker_peak = max(worker_peak, peak)
     # The player and its preparation worker, added: what the screen's machine must hold.
     own = peak_rss_mb()
-    worker = max(worker_peak, player.preparer.worker_peak_mb)
+    worker = worker_peak
     result["peak_rss_mb"] = round(own + worker, 1)
     print(f"player {own:.1f} MB, worker {worker:.1f} MB", file=sys.stderr)
     player.close()

@@ -353,7 +353,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         print(f"signage bench: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        result = run(size, args.seconds)
+        result = run(size, args.seconds, args.layout)
     except RuntimeError as exc:
         print(f"signage bench: error: {exc}", file=sys.stderr)
         return EXIT_INVALID
@@ -570,6 +570,13 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--size", default="1920x1080", help="WxH (default 1920x1080)")
     bench.add_argument("--seconds", type=float, default=20.0, help="length of the transition phase")
     bench.add_argument("--json", action="store_true", help="one JSON object")
+    bench.add_argument(
+        "--layout",
+        choices=("default", "door"),
+        default="default",
+        help="door: the door-screen layout (crossfading photos beside the room's now/next, "
+        "a clock, a ticker) instead of full-screen slides",
+    )
     bench.set_defaults(func=cmd_bench)
 
     publish = sub.add_parser(

@@ -144,3 +144,28 @@ def test_the_bench_workload_is_valid_content(tmp_path: Path) -> None:
     content, report = load_content(tmp_path / "content")
     assert content is not None, [d.format() for d in report.errors[:3]]
     assert content.slide_count() > PHOTO_SLIDES
+
+
+def test_the_door_bench_workload_plays_a_layout_in_every_phase(tmp_path: Path) -> None:
+    """``bench --layout door``: the layout and its three phases load, the still phases have
+    one slide held for an hour, only the ticker phase has a ticker region."""
+    import datetime as dt
+
+    from signage.bench import make_door_workload
+    from signage.content.folder import load_content
+    from signage.sequencer import layout_for
+
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "signage-bench"
+    root = tmp_path / "content"
+    make_door_workload(root, cache)
+    now = dt.datetime.now(dt.UTC)
+    widgets = {}
+    for folder in (root, root / "idle", root / "ticker"):
+        content, report = load_content(folder)
+        assert content is not None, [d.format() for d in report.errors[:3]]
+        layout = layout_for(content, "bench", now, (1920, 1080))
+        assert layout is not None
+        widgets[folder.name] = sorted(r.widget or "playlist" for r in layout.regions)
+    assert widgets["content"] == ["clock", "playlist", "room", "ticker"]
+    assert widgets["idle"] == ["clock", "playlist", "room"]
+    assert widgets["ticker"] == ["clock", "playlist", "room", "ticker"]

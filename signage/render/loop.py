@@ -447,17 +447,19 @@ class Player:
                 self._ready_sent = True
         return self._timeout(self.clock.now())
 
-    def run(self) -> None:
-        """Play until ``stop`` is set (a key, a signal, the control API)."""
+    def run(self, finish: bool = True) -> None:
+        """Play until ``stop`` is set (a key, a signal, the control API). ``finish``: close
+        the last play and the worker (False: the benchmark plays again after)."""
         self.publish()
         try:
             while not self.stop.is_set():
                 self._wait(self.iterate())
         finally:
-            self.proof.closed(self.clock.now())
-            if self.notifier is not None:
-                self.notifier.stopping()
-            self.preparer.close()
+            if finish:
+                self.proof.closed(self.clock.now())
+                if self.notifier is not None:
+                    self.notifier.stopping()
+                self.preparer.close()
 
     def close(self) -> None:
         """Free the regions' shared memory (the player is not played again)."""
