@@ -30,7 +30,10 @@ def test_check_bundled_example_passes(repo: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith('playlists/accueil.yaml: ok: "Accueil", 9 slides')
-    assert lines[1].startswith('playlists/programme.yaml: ok: "Programme des Rencontres"')
+    assert lines[1].startswith('playlists/hall.yaml: ok: "Hall d’accueil", 2 slides')
+    assert "screens: hall, priority 50" in lines[1]
+    assert lines[2].startswith('playlists/porte-grand-bleu.yaml: ok: "Porte de l’Amphithéâtre')
+    assert lines[3].startswith('playlists/programme.yaml: ok: "Programme des Rencontres"')
     assert result.stderr == ""
 
 

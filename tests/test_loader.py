@@ -32,7 +32,16 @@ def test_bundled_example_loads(repo: Path) -> None:
     assert report.ok, messages(report)
     assert content is not None
     names = {p.name for p in content.playlists}
-    assert names == {"Accueil", "Programme des Rencontres"}
+    assert names == {
+        "Accueil",
+        "Programme des Rencontres",
+        "Hall d’accueil",
+        "Porte de l’Amphithéâtre Grand Bleu",
+    }
+    # the door and hall layouts are for their own screens; other screens play as before
+    door = next(p for p in content.playlists if p.path == "playlists/porte-grand-bleu.yaml")
+    assert door.screens == ("porte-grand-bleu",) and door.layouts is not None
+    assert content.layouts is None
     accueil = next(p for p in content.playlists if p.name == "Accueil")
     kinds = {s.type for s in accueil.slides}
     assert kinds == {"text", "schedule", "speaker", "photo"}

@@ -25,24 +25,18 @@ from signage.content.model import Content
 from signage.core.diagnostics import Report
 from signage.core.model import Theme
 from signage.draw.canvas import Canvas, Screen
-from signage.messages import (
-    Command,
-    ContentFailed,
-    ContentReady,
-    FrameReady,
-    ProgrammeUpdated,
-    Screenshot,
-)
 from signage.render.commands import Commands
 from signage.render.compositor import Compositor, Shown
 from signage.render.display import Display
+from signage.render.mailbox import Mailbox
 from signage.render.overlay import InfoOverlay
+from signage.render.painter import Painter
 from signage.render.power import DisplayPower
 from signage.render.prepared import Preparer
 from signage.render.proof import PlayTracker
 from signage.render.regions import Regions, RegionView
 from signage.render.status import StatusBoard, player_status
-from signage.render.timeline import Timeline, to_surface
+from signage.render.timeline import Timeline
 from signage.render.urgent_layer import UrgentLayer
 from signage.sequencer import Playing, layout_for
 from signage.urgent import UrgentMessage
@@ -91,7 +85,6 @@ class Player:
         self.display = display
         self.clock = clock
         self.screen = screen
-        self.inbox: queue.Queue[Any] = inbox or queue.Queue()
         self.stop = stop or threading.Event()
         self.status = status or StatusBoard()
         self.status.clock = clock
@@ -104,7 +97,6 @@ class Player:
         self.proof = PlayTracker(on_play)
         self._ready_sent = False
         self.on_screen: Playing | None = None  # what the frame on screen shows (status reports it)
-        self._alarm = threading.Event()  # set by other threads to wake the loop now
         # set by the SIGHUP handler (which must not take the queue's lock): reload content
         self.hup = threading.Event()
         self.last_pass = time.monotonic()  # the render loop's own liveness, for /status health
@@ -125,6 +117,8 @@ class Player:
         self._content = content
         self.regions.build(layout_for(content, screen.id, clock.now(), self.size), content)
         self.commands = Commands(self)
+        self.mail = Mailbox(self, inbox)
+        self.painter = Painter(display.surface, self.regions, self.urgent)
         self._last_now: dt.datetime | None = None
         self.publish()  # the status is complete from the start, before the first frame
 
@@ -158,73 +152,10 @@ class Player:
 
     def post(self, message: Any) -> None:
         """Hand a message to the render thread and wake it (callable from any thread)."""
-        self.inbox.put(message)
-        self.wake()
+        self.mail.post(message)
 
     def wake(self) -> None:
-        self._alarm.set()
-
-    def _drain(self) -> None:
-        """Handle waiting messages; at most one prepared frame per pass, so that turning
-        frames into surfaces (a copy of a full screen each) never piles up in one frame."""
-        if self.hup.is_set():
-            self.hup.clear()
-            log.info("SIGHUP: reloading the content")
-            self.reload(None)
-        while True:
-            try:
-                message = self.inbox.get_nowait()
-            except queue.Empty:
-                return
-            self._handle(message)
-            if isinstance(message, FrameReady):
-                return
-
-    def _handle(self, message: Any) -> None:
-        if isinstance(message, FrameReady):
-            self._frame_ready(message)
-        elif isinstance(message, ContentReady):
-            self._content_ready(message)
-        elif isinstance(message, ContentFailed):
-            self.errors = [d.format() for d in message.report.errors]
-            self._changed()
-        elif isinstance(message, Command):
-            if message.name == "reload":
-                self.reload(message.reply)  # the source answers when it has reloaded
-                return
-            result = self.command(message.name, message.args)
-            if message.reply is not None:
-                message.reply.set_result(result)
-        elif isinstance(message, Screenshot):
-            surface = self.display.surface
-            message.reply.set_result((surface.get_size(), pygame.image.tobytes(surface, "RGB")))
-        elif isinstance(message, ProgrammeUpdated):
-            for view in self.regions.views:
-                view.timeline.programme_updated()
-
-    def _content_ready(self, message: ContentReady) -> None:
-        self.source = message.source
-        self.loaded_at = dt.datetime.now(dt.UTC)
-        self.errors = []
-        self.warnings = [d.format() for d in message.report.warnings]
-        if self.on_content is not None:
-            self.on_content(message.content)
-        self._content = message.content
-        if not self.regions.set_content(message.content):
-            self.publish()
-        self.dirty = True
-
-    def _frame_ready(self, message: FrameReady) -> None:
-        key, stamp, *region = message.key
-        if key[0] == "message":
-            if message.ready is None:
-                log.error("urgent message could not be drawn: %s", message.error)
-            elif self.urgent.frame_ready(key[1], to_surface(message.ready.base)):
-                self.dirty = True
-            return
-        for view in self.regions.views:
-            if [view.name] == region:
-                view.timeline.frame_ready(key, stamp, message.ready, message.error or "")
+        self.mail.wake()
 
     # -- commands (keys, control API) --------------------------------------------------
 
@@ -243,12 +174,19 @@ class Player:
 
     def end_message(self) -> bool:
         had = self.urgent.end()
-        self._changed()
+        self.changed()
         return had
 
     # -- what the timeline tells -----------------------------------------------------------
 
-    def _changed(self, redraw: bool = True) -> None:
+    def swap_content(self, content: Content) -> None:
+        """New content, validated: the regions take it (a new layout rebuilds them)."""
+        self._content = content
+        if not self.regions.set_content(content):
+            self.publish()
+        self.dirty = True
+
+    def changed(self, redraw: bool = True) -> None:
         """Something to report in the status (and, if ``redraw``, to draw again)."""
         self.dirty = self.dirty or redraw
         self.publish()
@@ -283,7 +221,7 @@ class Player:
         """Apply the display schedule; False while the screen is meant to be off."""
         changed = self.power.update(now)
         if changed is not None:
-            self._changed()
+            self.changed()
             if not changed:
                 self.proof.closed(now)
             else:
@@ -310,41 +248,14 @@ class Player:
     # -- drawing ---------------------------------------------------------------------
 
     def _animating(self) -> bool:
-        if not self.power.on or self.urgent.covers_screen:
-            return False
-        return any(view.animating() for view in self.regions.views)
+        return self.power.on and self.painter.animating()
 
     def _draw(self) -> list[pygame.Rect] | None:
-        """Draw what changed: every region when the whole screen is dirty, else the regions
-        that changed or move (and those over them). The rectangles to present; None: all."""
-        surface = self.display.surface
-        whole = self.dirty or self.info
-        if self.urgent.covers_screen:
-            self.urgent.draw(surface, 0)
-            return None
-        rects: list[pygame.Rect] = []
-        redraw: set[int] = set()
-        background = self._background()
-        banner = self.urgent.message is not None and self.urgent.frame is not None
-        for view in self.regions.views:
-            if not (whole or view.dirty or view.animating() or id(view) in redraw):
-                continue
-            rect = view.draw(background, clean=not (self.info or banner), whole=id(view) in redraw)
-            view.dirty = False
-            rects.append(rect)
-            redraw.update(id(v) for v in self.regions.above(view) if v.rect.colliderect(rect))
-        if rects and (whole or banner):
-            main = self.regions.main
-            footer = main.timeline.current.ticker if main.timeline.current is not None else None
-            self.urgent.draw(
-                surface, footer.get_height() if footer is not None and main.region is None else 0
-            )
+        overlay = None
         if self.info:
             data, errors = self.status.read(), list(self.timeline.slide_errors.values())
-            self._overlay.draw(surface, data, self.paused, errors)
-        if whole or banner:
-            return None
-        return rects
+            overlay = lambda surface: self._overlay.draw(surface, data, self.paused, errors)  # noqa: E731
+        return self.painter.draw(self.dirty, self._background(), overlay)
 
     def _background(self) -> tuple[int, int, int]:
         return (
@@ -402,17 +313,11 @@ class Player:
             deadlines.append(1.0)
         return max(0.0, min([MAX_SLEEP_S, *deadlines]))
 
-    def _wait(self, seconds: float) -> None:
-        if not self.inbox.empty():
-            return
-        self._alarm.wait(timeout=max(0.001, seconds))
-        self._alarm.clear()
-
     def iterate(self) -> float:
         """One pass: messages, events, the sequencer, drawing. Returns seconds to sleep."""
         started = time.perf_counter()
         self.last_pass = time.monotonic()
-        self._drain()
+        self.mail.drain()
         self._events()
         now = self.clock.now()
         if self.notifier is not None:
@@ -453,7 +358,7 @@ class Player:
         self.publish()
         try:
             while not self.stop.is_set():
-                self._wait(self.iterate())
+                self.mail.wait(self.iterate())
         finally:
             if finish:
                 self.proof.closed(self.clock.now())
