@@ -55,9 +55,8 @@ def content_files(root: Path, content: Content) -> list[Path]:
     for name in ("theme.yaml", "delays.yaml"):
         if (root / name).is_file():
             files.add(root / name)
-    for playlist in content.playlists:
-        for slide in playlist.slides:
-            files.update(root / path for path in slide.files())  # each kind says what it uses
+    for slide in content.slides():
+        files.update(root / path for path in slide.files())  # each kind says what it uses
     theme = content.theme
     for value in (theme.logo, theme.font_regular, theme.font_bold):
         if value and Path(value).resolve().is_relative_to(root.resolve()):

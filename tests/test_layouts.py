@@ -306,3 +306,77 @@ def test_status_of_the_door_screen_lists_its_regions(tmp_path: Path) -> None:
         player.preparer.close()
         player.close()
         display.close()
+
+
+def test_widget_files_and_programmes_are_published_and_fetched(tmp_path: Path) -> None:
+    from signage.program.fetch import sources_of
+    from signage.publish import content_files
+
+    (tmp_path / "assets").mkdir()
+    Image.new("RGB", (40, 30), (200, 0, 0)).save(tmp_path / "assets" / "logo-salle.png")
+    (tmp_path / "programme").mkdir()
+    (tmp_path / "programme" / "p.xml").write_text(
+        (REPO / "programme" / "rencontres.xml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    theme = (
+        "layout:\n"
+        "  - {name: main, w: 50%, playlist: side}\n"
+        "  - {name: logo, x: 50%, w: 50%, h: 50%, widget: image, image: assets/logo-salle.png}\n"
+        "  - {name: salle, x: 50%, y: 50%, w: 50%, h: 50%, widget: room,"
+        " source: programme/p.xml}\n"
+    )
+    content = write_content(tmp_path, {"side.yaml": SIDE}, theme)
+    files = {p.relative_to(tmp_path).as_posix() for p in content_files(tmp_path, content)}
+    assert {"assets/logo-salle.png", "programme/p.xml"} <= files
+    _, programme_files = sources_of(content)
+    assert tmp_path / "programme" / "p.xml" in programme_files
+
+
+def test_a_playlist_brings_its_layout_while_it_is_active(display, tmp_path: Path) -> None:
+    timed = MAIN.replace(
+        "name: Principal\n", 'name: Principal\npriority: 5\nwhen: {from: "10:00"}\n'
+    )
+    content = write_content(tmp_path, {"main.yaml": timed, "side.yaml": SIDE}, THEME)
+    clock = FakeClock(at("2026-11-30 09:59:58"))
+    player = Player(display, clock, Screen("hall"), content)
+    try:
+        pump(player, lambda: player.current is not None)
+        assert [v.name for v in player.regions.views] == ["main"]  # no layout: the whole screen
+        assert player.playing.slide.id == "vert"
+        clock.advance(2.5)
+        pump(player, lambda: len(player.regions.views) == 3)
+        pump(player, lambda: all(v.timeline.current is not None for v in player.regions.views))
+        assert player.regions.main.timeline.playing.slide.id == "a"
+        assert player.status.read()["layout"].startswith("playlists/main.yaml:")
+    finally:
+        player.preparer.close()
+        player.close()
+
+
+def test_urgent_messages_are_drawn_over_the_regions(display, tmp_path: Path) -> None:
+    content = write_content(tmp_path, {"main.yaml": MAIN, "side.yaml": SIDE}, THEME)
+    clock = FakeClock(at("2026-11-30 10:00"))
+    player = Player(display, clock, Screen("hall"), content)
+    try:
+        pump(player, lambda: all(v.timeline.current is not None for v in player.regions.views))
+        before = display.surface.copy()
+        player.command("message", {"text": "Évacuation", "style": "fullscreen", "expires_in": 60})
+        pump(player, lambda: player.urgent.frame is not None and player.dirty is False)
+        player.iterate()
+        # the message covers every region, the ticker strip included
+        frame = player.urgent.frame
+        assert frame is not None
+        for point in ((10, 10), (350, 50), (200, 190)):
+            assert display.surface.get_at(point) == frame.get_at(point)
+        assert any(display.surface.get_at(p) != before.get_at(p) for p in ((10, 10), (350, 50)))
+        for _ in range(3):  # the ticker under it does not scroll through
+            player.iterate()
+        assert display.surface.get_at((200, 190)) == frame.get_at((200, 190))
+        covered = pygame.transform.average_color(display.surface)
+        player.command("clear_message", {})
+        pump(player, lambda: player.urgent.message is None)
+        player.iterate()
+        assert pygame.transform.average_color(display.surface) != covered
+    finally:
+        player.preparer.close()
+        player.close()

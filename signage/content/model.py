@@ -3,6 +3,7 @@ nothing of pygame or of YAML."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,15 @@ class Content:
 
     def playlist(self, path: str) -> Playlist | None:
         return next((p for p in self.playlists if p.path == path), None)
+
+    def slides(self) -> Iterator[Slide]:
+        """Every slide the content may show: the playlists', then the widgets of its layouts
+        (what publish, push and the programme fetcher ask for files and programmes)."""
+        for playlist in self.playlists:
+            yield from playlist.slides
+        for layouts in (self.layouts, *(p.layouts for p in self.playlists)):
+            for layout in layouts.all() if layouts is not None else ():
+                yield from (r.slide for r in layout.regions if r.slide is not None)
 
     def slide_count(self) -> int:
         return sum(len(p.slides) for p in self.playlists)

@@ -211,11 +211,10 @@ def sources_of(content: Any) -> tuple[dict[str, float], list[Path]]:
     urls: dict[str, float] = {}
     files: list[Path] = []
     root = Path(content.root)
-    for playlist in content.playlists:
-        for slide in playlist.slides:
-            for source, refresh in slide.programmes().items():
-                if is_url(source):
-                    urls[source] = min(urls.get(source, 1e9), refresh)
-                elif (root / source) not in files:
-                    files.append(root / source)
+    for slide in content.slides():
+        for source, refresh in slide.programmes().items():
+            if is_url(source):
+                urls[source] = min(urls.get(source, 1e9), refresh)
+            elif (root / source) not in files:
+                files.append(root / source)
     return urls, files

@@ -84,12 +84,11 @@ def summary(
     if content is None:
         return None
     services = ProgrammeServices.of(content, cache_dir)
-    for playlist in content.playlists:
-        for slide in playlist.slides:
-            for source in slide.programmes():  # as each slide kind declares them
-                shown = _programme_at(source, content.root, services, store, at)
-                if shown is not None:
-                    return shown
+    for slide in content.slides():
+        for source in slide.programmes():  # as each slide kind declares them
+            shown = _programme_at(source, content.root, services, store, at)
+            if shown is not None:
+                return shown
     return None
 
 

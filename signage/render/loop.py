@@ -38,7 +38,7 @@ from signage.render.regions import Regions, RegionView
 from signage.render.status import StatusBoard, player_status
 from signage.render.timeline import Timeline
 from signage.render.urgent_layer import UrgentLayer
-from signage.sequencer import Playing, layout_for
+from signage.sequencer import Playing
 from signage.urgent import UrgentMessage
 
 log = logging.getLogger(__name__)
@@ -115,7 +115,7 @@ class Player:
             content_errors=lambda: self.errors, on_show=self._show, on_change=self._region_changed,
         )  # fmt: skip
         self._content = content
-        self.regions.build(layout_for(content, screen.id, clock.now(), self.size), content)
+        self.regions.start(content)
         self.commands = Commands(self)
         self.mail = Mailbox(self, inbox)
         self.painter = Painter(display.surface, self.regions, self.urgent)

@@ -147,6 +147,12 @@ class Regions:
             )
             log.info("layout %s: %s", layout.origin, names)
 
+    def start(self, content: Content | None) -> None:
+        """The views for what applies now; the next moment to look again."""
+        now = self.clock.now()
+        self.build(layout_for(content, self.screen.id, now, self.size), content)
+        self._plan_recheck(content, now)
+
     def set_content(self, content: Content) -> bool:
         """New content: the same layout keeps its views (each swaps content), another rebuilds.
         True when something changed."""
