@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw
 
 from signage.core.schema import Field, Text
 from signage.draw.canvas import Canvas, Frame
-from signage.draw.text import fit_line
+from signage.draw.text import draw, fit, fit_line, parse_markdown
 from signage.slides import Common, Slide, SlideKind, register
 
 QUIET_MODULES = 2  # white border around the code, in modules (phones read 2 well on screens)
@@ -49,12 +49,27 @@ def code_image(url: str, side: int) -> Image.Image:
 
 
 def render(slide: QrSlide, canvas: Canvas) -> Frame:
+    """The code as large as the area allows; the caption under it, or beside it in a
+    wide area (a band at a door screen's side)."""
     colours = canvas.theme.colours
     image = canvas.blank(colours.panel)
     pen = ImageDraw.Draw(image)
     fonts = canvas.fonts
     width, height = canvas.size
     pad = max(4, min(width, height) // 16)
+    if slide.caption and width > 1.6 * height:
+        code = code_image(slide.url, max(21, height - 2 * pad))
+        image.paste(code, (pad, (height - code.height) // 2))
+        left = 2 * pad + code.width
+        placed = fit(
+            parse_markdown(f"**{slide.caption}**"), fonts, (width - left - pad, height - 2 * pad),
+            max(8, height // 6), 6, max_lines=4,
+        )  # fmt: skip
+        top = (height - int(placed.height)) // 2
+        draw(
+            pen, placed, fonts, (left, top), colours.text, colours.text, "left", width - left - pad
+        )
+        return Frame(image)
     caption_h = int(height * 0.16) if slide.caption else 0
     side = min(width - 2 * pad, height - 2 * pad - caption_h)
     code = code_image(slide.url, max(21, side))
