@@ -39,6 +39,7 @@ class Transition:
     outgoing_elapsed: float  # where its pan and ticker were when it went
     # share of the incoming frame already in the target, per band of rows (a fade)
     blended: list[float] = field(default_factory=lambda: [0.0])
+    exact: set[int] = field(default_factory=set)  # bands copied whole at the fade's end
     frames: int = 0
     edge: int | None = None  # where the incoming frame's left edge is drawn (a slide)
 
@@ -61,12 +62,15 @@ class Compositor:
         self.size = size
         self.transition: Transition | None = None
         self.shown_mono = time.monotonic()  # when the frame on screen appeared
+        self._drawn: Shown | None = None  # the frame the target holds, whole
+        self._half: Shown | None = None  # a large cut, half drawn
 
     def begin(
         self, kind: str, duration_s: float, animate: bool, previous: Shown | None, playing: Any
     ) -> None:
         """A new frame is on screen: start a transition to it from ``previous``."""
         now = time.monotonic()
+        self._half = None
         if animate and previous is not None and kind != "cut" and duration_s > 0:
             self.transition = Transition(
                 kind, duration_s, now, previous, playing, now - self.shown_mono
@@ -110,66 +114,109 @@ class Compositor:
         pan_y = base.get_height() - height
         return (dx - round(pan_x * progress), -round(pan_y * (0.3 + 0.4 * progress)))
 
-    def draw(self, target: pygame.Surface, shown: Shown, playing: Any, clean: bool = True) -> None:
+    def draw(self, target: pygame.Surface, shown: Shown, playing: Any, clean: bool = True) -> bool:
         """The frame with its transition, if one runs. ``clean``: the target holds this
-        region's last frame and nothing else (a fade may go on from it)."""
+        region's last frame and nothing else (a transition may go on from it in place).
+        False when the picture is half drawn (a large cut): present it after the next call."""
         now = time.monotonic()
         elapsed = now - self.shown_mono
         transition = self.transition
-        if transition is not None:
-            progress = min(1.0, (now - transition.started) / transition.duration_s)
-            if progress >= 1.0:
-                self.transition = transition = None
         if transition is None:
-            self.compose(target, shown, playing, elapsed)
-            return
+            return self._still(target, shown, playing, elapsed)
+        progress = min(1.0, (now - transition.started) / transition.duration_s)
         eased = _ease(progress)
-        out = (transition.outgoing, transition.outgoing_playing, transition.outgoing_elapsed)
+        in_place = clean and not shown.pan and shown.overlay is None
+        done = progress >= 1.0
         if transition.kind == "slide":
             width = self.size[0]
-            edge = round(width * (1 - eased))
-            if clean and not shown.pan and shown.overlay is None:
+            edge = round(width * (1 - eased))  # 0 at the end: the incoming frame is all drawn
+            if in_place:
                 self._slide_in_place(target, shown.base, transition, edge)
             else:
+                out = (
+                    transition.outgoing,
+                    transition.outgoing_playing,
+                    transition.outgoing_elapsed,
+                )
                 self.compose(target, *out, dx=edge - width, ticker=False)
                 self.compose(target, shown, playing, elapsed, dx=edge, ticker=False)
                 transition.edge = edge
-        elif clean and not shown.pan and shown.overlay is None:
-            self._fade_in_place(target, shown.base, transition, eased)
+        elif in_place:
+            done = self._fade_in_place(target, shown.base, transition, eased, done)
+        elif done:
+            self.compose(target, shown, playing, elapsed, ticker=False)
         else:
+            out = (transition.outgoing, transition.outgoing_playing, transition.outgoing_elapsed)
             self.compose(target, *out, ticker=False)
             alpha = max(1, min(254, round(255 * eased)))
             self._blend(target, shown.base, alpha, self._base_at(shown, playing, elapsed, 0))
             if shown.overlay is not None:
                 target.blit(shown.overlay, (0, 0))
             transition.blended = [alpha / 255] * len(transition.blended)
+            transition.exact.clear()
         if shown.ticker is not None:
             self.scroll(target, shown.ticker, elapsed)
+        if done:
+            self.transition = None
+        self._drawn = shown
+        return True
+
+    def _still(self, target: pygame.Surface, shown: Shown, playing: Any, elapsed: float) -> bool:
+        """No transition. A new frame (a cut) larger than BAND_PIXELS is drawn in two bands
+        on two calls, presented when whole: each call then costs half a 4K copy."""
+        width, height = self.size
+        if shown is self._drawn or shown.pan or width * height <= BAND_PIXELS:
+            self._half = None
+            self._drawn = shown
+            self.compose(target, shown, playing, elapsed)
+            return True
+        if self._half is not shown:  # the top half now, the rest on the next call
+            self._half = shown
+            target.blit(shown.base, (0, 0), pygame.Rect(0, 0, width, height // 2))
+            return False
+        self._half = None
+        self._drawn = shown
+        target.blit(shown.base, (0, height // 2), pygame.Rect(0, height // 2, width, height))
+        if shown.overlay is not None:
+            target.blit(shown.overlay, (0, 0))
+        if shown.ticker is not None:
+            self.scroll(target, shown.ticker, elapsed)
+        return True
 
     def _fade_in_place(
-        self, target: pygame.Surface, base: pygame.Surface, transition: Transition, eased: float
-    ) -> None:
+        self,
+        target: pygame.Surface,
+        base: pygame.Surface,
+        transition: Transition,
+        eased: float,
+        finishing: bool,
+    ) -> bool:
         """Blend the incoming frame over what the target holds, with the alpha that takes
         the share of it from ``blended`` to ``eased``. Above BAND_PIXELS, the rows are
         blended in two bands on alternate frames: each frame then costs half a screen
-        (a 4K blend is 8 to 12 ms on a 2-core machine, over the budget with the worker busy)."""
+        (a 4K blend is 8 to 12 ms on a 2-core machine, over the budget with the worker busy).
+        ``finishing``: copy the bands exactly, one per call; True once all are."""
         width, height = self.size
         bands = 2 if width * height > BAND_PIXELS else 1
         if len(transition.blended) != bands:
             transition.blended = [transition.blended[0]] * bands
         band = transition.frames % bands
         transition.frames += 1
+        if finishing:
+            band = min(set(range(bands)) - transition.exact)
+        top, bottom = height * band // bands, height * (band + 1) // bands
+        area = pygame.Rect(0, top, width, bottom - top)
+        if finishing:
+            target.blit(base, area.topleft, area)
+            transition.exact.add(band)
+            return len(transition.exact) == bands
         done = transition.blended[band]
         share = 1 - (1 - eased) / (1 - done) if done < 1 else 0.0
         alpha = max(0, min(254, round(255 * share)))
-        if not alpha:
-            return
-        top, bottom = height * band // bands, height * (band + 1) // bands
-        area = pygame.Rect(0, top, width, bottom - top)
-        base.set_alpha(alpha)
-        target.blit(base, area.topleft, area)
-        base.set_alpha(None)
-        transition.blended[band] = 1 - (1 - done) * (1 - alpha / 255)
+        if alpha:
+            self._blend(target, base, alpha, area.topleft, area)
+            transition.blended[band] = 1 - (1 - done) * (1 - alpha / 255)
+        return False
 
     def _slide_in_place(
         self, target: pygame.Surface, base: pygame.Surface, transition: Transition, edge: int
@@ -187,18 +234,25 @@ class Compositor:
 
     @staticmethod
     def _blend(
-        target: pygame.Surface, base: pygame.Surface, alpha: int, at: tuple[int, int]
+        target: pygame.Surface,
+        base: pygame.Surface,
+        alpha: int,
+        at: tuple[int, int],
+        area: pygame.Rect | None = None,
     ) -> None:
         # Alpha below 255 only: SDL takes a slow generic path for surface alpha 255
         # (about 30 ms at 1080p, against 3 ms below it).
         base.set_alpha(alpha)
-        target.blit(base, at)
+        target.blit(base, at, area)
         base.set_alpha(None)
 
     def animating(self, shown: Shown | None) -> bool:
-        """Whether frames must be drawn continuously (a transition, a pan, a ticker)."""
-        return self.transition is not None or (
-            shown is not None and (shown.pan or shown.ticker is not None)
+        """Whether frames must be drawn continuously (a transition, a pan, a ticker, a
+        large cut half drawn)."""
+        return (
+            self.transition is not None
+            or self._half is not None
+            or (shown is not None and (shown.pan or shown.ticker is not None))
         )
 
     def ticker_rect(self, shown: Shown) -> pygame.Rect | None:

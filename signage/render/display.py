@@ -63,7 +63,10 @@ class Display:
         self.surface.fill((0, 0, 0))
 
     def present(self, rects: list[pygame.Rect] | None = None) -> None:
-        """Show the logical surface (only ``rects`` of it when given and not rotated)."""
+        """Show the logical surface (only ``rects`` of it when given and not rotated;
+        nothing for an empty list)."""
+        if rects is not None and not rects:
+            return
         if self.rotate:
             turned = pygame.transform.rotate(self.surface, -self.rotate)
             self.window.blit(turned, (0, 0))

@@ -314,9 +314,28 @@ class Player:
         return max(0.0, min([MAX_SLEEP_S, *deadlines]))
 
     def iterate(self) -> float:
-        """One pass: messages, events, the sequencer, drawing. Returns seconds to sleep."""
+        """One pass: messages, events, the sequencer, drawing. Returns seconds to sleep.
+
+        Preparation requests made during the pass go to the worker once the frame is
+        presented (see ``Preparer.hold``)."""
         started = time.perf_counter()
         self.last_pass = time.monotonic()
+        self.preparer.hold()
+        try:
+            drew = self._pass()
+        finally:
+            self.preparer.release()
+        if drew:
+            self.status.stats.record((time.perf_counter() - started) * 1000)
+            if self.on_frame is not None:
+                self.on_frame()
+            if not self._ready_sent and self.current is not None and self.notifier is not None:
+                self.notifier.ready(f"playing {self.screen.id}")
+                self._ready_sent = True
+        return self._timeout(self.clock.now())
+
+    def _pass(self) -> bool:
+        """Messages, events, the sequencer, drawing; True when a frame was drawn."""
         self.mail.drain()
         self._events()
         now = self.clock.now()
@@ -330,27 +349,19 @@ class Player:
                 self.display.surface.fill((0, 0, 0))  # display hours: off on purpose
                 self.display.present()
                 self.dirty = False
-            return self._timeout(now)
+            return False
         if self.regions.recheck(self.content, now):
             self.dirty = True
         for view in self.regions.views:
             view.timeline.advance(now)
             if view.timeline.refresh_clock(now):
                 view.dirty = True
-        drew = False
         if self.dirty or self._animating() or any(v.dirty for v in self.regions.views):
             rects = self._draw()
             self.display.present(rects)
             self.dirty = False
-            drew = True
-        if drew:
-            self.status.stats.record((time.perf_counter() - started) * 1000)
-            if self.on_frame is not None:
-                self.on_frame()
-            if not self._ready_sent and self.current is not None and self.notifier is not None:
-                self.notifier.ready(f"playing {self.screen.id}")
-                self._ready_sent = True
-        return self._timeout(self.clock.now())
+            return True
+        return False
 
     def run(self, finish: bool = True) -> None:
         """Play until ``stop`` is set (a key, a signal, the control API). ``finish``: close

@@ -40,6 +40,7 @@ class Painter:
             self.urgent.draw(surface, 0)
             return None
         rects: list[pygame.Rect] = []
+        partial = False  # a region is half drawn: present the others only
         again: set[int] = set()  # regions to draw whole: one under them was drawn
         banner = self.urgent.message is not None and self.urgent.frame is not None
         for view in self.regions.views:
@@ -49,13 +50,16 @@ class Painter:
             clean = overlay is None and not banner
             rect = view.draw(background, clean=clean, whole=id(view) in again)
             view.dirty = False
+            if rect is None:
+                partial = True
+                continue
             rects.append(rect)
             again.update(id(v) for v in self.regions.above(view) if v.rect.colliderect(rect))
         if rects and (whole or banner):
             self.urgent.draw(surface, self._footer())
         if overlay is not None:
             overlay(surface)
-        if whole or banner:
+        if (whole or banner) and not partial:
             return None
         return rects
 

@@ -173,6 +173,7 @@ class Preparer:
         self._supervisor = supervisor or Supervisor()
         self._supervisor.register("prepare")
         self._pool = self._new_pool()
+        self._held: list[tuple[Any, ...]] | None = None
         self.slowest_ms = 0.0
         self.worker_peak_mb = 0.0
 
@@ -208,6 +209,33 @@ class Preparer:
             if key in self._pending:
                 return False
             self._pending.add(key)
+        if self._held is not None:
+            self._held.append((key, slide, canvas, status, into))
+        else:
+            self._submit(key, slide, canvas, status, into)
+        return True
+
+    def hold(self) -> None:
+        """Keep requests until :meth:`release`: the render loop holds them while it draws a
+        frame, so that the worker's next decoding does not start during a slide's first
+        (largest) blit and compete with it for the memory bus."""
+        if self._held is None:
+            self._held = []
+
+    def release(self) -> None:
+        held, self._held = self._held or [], None
+        for request in held:
+            self._submit(*request)
+
+    def _submit(
+        self,
+        key: Any,
+        slide: Slide | UrgentMessage | None,
+        canvas: Canvas,
+        status: str,
+        into: str | None,
+    ) -> None:
+        with self._lock:
             try:
                 future = self._pool.submit(draw, slide, canvas, status, into)
             except (BrokenProcessPool, RuntimeError) as exc:
@@ -215,7 +243,6 @@ class Preparer:
                 future = self._pool.submit(draw, slide, canvas, status, into)
             pool = self._pool
         future.add_done_callback(lambda done: self._done(key, slide, done, pool))
-        return True
 
     def _done(
         self,

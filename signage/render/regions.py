@@ -57,9 +57,12 @@ class RegionView:
     def animating(self) -> bool:
         return self.compositor.animating(self.timeline.current)
 
-    def draw(self, background: tuple[int, int, int], clean: bool, whole: bool) -> pygame.Rect:
+    def draw(
+        self, background: tuple[int, int, int], clean: bool, whole: bool
+    ) -> pygame.Rect | None:
         """Draw what changed; the screen rectangle to present (the ticker's strip alone
-        when only it moves and nothing asked for the whole region)."""
+        when only it moves and nothing asked for the whole region; None while a large
+        cut is half drawn)."""
         shown = self.timeline.current
         if shown is None:
             self.target.fill(background)
@@ -69,9 +72,11 @@ class RegionView:
         if not (whole or self.dirty) and strip is not None and self.drawn:
             self.compositor.draw_ticker(self.target, shown)
             return strip.move(self.rect.topleft)
-        self.compositor.draw(self.target, shown, self.timeline.playing, clean and self.drawn)
+        complete = self.compositor.draw(
+            self.target, shown, self.timeline.playing, clean and self.drawn
+        )
         self.drawn = True
-        return self.rect
+        return self.rect if complete else None
 
 
 class Regions:
