@@ -42,9 +42,19 @@ def test_a_wheel_installed_elsewhere_plays_the_bundled_example(tmp_path: Path) -
         cwd=tmp_path, python=python,
     )  # fmt: skip
     try:
-        status = player.wait_for(lambda s: s["content"]["slides"] > 0, timeout=30)
+        # the hall screen's layout: four regions, each showing its slide or widget
+        status = player.wait_for(
+            lambda s: (
+                s["content"]["slides"] > 0
+                and len(s["regions"]) == 4
+                and all(r["slide"]["id"] for r in s["regions"])
+            ),
+            timeout=30,
+        )
     finally:
         log = player.stop()
     assert status["content"]["source"].endswith("site-packages/signage/example")
     assert status["content"]["slides"] >= 10 and not status["content"]["errors"]
+    assert status["layout"].startswith("playlists/hall.yaml:")
+    assert {r["name"] for r in status["regions"]} == {"main", "horloge", "salles", "bandeau"}
     assert "Traceback" not in log
