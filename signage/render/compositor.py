@@ -11,7 +11,10 @@ from typing import Any
 import pygame
 
 TICKER_SPEED = 110  # pixels per second at 1080 lines
-BAND_PIXELS = 4_200_000  # larger regions fade in two bands of rows on alternate frames
+# Regions larger than this fade in two bands of rows on alternate frames, and a cut is
+# drawn over two passes: with the worker decoding the next photo, a blit of a 1080p
+# screen took 4.6 to 6.4 ms here, of a 4K one 10 to 14 ms (2.6 and 8 ms alone).
+BAND_PIXELS = 1_000_000
 
 
 @dataclass
@@ -194,7 +197,7 @@ class Compositor:
         """Blend the incoming frame over what the target holds, with the alpha that takes
         the share of it from ``blended`` to ``eased``. Above BAND_PIXELS, the rows are
         blended in two bands on alternate frames: each frame then costs half a screen
-        (a 4K blend is 8 to 12 ms on a 2-core machine, over the budget with the worker busy).
+        (see BAND_PIXELS).
         ``finishing``: copy the bands exactly, one per call; True once all are."""
         width, height = self.size
         bands = 2 if width * height > BAND_PIXELS else 1
