@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import segno
 from PIL import Image, ImageDraw
 
 from signage.core.schema import Field, Text
@@ -34,6 +33,10 @@ def _build(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-de
 
 def code_image(url: str, side: int) -> Image.Image:
     """The QR code as a black-on-white image of whole modules, at most ``side`` pixels wide."""
+    # Imported when a code is drawn: segno's import costs 57 ms, which every player and
+    # worker would pay at start-up (time to first frame) whether it shows a code or not.
+    import segno
+
     code = segno.make(url, error="m", micro=False)
     modules = int(code.symbol_size(scale=1, border=QUIET_MODULES)[0])
     scale = max(1, side // modules)
