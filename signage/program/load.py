@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
 
-from signage.core.text import clean_text
 from signage.download import TooLarge, read_capped
 from signage.program.formats import c3voc_json, frab_xml, ical, pretalx_widget, sessionize
 from signage.program.model import Programme, ProgrammeError
+from signage.program.text import as_text
 
 MAX_BYTES = 20 * 1024 * 1024
 TIMEOUT_S = 15
@@ -35,20 +33,11 @@ def parse(data: bytes, source: str, zone: dt.tzinfo | None = None) -> Programme:
     A programme cannot be refused for one bad character in an abstract, so text
     that is not text (lone surrogates, control characters) is replaced by U+FFFD.
     """
-    cleaned: Programme = _clean(_parse(data, source, zone))
+    programme = _parse(data, source, zone)
+    if programme.format == ical.FORMAT:
+        return programme  # cleaned per event before its occurrences were made (text.as_text)
+    cleaned: Programme = as_text(programme)
     return cleaned
-
-
-def _clean(value: Any) -> Any:
-    """Every string of a programme's frozen dataclasses passed through ``clean_text``."""
-    if isinstance(value, str):
-        return clean_text(value)
-    if isinstance(value, tuple):
-        return tuple(_clean(v) for v in value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: _clean(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        return dataclasses.replace(value, **changes)
-    return value
 
 
 def _parse(data: bytes, source: str, zone: dt.tzinfo | None) -> Programme:

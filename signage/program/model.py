@@ -31,6 +31,7 @@ class Event:
     abstract: str = ""
     speakers: tuple[Speaker, ...] = ()
     order: int = 0  # position in the source, for ties
+    private: bool = False  # CLASS:PRIVATE/CONFIDENTIAL: door signs show "Réservé", never the title
 
     def to_json(self, zone: dt.tzinfo | None = None) -> dict[str, object]:
         start, end = (

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from html.parser import HTMLParser
+from typing import Any
+
+from signage.core.text import clean_text
 
 _BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "tr", "blockquote"}
 
@@ -84,3 +88,35 @@ def one_line(text: object) -> str:
     """Titles, room and speaker names: plain text as written, on one line. Only HTML tags and
     extra whitespace go; Markdown is not applied ("#NantesDansMaPoche : …" keeps its #)."""
     return " ".join(clean(text, markdown=False).split())
+
+
+def as_text(value: Any, seen: dict[int, Any] | None = None) -> Any:
+    """Every string of a programme's frozen dataclasses passed through ``clean_text``:
+    a programme cannot be refused for one bad character in an abstract, so text that is
+    not text (lone surrogates, control characters) is replaced by U+FFFD.
+
+    Objects shared by many events (a recurring meeting's speakers) and repeated strings
+    are cleaned once, and an object with nothing to clean is kept as it is: a calendar
+    with 17,000 occurrences spent most of its import time here otherwise."""
+    seen = {} if seen is None else seen
+    known = seen.get(id(value))
+    if known is not None:
+        return known[1]
+    if isinstance(value, str):
+        cleaned: Any = clean_text(value)
+    elif isinstance(value, tuple):
+        items = tuple(as_text(v, seen) for v in value)
+        changed = any(a is not b for a, b in zip(items, value, strict=True))
+        cleaned = items if changed else value
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {}
+        for name, item in vars(value).items():
+            if isinstance(item, (str, tuple)) or dataclasses.is_dataclass(item):
+                new = as_text(item, seen)
+                if new is not item and new != item:
+                    changes[name] = new
+        cleaned = dataclasses.replace(value, **changes) if changes else value
+    else:
+        return value
+    seen[id(value)] = (value, cleaned)  # the original is kept alive: its id stays its own
+    return cleaned

@@ -1,0 +1,139 @@
+"""iCalendar through icalendar and recurring-ical-events: calendars written the way Google
+Calendar, Outlook/Exchange, Thunderbird and Nextcloud write them, read right at every instant."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from signage.program.load import load
+from tests.support.content import at
+
+CALENDARS = Path(__file__).parent / "data" / "calendars"
+ROOM = "Salle Seine"
+
+
+def program(name: str, instant: str) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-m", "signage", "program", str(CALENDARS / name), "--json",
+         "--at", instant, "--room", ROOM],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rooms = json.loads(result.stdout)["rooms"]
+    return rooms[0]
+
+
+def titles(name: str) -> list[tuple[str, str]]:
+    return [(e.start.isoformat(), e.title) for e in load(str(CALENDARS / name)).events]
+
+
+# -- Google Calendar --------------------------------------------------------------------
+
+
+def test_google_weekly_with_exdate_moved_and_cancelled_occurrences() -> None:
+    found = titles("google.ics")
+    weekly = [start for start, title in found if title.startswith("Point d’équipe")]
+    assert "2026-10-26T09:30:00+01:00" in weekly  # after the October DST change: still 09:30
+    assert "2026-11-02T09:30:00+01:00" not in weekly  # EXDATE
+    assert "2026-11-23T09:30:00+01:00" not in weekly  # moved by RECURRENCE-ID ...
+    assert ("2026-11-24T16:00:00+01:00", "Point d’équipe communication (déplacé)") in found
+    assert "2026-11-30T09:30:00+01:00" not in weekly  # ... and cancelled
+    assert "2026-12-07T09:30:00+01:00" in weekly  # the series goes on
+    assert "2028-11-27T09:30:00+01:00" in weekly  # expanded two years after the last DTSTART
+
+
+def test_google_daily_across_the_spring_dst_change_stays_at_ten() -> None:
+    starts = [s for s, t in titles("google.ics") if t == "Permanence"]
+    assert starts == [
+        "2026-03-25T10:00:00+01:00", "2026-03-26T10:00:00+01:00", "2026-03-27T10:00:00+01:00",
+        "2026-03-28T10:00:00+01:00", "2026-03-29T10:00:00+02:00", "2026-03-30T10:00:00+02:00",
+        "2026-03-31T10:00:00+02:00",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("instant", "now", "next_title"),
+    [
+        ("2026-11-30T09:45:00+01:00", None, "#NantesDansMaPoche : retour d’expérience"),
+        ("2026-11-30T14:10:00+01:00", "#NantesDansMaPoche : retour d’expérience", "Salle fermée (travaux)"),
+        ("2026-12-01T12:00:00+01:00", "Salle fermée (travaux)", "Point d’équipe communication"),
+        ("2026-11-24T16:15:00+01:00", "Point d’équipe communication (déplacé)", None),
+    ],
+)  # fmt: skip
+def test_google_now_and_next_at_instants(
+    instant: str, now: str | None, next_title: str | None
+) -> None:
+    room = program("google.ics", instant)
+    assert (room["now"] or {}).get("title") == now
+    if next_title is not None:
+        assert room["next"]["title"] == next_title
+
+
+def test_google_all_day_event_runs_midnight_to_midnight_in_the_calendar_zone() -> None:
+    event = next(
+        e for e in load(str(CALENDARS / "google.ics")).events if e.title.startswith("Salle fermée")
+    )
+    assert event.start.isoformat() == "2026-12-01T00:00:00+01:00"
+    assert event.end.isoformat() == "2026-12-02T00:00:00+01:00"
+
+
+def test_google_title_keeps_its_hashtag() -> None:
+    assert any(t.startswith("#NantesDansMaPoche") for _, t in titles("google.ics"))
+
+
+# -- Outlook / Exchange -------------------------------------------------------------------
+
+
+def test_outlook_windows_zone_names_and_a_re_timed_occurrence() -> None:
+    programme = load(str(CALENDARS / "outlook.ics"))
+    assert programme.timezone == "Europe/Paris"  # from "Romance Standard Time"
+    found = [(e.start.isoformat(), e.title) for e in programme.events]
+    assert ("2026-10-20T11:00:00+02:00", "Comité éditorial du site") in found  # summer time
+    assert ("2026-10-27T11:00:00+01:00", "Comité éditorial du site") in found  # winter time
+    assert ("2026-12-01T14:00:00+01:00", "Comité éditorial du site (l’après-midi)") in found
+    assert ("2026-12-01T11:00:00+01:00", "Comité éditorial du site") not in found
+    assert found[-1] == ("2026-12-29T11:00:00+01:00", "Comité éditorial du site")  # UNTIL
+    private = next(e for e in programme.events if e.title.startswith("Entretien"))
+    assert private.private and private.start.isoformat() == "2026-11-30T16:00:00+01:00"
+
+
+# -- Thunderbird, Nextcloud ---------------------------------------------------------------
+
+
+def test_thunderbird_rdate_count_and_duration() -> None:
+    events = load(str(CALENDARS / "thunderbird.ics")).events
+    assert [e.start.isoformat() for e in events] == [
+        "2026-11-11T14:00:00+01:00", "2026-11-18T14:00:00+01:00",
+        "2026-11-25T14:00:00+01:00", "2026-11-27T14:00:00+01:00",
+    ]  # fmt: skip
+    assert all(e.end - e.start == __import__("datetime").timedelta(minutes=90) for e in events)
+    assert events[0].speakers[0].name == "Camille Martin"
+
+
+def test_nextcloud_floating_times_follow_x_wr_timezone() -> None:
+    events = load(str(CALENDARS / "nextcloud.ics")).events
+    assert events[0].title == "Café d’accueil"
+    assert events[0].start == at("2026-11-30 08:30")
+    assert [e.start.day for e in events if e.title.startswith("Formation")] == [30, 2]  # EXDATE
+    assert all(e.private for e in events if e.title.startswith("Formation"))
+
+
+# -- size ---------------------------------------------------------------------------------
+
+
+def test_the_calendar_bench_expands_every_rule_two_years_on() -> None:
+    """bench/calendars.py: 700 events, 40 weekly rules without end (two years past the last
+    event: about 208 occurrences each) and 40 daily rules of 200: every occurrence is there."""
+    result = subprocess.run(
+        [sys.executable, str(CALENDARS.parents[2] / "bench" / "calendars.py"), "--runs", "1", "--json"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    singles = 700 - 80
+    assert figures["occurrences"] > singles + 40 * 200 + 40 * 200
