@@ -44,6 +44,7 @@ class PlayOptions:
     plays: Path | None = None  # proof-of-play log (default: in the state directory)
     hours: Any = None  # config.DisplayHours
     speed: float = 1.0  # the clock runs this many times faster (soak tests)
+    zone_configured: bool = False  # False: the content's theme.yaml timezone applies
     health_grace_s: float = 300.0  # an essential part down this long stops the watchdog
     control_hosts: tuple[str, ...] = ()  # names the control API answers to (DNS rebinding)
 
@@ -168,6 +169,7 @@ def play(options: PlayOptions) -> int:
         display, clock, options.screen, content, report, inbox=inbox, stop=stop, status=status,
         source=origin, cache_dir=cache, on_content=follow, on_play=plays.record,
         notifier=notifier, hours=options.hours, supervisor=supervisor,
+        zone_configured=options.zone_configured,
     )  # fmt: skip
     player_ref.append(player)
     supervisor.register("render", probe=lambda: _render_stalled(player.last_pass))

@@ -145,17 +145,51 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _check_layout_playlists(root: Path, playlists: list[Any]) -> bool:
-    """Regions name playlists of the folder: True when one names a playlist that is not there."""
+    """What spans files: regions name playlists of the folder (True when one names a
+    playlist that is not there); programmes' zones against theme.yaml's (a warning)."""
     from signage.content.folder import resolve_layouts
     from signage.content.theme import load_theme_file
     from signage.core.diagnostics import Report
 
     report = Report()
-    _, layouts, _ = load_theme_file(root)
+    theme, layouts, _ = load_theme_file(root)
     resolve_layouts(layouts, playlists, report)
+    if theme.timezone:
+        _check_programme_zones(root, theme.timezone, playlists, report)
     for diagnostic in report.sorted():
         print(diagnostic.format())
     return not report.ok
+
+
+def _check_programme_zones(root: Path, venue: str, playlists: list[Any], report: Any) -> None:
+    """Warn when a programme file declares another zone than theme.yaml's: the screen shows
+    the venue's zone, and a programme written for another place is probably a mistake."""
+    from zoneinfo import ZoneInfo
+
+    from signage.core.schema import is_url
+    from signage.program.load import load
+    from signage.program.model import ProgrammeError
+
+    sources = {s for p in playlists for slide in p.slides for s in slide.programmes()}
+    for source in sorted(s for s in sources if not is_url(s)):
+        try:
+            programme = load(str(root / source))
+        except (ProgrammeError, OSError):
+            continue  # the playlist check reports unreadable programmes
+        declared = programme.timezone
+        first = min((e.start for e in programme.events), default=None)
+        # a zone name of its own, or only offsets that the venue's zone would not give
+        other = ("/" in declared and declared != venue) or (
+            "/" not in declared
+            and first is not None
+            and first.utcoffset() != first.astimezone(ZoneInfo(venue)).utcoffset()
+        )
+        if other:
+            report.add_warning(
+                source,
+                f"declares the time zone {declared}, theme.yaml says {venue}: times are shown "
+                f"in {venue} (set timezone: {declared} in theme.yaml if the venue is there)",
+            )
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -169,11 +203,14 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _zone_for(args: argparse.Namespace, config: PlayerConfigT | None) -> Any:
-    from signage.clock import zone
+def _zone_for(
+    args: argparse.Namespace, config: PlayerConfigT | None, content_zone: str | None = None
+) -> Any:
+    """``--tz``, else the configuration's zone, else the content's, else the machine's."""
+    from signage.clock import venue_zone
 
     name = getattr(args, "tz", None) or (config.timezone if config else None)
-    return zone(name)
+    return venue_zone(name, content_zone)
 
 
 def _load_player_config(args: argparse.Namespace) -> tuple[PlayerConfigT | None, int]:
@@ -218,7 +255,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     content = _load_content_or_report(root)
     if content is None:
         return EXIT_INVALID
-    zone = _zone_for(args, config)
+    zone = _zone_for(args, config, content.theme.timezone)
     try:
         at = parse_instant(args.at, zone) if args.at else dt.datetime.now(zone)
         size = (
@@ -276,7 +313,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     import logging
 
     from signage.app import PlayOptions, play
-    from signage.clock import parse_instant, zone
+    from signage.clock import parse_instant
     from signage.config import merge, parse_address
     from signage.draw.canvas import Screen
 
@@ -289,12 +326,19 @@ def cmd_play(args: argparse.Namespace) -> int:
     if not root.is_dir():
         print(f"signage play: error: content folder not found: {root}", file=sys.stderr)
         return EXIT_USAGE
+    from signage.clock import venue_zone
+    from signage.content.theme import load_theme
+
+    # the content's zone (theme.yaml) until the configuration names one; read now so that
+    # a naive --at is the venue's time; the player follows it when the content changes
+    venue = venue_zone(config.timezone, load_theme(root)[0].timezone)
     try:
         options = PlayOptions(
             content=root,
             screen=Screen(config.screen, config.room),
-            zone=zone(config.timezone),
-            at=parse_instant(args.at, zone(config.timezone)) if args.at else None,
+            zone=venue,
+            zone_configured=bool(config.timezone),
+            at=parse_instant(args.at, venue) if args.at else None,
             size=config.size,
             windowed=config.windowed,
             rotate=config.rotate,

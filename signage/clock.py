@@ -34,7 +34,7 @@ class StartedAt:
 
     def now(self) -> dt.datetime:
         elapsed = (time.monotonic() - self._origin) * self.speed
-        return self.start + dt.timedelta(seconds=elapsed)
+        return (self.start + dt.timedelta(seconds=elapsed)).astimezone(self.zone)
 
 
 class FakeClock:
@@ -81,6 +81,12 @@ def parse_instant(text: str, zone: dt.tzinfo) -> dt.datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     return moment.astimezone(zone)
+
+
+def venue_zone(configured: str | None, content: str | None) -> dt.tzinfo:
+    """The zone a screen shows its clock, programme and ``when`` windows in: the screen's
+    configured zone, else the content's (``theme.yaml`` ``timezone``), else the machine's."""
+    return zone(configured or content)
 
 
 def zone(name: str | None) -> dt.tzinfo:

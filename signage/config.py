@@ -12,11 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import yaml
 
-from signage.core.diagnostics import Report, did_you_mean
+from signage.core.diagnostics import Report
 from signage.core.schema import (
     INVALID,
     Boolean,
@@ -28,6 +27,7 @@ from signage.core.schema import (
     Obj,
     Text,
     TimeOfDay,
+    TimeZone,
     Type,
 )
 from signage.core.yamlsrc import YamlFailure
@@ -36,28 +36,6 @@ from signage.i18n import LOCALES
 
 DEFAULT_CONFIG = Path("/etc/signage/player.yaml")
 DEFAULT_CONTROL = "127.0.0.1:8765"
-
-
-class TimeZone(Text):
-    """An IANA time zone name such as Europe/Paris."""
-
-    def __init__(self) -> None:
-        super().__init__(max_len=80)
-
-    @property
-    def expected(self) -> str:  # type: ignore[override]
-        return "a time zone name like Europe/Paris"
-
-    def check(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
-        text = super().check(node, ctx, path)
-        if text is INVALID:
-            return INVALID
-        try:
-            ZoneInfo(text)
-        except (ZoneInfoNotFoundError, ValueError):
-            hint = did_you_mean(text, available_timezones())
-            return ctx.error(node, path, f"unknown time zone '{text}'{hint}")
-        return text
 
 
 _SIZE_RE = re.compile(r"(\d{2,5})x(\d{2,5})")

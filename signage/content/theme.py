@@ -20,6 +20,7 @@ from signage.core.schema import (
     ListOf,
     Obj,
     Text,
+    TimeZone,
 )
 from signage.core.yamlsrc import YamlFailure
 from signage.core.yamlsrc import load as load_yaml
@@ -42,6 +43,11 @@ THEME = Obj(
     {
         "venue": Field(Text(max_len=200), doc="Venue name, shown in the header and fallback slide"),
         "locale": Field(Choice(LOCALES), default="fr", doc="Language of labels and dates"),
+        "timezone": Field(
+            TimeZone(),
+            doc="The venue's time zone, e.g. Europe/Paris: the clock, the programme and the "
+            "when windows use it unless the screen's configuration sets one",
+        ),
         "colours": Field(_COLOURS, doc='Colours as "#rrggbb"'),
         "fonts": Field(
             Obj(
@@ -138,6 +144,7 @@ def load_theme_file(root: Path) -> tuple[Theme, Layouts | None, Report]:
             header=values["header"],
             clock=values["clock"],
             ticker=tuple(values.get("ticker") or ()),
+            timezone=values.get("timezone"),
         ),
         layouts_of(values),
         report,

@@ -95,3 +95,4 @@ class Theme:
     header: bool = True
     clock: bool = True
     ticker: tuple[str, ...] = ()
+    timezone: str | None = None  # the venue's zone (IANA), when the screen has none configured

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import yaml
 
@@ -599,3 +600,25 @@ class Colour(Type):
 
     def json_schema(self) -> JSON:
         return {"type": "string", "pattern": "^#?[0-9a-fA-F]{6}$"}
+
+
+class TimeZone(Text):
+    """An IANA time zone name such as Europe/Paris."""
+
+    def __init__(self) -> None:
+        super().__init__(max_len=80)
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        return "a time zone name like Europe/Paris"
+
+    def check(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+        text = super().check(node, ctx, path)
+        if text is INVALID:
+            return INVALID
+        try:
+            ZoneInfo(text)
+        except (ZoneInfoNotFoundError, ValueError):
+            hint = did_you_mean(text, available_timezones())
+            return ctx.error(node, path, f"unknown time zone '{text}'{hint}")
+        return text

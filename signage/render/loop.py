@@ -21,6 +21,7 @@ from typing import Any
 
 import pygame
 
+from signage.clock import venue_zone
 from signage.content.model import Content
 from signage.core.diagnostics import Report
 from signage.core.model import Theme
@@ -81,6 +82,7 @@ class Player:
         notifier: Any = None,
         hours: Any = None,
         supervisor: Any = None,
+        zone_configured: bool = True,
     ) -> None:
         self.display = display
         self.clock = clock
@@ -115,6 +117,10 @@ class Player:
             content_errors=lambda: self.errors, on_show=self._show, on_change=self._region_changed,
         )  # fmt: skip
         self._content = content
+        # the screen's configured zone wins; else the content's (theme.yaml), else the machine's
+        self.zone_configured = zone_configured
+        if content is not None:
+            self._follow_zone(content)
         self.regions.start(content)
         self.commands = Commands(self)
         self.mail = Mailbox(self, inbox)
@@ -182,9 +188,23 @@ class Player:
     def swap_content(self, content: Content) -> None:
         """New content, validated: the regions take it (a new layout rebuilds them)."""
         self._content = content
+        if self._follow_zone(content):
+            for view in self.regions.views:
+                view.timeline.clock_jumped(self.clock.now())
         if not self.regions.set_content(content):
             self.publish()
         self.dirty = True
+
+    def _follow_zone(self, content: Content) -> bool:
+        """Without a configured zone, the clock shows the content's; True when it changed."""
+        if self.zone_configured or not hasattr(self.clock, "zone"):
+            return False
+        wanted = venue_zone(None, content.theme.timezone)
+        if wanted == self.clock.zone:
+            return False
+        log.info("time zone %s (%s)", wanted, "theme.yaml" if content.theme.timezone else "machine")
+        self.clock.zone = wanted
+        return True
 
     def changed(self, redraw: bool = True) -> None:
         """Something to report in the status (and, if ``redraw``, to draw again)."""

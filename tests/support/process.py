@@ -29,14 +29,17 @@ class PlayerProcess:
         prefix: list[str] | None = None,
         wait: bool = True,
         python: str = sys.executable,
+        env: dict[str, str] | None = None,
     ) -> None:
-        """``prefix`` runs the player through another command (``unshare …``)."""
+        """``prefix`` runs the player through another command (``unshare …``); ``env``
+        adds to the environment (``TZ``)."""
         self.port = free_port()
         env = {
             **os.environ,
             "SDL_VIDEODRIVER": "dummy",
             "SDL_AUDIODRIVER": "dummy",
             "PYGAME_HIDE_SUPPORT_PROMPT": "1",
+            **(env or {}),
         }
         # a file, not a pipe read only at stop: a chatty player would block on a full pipe
         self._log = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed by stop)
