@@ -20,6 +20,12 @@ _LABELS: dict[str, dict[str, str]] = {
     "programme": {"fr": "Programme", "en": "Programme"},
     "today": {"fr": "Aujourd’hui", "en": "Today"},
     "starts_on": {"fr": "Début le {d}", "en": "Starts on {d}"},
+    "tomorrow": {"fr": "Demain", "en": "Tomorrow"},
+    "room_done": {"fr": "Plus de session dans cette salle", "en": "No more sessions in this room"},
+    "programme_over": {
+        "fr": "Fin du programme — merci !",
+        "en": "End of the programme — thank you!",
+    },
     "cancelled": {"fr": "Annulé", "en": "Cancelled"},
     "moved_to": {"fr": "déplacé à {t}", "en": "moved to {t}"},
     "new_room": {"fr": "nouvelle salle", "en": "new room"},
@@ -53,6 +59,14 @@ def label(key: str, locale: str, **values: object) -> str:
     """A label in the locale (English when the locale is unknown)."""
     texts = _LABELS[key]
     return texts.get(locale, texts["en"]).format(**values)
+
+
+def day_label(day: dt.date, today: dt.date, locale: str) -> str:
+    """``Demain`` for tomorrow, else ``Lundi 30 novembre`` (a later day with talks)."""
+    if day == today + dt.timedelta(days=1):
+        return label("tomorrow", locale)
+    text = long_date(day, locale)
+    return text[:1].upper() + text[1:]
 
 
 def long_date(day: dt.date, locale: str) -> str:

@@ -137,3 +137,14 @@ def test_the_calendar_bench_expands_every_rule_two_years_on() -> None:
     figures = json.loads(result.stdout)
     singles = 700 - 80
     assert figures["occurrences"] > singles + 40 * 200 + 40 * 200
+
+
+def test_day_labels_say_tomorrow_or_the_date() -> None:
+    import datetime as dt
+
+    from signage import i18n
+
+    today = dt.date(2026, 11, 29)
+    assert i18n.day_label(dt.date(2026, 11, 30), today, "fr") == "Demain"
+    assert i18n.day_label(dt.date(2026, 12, 2), today, "fr") == "Mercredi 2 décembre"
+    assert i18n.day_label(dt.date(2026, 11, 30), today, "en") == "Tomorrow"

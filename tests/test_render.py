@@ -106,6 +106,11 @@ def test_english_locale_dates(example) -> None:
         ("maintenant", "2026-11-30 10:05", "schedule-now-next"),
         ("journee", "2026-11-30 10:05", "schedule-day"),
         ("journee", "2026-11-29 18:00", "schedule-day-before"),
+        # nothing left today: the next day with talks, in words, never a dash alone
+        ("maintenant", "2026-11-29 18:00", "schedule-now-next-day-before"),
+        # after the last talk of the programme: the closing line
+        ("maintenant", "2026-12-01 09:00", "schedule-now-next-over"),
+        ("salle", "2026-12-01 09:00", "schedule-room-over"),
     ],
 )
 def test_schedule_views(example, slide_id: str, moment: str, name: str) -> None:

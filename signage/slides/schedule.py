@@ -19,6 +19,7 @@ class ScheduleSlide(Slide):
     view: str = "now-next"  # room | now-next | day
     heading: str = ""
     refresh_s: float = 300.0
+    closing: str = ""  # shown once the whole programme is over (default: the locale's)
 
     @property
     def title(self) -> str:
@@ -43,6 +44,7 @@ def _build(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-de
             view=view,
             heading=values.get("title", ""),
             refresh_s=values["refresh"],
+            closing=values.get("closing", ""),
         )
     ]
 
@@ -80,6 +82,11 @@ KIND = register(
             ),
             "title": Field(Text(max_len=200), doc="Heading shown above the programme"),
             "refresh": REFRESH,
+            "closing": Field(
+                Text(max_len=200),
+                doc='Shown after the last talk of the programme, e.g. "Fin des Rencontres — '
+                'merci !" (default: "Fin du programme — merci !")',
+            ),
         },
         build=_build,
         render=render,

@@ -73,13 +73,27 @@ def render_schedule(slide: ScheduleSlide, canvas: Canvas) -> Frame:
         room = canvas.screen.room
     programme = shown.programme
     found = programme.find_room(room) if room else None
+    closing = slide.closing or i18n.label("programme_over", canvas.locale)
     if slide.view == "day":
         _day(pen, canvas, shown, slide.heading or i18n.label("today", canvas.locale))
     elif slide.view == "room" and found:
-        _room(pen, canvas, shown, found)
+        _room(pen, canvas, shown, found, closing)
     else:
-        _rooms(pen, canvas, shown, slide.heading or i18n.label("programme", canvas.locale))
+        heading = slide.heading or i18n.label("programme", canvas.locale)
+        _rooms(pen, canvas, shown, heading, closing)
     return canvas.finish(image)
+
+
+def _later(event: Event, canvas: Canvas) -> str:
+    """When a talk on a later day starts: ``Demain · 08:30``, ``Lundi 30 novembre · 08:30``."""
+    start = _local(event.start, canvas)
+    day = i18n.day_label(start.date(), _local(canvas.at, canvas).date(), canvas.locale)
+    return f"{day} · {i18n.clock(start, canvas.locale)}"
+
+
+def _over(programme: Programme, at: dt.datetime) -> bool:
+    """Nothing runs and nothing is to come in the whole programme."""
+    return not any(e.end > at for e in programme.events)
 
 
 def _heading(pen: ImageDraw.ImageDraw, canvas: Canvas, text: str, box: tuple[int, int, int]) -> int:
@@ -109,7 +123,7 @@ def _minutes(delta: dt.timedelta) -> int:
     return max(0, int((delta.total_seconds() + 59) // 60))
 
 
-def _room(pen: ImageDraw.ImageDraw, canvas: Canvas, shown: Shown, room: str) -> None:
+def _room(pen: ImageDraw.ImageDraw, canvas: Canvas, shown: Shown, room: str, closing: str) -> None:
     """This room's current talk with a progress bar and time left, then the next one."""
     programme = shown.programme
     x, y, w, h = canvas.body()
@@ -174,20 +188,15 @@ def _room(pen: ImageDraw.ImageDraw, canvas: Canvas, shown: Shown, room: str) -> 
         room_left = max(canvas.px(60), y + h - cursor - canvas.px(60))
         cursor = _talk(pen, canvas, nxt, (x, cursor, w, room_left), (56, 28, 2), (34, 20, 12, 20))
         _cancelled(pen, canvas, shown, room, (x, cursor, w))
-    elif nxt is not None:
-        day = i18n.long_date(_local(nxt.start, canvas).date(), canvas.locale)
-        text = f"{i18n.label('starts_on', canvas.locale, d=day)} · {i18n.clock(_local(nxt.start, canvas), canvas.locale)}"
-        pen.text((x, cursor), text, font=fonts.get(canvas.px(44)), fill=colours.text)
-        cursor += canvas.px(64)
-        line, size = fit_line(nxt.title, fonts, w, canvas.px(44), canvas.px(24), bold=True)
-        pen.text((x, cursor), line, font=fonts.get(size, True), fill=colours.text)
+    elif nxt is not None:  # nothing left today: the next day with talks
+        _time_line(pen, canvas, (x, cursor), _later(nxt, canvas), None, canvas.px(34), True)
+        cursor += canvas.px(52)
+        room_left = max(canvas.px(60), y + h - cursor - canvas.px(60))
+        _talk(pen, canvas, nxt, (x, cursor, w, room_left), (56, 28, 2), (34, 20, 12, 20))
     else:
-        pen.text(
-            (x, cursor),
-            i18n.label("nothing_left", canvas.locale),
-            font=fonts.get(canvas.px(44)),
-            fill=colours.muted,
-        )
+        ending = closing if _over(programme, at) else i18n.label("room_done", canvas.locale)
+        line, size = fit_line(ending, fonts, w, canvas.px(44), canvas.px(24), bold=True)
+        pen.text((x, cursor), line, font=fonts.get(size, True), fill=colours.text)
 
 
 def _talk(
@@ -260,7 +269,9 @@ def _cancelled(
         y += size + canvas.px(10)
 
 
-def _rooms(pen: ImageDraw.ImageDraw, canvas: Canvas, shown: Shown, heading: str) -> None:
+def _rooms(
+    pen: ImageDraw.ImageDraw, canvas: Canvas, shown: Shown, heading: str, closing: str
+) -> None:
     """Every room, what is on now and next; pages turn each minute when rooms do not fit."""
     programme = shown.programme
     x, y, w, h = canvas.body()
@@ -274,6 +285,10 @@ def _rooms(pen: ImageDraw.ImageDraw, canvas: Canvas, shown: Shown, heading: str)
         if any(_local(e.end, canvas).date() >= today for e in programme.in_room(r))
     ]
     top = y + _heading(pen, canvas, heading, (x, y, w))
+    if not rooms:  # nothing today or later: the programme is over
+        line, size = fit_line(closing, fonts, w, canvas.px(56), canvas.px(28), bold=True)
+        pen.text((x, top + canvas.px(40)), line, font=fonts.get(size, True), fill=colours.text)
+        return
     row_h = canvas.px(150 if not canvas.portrait else 250)
     per_page = max(1, (y + h - top) // row_h)
     pages = max(1, -(-len(rooms) // per_page))
@@ -317,10 +332,11 @@ def _rooms(pen: ImageDraw.ImageDraw, canvas: Canvas, shown: Shown, heading: str)
                 cx, cy = x + canvas.px(24), row_y + canvas.px(62) + column * canvas.px(88)
             else:
                 cx, cy = x + room_w + column * (col_w + canvas.px(24)), row_y + canvas.px(16)
-            if event is None or (
-                label != cells[0][0] and _local(event.start, canvas).date() != today
-            ):
-                text, when = "—", ""
+            if event is None:  # words, never a dash alone
+                nothing = "nothing_now" if column == 0 else "room_done"
+                text, when = i18n.label(nothing, canvas.locale), ""
+            elif column == 1 and _local(event.start, canvas).date() != today:
+                text, when = event.title, f"{label} · {_later(event, canvas)}"
             else:
                 text = event.title
                 when = f"{label} · {_hours(event, canvas)}"
