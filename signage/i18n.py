@@ -21,6 +21,13 @@ _LABELS: dict[str, dict[str, str]] = {
     "today": {"fr": "Aujourd’hui", "en": "Today"},
     "starts_on": {"fr": "Début le {d}", "en": "Starts on {d}"},
     "tomorrow": {"fr": "Demain", "en": "Tomorrow"},
+    "free": {"fr": "Libre", "en": "Free"},
+    "busy": {"fr": "Occupé", "en": "Busy"},
+    "until": {"fr": "jusqu’à {t}", "en": "until {t}"},
+    "rest_of_day": {"fr": "pour le reste de la journée", "en": "for the rest of the day"},
+    "reserved": {"fr": "Réservé", "en": "Reserved"},
+    "later_today": {"fr": "Plus tard aujourd’hui", "en": "Later today"},
+    "none_later": {"fr": "Aucune autre réunion aujourd’hui", "en": "No other meeting today"},
     "room_done": {"fr": "Plus de session dans cette salle", "en": "No more sessions in this room"},
     "programme_over": {
         "fr": "Fin du programme — merci !",

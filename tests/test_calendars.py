@@ -148,3 +148,66 @@ def test_day_labels_say_tomorrow_or_the_date() -> None:
     assert i18n.day_label(dt.date(2026, 11, 30), today, "fr") == "Demain"
     assert i18n.day_label(dt.date(2026, 12, 2), today, "fr") == "Mercredi 2 décembre"
     assert i18n.day_label(dt.date(2026, 11, 30), today, "en") == "Tomorrow"
+
+
+# -- the door sign --------------------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def door_frame(root: Path, moment: str, size: tuple[int, int] = (640, 360)):  # type: ignore[no-untyped-def]
+    from signage.content.folder import load_content
+    from signage.draw.canvas import Canvas, Screen
+    from signage.preview import flatten
+    from signage.render.prepare import prepare
+
+    content, report = load_content(root)
+    assert content is not None, [d.format() for d in report.items]
+    slide = next(p for p in content.playlists if p.name.endswith("Salle Seine")).slides[0]
+    canvas = Canvas(size, content.theme, root, at(moment), Screen("porte-salle-seine"))
+    return prepare(slide, canvas), flatten(prepare(slide, canvas), size)
+
+
+@pytest.mark.parametrize(
+    ("moment", "size", "name"),
+    [
+        ("2026-11-30 09:30", (640, 360), "door-free-landscape"),
+        ("2026-11-30 10:15", (640, 360), "door-busy-landscape"),
+        ("2026-11-30 09:30", (360, 640), "door-free-portrait"),
+        ("2026-11-30 10:15", (360, 640), "door-busy-portrait"),
+    ],
+)
+def test_door_sign_snapshots(moment: str, size: tuple[int, int], name: str) -> None:
+    from tests.support.images import compare
+
+    frame, image = door_frame(REPO, moment, size)
+    compare(image, name)
+    # state in colour as well as words: green when free, red when busy, in the band
+    band = image.crop((size[0] // 10, size[1] // 3, size[0] // 5, size[1] // 3 + 4)).getpixel(
+        (2, 2)
+    )
+    assert (band[1] > band[0]) == ("free" in name)
+    assert frame.valid_until is not None  # redrawn every minute, in a region without a clock too
+
+
+def test_door_sign_never_shows_a_private_meetings_title(tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "content"
+    for name in ("playlists", "programme", "assets"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "theme.yaml", root / "theme.yaml")
+    _, before = door_frame(root, "2026-11-30 10:15")
+    ics = root / "programme" / "salle-seine.ics"
+    ics.write_bytes(ics.read_bytes().replace(b"Entretien individuel", b"Secret"))
+    _, after = door_frame(root, "2026-11-30 10:15")
+    assert before.tobytes() == after.tobytes()  # the title is nowhere in the picture
+
+
+def test_busy_until_runs_through_back_to_back_meetings() -> None:
+    from signage.slides.door import busy_until
+
+    programme = load(str(REPO / "programme" / "salle-seine.ics"))
+    now = programme.now("Salle Seine", at("2026-11-30 10:15"))
+    assert now is not None and now.private
+    assert busy_until(programme, "Salle Seine", now) == at("2026-11-30 11:30")

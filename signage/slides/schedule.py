@@ -16,7 +16,7 @@ class ScheduleSlide(Slide):
     type = "schedule"
     source: str  # a file in the content folder, or an http(s) URL
     room: str | None = None  # None: every room; "auto": the screen's room
-    view: str = "now-next"  # room | now-next | day
+    view: str = "now-next"  # room | now-next | day | door
     heading: str = ""
     refresh_s: float = 300.0
     closing: str = ""  # shown once the whole programme is over (default: the locale's)
@@ -76,8 +76,9 @@ KIND = register(
                 doc="Room name as in the programme, or 'auto' for the screen's configured room",
             ),
             "view": Field(
-                Choice(("room", "now-next", "day")),
-                doc="room: this room now and next; now-next: every room; day: rest of today. "
+                Choice(("room", "now-next", "day", "door")),
+                doc="room: this room now and next; now-next: every room; day: rest of today; "
+                "door: a meeting-room door sign (free or busy, until when, the next meetings). "
                 "Default: room when a room is given, else now-next",
             ),
             "title": Field(Text(max_len=200), doc="Heading shown above the programme"),

@@ -13,6 +13,7 @@ from signage.draw.text import draw as draw_text
 from signage.draw.text import fit, fit_line, parse_markdown
 from signage.program.model import Event, Programme, ProgrammeError, fold
 from signage.program.store import STORE, Change, ProgrammeServices, Shown
+from signage.slides.door import draw_door
 from signage.slides.schedule import ScheduleSlide
 
 
@@ -68,12 +69,17 @@ def render_schedule(slide: ScheduleSlide, canvas: Canvas) -> Frame:
         line, size = fit_line(str(exc), canvas.fonts, w, canvas.px(30), canvas.px(18))
         pen.text((x, y + canvas.px(110)), line, font=canvas.fonts.get(size), fill=colours.muted)
         return canvas.finish(image, notes=[f"{slide.origin}: {exc}"])
+    # now and next move with the minute, in a region without a clock too
+    minute = canvas.next_minute()
     room = slide.room
     if room == "auto":
         room = canvas.screen.room
     programme = shown.programme
     found = programme.find_room(room) if room else None
     closing = slide.closing or i18n.label("programme_over", canvas.locale)
+    if slide.view == "door":
+        draw_door(image, canvas, programme, found or room or "?")
+        return canvas.finish(image, valid_until=minute)
     if slide.view == "day":
         _day(pen, canvas, shown, slide.heading or i18n.label("today", canvas.locale))
     elif slide.view == "room" and found:
@@ -81,7 +87,7 @@ def render_schedule(slide: ScheduleSlide, canvas: Canvas) -> Frame:
     else:
         heading = slide.heading or i18n.label("programme", canvas.locale)
         _rooms(pen, canvas, shown, heading, closing)
-    return canvas.finish(image)
+    return canvas.finish(image, valid_until=minute)
 
 
 def _later(event: Event, canvas: Canvas) -> str:

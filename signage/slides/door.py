@@ -1,0 +1,111 @@
+"""The meeting-room door sign (``view: door``): free or busy in very large type, until when,
+the meeting on now (or "Réservé" for a private one, never its title) and the next three of
+the day. State is said in words and colour together. Drawn at any size: full screen or a
+region, landscape or portrait."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PIL import Image, ImageDraw
+
+from signage import i18n
+from signage.draw.canvas import Canvas
+from signage.draw.text import fit_line
+from signage.program.model import Event, Programme
+
+FREE = (30, 132, 73)  # green and red both carry white text at more than 4.5:1
+BUSY = (176, 42, 42)
+LATER = 3  # meetings listed after the current one
+
+
+def title_of(event: Event, canvas: Canvas) -> str:
+    """A meeting's title, or "Réservé" when the calendar marks it private or confidential."""
+    return i18n.label("reserved", canvas.locale) if event.private else event.title
+
+
+def busy_until(programme: Programme, room: str, event: Event) -> dt.datetime:
+    """The end of the current meeting, through meetings that follow it without a gap."""
+    end = event.end
+    for later in sorted(programme.in_room(room), key=lambda e: e.start):
+        if later.start <= end < later.end:
+            end = later.end
+    return end
+
+
+def draw_door(image: Image.Image, canvas: Canvas, programme: Programme, room: str) -> None:
+    pen = ImageDraw.Draw(image)
+    fonts = canvas.fonts
+    colours = canvas.theme.colours
+    x, y, w, h = canvas.body()
+    at = canvas.at
+    local = at.astimezone(at.tzinfo)
+    today = local.date()
+    now = programme.now(room, at)
+    coming = [
+        e for e in sorted(programme.in_room(room), key=lambda e: (e.start, e.order))
+        if e.start > at and e.start.astimezone(at.tzinfo).date() == today
+    ]  # fmt: skip
+    # type scales with the shorter measure: a portrait screen is not read from further away
+    unit = min(h, w * 1.2)
+    name, size = fit_line(room, fonts, w, max(12, int(unit * 0.08)), 10, bold=True)
+    pen.text((x, y), name, font=fonts.get(size, True), fill=colours.text)
+    top = y + int(size * 1.4)
+    band_h = int(h * (0.36 if canvas.portrait else 0.40))
+    state = BUSY if now is not None else FREE
+    pen.rounded_rectangle((x, top, x + w, top + band_h), radius=max(4, band_h // 12), fill=state)
+    word = i18n.label("busy" if now is not None else "free", canvas.locale)
+    if now is not None:
+        until = i18n.label(
+            "until",
+            canvas.locale,
+            t=i18n.clock(busy_until(programme, room, now).astimezone(at.tzinfo), canvas.locale),
+        )
+    elif coming:
+        until = i18n.label(
+            "until",
+            canvas.locale,
+            t=i18n.clock(coming[0].start.astimezone(at.tzinfo), canvas.locale),
+        )
+    else:
+        until = i18n.label("rest_of_day", canvas.locale)
+    pad = max(6, band_h // 10)
+    big, big_size = fit_line(word, fonts, w - 2 * pad, int(band_h * 0.5), 12, bold=True)
+    pen.text((x + pad, top + pad), big, font=fonts.get(big_size, True), fill=(255, 255, 255))
+    small, small_size = fit_line(until, fonts, w - 2 * pad, int(band_h * 0.2), 10)
+    pen.text(
+        (x + pad, top + band_h - pad), small, font=fonts.get(small_size), fill=(255, 255, 255),
+        anchor="ls",
+    )  # fmt: skip
+    cursor = top + band_h + int(h * 0.04)
+    line_h = max(12, int(unit * 0.065))
+    if now is not None:
+        hours = f"{i18n.clock(now.start.astimezone(at.tzinfo), canvas.locale)} – {i18n.clock(now.end.astimezone(at.tzinfo), canvas.locale)}"
+        pen.text((x, cursor), hours, font=fonts.get(int(line_h * 0.6)), fill=colours.muted)
+        cursor += int(line_h * 0.8)
+        text, text_size = fit_line(title_of(now, canvas), fonts, w, line_h, 10, bold=True)
+        pen.text((x, cursor), text, font=fonts.get(text_size, True), fill=colours.text)
+        cursor += int(line_h * 1.4)
+    label = i18n.label("later_today", canvas.locale).upper()
+    pen.text((x, cursor), label, font=fonts.get(int(line_h * 0.55), True), fill=colours.accent)
+    cursor += int(line_h * 0.9)
+    if not coming:
+        pen.text(
+            (x, cursor),
+            i18n.label("none_later", canvas.locale),
+            font=fonts.get(int(line_h * 0.7)),
+            fill=colours.muted,
+        )
+        return
+    for event in coming[:LATER]:
+        if cursor + line_h > y + h:
+            break
+        start = i18n.clock(event.start.astimezone(at.tzinfo), canvas.locale)
+        face = fonts.get(int(line_h * 0.7), True)
+        pen.text((x, cursor), start, font=face, fill=colours.muted)
+        offset = int(face.getlength("00:00  "))
+        text, text_size = fit_line(
+            title_of(event, canvas), fonts, w - offset, int(line_h * 0.7), 10
+        )
+        pen.text((x + offset, cursor), text, font=fonts.get(text_size), fill=colours.text)
+        cursor += line_h
