@@ -101,7 +101,7 @@ def play(options: PlayOptions) -> int:
     from signage.messages import ProgrammeUpdated
     from signage.paths import state_dir
     from signage.plays import PlayLog
-    from signage.program.fetch import Fetcher, sources_of
+    from signage.program.fetch import Fetcher, credentials_of, sources_of
     from signage.program.now_next import summary
     from signage.program.store import ProgrammeStore
     from signage.render.display import Display, NoDisplayError
@@ -163,7 +163,7 @@ def play(options: PlayOptions) -> int:
     notifier = Notifier(healthy=supervisor.healthy)
 
     def follow(new: Content) -> None:
-        fetcher.set_sources(*sources_of(new))
+        fetcher.set_sources(*sources_of(new), credentials=credentials_of(new))
 
     player = Player(
         display, clock, options.screen, content, report, inbox=inbox, stop=stop, status=status,

@@ -276,12 +276,13 @@ def cmd_render(args: argparse.Namespace) -> int:
 
         content = replace(content, theme=replace(content.theme, locale=locale))
     from signage.paths import state_dir
-    from signage.program.fetch import Fetcher, sources_of
+    from signage.program.fetch import Fetcher, credentials_of, sources_of
     from signage.program.store import ProgrammeServices
 
     cache = state_dir()
     fetcher = Fetcher(cache, zone=zone)
     urls, files = sources_of(content)
+    fetcher.set_sources(urls, files, credentials_of(content))
     for url in urls:  # a preview downloads what the player would have downloaded
         fetcher.fetch(url)
     for path in files:

@@ -211,3 +211,92 @@ def test_busy_until_runs_through_back_to_back_meetings() -> None:
     now = programme.now("Salle Seine", at("2026-11-30 10:15"))
     assert now is not None and now.private
     assert busy_until(programme, "Salle Seine", now) == at("2026-11-30 11:30")
+
+
+# -- published calendar URLs ----------------------------------------------------------------
+
+
+class PublishedCalendar:
+    """A calendar published on loopback behind HTTP basic auth, with an ETag (Nextcloud-like)."""
+
+    def __init__(self, body: bytes, user: str, password: str) -> None:
+        import base64
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        expected = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+        self.body = body
+        self.requests: list[int] = []
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                if self.headers.get("Authorization") != expected:
+                    status = 401
+                elif self.headers.get("If-None-Match") == '"v1"':
+                    status = 304
+                else:
+                    status = 200
+                owner.requests.append(status)
+                self.send_response(status)
+                if status == 200:
+                    self.send_header("ETag", '"v1"')
+                    self.send_header("Content-Type", "text/calendar; charset=utf-8")
+                    self.send_header("Content-Length", str(len(owner.body)))
+                self.end_headers()
+                if status == 200:
+                    self.wfile.write(owner.body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/remote.php/dav/public-calendars/seine?export"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+
+
+def test_a_published_calendar_behind_basic_auth_is_fetched_conditionally(tmp_path: Path) -> None:
+    from signage.program.fetch import Fetcher
+
+    server = PublishedCalendar((CALENDARS / "nextcloud.ics").read_bytes(), "ecran", "s3cret-seine")
+    try:
+        secret = tmp_path / "seine.credentials"
+        fetcher = Fetcher(tmp_path / "cache")
+        fetcher.set_sources({server.url: 300.0}, [])
+        assert fetcher.fetch(server.url) is False  # no credentials: refused, said in the errors
+        assert "401" in fetcher.errors[server.url]
+        secret.write_text("ecran:wrong\n")
+        fetcher.set_sources({server.url: 300.0}, [], {server.url: str(secret)})
+        assert fetcher.fetch(server.url) is False
+        secret.write_text("ecran:s3cret-seine\n")
+        assert fetcher.fetch(server.url) is True
+        assert fetcher.fetch(server.url) is False  # unchanged: a conditional request, 304
+        assert server.requests == [401, 401, 200, 304]
+        cached = load(str(fetcher.programme_path(server.url)))
+        assert cached.events[0].title == "Café d’accueil"
+        secret.unlink()  # the file gone: an error named, the last good copy kept
+        assert fetcher.fetch(server.url) is False
+        assert "seine.credentials" in fetcher.errors[server.url]
+        assert fetcher.programme_path(server.url).exists()
+        assert "s3cret" not in json.dumps(fetcher.errors)
+    finally:
+        server.stop()
+
+
+def test_credentials_key_reaches_the_fetcher(tmp_path: Path) -> None:
+    from signage.program.fetch import credentials_of
+    from tests.support.content import write_content
+
+    playlist = (
+        "name: Porte\nslides:\n  - type: schedule\n    view: door\n    room: Salle Seine\n"
+        "    source: https://cloud.example.org/remote.php/dav/public-calendars/seine?export\n"
+        "    credentials: /etc/signage/seine.credentials\n"
+    )
+    content = write_content(tmp_path, {"porte.yaml": playlist})
+    assert credentials_of(content) == {
+        "https://cloud.example.org/remote.php/dav/public-calendars/seine?export":
+            "/etc/signage/seine.credentials"
+    }  # fmt: skip

@@ -21,7 +21,7 @@ import requests
 
 from signage.core.schema import is_url
 from signage.core.supervisor import Supervisor
-from signage.core.urls import redact_url
+from signage.core.urls import CredentialsError, read_credentials, redact_url
 from signage.download import TooLarge, read_capped
 from signage.paths import atomic_write
 from signage.program.load import parse
@@ -57,6 +57,7 @@ class Fetcher:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self.errors: dict[str, str] = {}  # shown in /status: URLs without their passwords
+        self.credentials: dict[str, str] = {}  # url -> file with user:password
 
     def programme_path(self, url: str) -> Path:
         return self.cache_dir / "programmes" / cache_name(url)
@@ -64,9 +65,13 @@ class Fetcher:
     def photo_path(self, url: str) -> Path:
         return self.cache_dir / "avatars" / cache_name(url)
 
-    def set_sources(self, urls: dict[str, float], files: list[Path]) -> None:
-        """The programme URLs (with their refresh intervals) and local files of the content now playing."""
+    def set_sources(
+        self, urls: dict[str, float], files: list[Path], credentials: dict[str, str] | None = None
+    ) -> None:
+        """The programme URLs (with their refresh intervals) and local files of the content now
+        playing; ``credentials``: URLs behind basic auth and their ``user:password`` files."""
         with self._lock:
+            self.credentials = dict(credentials or {})
             self._sources = dict(urls)
             self._files = list(files)
             self._due = {url: self._due.get(url, 0.0) for url in urls}
@@ -120,8 +125,17 @@ class Fetcher:
                 headers["If-None-Match"] = meta["etag"]
             if meta.get("last_modified"):
                 headers["If-Modified-Since"] = meta["last_modified"]
+        auth = None
+        if url in self.credentials:
+            try:  # read at each fetch: a password changed on the machine applies at once
+                auth = read_credentials(Path(self.credentials[url]))
+            except CredentialsError as exc:
+                self._failed(url, str(exc))
+                return False
         try:
-            with self.session.get(url, headers=headers, timeout=TIMEOUT_S, stream=True) as response:
+            with self.session.get(
+                url, headers=headers, timeout=TIMEOUT_S, stream=True, auth=auth
+            ) as response:
                 if response.status_code == 304:
                     self._ok(url)
                     return False
@@ -203,6 +217,14 @@ def _read_capped(response: requests.Response, limit: int, url: str) -> bytes:
         return read_capped(response, limit, url)
     except TooLarge as exc:
         raise ProgrammeError(str(exc)) from None
+
+
+def credentials_of(content: Any) -> dict[str, str]:
+    """Programme URLs behind basic auth and the files holding their ``user:password``."""
+    found: dict[str, str] = {}
+    for slide in content.slides():
+        found.update(slide.credentials())
+    return found
 
 
 def sources_of(content: Any) -> tuple[dict[str, float], list[Path]]:

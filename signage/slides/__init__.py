@@ -38,6 +38,10 @@ class Slide:
         with their refresh interval in seconds: what the programme fetcher keeps fresh."""
         return {}
 
+    def credentials(self) -> dict[str, str]:
+        """Programme URLs that need HTTP basic auth, with the file holding ``user:password``."""
+        return {}
+
 
 @dataclass(frozen=True)
 class Common:

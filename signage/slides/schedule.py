@@ -20,6 +20,7 @@ class ScheduleSlide(Slide):
     heading: str = ""
     refresh_s: float = 300.0
     closing: str = ""  # shown once the whole programme is over (default: the locale's)
+    credentials_file: str | None = None  # user:password for a published calendar URL
 
     @property
     def title(self) -> str:
@@ -33,6 +34,9 @@ class ScheduleSlide(Slide):
     def programmes(self) -> dict[str, float]:
         return {self.source: self.refresh_s}
 
+    def credentials(self) -> dict[str, str]:
+        return {self.source: self.credentials_file} if self.credentials_file else {}
+
 
 def _build(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-def]
     view = values["view"] or ("room" if values.get("room") else "now-next")
@@ -45,6 +49,7 @@ def _build(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-de
             heading=values.get("title", ""),
             refresh_s=values["refresh"],
             closing=values.get("closing", ""),
+            credentials_file=values.get("credentials"),
         )
     ]
 
@@ -83,6 +88,12 @@ KIND = register(
             ),
             "title": Field(Text(max_len=200), doc="Heading shown above the programme"),
             "refresh": REFRESH,
+            "credentials": Field(
+                Text(max_len=500),
+                doc="A file on the screen's machine with one line user:password, for a "
+                "calendar URL behind HTTP basic auth (Nextcloud, a protected export); keep it "
+                "out of the content folder, e.g. /etc/signage/salle-seine.credentials",
+            ),
             "closing": Field(
                 Text(max_len=200),
                 doc='Shown after the last talk of the programme, e.g. "Fin des Rencontres — '
