@@ -33,7 +33,8 @@ def test_check_bundled_example_passes(repo: Path) -> None:
     assert lines[1].startswith('playlists/hall.yaml: ok: "Hall d’accueil", 2 slides')
     assert "screens: hall, priority 50" in lines[1]
     assert lines[2].startswith('playlists/porte-grand-bleu.yaml: ok: "Porte de l’Amphithéâtre')
-    assert lines[3].startswith('playlists/programme.yaml: ok: "Programme des Rencontres"')
+    assert lines[3].startswith('playlists/porte-salle-seine.yaml: ok: "Porte de la Salle Seine"')
+    assert lines[4].startswith('playlists/programme.yaml: ok: "Programme des Rencontres"')
     assert result.stderr == ""
 
 
