@@ -32,6 +32,7 @@ class Event:
     speakers: tuple[Speaker, ...] = ()
     order: int = 0  # position in the source, for ties
     private: bool = False  # CLASS:PRIVATE/CONFIDENTIAL: door signs show "Réservé", never the title
+    also: str = ""  # another name of its room (frab: the event's own <room> when it differs)
 
     def to_json(self, zone: dt.tzinfo | None = None) -> dict[str, object]:
         start, end = (
@@ -90,6 +91,9 @@ class Programme:
         for room in self.room_names():
             if fold(room) == wanted:
                 return room
+        for event in self.events:  # a room's other name (frab: an event's own <room>)
+            if event.also and fold(event.also) == wanted:
+                return event.room
         return None
 
 
