@@ -68,11 +68,12 @@ def parse(data: bytes, source: str, fallback_zone: dt.tzinfo | None) -> Programm
                 if start is None:
                     continue  # an event without a usable time cannot be placed; skip it
                 duration = parse_duration(_text(node, "duration")) or dt.timedelta(0)
-                # One rule when they disagree (merged exports): the <room name> that holds
-                # the event wins, as in frab's own grid; the event's own <room> is kept as
-                # another name of it, which --room and room: also match.
+                # One rule when they disagree (merged exports): the event's own <room> wins
+                # (it is what the event says of itself, and what changes when a talk moves);
+                # the <room name> that holds it is kept as another name of that room, which
+                # --room and room: also match.
                 own = _text(node, "room")
-                event_room = room_name or own or "?"
+                event_room = own or room_name or "?"
                 if event_room not in rooms:
                     rooms.append(event_room)
                 events.append(
@@ -92,7 +93,7 @@ def parse(data: bytes, source: str, fallback_zone: dt.tzinfo | None) -> Programm
                             if p.text and p.text.strip()
                         ),
                         order=order,
-                        also=own if own and own != event_room else "",
+                        also=room_name if room_name and room_name != event_room else "",
                     )
                 )
     if not events and root.find("day") is None:
