@@ -130,7 +130,8 @@ def test_the_calendar_bench_expands_every_rule_two_years_on() -> None:
     """bench/calendars.py: 700 events, 40 weekly rules without end (two years past the last
     event: about 208 occurrences each) and 40 daily rules of 200: every occurrence is there."""
     result = subprocess.run(
-        [sys.executable, str(CALENDARS.parents[2] / "bench" / "calendars.py"), "--runs", "1", "--json"],
+        [sys.executable, str(CALENDARS.parents[2] / "bench" / "calendars.py"), "--runs", "1",
+         "--heavy", "--json"],
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
