@@ -327,3 +327,37 @@ def test_frab_room_rule_when_an_event_disagrees_with_its_container(tmp_path: Pat
         )  # fmt: skip
         rooms = json.loads(result.stdout)["rooms"]
         assert rooms[0]["room"] == "Salle Seine" and rooms[0]["now"]["title"] == "Atelier vidéo"
+
+
+def test_door_sign_in_a_region_of_a_layout(tmp_path: Path) -> None:
+    """The door view as a layout's room widget: drawn at the region's size, and live."""
+    import shutil
+
+    from signage.content.folder import load_content
+    from signage.draw.canvas import Screen
+    from signage.preview import render_layouts
+
+    root = tmp_path / "content"
+    for name in ("playlists", "programme", "assets"):
+        shutil.copytree(REPO / name, root / name)
+    (root / "theme.yaml").write_text(
+        (REPO / "theme.yaml").read_text(encoding="utf-8") + "layout:\n"
+        "  - {name: main, w: 60%, playlist: accueil}\n"
+        "  - {name: porte, x: 60%, w: 40%, widget: room, view: door, room: Salle Seine,"
+        " source: programme/salle-seine.ics}\n",
+        encoding="utf-8",
+    )
+    content, report = load_content(root)
+    assert content is not None, [d.format() for d in report.items]
+    results = render_layouts(
+        content, tmp_path / "out", at("2026-11-30 10:15"), (1280, 720), Screen("x")
+    )
+    assert results and not any(r.error for r in results)
+    from PIL import Image
+
+    image = Image.open(results[0].path).convert("RGB")
+    # the busy band's red inside the door region (x from 60 %), none in the main region
+    region = image.crop((800, 100, 1260, 400))
+    colours = {c: n for n, c in region.getcolors(maxcolors=1 << 20) or []}
+    reds = colours.get((176, 42, 42), 0)
+    assert reds > 10_000
