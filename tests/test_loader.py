@@ -427,3 +427,24 @@ def test_content_version_changes_with_files(content: Path) -> None:
     second, _ = load_content(content)
     assert first is not None and second is not None
     assert first.version != second.version
+
+
+def test_duration_auto_is_the_time_to_read(content: Path) -> None:
+    """About 3 words a second plus 2 s, at least the playlist's default; a fixed duration
+    shorter than that is warned about at the slide (issue 13's reading time)."""
+    body = " ".join(["mot"] * 60)  # 60 words: 20 s + 2 s
+    playlist, report = load(
+        content,
+        "name: P\ndefaults: {duration: 8}\nslides:\n"
+        f"  - {{type: text, id: long, title: Titre, body: {body}, duration: auto}}\n"
+        "  - {type: text, id: short, title: Bonjour, duration: auto}\n"
+        f"  - {{type: speaker, id: bio, name: Ada Lovelace, bio: {body}, duration: 5}}\n",
+    )
+    assert playlist is not None, [d.format() for d in report.items]
+    durations = {s.id: s.duration_s for s in playlist.slides}
+    assert durations == {"long": 23.0, "short": 8.0, "bio": 5.0}  # 61 words; the default; as given
+    warnings = [d.format() for d in report.warnings]
+    assert warnings == [
+        "playlists/p.yaml:6:5: warning: slides[2].duration: 5 s is shorter than the 23 s needed to read "
+        "it (62 words: about 3 a second plus 2 s); use duration: auto"
+    ]

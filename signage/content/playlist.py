@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +11,7 @@ import yaml
 
 from signage.content.layout import LAYOUT_FIELDS, layouts_of
 from signage.content.model import Playlist
-from signage.core.diagnostics import Report, did_you_mean, one_of
+from signage.core.diagnostics import Diagnostic, Report, did_you_mean, one_of
 from signage.core.model import DAY_NAMES, Transition, When
 from signage.core.schema import (
     INVALID,
@@ -105,6 +107,29 @@ WHEN = Obj(
 )
 
 DURATION = Duration(MIN_DURATION_S, MAX_DURATION_S)
+AUTO = "auto"
+WORDS_PER_S = 3.0  # a passer-by reads about three words a second ...
+READ_MARGIN_S = 2.0  # ... after two seconds to find the text
+
+
+def reading_seconds(text: str) -> float:
+    """The time needed to read ``text`` on a screen: about 3 words a second plus 2 s."""
+    return float(math.ceil(len(text.split()) / WORDS_PER_S + READ_MARGIN_S))
+
+
+class SlideDuration(Type):
+    """A slide's duration, or ``auto``: the time its text takes to read."""
+
+    expected = 'a duration like 8, "8s", "1m30s", or auto'
+
+    def check(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+        if isinstance(node, yaml.ScalarNode) and str(node.value).strip().lower() == AUTO:
+            return AUTO
+        return DURATION.check(node, ctx, path)
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"anyOf": [{"const": AUTO}, DURATION.json_schema()]}
+
 
 COMMON_FIELDS: dict[str, Field] = {
     "type": Field(Text(), required=True, doc="The kind of slide"),
@@ -112,7 +137,11 @@ COMMON_FIELDS: dict[str, Field] = {
         Text(pattern=ID_PATTERN, pattern_help="an id of letters, digits, '-', '_' or '.'"),
         doc="Unique in the playlist; used by the control API (/show/ID)",
     ),
-    "duration": Field(DURATION, doc='Seconds on screen: 8, "8s", "1m30s"'),
+    "duration": Field(
+        SlideDuration(),
+        doc='Seconds on screen: 8, "8s", "1m30s", or auto (the time its text takes to read: '
+        "about 3 words a second plus 2 s, at least the playlist default)",
+    ),
     "transition": Field(TRANSITION, doc="How this slide comes in: cut, fade or slide"),
     "when": Field(WHEN, doc="Only show this slide in this window"),
 }
@@ -255,14 +284,16 @@ def build_playlist(source: Source, ctx: Ctx) -> Playlist | None:
     stem = Path(source.display).stem
     slides: list[Slide] = []
     for index, (kind, slide) in enumerate(values["slides"]):
+        given = slide.get("duration")
         common = Common(
             id=slide.get("id"),
-            duration_s=slide.get("duration", default_duration),
+            duration_s=default_duration if given in (None, AUTO) else given,
             transition=_transition(slide.get("transition"), default_transition),
             when=_when(slide.get("when")),
             origin=f"{source.display}:{slide.line}",
         )
         built = kind.build(common, slide, ctx, f"{stem}-{index + 1}")
+        built = _timed(built, given, default_duration, ctx, slide, index)
         if not built:
             ctx.error(
                 _slide_node(source.root, index),
@@ -281,6 +312,31 @@ def build_playlist(source: Source, ctx: Ctx) -> Playlist | None:
         when=_when(values.get("when")),
         layouts=layouts_of(values),
     )
+
+
+def _timed(
+    built: list[Slide], given: Any, default: float, ctx: Ctx, slide: Located, index: int
+) -> list[Slide]:
+    """``duration: auto``: each slide on screen for the time its text takes to read (at
+    least the playlist's default); a fixed duration shorter than that is warned about."""
+    timed = []
+    for one in built:
+        text = one.reading()
+        needed = reading_seconds(text) if text.strip() else 0.0
+        if given == AUTO:
+            timed.append(replace(one, duration_s=min(MAX_DURATION_S, max(default, needed))))
+            continue
+        if given is not None and needed > given:
+            ctx.report.add(
+                Diagnostic(
+                    ctx.display, slide.line, slide.col,
+                    f"{given:g} s is shorter than the {needed:g} s needed to read it "
+                    f"({len(text.split())} words: about 3 a second plus 2 s); use duration: auto",
+                    f"slides[{index}].duration", "warning",
+                )
+            )  # fmt: skip
+        timed.append(one)
+    return timed
 
 
 def _slide_node(root: yaml.Node, index: int) -> yaml.Node:

@@ -38,6 +38,10 @@ class Slide:
         with their refresh interval in seconds: what the programme fetcher keeps fresh."""
         return {}
 
+    def reading(self) -> str:
+        """The text a passer-by reads on this slide (``duration: auto`` counts its words)."""
+        return ""
+
     def credentials(self) -> dict[str, str]:
         """Programme URLs that need HTTP basic auth, with the file holding ``user:password``."""
         return {}

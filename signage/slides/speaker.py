@@ -33,6 +33,9 @@ class SpeakerSlide(Slide):
     def files(self) -> tuple[str, ...]:
         return (self.photo,) if self.photo else ()
 
+    def reading(self) -> str:
+        return " ".join((self.name, self.role, self.organisation, self.bio))
+
 
 def _build(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-def]
     return [

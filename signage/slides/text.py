@@ -33,6 +33,9 @@ class TextSlide(Slide):
     def files(self) -> tuple[str, ...]:
         return (self.background,) if self.background else ()
 
+    def reading(self) -> str:
+        return " ".join((self.heading, self.subtitle, self.body))
+
 
 def _build(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-def]
     return [
