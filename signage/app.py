@@ -45,6 +45,7 @@ class PlayOptions:
     hours: Any = None  # config.DisplayHours
     speed: float = 1.0  # the clock runs this many times faster (soak tests)
     zone_configured: bool = False  # False: the content's theme.yaml timezone applies
+    accessibility: tuple[str, ...] = ()  # the screen's profiles: high-contrast, ...
     health_grace_s: float = 300.0  # an essential part down this long stops the watchdog
     control_hosts: tuple[str, ...] = ()  # names the control API answers to (DNS rebinding)
 
@@ -169,7 +170,7 @@ def play(options: PlayOptions) -> int:
         display, clock, options.screen, content, report, inbox=inbox, stop=stop, status=status,
         source=origin, cache_dir=cache, on_content=follow, on_play=plays.record,
         notifier=notifier, hours=options.hours, supervisor=supervisor,
-        zone_configured=options.zone_configured,
+        zone_configured=options.zone_configured, accessibility=options.accessibility,
     )  # fmt: skip
     player_ref.append(player)
     supervisor.register("render", probe=lambda: _render_stalled(player.last_pass))

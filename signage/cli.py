@@ -271,10 +271,14 @@ def cmd_render(args: argparse.Namespace) -> int:
         room=(config.room if config else None),
     )
     locale = args.locale or (config.locale if config else None)
-    if locale:
-        from dataclasses import replace
+    from dataclasses import replace
 
+    from signage.content.theme import with_profiles
+
+    if locale:
         content = replace(content, theme=replace(content.theme, locale=locale))
+    if config is not None and config.accessibility:
+        content = replace(content, theme=with_profiles(content.theme, config.accessibility))
     from signage.paths import state_dir
     from signage.program.fetch import Fetcher, credentials_of, sources_of
     from signage.program.store import ProgrammeServices
@@ -339,6 +343,7 @@ def cmd_play(args: argparse.Namespace) -> int:
             screen=Screen(config.screen, config.room),
             zone=venue,
             zone_configured=bool(config.timezone),
+            accessibility=config.accessibility,
             at=parse_instant(args.at, venue) if args.at else None,
             size=config.size,
             windowed=config.windowed,

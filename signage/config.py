@@ -134,6 +134,9 @@ class Setting:
         return self.attr or self.key
 
 
+ACCESSIBILITY = ("high-contrast", "high-contrast-light")
+
+
 def _path(doc: str, *flags: str, **more: Any) -> Setting:
     return Setting(more.pop("key"), Text(max_len=1000), doc, flags=flags, metavar="FILE", **more)
 
@@ -190,6 +193,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("cache", Text(max_len=1000), "Feed and programme cache folder (default: the state directory)", flags=("--cache",), metavar="FOLDER"),
     _path("Proof-of-play log (default: plays.jsonl in the state directory)", "--plays", key="plays"),
     Setting("display", _DISPLAY, 'Display hours: {on: "07:30", off: "20:00", command_on: [...], command_off: [...]}'),
+    Setting(
+        "accessibility",
+        ListOf(Choice(ACCESSIBILITY), single_ok=True),
+        "Accessibility profiles: high-contrast (the theme's colours become white on black), high-contrast-light (black on white); the layout is kept. The flag may be repeated",
+        (),
+        flags=("--accessibility",),
+        action="append",
+        metavar="PROFILE",
+        choices=ACCESSIBILITY,
+    ),
 )  # fmt: skip
 
 _SETTINGS = {s.key: s for s in SETTINGS}
@@ -229,6 +242,7 @@ class PlayerConfig:
     cache: str | None = None
     plays: str | None = None
     display: DisplayHours | None = None
+    accessibility: tuple[str, ...] = _SETTINGS["accessibility"].default
     path: str | None = None  # the file it came from
 
 
@@ -252,7 +266,7 @@ def _from_file(key: str, value: Any) -> Any:
     """A checked value of player.yaml as PlayerConfig holds it."""
     if key == "rotate":
         return int(value)
-    if key == "control_hosts":
+    if key in ("control_hosts", "accessibility"):
         return tuple(value)
     if key == "display":
         return DisplayHours(

@@ -380,3 +380,21 @@ def test_urgent_messages_are_drawn_over_the_regions(display, tmp_path: Path) -> 
     finally:
         player.preparer.close()
         player.close()
+
+
+def test_high_contrast_profile_turns_the_theme_white_on_black(display, tmp_path: Path) -> None:
+    """Player configuration accessibility: [high-contrast]: the theme's colours are replaced,
+    the layout kept (issue 13's profiles)."""
+    content = write_content(tmp_path, {"main.yaml": MAIN, "side.yaml": SIDE}, THEME)
+    clock = FakeClock(at("2026-11-30 10:00"))
+    player = Player(display, clock, Screen("hall"), content, accessibility=("high-contrast",))
+    try:
+        assert [v.name for v in player.regions.views] == ["main", "side", "bandeau"]
+        pump(player, lambda: all(v.timeline.current is not None for v in player.regions.views))
+        pump(player, lambda: all(v.compositor.transition is None for v in player.regions.views))
+        player.iterate()
+        assert display.surface.get_at((5, 5))[:3] == (0, 0, 0)  # was the theme's #204080
+        assert player.content.theme.colours.text == (255, 255, 255)
+    finally:
+        player.preparer.close()
+        player.close()

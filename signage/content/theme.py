@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 from signage.content.layout import LAYOUT_FIELDS, Layouts, layouts_of
@@ -149,3 +150,24 @@ def load_theme_file(root: Path) -> tuple[Theme, Layouts | None, Report]:
         layouts_of(values),
         report,
     )
+
+
+# White on black, black on white: every text colour at least 7:1 on its background.
+HIGH_CONTRAST = Colours(
+    background=(0, 0, 0), text=(255, 255, 255), muted=(215, 215, 215),
+    accent=(255, 221, 0), panel=(28, 28, 28), header=(0, 0, 0),
+)  # fmt: skip
+HIGH_CONTRAST_LIGHT = Colours(
+    background=(255, 255, 255), text=(0, 0, 0), muted=(55, 55, 55),
+    accent=(0, 60, 150), panel=(236, 236, 236), header=(255, 255, 255),
+)  # fmt: skip
+
+
+def with_profiles(theme: Theme, profiles: tuple[str, ...]) -> Theme:
+    """The theme for a screen's accessibility profiles: ``high-contrast`` (white on black)
+    or ``high-contrast-light`` (black on white) replace its colours, keeping its layout."""
+    if "high-contrast-light" in profiles:
+        return replace(theme, colours=HIGH_CONTRAST_LIGHT)
+    if "high-contrast" in profiles:
+        return replace(theme, colours=HIGH_CONTRAST)
+    return theme

@@ -16,6 +16,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ import pygame
 
 from signage.clock import venue_zone
 from signage.content.model import Content
+from signage.content.theme import with_profiles
 from signage.core.diagnostics import Report
 from signage.core.model import Theme
 from signage.draw.canvas import Canvas, Screen
@@ -83,8 +85,11 @@ class Player:
         hours: Any = None,
         supervisor: Any = None,
         zone_configured: bool = True,
+        accessibility: tuple[str, ...] = (),
     ) -> None:
         self.display = display
+        self.accessibility = accessibility  # the screen's profiles (high-contrast, ...)
+        content = self._for_screen(content) if content is not None else None
         self.clock = clock
         self.screen = screen
         self.stop = stop or threading.Event()
@@ -185,8 +190,15 @@ class Player:
 
     # -- what the timeline tells -----------------------------------------------------------
 
+    def _for_screen(self, content: Content) -> Content:
+        """The content as this screen shows it: its accessibility profiles applied."""
+        if not self.accessibility:
+            return content
+        return replace(content, theme=with_profiles(content.theme, self.accessibility))
+
     def swap_content(self, content: Content) -> None:
         """New content, validated: the regions take it (a new layout rebuilds them)."""
+        content = self._for_screen(content)
         self._content = content
         if self._follow_zone(content):
             for view in self.regions.views:
