@@ -448,3 +448,22 @@ def test_duration_auto_is_the_time_to_read(content: Path) -> None:
         "playlists/p.yaml:6:5: warning: slides[2].duration: 5 s is shorter than the 23 s needed to read "
         "it (62 words: about 3 a second plus 2 s); use duration: auto"
     ]
+
+
+def test_theme_colours_that_fail_contrast_are_warned_with_a_suggestion(tmp_path: Path) -> None:
+    from signage.content.theme import contrast, load_theme
+
+    (tmp_path / "theme.yaml").write_text(
+        'colours: {background: "#0c234e", muted: "#3a5078", accent: "#ff8c28"}\n', encoding="utf-8"
+    )
+    _, report = load_theme(tmp_path)
+    warnings = [d.format() for d in report.warnings]
+    assert len(warnings) == 2, warnings  # muted on the background and on the default panel
+    assert warnings[0].startswith(
+        "theme.yaml: warning: colours.muted #3a5078 on colours.background #0c234e (secondary "
+        "text) has a contrast of 1."
+    )
+    suggested = warnings[0].rsplit('"', 2)[1]
+    rgb = tuple(int(suggested[i : i + 2], 16) for i in (1, 3, 5))
+    assert 4.5 <= contrast(rgb, (0x0C, 0x23, 0x4E)) < 5.5  # passes, and stays close
+    assert round(contrast((255, 255, 255), (0, 0, 0)), 1) == 21.0

@@ -134,6 +134,8 @@ def load_theme_file(root: Path) -> tuple[Theme, Layouts | None, Report]:
     regular = find_font(fonts and fonts.get("regular"), root, BUNDLED_REGULAR, report, "theme.yaml")
     bold = find_font(fonts and fonts.get("bold"), root, BUNDLED_BOLD, report, "theme.yaml")
     logo = values.get("logo")
+    for problem in contrast_problems(colours):
+        report.add_warning("theme.yaml", problem)
     return (
         Theme(
             venue=values.get("venue", ""),
@@ -171,3 +173,61 @@ def with_profiles(theme: Theme, profiles: tuple[str, ...]) -> Theme:
     if "high-contrast" in profiles:
         return replace(theme, colours=HIGH_CONTRAST)
     return theme
+
+
+# The colour pairs a theme draws text with (foreground, background), and what they are for.
+TEXT_PAIRS = (
+    ("text", "background", "text"),
+    ("muted", "background", "secondary text"),
+    ("accent", "background", "labels and highlights"),
+    ("text", "panel", "text on panels"),
+    ("muted", "panel", "secondary text on panels"),
+    ("text", "header", "the header's clock and venue"),
+)
+MIN_CONTRAST = 4.5  # WCAG 2 AA for normal text
+
+
+def _luminance(colour: tuple[int, int, int]) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in colour)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    """The WCAG contrast ratio of two colours, from 1 to 21."""
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def readable(fg: tuple[int, int, int], bg: tuple[int, int, int]) -> tuple[int, int, int]:
+    """``fg`` mixed towards white or black (whichever the background needs) just enough to
+    reach MIN_CONTRAST: the closest colour of the same hue that passes."""
+    target = (255, 255, 255) if _luminance(bg) < 0.18 else (0, 0, 0)
+    for step in range(1, 101):
+        t = step / 100
+        mixed = tuple(round(f + (g - f) * t) for f, g in zip(fg, target, strict=True))
+        if contrast(mixed, bg) >= MIN_CONTRAST:  # type: ignore[arg-type]
+            return mixed  # type: ignore[return-value]
+    return target
+
+
+def hex_colour(colour: tuple[int, int, int]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*colour)
+
+
+def contrast_problems(colours: Colours) -> list[str]:
+    """Each text colour pair under MIN_CONTRAST, with its ratio and a suggested colour."""
+    problems = []
+    for fg_name, bg_name, what in TEXT_PAIRS:
+        fg, bg = getattr(colours, fg_name), getattr(colours, bg_name)
+        ratio = contrast(fg, bg)
+        if ratio < MIN_CONTRAST:
+            problems.append(
+                f"colours.{fg_name} {hex_colour(fg)} on colours.{bg_name} {hex_colour(bg)} "
+                f"({what}) has a contrast of {ratio:.2f}:1, under {MIN_CONTRAST}:1; "
+                f'for example {fg_name}: "{hex_colour(readable(fg, bg))}"'
+            )
+    return problems
