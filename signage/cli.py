@@ -332,11 +332,11 @@ def cmd_play(args: argparse.Namespace) -> int:
         print(f"signage play: error: content folder not found: {root}", file=sys.stderr)
         return EXIT_USAGE
     from signage.clock import venue_zone
-    from signage.content.theme import load_theme
+    from signage.content.theme import timezone_of
 
     # the content's zone (theme.yaml) until the configuration names one; read now so that
     # a naive --at is the venue's time; the player follows it when the content changes
-    venue = venue_zone(config.timezone, load_theme(root)[0].timezone)
+    venue = venue_zone(config.timezone, timezone_of(root))
     try:
         options = PlayOptions(
             content=root,

@@ -82,6 +82,11 @@ def long_date(day: dt.date, locale: str) -> str:
     return f"{_DAYS[loc][day.weekday()]} {day.day} {_MONTHS[loc][day.month - 1]}"
 
 
+def hours(start: dt.datetime, end: dt.datetime, locale: str) -> str:
+    """``09:50 – 10:45``."""
+    return f"{clock(start, locale)} – {clock(end, locale)}"
+
+
 def clock(moment: dt.datetime | dt.time, locale: str) -> str:
     """``14:05`` in both locales (French writes 14 h 05 in prose, but screens use 14:05)."""
     return f"{moment.hour:02d}:{moment.minute:02d}"

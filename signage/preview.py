@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from signage.content.layout import Layout, Region, region_content
+from signage.content.layout import Layout, Region
 from signage.content.model import Content
 from signage.core.model import BUNDLED_BOLD, BUNDLED_REGULAR
 from signage.draw.canvas import Canvas, Frame, Screen
@@ -96,9 +96,9 @@ def _layouts(content: Content, screen: Screen, size: tuple[int, int]) -> list[tu
 
 
 def _region_slide(content: Content, region: Region, state: int) -> Slide | None:
-    """The slide a region shows in composed state ``state`` (``content``: the region's own)."""
+    """The slide a region shows in composed state ``state``."""
     if region.slide is not None:
-        return content.playlists[0].slides[0]
+        return region.slide
     playlist = content.playlist(region.playlist or "")
     if playlist is None or not playlist.slides:
         return None
@@ -128,9 +128,10 @@ def render_layouts(
             for region in sorted(layout.regions, key=lambda r: r.z):
                 x, y, w, h = region.rect(size)
                 placed.append((region.name, (x, y, w, h)))
-                bare = region_content(content, region)
-                canvas = Canvas((w, h), bare.theme, Path(content.root), at, screen, services)
-                slide = _region_slide(bare, region, state)
+                canvas = Canvas(
+                    (w, h), content.theme, Path(content.root), at, screen, services, False
+                )
+                slide = _region_slide(content, region, state)
                 try:
                     frame = prepare(slide, canvas) if slide is not None else fallback(canvas, "")
                 except SlideError as exc:

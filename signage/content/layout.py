@@ -389,15 +389,8 @@ def resolve_playlists(
 
 def region_content(content: Content, region: Region | None) -> Content:
     """What a region's timeline plays: the content (a playlist region: the sequencer is told
-    which playlist), or one playlist of the widget's single slide; drawn without the
-    theme's header and ticker when it is a region of a layout."""
-    if region is None:
+    which playlist), or one playlist of the widget's single slide."""
+    if region is None or region.slide is None:
         return content
-    theme = replace(content.theme, header=False, ticker=())
-    if region.slide is None:
-        return replace(content, theme=theme)
-    slide = region.slide
-    if getattr(slide, "items", None) == ():  # a ticker without items shows the theme's
-        slide = replace(slide, items=content.theme.ticker)  # type: ignore[call-arg]
-    playlist = Playlist(region.label, f"{region.origin}#{region.name}", (slide,))
-    return replace(content, theme=theme, playlists=(playlist,))
+    playlist = Playlist(region.label, f"{region.origin}#{region.name}", (region.slide,))
+    return replace(content, playlists=(playlist,))

@@ -6,6 +6,7 @@ import shutil
 import subprocess
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from signage.content.layout import LAYOUT_FIELDS, Layouts, layouts_of
 from signage.core.diagnostics import Report
@@ -114,18 +115,30 @@ def load_theme(root: Path) -> tuple[Theme, Report]:
     return theme, report
 
 
-def load_theme_file(root: Path) -> tuple[Theme, Layouts | None, Report]:
-    """The content folder's theme and its default layout; defaults when there is no theme.yaml."""
-    report = Report()
+def _checked(root: Path, report: Report) -> Any:
+    """theme.yaml's validated values; INVALID when it is absent or wrong (``report`` says)."""
     path = root / "theme.yaml"
     if not path.exists():
-        return Theme(), None, report
+        return INVALID
     try:
         source = load_yaml(path, "theme.yaml", what="theme")
     except YamlFailure as failure:
         report.add(failure.diagnostic)
-        return Theme(), None, report
-    values = THEME.check(source.root, Ctx("theme.yaml", report, root), "")
+        return INVALID
+    return THEME.check(source.root, Ctx("theme.yaml", report, root), "")
+
+
+def timezone_of(root: Path) -> str | None:
+    """theme.yaml's time zone alone (what a naive ``--at`` means before the content loads),
+    without resolving fonts (fontconfig) or anything else."""
+    values = _checked(root, Report())
+    return None if values is INVALID else values.get("timezone")
+
+
+def load_theme_file(root: Path) -> tuple[Theme, Layouts | None, Report]:
+    """The content folder's theme and its default layout; defaults when there is no theme.yaml."""
+    report = Report()
+    values = _checked(root, report)
     if values is INVALID:
         return Theme(), None, report
     given = values.get("colours")

@@ -50,6 +50,9 @@ class Canvas:
     at: dt.datetime
     screen: Screen = field(default_factory=Screen)
     services: Any = None  # programme store and the like, for live slides
+    # the theme's header and ticker around the slide; False in a region of a layout, where
+    # they are regions of their own (a ticker widget still reads the theme's items)
+    chrome: bool = True
 
     @property
     def width(self) -> int:
@@ -85,11 +88,11 @@ class Canvas:
 
     @property
     def header_height(self) -> int:
-        return self.px(96) if self.theme.header else 0
+        return self.px(96) if self.chrome and self.theme.header else 0
 
     @property
     def footer_height(self) -> int:
-        return self.px(64) if self.theme.ticker else 0
+        return self.px(64) if self.chrome and self.theme.ticker else 0
 
     def body(self) -> tuple[int, int, int, int]:
         """(x, y, width, height) of the area between header and footer, inside margins."""
@@ -104,6 +107,10 @@ class Canvas:
 
     def blank(self, colour: RGB | None = None) -> Image.Image:
         return Image.new("RGB", self.size, colour or self.theme.colours.background)
+
+    def local(self, moment: dt.datetime) -> dt.datetime:
+        """``moment`` on the screen's clock (the zone the canvas is drawn for)."""
+        return moment.astimezone(self.at.tzinfo)
 
     def next_minute(self) -> dt.datetime:
         return (self.at + dt.timedelta(minutes=1)).replace(second=0, microsecond=0)
@@ -120,7 +127,7 @@ class Canvas:
             kwargs.setdefault("overlay", overlay)
         else:
             self.draw_chrome(image)
-        valid = self.next_minute() if self.theme.header and self.theme.clock else None
+        valid = self.next_minute() if self.header_height and self.theme.clock else None
         frame = Frame(image, valid_until=kwargs.pop("valid_until", valid), **kwargs)
         if frame.valid_until and valid:
             frame.valid_until = min(frame.valid_until, valid)
@@ -128,7 +135,7 @@ class Canvas:
         return frame
 
     def draw_chrome(self, image: Image.Image, translucent: bool = False) -> None:
-        if not self.theme.header:
+        if not self.header_height:
             return
         colours = self.theme.colours
         draw = ImageDraw.Draw(image, "RGBA")
@@ -168,7 +175,7 @@ class Canvas:
 
     def ticker_strip(self) -> Image.Image | None:
         """The footer's messages, joined, as one RGBA strip the loop scrolls."""
-        if not self.theme.ticker:
+        if not self.footer_height:
             return None
         return self.strip(self.theme.ticker, self.footer_height, self.px(30))
 

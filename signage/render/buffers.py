@@ -52,11 +52,16 @@ class FrameBuffers:
         block = shared_memory.SharedMemory(create=True, size=self.capacity)
         block.close()
         fd = os.open(SHM_DIR / block.name, os.O_RDWR)
+        # Every page mapped now, not mid-slide. MAP_POPULATE has the kernel do it inside
+        # mmap() (35 ms for a 4K block, the GIL released) instead of writing a 42 MB
+        # buffer of zeros through it (53 ms, and the buffer counted in the peak memory).
+        populate = getattr(mmap, "MAP_POPULATE", 0)
         try:
-            mapped = mmap.mmap(fd, self.capacity)
+            mapped = mmap.mmap(fd, self.capacity, flags=mmap.MAP_SHARED | populate)
         finally:
             os.close(fd)
-        mapped.write(bytes(self.capacity))  # map every page now, not mid-slide
+        if not populate:
+            mapped.write(bytes(self.capacity))
         self._blocks[block.name] = block
         self._maps[block.name] = mapped
         return block.name

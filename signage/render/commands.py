@@ -5,8 +5,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import pygame
+
 if TYPE_CHECKING:
     from signage.render.loop import Player
+
+
+KEY_COMMANDS = {
+    pygame.K_RIGHT: "next",
+    pygame.K_LEFT: "previous",
+    pygame.K_SPACE: "pause",
+    pygame.K_i: "info",
+}  # and Escape or q to quit
 
 
 class Commands:
@@ -14,6 +24,20 @@ class Commands:
 
     def __init__(self, player: Player) -> None:
         self.player = player
+
+    def keys(self) -> None:
+        """The window's events: keys run their commands, Escape/q/closing stops, an exposed
+        window is drawn again."""
+        player = self.player
+        for event in pygame.event.get():
+            if event.type == pygame.QUIT or (
+                event.type == pygame.KEYDOWN and event.key in (pygame.K_ESCAPE, pygame.K_q)
+            ):
+                player.stop.set()
+            elif event.type == pygame.KEYDOWN and event.key in KEY_COMMANDS:
+                self.run(KEY_COMMANDS[event.key], {})
+            elif event.type in (pygame.WINDOWEXPOSED, pygame.VIDEOEXPOSE, pygame.WINDOWRESTORED):
+                player.dirty = True
 
     def run(self, name: str, args: dict[str, Any]) -> dict[str, Any]:
         player = self.player

@@ -67,19 +67,22 @@ class Compositor:
         self.shown_mono = time.monotonic()  # when the frame on screen appeared
         self._drawn: Shown | None = None  # the frame the target holds, whole
         self._half: Shown | None = None  # a large cut, half drawn
+        self._playing: Any = None  # what the frame on screen shows (its pan, when it goes)
 
     def begin(
         self, kind: str, duration_s: float, animate: bool, previous: Shown | None, playing: Any
     ) -> None:
-        """A new frame is on screen: start a transition to it from ``previous``."""
+        """A new frame, showing ``playing``, is on screen: start a transition to it from
+        ``previous``."""
         now = time.monotonic()
         self._half = None
         if animate and previous is not None and kind != "cut" and duration_s > 0:
             self.transition = Transition(
-                kind, duration_s, now, previous, playing, now - self.shown_mono
+                kind, duration_s, now, previous, self._playing, now - self.shown_mono
             )
         else:
             self.transition = None
+        self._playing = playing
         self.shown_mono = now
 
     def held(self) -> set[str]:

@@ -53,12 +53,6 @@ CLOCK_BACK = dt.timedelta(seconds=2)  # the wall clock going back by more than t
 MAX_SLEEP_S = 0.1
 ANIMATION_FPS = 60
 TICKER_FPS = 30
-KEY_COMMANDS = {
-    pygame.K_RIGHT: "next",
-    pygame.K_LEFT: "previous",
-    pygame.K_SPACE: "pause",
-    pygame.K_i: "info",
-}  # and Escape or q to quit
 
 
 class Player:
@@ -114,7 +108,6 @@ class Player:
         self.warnings: list[str] = [d.format() for d in report.warnings] if report else []
         self.info = False
         self.dirty = True
-        self.events: list[pygame.event.Event] = []
         self.size = display.logical_size
         self._overlay = InfoOverlay(self.size)
         self.regions = Regions(
@@ -238,15 +231,13 @@ class Player:
                 self.proof.started(self.clock.now(), self.screen.id, playing, version, view.name)
         if view is self.regions.main:
             self.on_screen = playing
-        view.shown_since = self.clock.now()
         view.dirty = True
         slide = playing.slide if playing is not None else None
         kind = slide.transition.kind if slide is not None else "fade"
         duration = slide.transition.duration_s if slide is not None else 0.6
         view.compositor.begin(
-            kind, duration, transition and previous is not None, previous, view.extra.get("playing")
+            kind, duration, transition and previous is not None, previous, playing
         )
-        view.extra["playing"] = playing
         self.publish()
 
     def _power(self, now: dt.datetime) -> bool:
@@ -314,19 +305,6 @@ class Player:
 
     # -- the loop ----------------------------------------------------------------------
 
-    def _events(self) -> None:
-        self.events.extend(pygame.event.get())
-        events, self.events = self.events, []
-        for event in events:
-            if event.type == pygame.QUIT or (
-                event.type == pygame.KEYDOWN and event.key in (pygame.K_ESCAPE, pygame.K_q)
-            ):
-                self.stop.set()
-            elif event.type == pygame.KEYDOWN and event.key in KEY_COMMANDS:
-                self.command(KEY_COMMANDS[event.key], {})
-            elif event.type in (pygame.WINDOWEXPOSED, pygame.VIDEOEXPOSE, pygame.WINDOWRESTORED):
-                self.dirty = True
-
     def _timeout(self, now: dt.datetime) -> float:
         if self._animating():
             # a ticker alone (or a pan) moves smoothly enough at 30 fps, for half the work
@@ -369,7 +347,7 @@ class Player:
     def _pass(self) -> bool:
         """Messages, events, the sequencer, drawing; True when a frame was drawn."""
         self.mail.drain()
-        self._events()
+        self.commands.keys()
         now = self.clock.now()
         if self.notifier is not None:
             self.notifier.heartbeat()

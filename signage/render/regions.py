@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +47,6 @@ class RegionView:
     region: Region | None = None
     dirty: bool = True
     drawn: bool = False  # the target holds this region's last frame
-    shown_since: dt.datetime | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def widget(self) -> str | None:
@@ -130,6 +128,7 @@ class Regions:
             only=region.playlist if region is not None else None,
             buffers=buffers,
             held=lambda: holder[0].compositor.held() if holder else set(),
+            chrome=region is None,
         )  # fmt: skip
         view = RegionView(
             timeline.name, rect, region.z if region is not None else 0, timeline,
@@ -167,7 +166,6 @@ class Regions:
         if layout != self.layout or not self.views:
             self.build(layout, content)
             for view in self.views:
-                view.timeline.playing = None
                 view.timeline.replan(now)
             return True
         changed = False

@@ -63,9 +63,11 @@ class Timeline:
         only: str | None = None,
         buffers: FrameBuffers | None = None,
         held: Callable[[], set[str]] = set,
+        chrome: bool = True,
     ) -> None:
         self.name = name  # the region of the screen it plays in
         self.only = only  # the playlist a layout's region plays (None: the screen's)
+        self.chrome = chrome  # slides drawn with the theme's header and ticker (see Canvas)
         self.clock = clock
         self.screen = screen
         self.size = size
@@ -168,7 +170,7 @@ class Timeline:
     def canvas(self, at: dt.datetime) -> Canvas:
         theme = self.content.theme if self.content is not None else Theme()
         root = Path(self.content.root) if self.content is not None else Path()
-        return Canvas(self.size, theme, root, at, self.screen, self.services)
+        return Canvas(self.size, theme, root, at, self.screen, self.services, self.chrome)
 
     def frame_key(self, playing: Playing | None) -> FrameKey:
         version = self.content.version if self.content is not None else ""

@@ -39,12 +39,10 @@ def draw_door(image: Image.Image, canvas: Canvas, programme: Programme, room: st
     colours = canvas.theme.colours
     x, y, w, h = canvas.body()
     at = canvas.at
-    local = at.astimezone(at.tzinfo)
-    today = local.date()
     now = programme.now(room, at)
     coming = [
         e for e in sorted(programme.in_room(room), key=lambda e: (e.start, e.order))
-        if e.start > at and e.start.astimezone(at.tzinfo).date() == today
+        if e.start > at and canvas.local(e.start).date() == at.date()
     ]  # fmt: skip
     # type scales with the shorter measure: a portrait screen is not read from further away
     unit = min(h, w * 1.2)
@@ -59,13 +57,13 @@ def draw_door(image: Image.Image, canvas: Canvas, programme: Programme, room: st
         until = i18n.label(
             "until",
             canvas.locale,
-            t=i18n.clock(busy_until(programme, room, now).astimezone(at.tzinfo), canvas.locale),
+            t=i18n.clock(canvas.local(busy_until(programme, room, now)), canvas.locale),
         )
     elif coming:
         until = i18n.label(
             "until",
             canvas.locale,
-            t=i18n.clock(coming[0].start.astimezone(at.tzinfo), canvas.locale),
+            t=i18n.clock(canvas.local(coming[0].start), canvas.locale),
         )
     else:
         until = i18n.label("rest_of_day", canvas.locale)
@@ -80,7 +78,7 @@ def draw_door(image: Image.Image, canvas: Canvas, programme: Programme, room: st
     cursor = top + band_h + int(h * 0.04)
     line_h = max(12, int(unit * 0.065))
     if now is not None:
-        hours = f"{i18n.clock(now.start.astimezone(at.tzinfo), canvas.locale)} – {i18n.clock(now.end.astimezone(at.tzinfo), canvas.locale)}"
+        hours = i18n.hours(canvas.local(now.start), canvas.local(now.end), canvas.locale)
         pen.text((x, cursor), hours, font=fonts.get(int(line_h * 0.6)), fill=colours.muted)
         cursor += int(line_h * 0.8)
         text, text_size = fit_line(title_of(now, canvas), fonts, w, line_h, 10, bold=True)
@@ -100,7 +98,7 @@ def draw_door(image: Image.Image, canvas: Canvas, programme: Programme, room: st
     for event in coming[:LATER]:
         if cursor + line_h > y + h:
             break
-        start = i18n.clock(event.start.astimezone(at.tzinfo), canvas.locale)
+        start = i18n.clock(canvas.local(event.start), canvas.locale)
         face = fonts.get(int(line_h * 0.7), True)
         pen.text((x, cursor), start, font=face, fill=colours.muted)
         offset = int(face.getlength("00:00  "))

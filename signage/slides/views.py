@@ -50,7 +50,7 @@ def change_label(change: Change | None, canvas: Canvas) -> str:
         return i18n.label(
             "moved_to",
             canvas.locale,
-            t=i18n.clock(change.start.astimezone(canvas.at.tzinfo), canvas.locale),
+            t=i18n.clock(canvas.local(change.start), canvas.locale),
         )
     if change.kind == "room":
         return i18n.label("new_room", canvas.locale)
@@ -92,8 +92,8 @@ def render_schedule(slide: ScheduleSlide, canvas: Canvas) -> Frame:
 
 def _later(event: Event, canvas: Canvas) -> str:
     """When a talk on a later day starts: ``Demain · 08:30``, ``Lundi 30 novembre · 08:30``."""
-    start = _local(event.start, canvas)
-    day = i18n.day_label(start.date(), _local(canvas.at, canvas).date(), canvas.locale)
+    start = canvas.local(event.start)
+    day = i18n.day_label(start.date(), canvas.local(canvas.at).date(), canvas.locale)
     return f"{day} · {i18n.clock(start, canvas.locale)}"
 
 
@@ -113,12 +113,8 @@ def _heading(pen: ImageDraw.ImageDraw, canvas: Canvas, text: str, box: tuple[int
     return size + canvas.px(56)
 
 
-def _local(moment: dt.datetime, canvas: Canvas) -> dt.datetime:
-    return moment.astimezone(canvas.at.tzinfo)
-
-
 def _hours(event: Event, canvas: Canvas) -> str:
-    return f"{i18n.clock(_local(event.start, canvas), canvas.locale)} – {i18n.clock(_local(event.end, canvas), canvas.locale)}"
+    return i18n.hours(canvas.local(event.start), canvas.local(event.end), canvas.locale)
 
 
 def _speakers(event: Event) -> str:
@@ -187,8 +183,8 @@ def _room(pen: ImageDraw.ImageDraw, canvas: Canvas, shown: Shown, room: str, clo
         (x, cursor), i18n.label("next", canvas.locale).upper(), font=label, fill=colours.accent
     )
     cursor += canvas.px(56)
-    if nxt is not None and _local(nxt.start, canvas).date() == _local(at, canvas).date():
-        when = f"{i18n.clock(_local(nxt.start, canvas), canvas.locale)} · {i18n.minutes_until(_minutes(nxt.start - at), canvas.locale)}"
+    if nxt is not None and canvas.local(nxt.start).date() == canvas.local(at).date():
+        when = f"{i18n.clock(canvas.local(nxt.start), canvas.locale)} · {i18n.minutes_until(_minutes(nxt.start - at), canvas.locale)}"
         _time_line(pen, canvas, (x, cursor), when, shown.changes.get(nxt.id), canvas.px(34), True)
         cursor += canvas.px(52)
         room_left = max(canvas.px(60), y + h - cursor - canvas.px(60))
@@ -265,11 +261,11 @@ def _cancelled(
 ) -> None:
     """Talks of this room that were cancelled and would still have been to come today."""
     x, y, w = box
-    today = _local(canvas.at, canvas).date()
+    today = canvas.local(canvas.at).date()
     gone = [e for e in shown.cancelled if fold(e.room) == fold(room) and e.end > canvas.at
-            and _local(e.start, canvas).date() == today]  # fmt: skip
+            and canvas.local(e.start).date() == today]  # fmt: skip
     for event in gone[:2]:
-        text = f"{i18n.label('cancelled', canvas.locale)} · {i18n.clock(_local(event.start, canvas), canvas.locale)} · {event.title}"
+        text = f"{i18n.label('cancelled', canvas.locale)} · {i18n.clock(canvas.local(event.start), canvas.locale)} · {event.title}"
         line, size = fit_line(text, canvas.fonts, w, canvas.px(30), canvas.px(18))
         pen.text((x, y), line, font=canvas.fonts.get(size), fill=canvas.theme.colours.accent)
         y += size + canvas.px(10)
@@ -284,11 +280,11 @@ def _rooms(
     colours = canvas.theme.colours
     fonts = canvas.fonts
     at = canvas.at
-    today = _local(at, canvas).date()
+    today = canvas.local(at).date()
     rooms = [
         r
         for r in programme.room_names()
-        if any(_local(e.end, canvas).date() >= today for e in programme.in_room(r))
+        if any(canvas.local(e.end).date() >= today for e in programme.in_room(r))
     ]
     top = y + _heading(pen, canvas, heading, (x, y, w))
     if not rooms:  # nothing today or later: the programme is over
@@ -341,7 +337,7 @@ def _rooms(
             if event is None:  # words, never a dash alone
                 nothing = "nothing_now" if column == 0 else "room_done"
                 text, when = i18n.label(nothing, canvas.locale), ""
-            elif column == 1 and _local(event.start, canvas).date() != today:
+            elif column == 1 and canvas.local(event.start).date() != today:
                 text, when = event.title, f"{label} · {_later(event, canvas)}"
             else:
                 text = event.title
@@ -368,11 +364,11 @@ def _day(pen: ImageDraw.ImageDraw, canvas: Canvas, shown: Shown, heading: str) -
     colours = canvas.theme.colours
     fonts = canvas.fonts
     at = canvas.at
-    today = _local(at, canvas).date()
+    today = canvas.local(at).date()
     cancelled = {e.id for e in shown.cancelled}
     events = sorted(
         (e for e in (*programme.events, *shown.cancelled)
-         if e.end > at and _local(e.start, canvas).date() <= today <= _local(e.end, canvas).date()),
+         if e.end > at and canvas.local(e.start).date() <= today <= canvas.local(e.end).date()),
         key=lambda e: (e.start, e.order),
     )  # fmt: skip
     top = y + _heading(
@@ -382,8 +378,8 @@ def _day(pen: ImageDraw.ImageDraw, canvas: Canvas, shown: Shown, heading: str) -
         upcoming = [e for e in programme.events if e.start > at]
         if upcoming:
             first = min(upcoming, key=lambda e: e.start)
-            day = i18n.long_date(_local(first.start, canvas).date(), canvas.locale)
-            text = f"{i18n.label('starts_on', canvas.locale, d=day)} · {i18n.clock(_local(first.start, canvas), canvas.locale)}"
+            day = i18n.long_date(canvas.local(first.start).date(), canvas.locale)
+            text = f"{i18n.label('starts_on', canvas.locale, d=day)} · {i18n.clock(canvas.local(first.start), canvas.locale)}"
         else:
             text = i18n.label("nothing_left", canvas.locale)
         pen.text((x, top), text, font=fonts.get(canvas.px(44)), fill=colours.muted)
@@ -397,7 +393,7 @@ def _day(pen: ImageDraw.ImageDraw, canvas: Canvas, shown: Shown, heading: str) -
     for index, event in enumerate(events[:fits]):
         row_y = top + index * line_h
         running = event.start <= at < event.end
-        clock = i18n.clock(_local(event.start, canvas), canvas.locale)
+        clock = i18n.clock(canvas.local(event.start), canvas.locale)
         pen.text(
             (x, row_y),
             clock,

@@ -13,6 +13,7 @@ CONFIDENTIAL events are marked private (door signs show "Réservé", never their
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -63,13 +64,14 @@ def parse(data: bytes, source: str, fallback_zone: dt.tzinfo | None) -> Programm
     first, last = min(starts), max(starts)
     try:
         query = recurring_ical_events.of(calendar, skip_bad_series=True)
-        occurrences = list(_occurrences(query, first - dt.timedelta(days=1), last + HORIZON))
+        expanded = _occurrences(query, first - dt.timedelta(days=1), last + HORIZON)
+        occurrences = list(itertools.islice(expanded, MAX_OCCURRENCES + 1))
     except (ValueError, TypeError) as exc:
         raise ProgrammeError(f"{source}: cannot expand its recurring events ({exc})") from exc
     if len(occurrences) > MAX_OCCURRENCES:
         raise ProgrammeError(
-            f"{source}: {len(occurrences):,} occurrences within two years of its last event; "
-            f"the limit is {MAX_OCCURRENCES:,} (is a rule repeating every minute?)"
+            f"{source}: more than {MAX_OCCURRENCES:,} occurrences within two years of its last "
+            "event (is a rule repeating every minute?)"
         )
     details: dict[int, Event | None] = {}  # per source component: occurrences share its text
     timed: list[tuple[Event, dt.datetime, dt.datetime]] = []
@@ -93,10 +95,8 @@ def parse(data: bytes, source: str, fallback_zone: dt.tzinfo | None) -> Programm
             rooms.append(template.room)
     for t, begins, ends in timed:
         uid = t.id if per_uid[t.id] == 1 else f"{t.id}@{begins.isoformat()}"
-        events.append(
-            Event(uid, t.title, t.room, begins, ends, t.subtitle, t.track, t.language,
-                  t.abstract, t.speakers, t.order, t.private)
-        )  # fmt: skip
+        # a copy of the template's fields (dataclasses.replace costs 15 µs an occurrence)
+        events.append(Event(**{**vars(t), "id": uid, "start": begins, "end": ends}))
     events.sort(key=lambda e: (e.start, e.order))
     return Programme(
         FORMAT, _zone_name(declared, fallback_zone), tuple(events), tuple(rooms), _title(calendar)
