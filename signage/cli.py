@@ -91,6 +91,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from signage.content.playlist import load_playlist
     from signage.core.inside import outside_problem
 
+    if args.legibility:
+        return cmd_legibility(args)
     failed = False
     if args.config is not None:
         from signage.config import load_config
@@ -142,6 +144,82 @@ def cmd_check(args: argparse.Namespace) -> int:
         failed = _check_layout_playlists(root, loaded) or failed
         loaded = []
     return EXIT_INVALID if failed else EXIT_OK
+
+
+def cmd_legibility(args: argparse.Namespace) -> int:
+    """``signage check --legibility``: every slide and layout drawn, its text measured."""
+    import datetime as dt
+
+    from signage.clock import parse_instant
+    from signage.config import parse_size
+    from signage.draw.canvas import Screen
+    from signage.legibility import check, floors_line
+
+    config, code = _load_player_config(args)
+    if code:
+        return code
+    if len(args.paths) > 1:
+        print("signage check --legibility: error: give one content folder", file=sys.stderr)
+        return EXIT_USAGE
+    default = config.content if config and config.content else bundled_content()
+    root = args.paths[0] if args.paths else Path(default)
+    content = _load_content_or_report(root)
+    if content is None:
+        return EXIT_INVALID
+    content = _as_configured(content, config, None)
+    zone = _zone_for(args, config, content.theme.timezone)
+    try:
+        moments = [parse_instant(a, zone) for a in args.at] or [dt.datetime.now(zone)]
+        sizes = [parse_size(s) for s in args.size] or [(1920, 1080), (1080, 1920)]
+    except ValueError as exc:
+        print(f"signage check: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    screen = Screen(
+        id=args.screen or (config.screen if config else "screen"),
+        room=args.room or (config.room if config else None),
+    )
+    services = _programme_services(content, zone)
+    under = total = 0
+    for size in sizes:
+        print(f"legibility at {floors_line(size, content.theme.text_scale)}")
+        for finding in check(content, [size], moments, screen, services):
+            total += 1
+            under += finding.under
+            print(f"  {finding.line()}")
+    print(f"{total} slides and regions checked, {under} under the floors")
+    return EXIT_INVALID if under else EXIT_OK
+
+
+def _as_configured(content: Any, config: PlayerConfigT | None, locale: str | None) -> Any:
+    """The content as this screen would show it: locale override, accessibility profiles."""
+    from dataclasses import replace
+
+    from signage.content.theme import with_profiles
+
+    locale = locale or (config.locale if config else None)
+    if locale:
+        content = replace(content, theme=replace(content.theme, locale=locale))
+    if config is not None and config.accessibility:
+        content = replace(content, theme=with_profiles(content.theme, config.accessibility))
+    return content
+
+
+def _programme_services(content: Any, zone: Any) -> Any:
+    """What schedule slides read, fetched as the player would have (remote programmes
+    downloaded once, speakers' photos)."""
+    from signage.paths import state_dir
+    from signage.program.fetch import Fetcher, credentials_of, sources_of
+    from signage.program.store import ProgrammeServices
+
+    cache = state_dir()
+    fetcher = Fetcher(cache, zone=zone)
+    urls, files = sources_of(content)
+    fetcher.set_sources(urls, files, credentials_of(content))
+    for url in urls:  # a preview downloads what the player would have downloaded
+        fetcher.fetch(url)
+    for path in files:
+        fetcher.photos_of_file(path)
+    return ProgrammeServices.of(content, str(cache))
 
 
 def _check_layout_playlists(root: Path, playlists: list[Any]) -> bool:
@@ -270,28 +348,8 @@ def cmd_render(args: argparse.Namespace) -> int:
         id=args.screen or (config.screen if config else "screen"),
         room=(config.room if config else None),
     )
-    locale = args.locale or (config.locale if config else None)
-    from dataclasses import replace
-
-    from signage.content.theme import with_profiles
-
-    if locale:
-        content = replace(content, theme=replace(content.theme, locale=locale))
-    if config is not None and config.accessibility:
-        content = replace(content, theme=with_profiles(content.theme, config.accessibility))
-    from signage.paths import state_dir
-    from signage.program.fetch import Fetcher, credentials_of, sources_of
-    from signage.program.store import ProgrammeServices
-
-    cache = state_dir()
-    fetcher = Fetcher(cache, zone=zone)
-    urls, files = sources_of(content)
-    fetcher.set_sources(urls, files, credentials_of(content))
-    for url in urls:  # a preview downloads what the player would have downloaded
-        fetcher.fetch(url)
-    for path in files:
-        fetcher.photos_of_file(path)
-    services = ProgrammeServices.of(content, str(cache))
+    content = _as_configured(content, config, args.locale)
+    services = _programme_services(content, zone)
     results = render_all(content, args.out, at, size, screen, services)
     results += render_layouts(content, args.out, at, size, screen, services)
     for result in results:
@@ -542,6 +600,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="playlist files, playlists/ folders or content folders",
     )
     check.add_argument("--config", type=Path, help="also check a player configuration file")
+    check.add_argument(
+        "--legibility",
+        action="store_true",
+        help="draw every slide and layout of a content folder (default: the bundled example) "
+        "and print, per slide, its smallest text and lowest contrast against the floors; "
+        "exit 1 when any slide is under them",
+    )
+    check.add_argument(
+        "--size", action="append", default=[], metavar="WxH",
+        help="with --legibility: screen size (may be repeated; default 1920x1080 and 1080x1920)",
+    )  # fmt: skip
+    check.add_argument(
+        "--at", action="append", default=[], metavar="TIME",
+        help="with --legibility: the instant to draw, ISO 8601 (may be repeated; default now)",
+    )  # fmt: skip
+    check.add_argument("--screen", help="with --legibility: screen id (default: configuration)")
+    check.add_argument("--room", help="with --legibility: the screen's room (for room: auto)")
+    check.add_argument("--tz", help="with --legibility: time zone (default: configuration)")
     check.set_defaults(func=cmd_check)
 
     play = sub.add_parser(

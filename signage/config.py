@@ -134,7 +134,7 @@ class Setting:
         return self.attr or self.key
 
 
-ACCESSIBILITY = ("high-contrast", "high-contrast-light")
+ACCESSIBILITY = ("large", "high-contrast", "high-contrast-light")
 
 
 def _path(doc: str, *flags: str, **more: Any) -> Setting:
@@ -196,7 +196,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "accessibility",
         ListOf(Choice(ACCESSIBILITY), single_ok=True),
-        "Accessibility profiles: high-contrast (the theme's colours become white on black), high-contrast-light (black on white); the layout is kept. The flag may be repeated",
+        "Accessibility profiles: large (every text floor and the header and ticker 25 % larger), high-contrast (the theme's colours become white on black), high-contrast-light (black on white); the layout is kept. The flag may be repeated",
         (),
         flags=("--accessibility",),
         action="append",

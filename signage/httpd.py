@@ -18,13 +18,17 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import json
+import logging
 import socket
+import sys
 import threading
 from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from signage.core.text import clean_tree, tree_problem
+
+log = logging.getLogger(__name__)
 
 IDLE_TIMEOUT_S = 10.0
 HEADER_TIMEOUT_S = 15.0  # the request line and headers, in all (a byte every 9 s is not idle)
@@ -105,6 +109,16 @@ class GuardedServer(ThreadingHTTPServer):
             super().process_request_thread(request, client_address)
         finally:
             self._slots.release()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A request that failed: one log line, not socketserver's traceback on stderr. A
+        client that hung up mid-answer (a page closed, a screenshot abandoned) is normal."""
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError | TimeoutError):
+            log.debug("%s: client went away: %s", client_address[0], error)
+            return
+        log.error("%s: request failed: %r", client_address[0], error)
+        log.debug("request failure", exc_info=True)
 
 
 class GuardedHandler(BaseHTTPRequestHandler):

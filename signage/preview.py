@@ -129,7 +129,7 @@ def render_layouts(
                 x, y, w, h = region.rect(size)
                 placed.append((region.name, (x, y, w, h)))
                 canvas = Canvas(
-                    (w, h), content.theme, Path(content.root), at, screen, services, False
+                    (w, h), content.theme, Path(content.root), at, screen, services, False, size
                 )
                 slide = _region_slide(content, region, state)
                 try:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from signage.content.layout import Layout
 from signage.content.model import Content, Playlist
+from signage.content.playlist import MAX_DURATION_S, reading_seconds
 from signage.slides import Slide
 
 FALLBACK_RECHECK = dt.timedelta(seconds=60)
@@ -262,6 +263,21 @@ def retime(
     ):
         return what_now(content, screen, now, only=only)
     return _start(current.playlist, current.index, now, next_boundary(content, screen, now, only))
+
+
+def held_for_reading(playing: Playing, words: int) -> Playing:
+    """A ``duration: auto`` slide whose words are known once drawn (a schedule view): its
+    end moved so it stays on screen the time those words take to read (3 a second + 2 s)."""
+    slide = playing.slide
+    if slide is None or not slide.auto_duration or not words:
+        return playing
+    needed = dt.timedelta(seconds=min(MAX_DURATION_S, reading_seconds(words)))
+    if playing.ends - playing.started >= needed:
+        return playing
+    ends = playing.started + needed
+    # a window's edge (until before ends) still ends it there
+    until = ends if playing.until >= playing.ends else playing.until
+    return replace(playing, ends=ends, until=until)
 
 
 def layout_for(

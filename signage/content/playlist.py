@@ -112,9 +112,11 @@ WORDS_PER_S = 3.0  # a passer-by reads about three words a second ...
 READ_MARGIN_S = 2.0  # ... after two seconds to find the text
 
 
-def reading_seconds(text: str) -> float:
-    """The time needed to read ``text`` on a screen: about 3 words a second plus 2 s."""
-    return float(math.ceil(len(text.split()) / WORDS_PER_S + READ_MARGIN_S))
+def reading_seconds(text: str | int) -> float:
+    """The time needed to read ``text`` (or that many words) on a screen: about 3 words a
+    second plus 2 s."""
+    words = text if isinstance(text, int) else len(text.split())
+    return float(math.ceil(words / WORDS_PER_S + READ_MARGIN_S))
 
 
 class SlideDuration(Type):
@@ -324,7 +326,8 @@ def _timed(
         text = one.reading()
         needed = reading_seconds(text) if text.strip() else 0.0
         if given == AUTO:
-            timed.append(replace(one, duration_s=min(MAX_DURATION_S, max(default, needed))))
+            duration = min(MAX_DURATION_S, max(default, needed))
+            timed.append(replace(one, duration_s=duration, auto_duration=True))
             continue
         if given is not None and needed > given:
             ctx.report.add(

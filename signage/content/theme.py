@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from signage.content.layout import LAYOUT_FIELDS, Layouts, layouts_of
+from signage.core.colour import MIN_CONTRAST, contrast, readable
 from signage.core.diagnostics import Report
 from signage.core.model import BUNDLED_BOLD, BUNDLED_REGULAR, Colours, Theme
 from signage.core.schema import (
@@ -178,9 +179,15 @@ HIGH_CONTRAST_LIGHT = Colours(
 )  # fmt: skip
 
 
+LARGE_SCALE = 1.25  # the ``large`` profile raises every text floor by a quarter
+
+
 def with_profiles(theme: Theme, profiles: tuple[str, ...]) -> Theme:
     """The theme for a screen's accessibility profiles: ``high-contrast`` (white on black)
-    or ``high-contrast-light`` (black on white) replace its colours, keeping its layout."""
+    or ``high-contrast-light`` (black on white) replace its colours, keeping its layout;
+    ``large`` raises every text floor (and the header and ticker with them) by 25 %."""
+    if "large" in profiles:
+        theme = replace(theme, text_scale=LARGE_SCALE)
     if "high-contrast-light" in profiles:
         return replace(theme, colours=HIGH_CONTRAST_LIGHT)
     if "high-contrast" in profiles:
@@ -197,34 +204,6 @@ TEXT_PAIRS = (
     ("muted", "panel", "secondary text on panels"),
     ("text", "header", "the header's clock and venue"),
 )
-MIN_CONTRAST = 4.5  # WCAG 2 AA for normal text
-
-
-def _luminance(colour: tuple[int, int, int]) -> float:
-    def channel(value: int) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(v) for v in colour)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
-    """The WCAG contrast ratio of two colours, from 1 to 21."""
-    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
-
-
-def readable(fg: tuple[int, int, int], bg: tuple[int, int, int]) -> tuple[int, int, int]:
-    """``fg`` mixed towards white or black (whichever the background needs) just enough to
-    reach MIN_CONTRAST: the closest colour of the same hue that passes."""
-    target = (255, 255, 255) if _luminance(bg) < 0.18 else (0, 0, 0)
-    for step in range(1, 101):
-        t = step / 100
-        mixed = tuple(round(f + (g - f) * t) for f, g in zip(fg, target, strict=True))
-        if contrast(mixed, bg) >= MIN_CONTRAST:  # type: ignore[arg-type]
-            return mixed  # type: ignore[return-value]
-    return target
 
 
 def hex_colour(colour: tuple[int, int, int]) -> str:

@@ -96,3 +96,4 @@ class Theme:
     clock: bool = True
     ticker: tuple[str, ...] = ()
     timezone: str | None = None  # the venue's zone (IANA), when the screen has none configured
+    text_scale: float = 1.0  # the ``large`` accessibility profile: every text floor x 1.25

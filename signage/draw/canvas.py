@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from signage import i18n
 from signage.core.model import Theme
 from signage.draw.images import ImageError, contain, open_image
+from signage.draw.legible import CLOCK, CONTENT, SECONDARY, Mark, Pen, floor_height, size_for
 from signage.draw.text import Fonts, fit_line
 
 RGB = tuple[int, int, int]
@@ -40,6 +41,12 @@ class Frame:
     valid_until: dt.datetime | None = None  # prepare again at this moment (clock, progress)
     ticker: Image.Image | None = None  # RGBA strip scrolled in the footer
     notes: list[str] = field(default_factory=list)  # problems to report (a missing photo)
+    marks: list[Mark] = field(default_factory=list)  # every text line drawn (legibility)
+
+    @property
+    def words(self) -> int:
+        """Words a passer-by reads on this frame (``duration: auto`` of live slides)."""
+        return sum(m.words for m in self.marks if m.read and m.role != CLOCK)
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,10 @@ class Canvas:
     # the theme's header and ticker around the slide; False in a region of a layout, where
     # they are regions of their own (a ticker widget still reads the theme's items)
     chrome: bool = True
+    # the whole screen's size when this canvas is a region of it: text floors are relative
+    # to the screen's shorter side, whatever the region (None: the canvas is the screen)
+    display: tuple[int, int] | None = None
+    marks: list[Mark] = field(default_factory=list, compare=False)  # filled by pens
 
     @property
     def width(self) -> int:
@@ -83,16 +94,39 @@ class Canvas:
         return max(1, round(value * self.unit))
 
     @property
+    def short_side(self) -> int:
+        """The screen's shorter side S: what text floors are measured against."""
+        return min(self.display or self.size)
+
+    @property
+    def scale(self) -> float:
+        """The theme's text scale (1.25 with the ``large`` accessibility profile)."""
+        return self.theme.text_scale
+
+    def floor(self, role: str = CONTENT, bold: bool = False) -> int:
+        """The smallest font size text of ``role`` may be drawn at on this screen."""
+        path = self.theme.font_bold if bold else self.theme.font_regular
+        return size_for(path, floor_height(role, self.short_side, self.scale))
+
+    def font_px(self, design: float, role: str = CONTENT, bold: bool = False) -> int:
+        """A font size from the 1080-line design, never under the role's floor."""
+        return max(self.px(design * self.scale), self.floor(role, bold))
+
+    def pen(self, image: Image.Image, scrim: bool = False) -> Pen:
+        """A drawing pen on ``image`` that records the text it draws in ``marks``."""
+        return Pen(image, self.marks, self.short_side, scrim)
+
+    @property
     def margin(self) -> int:
         return self.px(72 if not self.portrait else 56)
 
     @property
     def header_height(self) -> int:
-        return self.px(96) if self.chrome and self.theme.header else 0
+        return self.px(96 * self.scale) if self.chrome and self.theme.header else 0
 
     @property
     def footer_height(self) -> int:
-        return self.px(64) if self.chrome and self.theme.ticker else 0
+        return self.px(64 * self.scale) if self.chrome and self.theme.ticker else 0
 
     def body(self) -> tuple[int, int, int, int]:
         """(x, y, width, height) of the area between header and footer, inside margins."""
@@ -117,14 +151,16 @@ class Canvas:
 
     def finish(self, image: Image.Image, translucent: bool = False, **kwargs: Any) -> Frame:
         """Add the header (logo, venue, clock) and footer, and say when the clock needs redrawing."""
-        if translucent:
+        if translucent and kwargs.get("overlay") is None:
             overlay = Image.new("RGBA", self.size, (0, 0, 0, 0))
-            self.draw_chrome(overlay, translucent=True)
+            self.draw_chrome(overlay, translucent=True, backdrop=image)
             image = image.convert("RGB")
             if not kwargs.get("pan"):
                 image.paste(overlay, (0, 0), overlay)
                 overlay = None  # type: ignore[assignment]
-            kwargs.setdefault("overlay", overlay)
+            kwargs["overlay"] = overlay
+        elif translucent:  # the caller drew the chrome on its own overlay (a panning photo)
+            image = image.convert("RGB")
         else:
             self.draw_chrome(image)
         valid = self.next_minute() if self.header_height and self.theme.clock else None
@@ -134,11 +170,17 @@ class Canvas:
         frame.ticker = self.ticker_strip()
         return frame
 
-    def draw_chrome(self, image: Image.Image, translucent: bool = False) -> None:
+    def draw_chrome(
+        self, image: Image.Image, translucent: bool = False, backdrop: Image.Image | None = None
+    ) -> None:
+        """The header: logo, venue, clock and date; over a photo (``backdrop``, under a
+        translucent header) text gets a scrim where the photo shows through too much."""
         if not self.header_height:
             return
         colours = self.theme.colours
-        draw = ImageDraw.Draw(image, "RGBA")
+        draw = self.pen(image, scrim=backdrop is not None)
+        draw.backdrop = backdrop
+        draw.read = False  # the venue and date are not what the slide says
         h = self.header_height
         fill = (*colours.header, 170) if translucent else (*colours.header, 255)
         draw.rectangle((0, 0, self.width, h), fill=fill)
@@ -159,25 +201,35 @@ class Canvas:
         right = self.width - self.margin
         if self.theme.clock:
             clock = i18n.clock(self.at, self.locale)
-            face = fonts.get(self.px(44), bold=True)
+            face = fonts.get(self.font_px(44, CLOCK, True), bold=True)
             draw.text(
-                (right, h // 2 - self.px(2)), clock, font=face, fill=colours.text, anchor="rm"
-            )
+                (right, h // 2 - self.px(2)), clock, font=face, fill=colours.text, anchor="rm",
+                role=CLOCK,
+            )  # fmt: skip
             right -= int(face.getlength(clock)) + self.px(24)
             if not self.portrait:
                 date = i18n.long_date(self.at.date(), self.locale)
-                small = fonts.get(self.px(28))
-                draw.text((right, h // 2), date, font=small, fill=colours.muted, anchor="rm")
+                small = fonts.get(self.font_px(28, SECONDARY))
+                draw.text(
+                    (right, h // 2), date, font=small, fill=colours.muted, anchor="rm",
+                    role=SECONDARY,
+                )  # fmt: skip
                 right -= int(small.getlength(date)) + self.px(32)
         if self.theme.venue and right - x > self.px(200):
-            venue, size = fit_line(self.theme.venue, fonts, right - x, self.px(30), self.px(18))
-            draw.text((x, h // 2), venue, font=fonts.get(size), fill=colours.text, anchor="lm")
+            venue, size = fit_line(
+                self.theme.venue, fonts, right - x, self.font_px(30, SECONDARY),
+                self.floor(SECONDARY),
+            )  # fmt: skip
+            draw.text(
+                (x, h // 2), venue, font=fonts.get(size), fill=colours.text, anchor="lm",
+                role=SECONDARY,
+            )  # fmt: skip
 
     def ticker_strip(self) -> Image.Image | None:
         """The footer's messages, joined, as one RGBA strip the loop scrolls."""
         if not self.footer_height:
             return None
-        return self.strip(self.theme.ticker, self.footer_height, self.px(30))
+        return self.strip(self.theme.ticker, self.footer_height, self.font_px(30, CLOCK))
 
     def strip(self, items: tuple[str, ...], height: int, font_px: int) -> Image.Image:
         """Messages joined into one RGBA strip at least as wide as the canvas; it repeats
@@ -190,6 +242,7 @@ class Canvas:
             text += unit
         width = round(face.getlength(text))
         strip = Image.new("RGBA", (width, height), (*colours.header, 255))
-        draw = ImageDraw.Draw(strip)
-        draw.text((0, height // 2), text, font=face, fill=colours.text, anchor="lm")
+        pen = Pen(strip, self.marks, self.short_side)
+        pen.origin = (0, self.height - height)
+        pen.text((0, height // 2), text, font=face, fill=colours.text, anchor="lm", role=CLOCK)
         return strip

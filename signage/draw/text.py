@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
-from PIL import ImageDraw, ImageFont
+from PIL import ImageFont
 
 RGB = tuple[int, int, int]
 
@@ -246,7 +247,7 @@ def _truncate(
 
 
 def draw(
-    target: ImageDraw.ImageDraw,
+    target: Any,
     placed: Layout,
     fonts: Fonts,
     origin: tuple[float, float],
@@ -255,9 +256,12 @@ def draw(
     align: str = "left",
     box_width: float | None = None,
     marker_fill: RGB | None = None,
+    role: str = "content",
 ) -> None:
-    """Draw a layout with its top-left corner at ``origin``."""
+    """Draw a layout with its top-left corner at ``origin`` on ``target``, an ImageDraw or
+    a legibility :class:`~signage.draw.legible.Pen` (which is told each piece's ``role``)."""
     ox, oy = origin
+    extra = {"role": role} if hasattr(target, "marks") else {}
     for line in placed.lines:
         shift = 0.0
         if align == "center" and box_width is not None:
@@ -271,6 +275,7 @@ def draw(
                 piece.text,
                 font=fonts.get(placed.size, piece.bold),
                 fill=colour,
+                **extra,
             )
 
 

@@ -30,6 +30,7 @@ class Shown:
     stamp: dt.datetime
     notes: tuple[str, ...] = ()
     block: str | None = None  # the shared-memory block the base wraps (see buffers.py)
+    words: int = 0  # words a passer-by reads on it
 
 
 @dataclass

@@ -61,6 +61,7 @@ class Ready:
     notes: tuple[str, ...]
     prepare_ms: float
     worker_peak_mb: float = 0.0
+    words: int = 0  # words drawn (duration: auto of a schedule slide)
 
     @classmethod
     def of(cls, frame: Frame, prepare_ms: float, into: str | None = None) -> Ready:
@@ -76,6 +77,7 @@ class Ready:
             tuple(frame.notes),
             prepare_ms,
             peak_rss_mb(),
+            frame.words,
         )
 
 

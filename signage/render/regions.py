@@ -129,6 +129,7 @@ class Regions:
             buffers=buffers,
             held=lambda: holder[0].compositor.held() if holder else set(),
             chrome=region is None,
+            display=self.size,
         )  # fmt: skip
         view = RegionView(
             timeline.name, rect, region.z if region is not None else 0, timeline,

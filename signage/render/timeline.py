@@ -26,7 +26,16 @@ from signage.program.store import ProgrammeServices
 from signage.render.buffers import FrameBuffers
 from signage.render.compositor import Shown
 from signage.render.prepared import Pixels, Preparer, Ready
-from signage.sequencer import Playing, SlideKey, relocate, retime, show, step, what_now
+from signage.sequencer import (
+    Playing,
+    SlideKey,
+    held_for_reading,
+    relocate,
+    retime,
+    show,
+    step,
+    what_now,
+)
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +73,12 @@ class Timeline:
         buffers: FrameBuffers | None = None,
         held: Callable[[], set[str]] = set,
         chrome: bool = True,
+        display: tuple[int, int] | None = None,
     ) -> None:
         self.name = name  # the region of the screen it plays in
         self.only = only  # the playlist a layout's region plays (None: the screen's)
         self.chrome = chrome  # slides drawn with the theme's header and ticker (see Canvas)
+        self.display = display  # the whole screen's size: text floors follow its shorter side
         self.clock = clock
         self.screen = screen
         self.size = size
@@ -170,7 +181,9 @@ class Timeline:
     def canvas(self, at: dt.datetime) -> Canvas:
         theme = self.content.theme if self.content is not None else Theme()
         root = Path(self.content.root) if self.content is not None else Path()
-        return Canvas(self.size, theme, root, at, self.screen, self.services, self.chrome)
+        return Canvas(
+            self.size, theme, root, at, self.screen, self.services, self.chrome, self.display
+        )
 
     def frame_key(self, playing: Playing | None) -> FrameKey:
         version = self.content.version if self.content is not None else ""
@@ -257,6 +270,7 @@ class Timeline:
             stamp,
             ready.notes,
             ready.base.block if base is not None else None,
+            ready.words,
         )
         for note in ready.notes:
             if key[1] is not None and self.slide_errors.get(key[1]) != note:
@@ -316,7 +330,14 @@ class Timeline:
 
     def _show(self, shown: Shown, transition: bool) -> None:
         previous, self.current = self.current, shown
+        self._read_time(shown)
         self.on_show(previous, shown, transition)
+
+    def _read_time(self, shown: Shown) -> None:
+        """``duration: auto`` on a slide whose text is only known once drawn (a schedule):
+        on screen at least as long as its words take to read."""
+        if self.playing is not None and shown.key == self.frame_key(self.playing):
+            self.playing = held_for_reading(self.playing, shown.words)
 
     # -- time passing ------------------------------------------------------------------
 

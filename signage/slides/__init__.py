@@ -22,6 +22,9 @@ class Slide:
     transition: Transition
     when: When | None = None
     origin: str = ""  # "playlists/accueil.yaml:12", for messages about this slide
+    # duration: auto: on screen while its text takes to read; for live slides (schedules)
+    # the player counts the words of each drawing and holds the slide that long
+    auto_duration: bool = False
 
     @property
     def title(self) -> str:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PIL import ImageDraw
-
 from signage import i18n
 from signage.core.schema import Boolean, Field
 from signage.draw.canvas import Canvas, Frame
+from signage.draw.legible import CLOCK, SECONDARY
 from signage.draw.text import fit_line
 from signage.slides import Common, Slide, SlideKind, register
 
@@ -31,23 +30,33 @@ def render(slide: ClockSlide, canvas: Canvas) -> Frame:
     """The time as large as the area allows, the date below when there is room for it."""
     colours = canvas.theme.colours
     image = canvas.blank(colours.panel)
-    pen = ImageDraw.Draw(image)
+    pen = canvas.pen(image)
     fonts = canvas.fonts
     width, height = canvas.size
     inner = width - 2 * max(4, height // 10)
     time_text = i18n.clock(canvas.at, canvas.locale)
-    share = 0.62 if slide.date else 0.85
-    line, size = fit_line(time_text, fonts, inner, int(height * share), 8, bold=True)
+    floor, date_floor = canvas.floor(CLOCK, True), canvas.floor(SECONDARY)
+    date = i18n.long_date(canvas.at.date(), canvas.locale) if slide.date else ""
+    # the date only where it fits at its floor beside a clock at least at its own
+    if date and (
+        height * 0.16 < date_floor
+        or fonts.get(date_floor).getlength(date) > inner
+        or height * 0.62 < floor
+    ):
+        date = ""
+    share = 0.62 if date else 0.85
+    line, size = fit_line(time_text, fonts, inner, max(floor, int(height * share)), floor, True)
     pen.text(
-        (width // 2, height * (0.4 if slide.date else 0.5)), line,
-        font=fonts.get(size, True), fill=colours.text, anchor="mm",
+        (width // 2, height * (0.4 if date else 0.5)), line,
+        font=fonts.get(size, True), fill=colours.text, anchor="mm", role=CLOCK,
     )  # fmt: skip
-    if slide.date:
-        date = i18n.long_date(canvas.at.date(), canvas.locale)
-        small_line, small = fit_line(date, fonts, inner, int(height * 0.16), 6)
+    if date:
+        small_line, small = fit_line(
+            date, fonts, inner, max(date_floor, int(height * 0.16)), date_floor
+        )
         pen.text(
             (width // 2, height * 0.8), small_line, font=fonts.get(small),
-            fill=colours.muted, anchor="mm",
+            fill=colours.muted, anchor="mm", role=SECONDARY,
         )  # fmt: skip
     return Frame(image, valid_until=canvas.next_minute())
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from signage import i18n
 from signage.draw.canvas import Canvas
+from signage.draw.legible import SECONDARY
 from signage.draw.text import fit_line
 from signage.program.model import Event, Programme
 
@@ -34,8 +35,13 @@ def busy_until(programme: Programme, room: str, event: Event) -> dt.datetime:
 
 
 def draw_door(image: Image.Image, canvas: Canvas, programme: Programme, room: str) -> None:
-    pen = ImageDraw.Draw(image)
+    pen = canvas.pen(image)
     fonts = canvas.fonts
+    floor, bold_floor, small_floor = (
+        canvas.floor(),
+        canvas.floor(bold=True),
+        canvas.floor(SECONDARY),
+    )
     colours = canvas.theme.colours
     x, y, w, h = canvas.body()
     at = canvas.at
@@ -46,7 +52,9 @@ def draw_door(image: Image.Image, canvas: Canvas, programme: Programme, room: st
     ]  # fmt: skip
     # type scales with the shorter measure: a portrait screen is not read from further away
     unit = min(h, w * 1.2)
-    name, size = fit_line(room, fonts, w, max(12, int(unit * 0.08)), 10, bold=True)
+    name, size = fit_line(
+        room, fonts, w, max(bold_floor, int(unit * 0.08 * canvas.scale)), bold_floor, bold=True
+    )
     pen.text((x, y), name, font=fonts.get(size, True), fill=colours.text)
     top = y + int(size * 1.4)
     band_h = int(h * (0.36 if canvas.portrait else 0.40))
@@ -68,24 +76,29 @@ def draw_door(image: Image.Image, canvas: Canvas, programme: Programme, room: st
     else:
         until = i18n.label("rest_of_day", canvas.locale)
     pad = max(6, band_h // 10)
-    big, big_size = fit_line(word, fonts, w - 2 * pad, int(band_h * 0.5), 12, bold=True)
+    big, big_size = fit_line(
+        word, fonts, w - 2 * pad, max(bold_floor, int(band_h * 0.5)), bold_floor, bold=True
+    )
     pen.text((x + pad, top + pad), big, font=fonts.get(big_size, True), fill=(255, 255, 255))
-    small, small_size = fit_line(until, fonts, w - 2 * pad, int(band_h * 0.2), 10)
+    small, small_size = fit_line(until, fonts, w - 2 * pad, max(floor, int(band_h * 0.2)), floor)
     pen.text(
         (x + pad, top + band_h - pad), small, font=fonts.get(small_size), fill=(255, 255, 255),
         anchor="ls",
     )  # fmt: skip
     cursor = top + band_h + int(h * 0.04)
-    line_h = max(12, int(unit * 0.065))
+    # a line of the list: its text at least at the floor, its time at the secondary one
+    line_h = max(int(floor / 0.7) + 1, int(unit * 0.065 * canvas.scale))
     if now is not None:
         hours = i18n.hours(canvas.local(now.start), canvas.local(now.end), canvas.locale)
-        pen.text((x, cursor), hours, font=fonts.get(int(line_h * 0.6)), fill=colours.muted)
-        cursor += int(line_h * 0.8)
-        text, text_size = fit_line(title_of(now, canvas), fonts, w, line_h, 10, bold=True)
+        face = fonts.get(max(small_floor, int(line_h * 0.6)))
+        pen.text((x, cursor), hours, font=face, fill=colours.muted, role=SECONDARY)
+        cursor += int(face.size * 1.35)
+        text, text_size = fit_line(title_of(now, canvas), fonts, w, line_h, bold_floor, bold=True)
         pen.text((x, cursor), text, font=fonts.get(text_size, True), fill=colours.text)
         cursor += int(line_h * 1.4)
     label = i18n.label("later_today", canvas.locale).upper()
-    pen.text((x, cursor), label, font=fonts.get(int(line_h * 0.55), True), fill=colours.accent)
+    face = fonts.get(max(canvas.floor(SECONDARY, True), int(line_h * 0.55)), True)
+    pen.text((x, cursor), label, font=face, fill=colours.accent, role=SECONDARY)
     cursor += int(line_h * 0.9)
     if not coming:
         pen.text(
@@ -100,10 +113,10 @@ def draw_door(image: Image.Image, canvas: Canvas, programme: Programme, room: st
             break
         start = i18n.clock(canvas.local(event.start), canvas.locale)
         face = fonts.get(int(line_h * 0.7), True)
-        pen.text((x, cursor), start, font=face, fill=colours.muted)
+        pen.text((x, cursor), start, font=face, fill=colours.muted, role=SECONDARY)
         offset = int(face.getlength("00:00  "))
         text, text_size = fit_line(
-            title_of(event, canvas), fonts, w - offset, int(line_h * 0.7), 10
+            title_of(event, canvas), fonts, w - offset, int(line_h * 0.7), floor
         )
         pen.text((x + offset, cursor), text, font=fonts.get(text_size), fill=colours.text)
         cursor += line_h

@@ -12,6 +12,7 @@ from signage.core.inside import outside_problem
 from signage.core.schema import Asset, Boolean, Choice, Field, Text
 from signage.draw.canvas import Canvas, Frame
 from signage.draw.images import contain, cover, open_image
+from signage.draw.legible import SECONDARY
 from signage.draw.portraits import soft_background
 from signage.draw.text import fit_line
 from signage.slides import Common, Slide, SlideKind, register
@@ -107,43 +108,66 @@ def render(slide: PhotoSlide, canvas: Canvas) -> Frame:
         box = ((canvas.width - inner.width) // 2, (canvas.height - inner.height) // 2)
         image.paste(inner, box, inner if inner.mode == "RGBA" else None)
     image = image.convert("RGB")
+    # what shows on screen at the slide's start: a panning photo starts at its centre
+    seen = _start_view(image, canvas.size)
     if slide.caption:
-        overlay = Image.new("RGBA", canvas.size, (0, 0, 0, 0))
-        _caption(overlay, slide.caption, canvas)
+        overlay = _caption(seen, slide.caption, canvas)
         if slide.pan:
             return canvas.finish(
-                image, translucent=True, pan=True, overlay=_chrome(canvas, overlay)
+                image, translucent=True, pan=True, overlay=_chrome(canvas, overlay, seen)
             )
         image.paste(overlay, (0, 0), overlay)
     if slide.pan:
-        return canvas.finish(image, translucent=True, pan=True, overlay=_chrome(canvas, None))
+        return canvas.finish(image, translucent=True, pan=True, overlay=_chrome(canvas, None, seen))
     return canvas.finish(image, translucent=True)
 
 
-def _chrome(canvas: Canvas, overlay: Image.Image | None) -> Image.Image:
+def _start_view(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    if image.size == size:
+        return image
+    left, top = (image.width - size[0]) // 2, (image.height - size[1]) // 2
+    return image.crop((left, top, left + size[0], top + size[1]))
+
+
+def _chrome(canvas: Canvas, overlay: Image.Image | None, backdrop: Image.Image) -> Image.Image:
     layer = overlay or Image.new("RGBA", canvas.size, (0, 0, 0, 0))
-    canvas.draw_chrome(layer, translucent=True)
+    canvas.draw_chrome(layer, translucent=True, backdrop=backdrop)
     return layer
 
 
-def _caption(layer: Image.Image, text: str, canvas: Canvas) -> None:
-    """A caption on a dark band at the bottom, above the footer."""
-    draw = ImageDraw.Draw(layer)
-    band = canvas.px(110)
+GRADIENTS = (0, 120, 170, 210, 240)  # the caption band's darkest alpha, tried in turn
+
+
+def _caption(photo: Image.Image, text: str, canvas: Canvas) -> Image.Image:
+    """A caption at the bottom, above the footer, on a dark gradient only when the photo
+    under it would make it hard to read (and only as dark as needed)."""
+    band = canvas.px(130 * canvas.scale)
     bottom = canvas.height - canvas.footer_height
-    for i in range(band):  # a soft gradient, not a hard box over the photo
-        alpha = int(200 * (i / band) ** 1.4)
-        draw.line((0, bottom - band + i, canvas.width, bottom - band + i), fill=(0, 0, 0, alpha))
     line, size = fit_line(
-        text, canvas.fonts, canvas.width - 2 * canvas.margin, canvas.px(40), canvas.px(22)
-    )
-    draw.text(
-        (canvas.margin, bottom - canvas.px(28)),
-        line,
-        font=canvas.fonts.get(size),
-        fill=(*canvas.theme.colours.text, 255),
-        anchor="ls",
-    )
+        text, canvas.fonts, canvas.width - 2 * canvas.margin,
+        canvas.font_px(40, SECONDARY), canvas.floor(SECONDARY),
+    )  # fmt: skip
+    face = canvas.fonts.get(size)
+    fill = (*canvas.theme.colours.text, 255)
+    at = (canvas.margin, bottom - canvas.px(28))
+    layer = Image.new("RGBA", canvas.size, (0, 0, 0, 0))
+    for darkest in GRADIENTS:
+        layer = Image.new("RGBA", canvas.size, (0, 0, 0, 0))
+        draw = ImageDraw.Draw(layer)
+        for i in range(band if darkest else 0):  # a soft gradient, not a hard box
+            alpha = int(darkest * (i / band) ** 1.4)
+            y = bottom - band + i
+            draw.line((0, y, canvas.width, y), fill=(0, 0, 0, alpha))
+        probe = canvas.pen(layer)
+        probe.backdrop = photo
+        left, top, right, bottom_ = probe.draw.textbbox(at, line, font=face, anchor="ls")
+        box = (int(left), int(top), int(right), int(bottom_))
+        if probe.measure(box, canvas.theme.colours.text) >= 4.5 or darkest == GRADIENTS[-1]:
+            break
+    pen = canvas.pen(layer, scrim=True)
+    pen.backdrop = photo
+    pen.text(at, line, font=face, fill=fill, anchor="ls", role=SECONDARY)
+    return layer
 
 
 PHOTO = register(

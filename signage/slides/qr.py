@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from signage.core.schema import Field, Text
 from signage.draw.canvas import Canvas, Frame
+from signage.draw.legible import SECONDARY
 from signage.draw.text import draw, fit, fit_line, parse_markdown
 from signage.slides import Common, Slide, SlideKind, register
 
@@ -56,9 +57,10 @@ def render(slide: QrSlide, canvas: Canvas) -> Frame:
     wide area (a band at a door screen's side)."""
     colours = canvas.theme.colours
     image = canvas.blank(colours.panel)
-    pen = ImageDraw.Draw(image)
+    pen = canvas.pen(image)
     fonts = canvas.fonts
     width, height = canvas.size
+    floor = canvas.floor(SECONDARY, True)
     pad = max(4, min(width, height) // 16)
     if slide.caption and width > 1.6 * height:
         code = code_image(slide.url, max(21, height - 2 * pad))
@@ -66,24 +68,27 @@ def render(slide: QrSlide, canvas: Canvas) -> Frame:
         left = 2 * pad + code.width
         placed = fit(
             parse_markdown(f"**{slide.caption}**"), fonts, (width - left - pad, height - 2 * pad),
-            max(8, height // 6), 6, max_lines=4,
+            max(floor, height // 6), floor, max_lines=4,
         )  # fmt: skip
         top = (height - int(placed.height)) // 2
         draw(
-            pen, placed, fonts, (left, top), colours.text, colours.text, "left", width - left - pad
-        )
+            pen, placed, fonts, (left, top), colours.text, colours.text, "left",
+            width - left - pad, role=SECONDARY,
+        )  # fmt: skip
         return Frame(image)
-    caption_h = int(height * 0.16) if slide.caption else 0
+    caption_h = max(int(height * 0.16), int(floor * 1.5)) if slide.caption else 0
     side = min(width - 2 * pad, height - 2 * pad - caption_h)
     code = code_image(slide.url, max(21, side))
     x = (width - code.width) // 2
     y = pad + (height - 2 * pad - caption_h - code.height) // 2
     image.paste(code, (x, y))
     if slide.caption:
-        line, size = fit_line(slide.caption, fonts, width - 2 * pad, int(caption_h * 0.7), 6)
+        line, size = fit_line(
+            slide.caption, fonts, width - 2 * pad, max(floor, int(caption_h * 0.7)), floor, True
+        )
         pen.text(
             (width // 2, y + code.height + caption_h // 2 + pad // 2), line,
-            font=fonts.get(size, True), fill=colours.text, anchor="mm",
+            font=fonts.get(size, True), fill=colours.text, anchor="mm", role=SECONDARY,
         )  # fmt: skip
     return Frame(image)
 

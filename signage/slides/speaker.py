@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import ImageDraw
-
 from signage.core.schema import Asset, Choice, Field, Text
 from signage.draw.canvas import Canvas, Frame
 from signage.draw.images import ImageError, open_image
+from signage.draw.legible import SECONDARY
 from signage.draw.portraits import badge, portrait_tile, ring
 from signage.draw.text import draw, fit, fit_line, parse_markdown
 from signage.slides import Common, Slide, SlideKind, register
@@ -77,13 +76,14 @@ def speaker_card(
     colours = canvas.theme.colours
     fonts = canvas.fonts
     image = canvas.blank()
-    pen = ImageDraw.Draw(image)
+    pen = canvas.pen(image)
     x, y, w, h = canvas.body()
     notes: list[str] = []
     if heading:
-        pen.text((x, y), heading, font=fonts.get(canvas.px(36), bold=True), fill=colours.accent)
-        y += canvas.px(70)
-        h -= canvas.px(70)
+        face = fonts.get(canvas.font_px(36, SECONDARY, True), bold=True)
+        pen.text((x, y), heading, font=face, fill=colours.accent, role=SECONDARY)
+        y += int(face.size * 1.9)
+        h -= int(face.size * 1.9)
     if canvas.portrait:
         size = min(int(w * 0.62), int(h * 0.38))
         box = (x + (w - size) // 2, y, x + (w - size) // 2 + size, y + size)
@@ -112,30 +112,41 @@ def speaker_card(
     ring(canvas, image, box, shape)
 
     tx, ty, tw, th = text_box
-    line, name_size = fit_line(name, fonts, tw, canvas.px(88), canvas.px(40), bold=True)
+    line, name_size = fit_line(
+        name, fonts, tw, canvas.font_px(88, bold=True), canvas.floor(bold=True), bold=True
+    )
     cursor = ty
     lines: list[tuple[str, int, tuple[int, int, int], bool]] = [
         (line, name_size, colours.text, True)
     ]
+    secondary = canvas.floor(SECONDARY)
     if role:
-        text, size_role = fit_line(role, fonts, tw, canvas.px(44), canvas.px(24))
+        text, size_role = fit_line(role, fonts, tw, canvas.font_px(44, SECONDARY), secondary)
         lines.append((text, size_role, colours.accent, False))
     if organisation:
-        text, size_org = fit_line(organisation, fonts, tw, canvas.px(40), canvas.px(24))
+        text, size_org = fit_line(organisation, fonts, tw, canvas.font_px(40, SECONDARY), secondary)
         lines.append((text, size_org, colours.muted, False))
     heights = sum(int(s * 1.3) for _, s, _, _ in lines)
     bio_layout = None
     if bio:
         room = th - heights - canvas.px(56)
-        if room > canvas.px(40):
-            bio_layout = fit(parse_markdown(bio), fonts, (tw, room), canvas.px(40), canvas.px(20))
+        if room > canvas.floor() * 1.3:
+            bio_layout = fit(
+                parse_markdown(bio), fonts, (tw, room), canvas.font_px(40), canvas.floor()
+            )
     total = heights + (int(bio_layout.height) + canvas.px(56) if bio_layout else 0)
     if not canvas.portrait:
         cursor = ty + max(0, (th - total) // 2)
-    for text, size_line, fill, bold in lines:
+    for index, (text, size_line, fill, bold) in enumerate(lines):
         face = fonts.get(size_line, bold)
         line_x = tx + (tw - face.getlength(text)) / 2 if align == "center" else tx
-        pen.text((line_x, cursor), text, font=face, fill=fill)
+        pen.text(
+            (line_x, cursor),
+            text,
+            font=face,
+            fill=fill,
+            role="content" if index == 0 else SECONDARY,
+        )
         cursor += int(size_line * 1.3)
     if bio_layout is not None:
         cursor += canvas.px(24)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from PIL import ImageDraw
-
 from signage import i18n
 from signage.core.schema import Choice, Field, Text, is_url
 from signage.draw.canvas import Canvas, Frame
 from signage.draw.images import ImageError, open_image
+from signage.draw.legible import CONTENT, SECONDARY
 from signage.draw.portraits import badge, portrait_tile
 from signage.draw.text import fit_line
 from signage.slides import Common, Slide, SlideKind, register
@@ -56,7 +55,7 @@ def render(slide: SpeakersSlide, canvas: Canvas) -> Frame:
     from signage.slides.views import services_of, shown_for
 
     image = canvas.blank()
-    pen = ImageDraw.Draw(image)
+    pen = canvas.pen(image)
     x, y, w, h = canvas.body()
     colours = canvas.theme.colours
     fonts = canvas.fonts
@@ -67,7 +66,7 @@ def render(slide: SpeakersSlide, canvas: Canvas) -> Frame:
         pen.text(
             (x, y),
             i18n.label("no_programme", canvas.locale),
-            font=fonts.get(canvas.px(60), True),
+            font=fonts.get(canvas.font_px(60, bold=True), True),
             fill=colours.text,
         )
         return canvas.finish(image, notes=[f"{slide.origin}: {exc}"])
@@ -94,7 +93,9 @@ def render(slide: SpeakersSlide, canvas: Canvas) -> Frame:
                       and e.start.astimezone(at.tzinfo).date() == today]  # fmt: skip
     talks.sort(key=lambda e: (e.start, e.order))
     cards = [(person, talk) for talk in talks for person in talk.speakers]
-    line, size = fit_line(heading, fonts, w, canvas.px(64), canvas.px(32), bold=True)
+    line, size = fit_line(
+        heading, fonts, w, canvas.font_px(64, bold=True), canvas.floor(bold=True), bold=True
+    )
     pen.text((x, y), line, font=fonts.get(size, True), fill=colours.text)
     pen.rectangle(
         (x, y + size + canvas.px(18), x + canvas.px(120), y + size + canvas.px(26)),
@@ -105,7 +106,7 @@ def render(slide: SpeakersSlide, canvas: Canvas) -> Frame:
         pen.text(
             (x, top),
             i18n.label("nothing_left", canvas.locale),
-            font=fonts.get(canvas.px(44)),
+            font=fonts.get(canvas.font_px(44)),
             fill=colours.muted,
         )
         return canvas.finish(image)
@@ -122,7 +123,12 @@ def render(slide: SpeakersSlide, canvas: Canvas) -> Frame:
     for index, (person, talk) in enumerate(cards[page * per_page : (page + 1) * per_page]):
         cx = x + (index % columns) * cell_w
         cy = top + (index // columns) * cell_h
-        photo_size = min(cell_w - canvas.px(40), int(cell_h * 0.58), canvas.px(420))
+        # the three lines of text first, at their sizes; the photo takes what is left
+        text_h = int(1.35 * (canvas.font_px(40, bold=True) + 2 * canvas.font_px(30, SECONDARY)))
+        photo_size = max(
+            canvas.px(60),
+            min(cell_w - canvas.px(40), cell_h - text_h - canvas.px(30), canvas.px(420)),
+        )
         tile = None
         path = services.portrait(person.name, person.photo) if services else None
         if path is not None:
@@ -136,22 +142,25 @@ def render(slide: SpeakersSlide, canvas: Canvas) -> Frame:
             tile = badge(canvas, person.name, photo_size)
         image.paste(tile, (cx + (cell_w - photo_size) // 2, cy), tile)
         text_y = cy + photo_size + canvas.px(14)
-        for text, size_max, fill, bold in (
-            (person.name, 34, colours.text, True),
-            (person.role or talk.title, 24, colours.accent, False),
-            (_when(talk.start, talk.room, canvas), 22, colours.muted, False),
+        for text, size_max, fill, bold, role in (
+            (person.name, 40, colours.text, True, CONTENT),
+            (person.role or talk.title, 30, colours.accent, False, SECONDARY),
+            (_when(talk.start, talk.room, canvas), 28, colours.muted, False, SECONDARY),
         ):
             shown, size_line = fit_line(
-                text, fonts, cell_w - canvas.px(24), canvas.px(size_max), canvas.px(14), bold
-            )
+                text, fonts, cell_w - canvas.px(24), canvas.font_px(size_max, role, bold),
+                canvas.floor(role, bold), bold,
+            )  # fmt: skip
             face = fonts.get(size_line, bold)
             pen.text(
-                (cx + (cell_w - face.getlength(shown)) / 2, text_y), shown, font=face, fill=fill
-            )
+                (cx + (cell_w - face.getlength(shown)) / 2, text_y), shown, font=face, fill=fill,
+                role=role,
+            )  # fmt: skip
             text_y += int(size_line * 1.35)
     if pages > 1:
-        pen.text((x + w, y), i18n.label("page", canvas.locale, p=page + 1, n=pages), font=fonts.get(canvas.px(30)),
-                 fill=colours.muted, anchor="ra")  # fmt: skip
+        pen.text((x + w, y), i18n.label("page", canvas.locale, p=page + 1, n=pages),
+                 font=fonts.get(canvas.font_px(30, SECONDARY)), fill=colours.muted, anchor="ra",
+                 role=SECONDARY)  # fmt: skip
     return canvas.finish(image)
 
 

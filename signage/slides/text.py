@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import ImageDraw
-
 from signage.core.schema import Asset, Choice, Field, Text
 from signage.draw.canvas import Canvas, Frame
 from signage.draw.images import ImageError, cover, open_image
+from signage.draw.legible import SECONDARY
 from signage.draw.portraits import darken
 from signage.draw.text import Layout, draw, fit, parse_markdown
 from signage.slides import Common, Slide, SlideKind, register
@@ -58,7 +57,8 @@ def render(slide: TextSlide, canvas: Canvas) -> Frame:
     if slide.background:
         try:
             photo = open_image(canvas.root / Path(slide.background), canvas.size)
-            image = darken(cover(photo, canvas.size), colours.background, 0.74)
+            # a light veil keeps the picture; scrims behind the text add what it needs
+            image = darken(cover(photo, canvas.size), colours.background, 0.55)
         except ImageError as exc:
             notes.append(str(exc))
     x, y, w, h = canvas.body()
@@ -73,9 +73,11 @@ def render(slide: TextSlide, canvas: Canvas) -> Frame:
             parse_markdown(f"**{slide.heading}**"),
             fonts,
             (w, int(h * (0.45 if slide.body else 0.8))),
-            canvas.px(104),
-            canvas.px(44),
-            max_lines=4,
+            canvas.font_px(104, bold=True),
+            # a long title keeps a title's size: three lines and an ellipsis, never a
+            # shrunken block smaller than the body under it
+            canvas.font_px(60, bold=True),
+            max_lines=3,
         )
         parts.append(("title", title))
         remaining -= int(title.height) + bar + gap
@@ -84,8 +86,8 @@ def render(slide: TextSlide, canvas: Canvas) -> Frame:
             parse_markdown(slide.subtitle),
             fonts,
             (w, int(h * 0.14)),
-            canvas.px(46),
-            canvas.px(26),
+            canvas.font_px(46, SECONDARY),
+            canvas.floor(SECONDARY),
             max_lines=2,
         )
         parts.append(("subtitle", subtitle))
@@ -93,17 +95,22 @@ def render(slide: TextSlide, canvas: Canvas) -> Frame:
     if slide.body:
         body = fit(
             parse_markdown(slide.body), fonts, (w, max(remaining, canvas.px(30))),
-            canvas.px(54), canvas.px(22),
+            canvas.font_px(54), canvas.floor(),
         )  # fmt: skip
         parts.append(("body", body))
     total = sum(int(p.height) for _, p in parts) + gap * (len(parts) - 1) + bar
     centred = slide.align == "center" or not slide.body
     cursor = y + max(0, (h - total) // 2) if centred else y
-    pen = ImageDraw.Draw(image)
+    pen = canvas.pen(image, scrim=bool(slide.background))
     for name, placed in parts:
         fill = colours.muted if name == "subtitle" else colours.text
         bold = colours.accent if name == "body" else None
-        draw(pen, placed, fonts, (x, cursor), fill, bold, slide.align, w, colours.accent)
+        if slide.background:  # one scrim behind the block, where the picture needs it
+            left = x + (w - int(placed.width)) // 2 if slide.align == "center" else x
+            block = (left, cursor, left + int(placed.width), cursor + int(placed.height))
+            pen.guard(block, fill, placed.size)
+        role = SECONDARY if name == "subtitle" else "content"
+        draw(pen, placed, fonts, (x, cursor), fill, bold, slide.align, w, colours.accent, role)
         cursor += int(placed.height)
         if name == "title":
             bar_w = canvas.px(120)

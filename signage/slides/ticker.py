@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from signage.core.schema import Field, ListOf, Text
 from signage.draw.canvas import Canvas, Frame
+from signage.draw.legible import CLOCK
 from signage.slides import Common, Slide, SlideKind, register
 
 
@@ -25,7 +26,10 @@ def _build(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-de
 
 def render(slide: TickerSlide, canvas: Canvas) -> Frame:
     items = slide.items or canvas.theme.ticker or (canvas.theme.venue or " ",)
-    strip = canvas.strip(items, canvas.height, max(8, round(canvas.height * 0.42)))
+    # a strip's height sets the type (up to the design's 60 px: a full-screen ticker is
+    # still a line of text), never under the floor
+    size = max(canvas.floor(CLOCK), min(round(canvas.height * 0.42), canvas.font_px(60, CLOCK)))
+    strip = canvas.strip(items, canvas.height, size)
     return Frame(canvas.blank(canvas.theme.colours.header), ticker=strip)
 
 

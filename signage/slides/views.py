@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-
-from PIL import ImageDraw
+from typing import Any
 
 from signage import i18n
 from signage.draw.canvas import Canvas, Frame
+from signage.draw.legible import SECONDARY, DryPen
+from signage.draw.text import Layout, fit, fit_line, parse_markdown
 from signage.draw.text import draw as draw_text
-from signage.draw.text import fit, fit_line, parse_markdown
 from signage.program.model import Event, Programme, ProgrammeError, fold
 from signage.program.store import STORE, Change, ProgrammeServices, Shown
 from signage.slides.door import draw_door
@@ -57,20 +57,37 @@ def change_label(change: Change | None, canvas: Canvas) -> str:
     return ""
 
 
+Pen = Any  # a legibility Pen, or a DryPen measuring a layout
+PAGE_S = 12  # a view that does not fit on one page turns a page this often
+SCALES = (
+    2.5,
+    2.25,
+    2.0,
+    1.75,
+    1.5,
+    1.3,
+    1.15,
+    1.0,
+)  # type sizes tried, largest first, to fill the space
+RUNNING = "▶"  # a talk on now, in words and symbol as well as colour
+
+
 def render_schedule(slide: ScheduleSlide, canvas: Canvas) -> Frame:
     image = canvas.blank()
-    pen = ImageDraw.Draw(image)
+    pen = canvas.pen(image)
     x, y, w, _ = canvas.body()
     colours = canvas.theme.colours
     try:
         shown = shown_for(slide.source, canvas)
     except ProgrammeError as exc:
-        _heading(pen, canvas, i18n.label("no_programme", canvas.locale), (x, y, w))
-        line, size = fit_line(str(exc), canvas.fonts, w, canvas.px(30), canvas.px(18))
-        pen.text((x, y + canvas.px(110)), line, font=canvas.fonts.get(size), fill=colours.muted)
+        top = y + _heading(pen, canvas, i18n.label("no_programme", canvas.locale), (x, y, w))
+        line, size = fit_line(
+            str(exc), canvas.fonts, w, canvas.font_px(30, SECONDARY), canvas.floor(SECONDARY)
+        )
+        pen.text((x, top), line, font=canvas.fonts.get(size), fill=colours.muted, role=SECONDARY)
         return canvas.finish(image, notes=[f"{slide.origin}: {exc}"])
     # now and next move with the minute, in a region without a clock too
-    minute = canvas.next_minute()
+    valid = canvas.next_minute()
     room = slide.room
     if room == "auto":
         room = canvas.screen.room
@@ -79,15 +96,37 @@ def render_schedule(slide: ScheduleSlide, canvas: Canvas) -> Frame:
     closing = slide.closing or i18n.label("programme_over", canvas.locale)
     if slide.view == "door":
         draw_door(image, canvas, programme, found or room or "?")
-        return canvas.finish(image, valid_until=minute)
+        return canvas.finish(image, valid_until=valid)
     if slide.view == "day":
-        _day(pen, canvas, shown, slide.heading or i18n.label("today", canvas.locale))
+        turn = _day(pen, canvas, shown, slide.heading or i18n.label("today", canvas.locale))
     elif slide.view == "room" and found:
-        _room(pen, canvas, shown, found, closing)
+        scale = _largest(canvas, lambda dry, k: _room(dry, canvas, shown, found, closing, k, False))
+        _room(pen, canvas, shown, found, closing, scale)
+        turn = None
     else:
         heading = slide.heading or i18n.label("programme", canvas.locale)
-        _rooms(pen, canvas, shown, heading, closing)
-    return canvas.finish(image, valid_until=minute)
+        turn = _rooms(pen, canvas, shown, heading, closing)
+    return canvas.finish(image, valid_until=min(valid, turn) if turn else valid)
+
+
+def _largest(canvas: Canvas, layout: Any) -> float:
+    """The largest type scale at which ``layout(pen, scale)`` stays inside the body."""
+    _, y, _, h = canvas.body()
+    for scale in SCALES:
+        dry = DryPen()
+        bottom = layout(dry, scale)
+        if max(bottom, dry.bottom) <= y + h:
+            return scale
+    return 1.0
+
+
+def _page(canvas: Canvas, pages: int) -> tuple[int, dt.datetime | None]:
+    """The page on screen at the canvas's moment, and when the next one turns."""
+    if pages <= 1:
+        return 0, None
+    seconds = int(canvas.at.timestamp())
+    turn = canvas.at.replace(microsecond=0) + dt.timedelta(seconds=PAGE_S - seconds % PAGE_S)
+    return (seconds // PAGE_S) % pages, turn
 
 
 def _later(event: Event, canvas: Canvas) -> str:
@@ -102,9 +141,14 @@ def _over(programme: Programme, at: dt.datetime) -> bool:
     return not any(e.end > at for e in programme.events)
 
 
-def _heading(pen: ImageDraw.ImageDraw, canvas: Canvas, text: str, box: tuple[int, int, int]) -> int:
+def _heading(pen: Pen, canvas: Canvas, text: str, box: tuple[int, int, int], k: float = 1) -> int:
+    """The view's title with its accent bar, leaving room at the right for a page number."""
     x, y, w = box
-    line, size = fit_line(text, canvas.fonts, w, canvas.px(64), canvas.px(32), bold=True)
+    w -= int(canvas.fonts.get(canvas.font_px(30, SECONDARY)).getlength("00/00")) + canvas.px(24)
+    line, size = fit_line(
+        text, canvas.fonts, w, canvas.font_px(64 * min(k, 1.4), bold=True),
+        canvas.floor(bold=True), bold=True,
+    )  # fmt: skip
     pen.text((x, y), line, font=canvas.fonts.get(size, True), fill=canvas.theme.colours.text)
     pen.rectangle(
         (x, y + size + canvas.px(18), x + canvas.px(120), y + size + canvas.px(26)),
@@ -125,35 +169,49 @@ def _minutes(delta: dt.timedelta) -> int:
     return max(0, int((delta.total_seconds() + 59) // 60))
 
 
-def _room(pen: ImageDraw.ImageDraw, canvas: Canvas, shown: Shown, room: str, closing: str) -> None:
-    """This room's current talk with a progress bar and time left, then the next one."""
+def _room(
+    pen: Pen,
+    canvas: Canvas,
+    shown: Shown,
+    room: str,
+    closing: str,
+    k: float = 1.0,
+    clip: bool = True,
+) -> int:
+    """This room's current talk with a progress bar and time left, then the next one, in the
+    largest type (``k`` times the design) that fills the area; returns the bottom. What
+    does not fit even at ``k`` = 1 is left out (``clip=False``: measuring, all of it)."""
     programme = shown.programme
     x, y, w, h = canvas.body()
     colours = canvas.theme.colours
     fonts = canvas.fonts
     at = canvas.at
-    cursor = y + _heading(pen, canvas, room, (x, y, w))
+    bottom = y + h if clip else 10**6  # what does not fit is left out, never drawn over the edge
+    cursor = y + _heading(pen, canvas, room, (x, y, w), k)
     now, nxt = programme.now(room, at), programme.next(room, at)
-    label = fonts.get(canvas.px(34), True)
-    pen.text((x, cursor), i18n.label("now", canvas.locale).upper(), font=label, fill=colours.accent)
-    cursor += canvas.px(56)
+    small = min(k, 1.4)  # labels and times grow less than the titles they introduce
+    tall = canvas.height > canvas.width  # narrow: titles take more lines rather than shrink
+    now_lines, next_lines = (4, 3) if tall else (3, 2)
+    label = fonts.get(canvas.font_px(34 * small, SECONDARY, True), True)
+    step = int(label.size * 1.6)
+    time_px = canvas.font_px(34 * small, SECONDARY)
+    one_line = int(canvas.floor(bold=True) * 1.3)  # one line of a title at the floor
+    pen.text(
+        (x, cursor), f"{RUNNING} {i18n.label('now', canvas.locale).upper()}", font=label,
+        fill=colours.accent, role=SECONDARY,
+    )  # fmt: skip
+    cursor += step
     if now is not None:
-        _time_line(
-            pen,
-            canvas,
-            (x, cursor),
-            _hours(now, canvas),
-            shown.changes.get(now.id),
-            canvas.px(34),
-            False,
-        )
-        cursor += canvas.px(52)
-        cursor = _talk(
-            pen, canvas, now, (x, cursor, w, int(h * 0.3)), (80, 36, 3), (40, 22, 16, 24)
-        )
+        _time_line(pen, canvas, (x, cursor), _hours(now, canvas), shown.changes.get(now.id),
+                   time_px, False)  # fmt: skip
+        cursor += int(time_px * 1.5)
+        bar_h = canvas.px(14 * k)
+        left_face = fonts.get(canvas.font_px(30 * small, SECONDARY))
+        below = bar_h + int(left_face.size * 2.2)
+        room_left = min(int(h * 0.4), bottom - cursor - below) if clip else int(h * 0.4)
+        cursor = _talk(pen, canvas, now, (x, cursor, w, room_left), 80 * k, 40 * k, now_lines)
         total = (now.end - now.start).total_seconds() or 1
         done = min(1.0, max(0.0, (at - now.start).total_seconds() / total))
-        bar_h = canvas.px(14)
         pen.rounded_rectangle(
             (x, cursor, x + w, cursor + bar_h), radius=bar_h // 2, fill=colours.panel
         )
@@ -163,81 +221,89 @@ def _room(pen: ImageDraw.ImageDraw, canvas: Canvas, shown: Shown, room: str, clo
             fill=colours.accent,
         )
         left = i18n.label("left_minutes", canvas.locale, n=_minutes(now.end - at))
-        pen.text(
-            (x + w, cursor + bar_h + canvas.px(12)),
-            left,
-            font=fonts.get(canvas.px(30)),
-            fill=colours.muted,
-            anchor="ra",
-        )
-        cursor += bar_h + canvas.px(70)
+        pen.text((x + w, cursor + bar_h + canvas.px(12)), left, font=left_face,
+                 fill=colours.muted, anchor="ra", role=SECONDARY)  # fmt: skip
+        cursor += bar_h + int(left_face.size * 2.2)
     else:
-        pen.text(
-            (x, cursor),
-            i18n.label("nothing_now", canvas.locale),
-            font=fonts.get(canvas.px(48)),
-            fill=colours.muted,
-        )
-        cursor += canvas.px(100)
-    pen.text(
-        (x, cursor), i18n.label("next", canvas.locale).upper(), font=label, fill=colours.accent
-    )
-    cursor += canvas.px(56)
-    if nxt is not None and canvas.local(nxt.start).date() == canvas.local(at).date():
-        when = f"{i18n.clock(canvas.local(nxt.start), canvas.locale)} · {i18n.minutes_until(_minutes(nxt.start - at), canvas.locale)}"
-        _time_line(pen, canvas, (x, cursor), when, shown.changes.get(nxt.id), canvas.px(34), True)
-        cursor += canvas.px(52)
-        room_left = max(canvas.px(60), y + h - cursor - canvas.px(60))
-        cursor = _talk(pen, canvas, nxt, (x, cursor, w, room_left), (56, 28, 2), (34, 20, 12, 20))
-        _cancelled(pen, canvas, shown, room, (x, cursor, w))
-    elif nxt is not None:  # nothing left today: the next day with talks
-        _time_line(pen, canvas, (x, cursor), _later(nxt, canvas), None, canvas.px(34), True)
-        cursor += canvas.px(52)
-        room_left = max(canvas.px(60), y + h - cursor - canvas.px(60))
-        _talk(pen, canvas, nxt, (x, cursor, w, room_left), (56, 28, 2), (34, 20, 12, 20))
+        face = fonts.get(canvas.font_px(48 * k))
+        pen.text((x, cursor), i18n.label("nothing_now", canvas.locale), font=face,
+                 fill=colours.muted)  # fmt: skip
+        cursor += int(face.size * 2)
+    if cursor + step + time_px * 1.5 + one_line > bottom:
+        return cursor  # no room for what comes next: the talk on now is what matters
+    pen.text((x, cursor), i18n.label("next", canvas.locale).upper(), font=label,
+             fill=colours.accent, role=SECONDARY)  # fmt: skip
+    cursor += step
+    if nxt is not None:
+        today = canvas.local(nxt.start).date() == canvas.local(at).date()
+        if today:
+            when = f"{i18n.clock(canvas.local(nxt.start), canvas.locale)} · {i18n.minutes_until(_minutes(nxt.start - at), canvas.locale)}"
+        else:  # nothing left today: the next day with talks
+            when = _later(nxt, canvas)
+        change = shown.changes.get(nxt.id) if today else None
+        _time_line(pen, canvas, (x, cursor), when, change, time_px, True)
+        cursor += int(time_px * 1.5)
+        lines = int(canvas.font_px(56 * k, bold=True) * 1.25 * next_lines)
+        room_left = bottom - cursor if clip else lines
+        cursor = _talk(pen, canvas, nxt, (x, cursor, w, room_left), 56 * k, 34 * k, next_lines)
+        if today:
+            cursor = _cancelled(pen, canvas, shown, room, (x, cursor, w, bottom), k)
     else:
         ending = closing if _over(programme, at) else i18n.label("room_done", canvas.locale)
-        line, size = fit_line(ending, fonts, w, canvas.px(44), canvas.px(24), bold=True)
+        line, size = fit_line(ending, fonts, w, canvas.font_px(44 * k, bold=True),
+                              canvas.floor(bold=True), bold=True)  # fmt: skip
         pen.text((x, cursor), line, font=fonts.get(size, True), fill=colours.text)
+        cursor += int(size * 1.3)
+    return cursor
 
 
 def _talk(
-    pen: ImageDraw.ImageDraw,
+    pen: Pen,
     canvas: Canvas,
     event: Event,
     box: tuple[int, int, int, int],
-    title_sizes: tuple[int, int, int],
-    speaker_sizes: tuple[int, int, int, int],
+    title_px: float,
+    speaker_px: float,
+    lines: int,
 ) -> int:
-    """A talk's title fitted to ``box`` and its speakers under it; returns the y below them.
-
-    ``title_sizes`` is (largest, smallest, lines); ``speaker_sizes`` (largest, smallest,
-    gap after the title, gap after the speakers), all in 1080-line pixels.
-    """
+    """A talk's title (wrapped to ``lines``, then an ellipsis; never under the floor) and its
+    speakers under it; returns the y below them. Sizes are in 1080-line pixels."""
     x, y, w, h = box
+    bottom = y + h
     fonts = canvas.fonts
-    biggest, smallest, lines = title_sizes
-    title = fit(
-        parse_markdown(f"**{event.title}**"),
-        fonts,
-        (w, h),
-        canvas.px(biggest),
-        canvas.px(smallest),
-        max_lines=lines,
-    )
+    if h < canvas.floor(bold=True) * 1.2:
+        return y  # not even one line of the title fits
+    title = _title(canvas, event.title, (w, h), title_px, lines)
     draw_text(pen, title, fonts, (x, y), canvas.theme.colours.text)
-    y += int(title.height) + canvas.px(speaker_sizes[2])
-    if event.speakers:
-        line, size = fit_line(
-            _speakers(event), fonts, w, canvas.px(speaker_sizes[0]), canvas.px(speaker_sizes[1])
-        )
+    y += int(title.height) + int(title.size * 0.35)
+    if event.speakers and y + canvas.font_px(speaker_px) * 1.2 <= bottom:
+        line, size = fit_line(_speakers(event), fonts, w, canvas.font_px(speaker_px),
+                              canvas.floor())  # fmt: skip
         pen.text((x, y), line, font=fonts.get(size), fill=canvas.theme.colours.accent)
-        y += size + canvas.px(speaker_sizes[3])
+        y += int(size * 1.7)
     return y
 
 
+def _title(
+    canvas: Canvas,
+    text: str,
+    box: tuple[float, float],
+    design_px: float,
+    lines: int,
+    shrink: bool = True,
+) -> Layout:
+    """A title in bold, as large as ``design_px`` allows in ``box``, wrapped to ``lines``
+    and then cut with an ellipsis; never under the floor. ``shrink=False``: always at
+    ``design_px``, like its neighbours in a list (it wraps instead of getting smaller)."""
+    size = canvas.font_px(design_px, bold=True)
+    return fit(
+        parse_markdown(f"**{text}**"), canvas.fonts, box,
+        size, size if not shrink else canvas.floor(bold=True), max_lines=lines,
+    )  # fmt: skip
+
+
 def _time_line(
-    pen: ImageDraw.ImageDraw,
+    pen: Pen,
     canvas: Canvas,
     at: tuple[int, int],
     text: str,
@@ -247,34 +313,38 @@ def _time_line(
 ) -> None:
     """A time, followed by what changed about it ("+15 min", "moved to 14:30") in the accent colour."""
     face = canvas.fonts.get(size, bold)
-    pen.text(at, text, font=face, fill=canvas.theme.colours.muted)
+    pen.text(at, text, font=face, fill=canvas.theme.colours.muted, role=SECONDARY)
     label = change_label(change, canvas)
     if label:
         x = at[0] + face.getlength(text + "  ")
-        pen.text(
-            (x, at[1]), label, font=canvas.fonts.get(size, True), fill=canvas.theme.colours.accent
-        )
+        pen.text((x, at[1]), label, font=canvas.fonts.get(size, True),
+                 fill=canvas.theme.colours.accent, role=SECONDARY)  # fmt: skip
 
 
 def _cancelled(
-    pen: ImageDraw.ImageDraw, canvas: Canvas, shown: Shown, room: str, box: tuple[int, int, int]
-) -> None:
-    """Talks of this room that were cancelled and would still have been to come today."""
-    x, y, w = box
+    pen: Pen, canvas: Canvas, shown: Shown, room: str, box: tuple[int, int, int, int], k: float
+) -> int:
+    """Talks of this room that were cancelled and would still have been to come today
+    (as many as fit above ``box``'s bottom)."""
+    x, y, w, bottom = box
     today = canvas.local(canvas.at).date()
     gone = [e for e in shown.cancelled if fold(e.room) == fold(room) and e.end > canvas.at
             and canvas.local(e.start).date() == today]  # fmt: skip
     for event in gone[:2]:
-        text = f"{i18n.label('cancelled', canvas.locale)} · {i18n.clock(canvas.local(event.start), canvas.locale)} · {event.title}"
-        line, size = fit_line(text, canvas.fonts, w, canvas.px(30), canvas.px(18))
+        text = f"✕ {i18n.label('cancelled', canvas.locale)} · {i18n.clock(canvas.local(event.start), canvas.locale)} · {event.title}"
+        line, size = fit_line(text, canvas.fonts, w, canvas.font_px(30 * k), canvas.floor())
+        if y + size * 1.2 > bottom:
+            break
         pen.text((x, y), line, font=canvas.fonts.get(size), fill=canvas.theme.colours.accent)
-        y += size + canvas.px(10)
+        y += int(size * 1.3)
+    return y
 
 
 def _rooms(
-    pen: ImageDraw.ImageDraw, canvas: Canvas, shown: Shown, heading: str, closing: str
-) -> None:
-    """Every room, what is on now and next; pages turn each minute when rooms do not fit."""
+    pen: Pen, canvas: Canvas, shown: Shown, heading: str, closing: str
+) -> dt.datetime | None:
+    """Every room, what is on now and next. Rows share the height (two rooms: large type);
+    rooms that do not fit at the floors go to further pages. Returns when the page turns."""
     programme = shown.programme
     x, y, w, h = canvas.body()
     colours = canvas.theme.colours
@@ -288,77 +358,131 @@ def _rooms(
     ]
     top = y + _heading(pen, canvas, heading, (x, y, w))
     if not rooms:  # nothing today or later: the programme is over
-        line, size = fit_line(closing, fonts, w, canvas.px(56), canvas.px(28), bold=True)
+        line, size = fit_line(closing, fonts, w, canvas.font_px(56, bold=True),
+                              canvas.floor(bold=True), bold=True)  # fmt: skip
         pen.text((x, top + canvas.px(40)), line, font=fonts.get(size, True), fill=colours.text)
-        return
-    row_h = canvas.px(150 if not canvas.portrait else 250)
-    per_page = max(1, (y + h - top) // row_h)
+        return None
+    portrait = _stacked(canvas)
+    gap = canvas.px(16)
+    least = _row_height(canvas, 1.0)
+    per_page = max(1, (y + h - top) // least)
     pages = max(1, -(-len(rooms) // per_page))
-    page = (at.hour * 60 + at.minute) % pages
+    page, turn = _page(canvas, pages)
     on_page = rooms[page * per_page : (page + 1) * per_page]
     if pages > 1:
         marker = i18n.label("page", canvas.locale, p=page + 1, n=pages)
-        pen.text((x + w, y), marker, font=fonts.get(canvas.px(30)), fill=colours.muted, anchor="ra")
-    if not on_page:
-        pen.text(
-            (x, top),
-            i18n.label("nothing_left", canvas.locale),
-            font=fonts.get(canvas.px(44)),
-            fill=colours.muted,
-        )
-        return
-    portrait = canvas.portrait
-    room_w = int(w * 0.28)
+        pen.text((x + w, y), marker, font=fonts.get(canvas.font_px(30, SECONDARY)),
+                 fill=colours.muted, anchor="ra", role=SECONDARY)  # fmt: skip
+    # the rows share the height: fewer rooms, larger type (up to twice the design)
+    row_h = (y + h - top) // max(1, len(on_page) if pages == 1 else per_page)
+    k = max(1.0, min(2.0, row_h / least))
+    while k > 1.0 and _row_height(canvas, k) > row_h:
+        k -= 0.05
+    room_w = int(w * 0.26)
     col_w = (w - room_w - canvas.px(24)) // 2 if not portrait else w - canvas.px(48)
     for index, room in enumerate(on_page):
         row_y = top + index * row_h
-        pen.rounded_rectangle(
-            (x, row_y, x + w, row_y + row_h - canvas.px(16)),
-            radius=canvas.px(14),
-            fill=colours.panel,
-        )
+        pen.rounded_rectangle((x, row_y, x + w, row_y + row_h - gap), radius=canvas.px(14),
+                              fill=colours.panel)  # fmt: skip
+        pad = canvas.px(20 * k)
         # landscape: the room on the left, now and next side by side; portrait: the room
         # across the top, now and next below each other
         name_w = (room_w if not portrait else w) - canvas.px(40)
-        name, size = fit_line(room, fonts, name_w, canvas.px(36), canvas.px(20), bold=True)
-        pen.text(
-            (x + canvas.px(24), row_y + canvas.px(18)),
-            name,
-            font=fonts.get(size, True),
-            fill=colours.text,
-        )
+        if portrait:  # a long room name wraps to a second line rather than being cut
+            size = canvas.font_px(36 * k, bold=True)
+            placed = _title(canvas, room, (name_w, size * 2.6), 36 * k, 2)
+            draw_text(pen, placed, fonts, (x + pad, row_y + pad), colours.text)
+            cell_top = row_y + pad + int(placed.height + placed.size * 0.4)
+        else:
+            placed = _title(canvas, room, (name_w, row_h - gap - 2 * pad), 36 * k, 3)
+            draw_text(pen, placed, fonts, (x + pad, row_y + pad), colours.text)
+            cell_top = row_y + pad
         now, nxt = programme.now(room, at), programme.next(room, at)
         cells = [(i18n.label("now", canvas.locale), now), (i18n.label("next", canvas.locale), nxt)]
+        bottom = row_y + row_h - gap - pad
+        cell_h = (bottom - cell_top) // 2 if portrait else bottom - cell_top
         for column, (label, event) in enumerate(cells):
             if portrait:
-                cx, cy = x + canvas.px(24), row_y + canvas.px(62) + column * canvas.px(88)
+                cx, cy = x + pad, cell_top + column * cell_h
             else:
-                cx, cy = x + room_w + column * (col_w + canvas.px(24)), row_y + canvas.px(16)
-            if event is None:  # words, never a dash alone
-                nothing = "nothing_now" if column == 0 else "room_done"
-                text, when = i18n.label(nothing, canvas.locale), ""
-            elif column == 1 and canvas.local(event.start).date() != today:
-                text, when = event.title, f"{label} · {_later(event, canvas)}"
-            else:
-                text = event.title
-                when = f"{label} · {_hours(event, canvas)}"
-                extra = change_label(shown.changes.get(event.id), canvas)
-                if extra:
-                    when = f"{when} · {extra}"
-            pen.text((cx, cy), when or label, font=fonts.get(canvas.px(24)), fill=colours.accent)
-            line, size = fit_line(
-                text, fonts, col_w - canvas.px(16), canvas.px(34), canvas.px(20), bold=True
-            )
-            pen.text((cx, cy + canvas.px(34)), line, font=fonts.get(size, True), fill=colours.text)
-            if not portrait and event is not None and event.speakers and when:
-                who, small = fit_line(
-                    _speakers(event), fonts, col_w - canvas.px(16), canvas.px(26), canvas.px(18)
-                )
-                pen.text((cx, cy + canvas.px(80)), who, font=fonts.get(small), fill=colours.muted)
+                cx, cy = x + room_w + canvas.px(16) + column * (col_w + canvas.px(24)), cell_top
+            cell = (cx, cy, col_w - canvas.px(24), cell_h - canvas.px(8))
+            _cell(pen, canvas, shown, cell, label, event, column, k)
+    return turn
 
 
-def _day(pen: ImageDraw.ImageDraw, canvas: Canvas, shown: Shown, heading: str) -> None:
-    """The rest of today's programme, by start time, as many lines as fit; cancelled talks marked."""
+def _cell(
+    pen: Pen,
+    canvas: Canvas,
+    shown: Shown,
+    box: tuple[int, int, int, int],
+    label: str,
+    event: Event | None,
+    column: int,
+    k: float,
+) -> None:
+    """One room's "now" or "next" in ``box`` (x, y, width, height): when (and what changed),
+    the title on up to three lines, the speakers when there is room for them."""
+    cx, cy, width, height = box
+    colours = canvas.theme.colours
+    today = canvas.local(canvas.at).date()
+    if event is None:  # words, never a dash alone
+        nothing = "nothing_now" if column == 0 else "room_done"
+        text, when = i18n.label(nothing, canvas.locale), label
+    elif column == 1 and canvas.local(event.start).date() != today:
+        text, when = event.title, f"{label} · {_later(event, canvas)}"
+    else:
+        text = event.title
+        marker = f"{RUNNING} " if column == 0 else ""
+        when = f"{marker}{label} · {_hours(event, canvas)}"
+        extra = change_label(shown.changes.get(event.id), canvas)
+        if extra:
+            when = f"{when} · {extra}"
+    small = canvas.font_px(26 * k, SECONDARY)
+    line, size = fit_line(when, canvas.fonts, width, small, canvas.floor(SECONDARY))
+    pen.text((cx, cy), line, font=canvas.fonts.get(size), fill=colours.accent, role=SECONDARY)
+    top = cy + int(size * 1.45)
+    who = _speakers(event) if event is not None else ""
+    who_px = canvas.font_px(24 * k, SECONDARY)
+    room_for_title = height - (top - cy) - (int(who_px * 1.5) if who else 0)
+    placed = _title(canvas, text, (width, room_for_title), 34 * k * 1.15, 3)
+    if who and int(placed.height) + who_px * 1.5 > height - (top - cy):
+        who = ""  # no room left for the speakers: the title comes first
+    if not who:
+        placed = _title(canvas, text, (width, height - (top - cy)), 34 * k * 1.15, 3)
+    draw_text(pen, placed, canvas.fonts, (cx, top), colours.text)
+    if who:
+        line, size = fit_line(who, canvas.fonts, width, who_px, canvas.floor(SECONDARY))
+        y = top + int(placed.height) + int(who_px * 0.4)
+        pen.text((cx, y), line, font=canvas.fonts.get(size), fill=colours.muted, role=SECONDARY)
+
+
+def _stacked(canvas: Canvas) -> bool:
+    """Rooms stacked (name across the top, now and next below each other): portrait areas
+    and landscape ones too narrow for three columns (a 1080x960 region)."""
+    return canvas.width < canvas.height * 1.5
+
+
+def _cell_height(canvas: Canvas, k: float) -> int:
+    """A now/next cell: its time line and two lines of title."""
+    small = canvas.font_px(26 * k, SECONDARY)
+    title = canvas.font_px(34 * k, bold=True)
+    return int(small * 1.45 + title * 1.25 * 2 + canvas.px(12 * k))
+
+
+def _row_height(canvas: Canvas, k: float) -> int:
+    """A room's row at type scale ``k``: its cells (stacked in portrait) and padding."""
+    pad = canvas.px(20 * k)
+    cells = _cell_height(canvas, k)
+    if _stacked(canvas):
+        name = int(canvas.font_px(36 * k, bold=True) * 1.4)
+        return name + 2 * cells + 2 * pad + canvas.px(16)
+    return cells + 2 * pad + canvas.px(16)
+
+
+def _day(pen: Pen, canvas: Canvas, shown: Shown, heading: str) -> dt.datetime | None:
+    """The rest of today's programme by start time, in type that reads from afar: titles
+    wrap to two lines; what does not fit goes to further pages. Returns when a page turns."""
     programme = shown.programme
     x, y, w, h = canvas.body()
     colours = canvas.theme.colours
@@ -382,42 +506,54 @@ def _day(pen: ImageDraw.ImageDraw, canvas: Canvas, shown: Shown, heading: str) -
             text = f"{i18n.label('starts_on', canvas.locale, d=day)} · {i18n.clock(canvas.local(first.start), canvas.locale)}"
         else:
             text = i18n.label("nothing_left", canvas.locale)
-        pen.text((x, top), text, font=fonts.get(canvas.px(44)), fill=colours.muted)
-        return
+        line, size = fit_line(text, fonts, w, canvas.font_px(44), canvas.floor())
+        pen.text((x, top), line, font=fonts.get(size), fill=colours.muted)
+        return None
     portrait = canvas.portrait
-    line_h = canvas.px(72 if not portrait else 96)
-    fits = max(1, (y + h - top) // line_h)
-    time_w = canvas.px(130)
-    room_w = int(w * 0.26) if not portrait else 0
+    time_face = fonts.get(canvas.font_px(36, SECONDARY, True), True)
+    time_w = int(time_face.getlength(f"{RUNNING} 00:00")) + canvas.px(28)
+    room_w = int(w * 0.24) if not portrait else 0
     title_w = w - time_w - room_w
-    for index, event in enumerate(events[:fits]):
-        row_y = top + index * line_h
-        running = event.start <= at < event.end
-        clock = i18n.clock(canvas.local(event.start), canvas.locale)
-        pen.text(
-            (x, row_y),
-            clock,
-            font=fonts.get(canvas.px(34), True),
-            fill=colours.accent if running else colours.muted,
-        )
+    room_px = canvas.font_px(30, SECONDARY)
+    rows = []
+    for event in events:
         if event.id in cancelled:
-            label = i18n.label("cancelled", canvas.locale)
+            label = f"✕ {i18n.label('cancelled', canvas.locale)}"
         else:
             label = change_label(shown.changes.get(event.id), canvas)
         text = f"{event.title} · {label}" if label else event.title
-        title, size = fit_line(text, fonts, title_w, canvas.px(34), canvas.px(20), bold=running)
+        placed = _title(canvas, text, (title_w, h), 40, 3, shrink=False)
+        height = int(placed.height) + (int(room_px * 1.3) if portrait else 0) + canvas.px(26)
+        rows.append((event, placed, label, height))
+    pages: list[list[tuple[Event, Layout, str, int]]] = [[]]
+    used = 0
+    for row in rows:
+        if pages[-1] and used + row[3] > y + h - top:
+            pages.append([])
+            used = 0
+        pages[-1].append(row)
+        used += row[3]
+    page, turn = _page(canvas, len(pages))
+    if len(pages) > 1:
+        marker = i18n.label("page", canvas.locale, p=page + 1, n=len(pages))
+        pen.text((x + w, y), marker, font=fonts.get(canvas.font_px(30, SECONDARY)),
+                 fill=colours.muted, anchor="ra", role=SECONDARY)  # fmt: skip
+    row_y = top
+    for event, placed, label, height in pages[page]:
+        running = event.start <= at < event.end
+        clock = i18n.clock(canvas.local(event.start), canvas.locale)
+        pen.text((x, row_y), f"{RUNNING} {clock}" if running else clock, font=time_face,
+                 fill=colours.accent if running else colours.muted, role=SECONDARY)  # fmt: skip
         fill = colours.accent if label else colours.text
-        pen.text((x + time_w + room_w, row_y), title, font=fonts.get(size, running), fill=fill)
+        draw_text(pen, placed, fonts, (x + time_w + room_w, row_y), fill)
         # landscape: the room in its own column; portrait: under the title
         room_x, room_y = (
-            (x + time_w, row_y + canvas.px(4))
+            (x + time_w, row_y + canvas.px(6))
             if not portrait
-            else (x + time_w, row_y + canvas.px(44))
+            else (x + time_w, row_y + int(placed.height) + canvas.px(6))
         )
-        room, size = fit_line(
-            event.room, fonts, (room_w or title_w) - canvas.px(20), canvas.px(28), canvas.px(18)
-        )
-        pen.text((room_x, room_y), room, font=fonts.get(size), fill=colours.muted)
-    if len(events) > fits:
-        more = f"+ {len(events) - fits}"
-        pen.text((x + w, y), more, font=fonts.get(canvas.px(30)), fill=colours.muted, anchor="ra")
+        room, size = fit_line(event.room, fonts, (room_w or title_w) - canvas.px(20), room_px,
+                              canvas.floor(SECONDARY))  # fmt: skip
+        pen.text((room_x, room_y), room, font=fonts.get(size), fill=colours.muted, role=SECONDARY)
+        row_y += height
+    return turn

@@ -1,0 +1,317 @@
+"""Legibility (issue 13): text floors relative to the screen's shorter side, layouts that
+fill their space and page, contrast against the pixels behind text, and
+``signage check --legibility``. Every slide kind is drawn with long French titles and,
+for the programme views, with twelve rooms, in both orientations, and compared with a
+snapshot; the measures come from what the renderer recorded of each line it drew."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+
+from signage.cli import main
+from signage.content.model import Content
+from signage.content.theme import with_profiles
+from signage.draw.canvas import Canvas, Frame, Screen
+from signage.draw.legible import CONTENT, floor_height
+from signage.preview import flatten
+from signage.render.prepare import prepare
+from signage.slides import Slide
+from tests.support.content import at, write_content
+from tests.support.images import compare
+from tests.support.programmes import TITLES, write_programme
+
+SIZES = {"landscape": (640, 360), "portrait": (360, 640)}
+MOMENT = at("2026-11-30 10:20")
+LONG = TITLES[0]
+BODY = (
+    "Les collectivités territoriales accueillent chaque jour des milliers d’usagers : "
+    "l’agent conversationnel ne remplace pas l’accueil humain, il l’oriente, le soulage "
+    "et le rend disponible à toute heure, en français comme en langue des signes."
+)
+KINDS = f"""
+name: Lisibilité
+defaults: {{duration: 10}}
+slides:
+  - {{type: text, id: text, title: "{LONG}", subtitle: "{TITLES[1]}", body: "{BODY}"}}
+  - {{type: text, id: text-photo, title: "{LONG}", body: "{BODY}", background: assets/clair.png}}
+  - type: speaker
+    id: speaker
+    name: Marie-Christine de La Rochefoucauld-Montmorency
+    role: "{TITLES[1]}"
+    organisation: Direction interministérielle du numérique et du système d’information de l’État
+    bio: "{BODY}"
+  - {{type: photo, id: photo, image: assets/clair.png, caption: "{LONG}"}}
+  - {{type: qr, id: qr, url: "https://example.org/programme", caption: "{TITLES[3]}"}}
+  - {{type: clock, id: clock}}
+  - {{type: ticker, id: ticker, items: ["{LONG}", "{TITLES[2]}"]}}
+"""
+VIEWS = """
+name: Programme {name}
+slides:
+  - {{type: schedule, id: room, source: programme/{name}.xml, view: room, room: Salle Seine}}
+  - {{type: schedule, id: now-next, source: programme/{name}.xml, view: now-next}}
+  - {{type: schedule, id: day, source: programme/{name}.xml, view: day}}
+  - {{type: schedule, id: door, source: programme/{name}.xml, view: door, room: Salle Seine}}
+  - {{type: speakers, id: speakers, source: programme/{name}.xml}}
+"""
+CASES = [(kind, "long") for kind in ("text", "text-photo", "speaker", "photo", "qr", "clock",
+         "ticker", "room", "now-next", "day", "door", "speakers")]  # fmt: skip
+CASES += [(kind, "twelve") for kind in ("room", "now-next", "day", "door", "speakers")]
+
+
+@pytest.fixture(scope="module")
+def content(tmp_path_factory: pytest.TempPathFactory) -> Content:
+    root = tmp_path_factory.mktemp("legible")
+    (root / "assets").mkdir()
+    bright = Image.new("RGB", (800, 600), (236, 240, 244))  # a pale photo: white text fails
+    pen = ImageDraw.Draw(bright)
+    for x in range(0, 800, 40):
+        pen.rectangle((x, 300, x + 20, 600), fill=(250, 250, 250))
+    bright.save(root / "assets" / "clair.png")
+    write_programme(root / "programme" / "deux.xml", 2)
+    write_programme(root / "programme" / "douze.xml", 12)
+    return write_content(
+        root,
+        {
+            "kinds.yaml": KINDS,
+            "deux.yaml": VIEWS.format(name="deux"),
+            "douze.yaml": VIEWS.format(name="douze"),
+        },
+    )
+
+
+def slide_of(content: Content, kind: str, case: str) -> Slide:
+    name = "kinds" if kind not in ("room", "now-next", "day", "door", "speakers") else (
+        "deux" if case == "long" else "douze")  # fmt: skip
+    playlist = next(p for p in content.playlists if Path(p.path).stem == name)
+    return next(s for s in playlist.slides if s.id == kind)
+
+
+def draw(content: Content, slide: Slide, size: tuple[int, int], **more: object) -> Frame:
+    canvas = Canvas(size, content.theme, Path(content.root), MOMENT, Screen("s"), **more)  # type: ignore[arg-type]
+    return prepare(slide, canvas)
+
+
+def assert_legible(frame: Frame, short_side: int, scale: float = 1.0, what: str = "") -> None:
+    assert frame.marks, f"{what}: no text recorded"
+    for mark in frame.marks:
+        floor = floor_height(mark.role, short_side, scale)
+        assert mark.height >= floor - 0.5, (
+            f"{what}: {mark.role} {mark.text!r} {mark.height} < {floor}"
+        )
+        assert mark.contrast >= mark.needed, f"{what}: {mark.text!r} contrast {mark.contrast}"
+        assert not mark.clipped, f"{what}: {mark.text!r} does not fit its area"
+
+
+@pytest.mark.parametrize("orientation", SIZES)
+@pytest.mark.parametrize(("kind", "case"), CASES)
+def test_every_kind_meets_the_floors_with_long_titles_and_twelve_rooms(
+    content: Content, kind: str, case: str, orientation: str
+) -> None:
+    size = SIZES[orientation]
+    frame = draw(content, slide_of(content, kind, case), size)
+    assert_legible(frame, min(size), what=f"{kind} {case} {orientation}")
+    compare(flatten(frame, size), f"legible-{kind}-{case}-{orientation}")
+
+
+@pytest.mark.parametrize("orientation", SIZES)
+def test_a_long_title_wraps_then_ends_with_an_ellipsis(content: Content, orientation: str) -> None:
+    """The text slide's title: several lines at one size, never a shrunken single line."""
+    frame = draw(
+        content,
+        slide_of(content, "text", "long"),
+        (1920, 1080)[:: 1 if orientation == "landscape" else -1],
+    )
+    words = LONG.split()
+    title = []  # the title is drawn first, a word at a time, up to its ellipsis
+    for mark, word in zip(frame.marks, words, strict=False):
+        if mark.text != word and not (mark.text.endswith("…") and word.startswith(mark.text[:-1])):
+            break
+        title.append(mark)
+    assert len(title) >= 6
+    lines = {m.box[1] for m in title}
+    assert 2 <= len(lines) <= 3, lines
+    assert len({m.height for m in title}) == 1  # one size for the whole title
+
+
+@pytest.mark.parametrize("orientation", SIZES)
+def test_twelve_rooms_page_instead_of_shrinking(content: Content, orientation: str) -> None:
+    size = (1920, 1080) if orientation == "landscape" else (1080, 1920)
+    for kind in ("now-next", "day"):
+        frame = draw(content, slide_of(content, kind, "twelve"), size)
+        pages = [m.text for m in frame.marks if re.fullmatch(r"\d+/\d+", m.text)]
+        assert pages and int(pages[0].split("/")[1]) >= 2, (kind, pages)
+        assert frame.valid_until is not None and frame.valid_until - MOMENT <= dt.timedelta(
+            seconds=12
+        )
+        assert_legible(frame, 1080, what=kind)
+    # the next page, twelve seconds on, shows other rooms
+    first = draw(content, slide_of(content, "now-next", "twelve"), size)
+    later = Canvas(
+        size, content.theme, Path(content.root), MOMENT + dt.timedelta(seconds=12), Screen("s")
+    )
+    second = prepare(slide_of(content, "now-next", "twelve"), later)
+    assert {m.text for m in first.marks} != {m.text for m in second.marks}
+
+
+def test_two_rooms_fill_the_height_with_larger_type(content: Content) -> None:
+    size = (1920, 1080)
+    two = draw(content, slide_of(content, "now-next", "long"), size)
+    twelve = draw(content, slide_of(content, "now-next", "twelve"), size)
+    canvas = Canvas(size, content.theme, Path(content.root), MOMENT)
+    _, top, _, body_h = canvas.body()
+    lowest = max(m.box[3] for m in two.marks if m.read)
+    assert lowest > top + body_h * 0.7  # the rows reach down the screen, no empty bottom half
+    # the talks' titles (after the view's heading, the first line drawn)
+    title = max(m.height for m in two.marks[1:] if m.role == CONTENT and m.read)
+    assert title > 1.3 * max(m.height for m in twelve.marks[1:] if m.role == CONTENT and m.read)
+
+
+def test_the_room_view_fills_the_screen(content: Content) -> None:
+    for size in ((1920, 1080), (1080, 1920)):
+        frame = draw(content, slide_of(content, "room", "long"), size)
+        canvas = Canvas(size, content.theme, Path(content.root), MOMENT)
+        _, top, _, body_h = canvas.body()
+        lowest = max(m.box[3] for m in frame.marks if m.read)
+        assert lowest > top + body_h * 0.6, (size, lowest)
+
+
+@pytest.mark.parametrize("kind", ["text", "speaker", "photo", "qr", "clock", "ticker", "room",
+                                  "now-next", "day", "door", "speakers"])  # fmt: skip
+def test_in_a_region_the_floors_follow_the_screen_not_the_region(
+    content: Content, kind: str
+) -> None:
+    """A 640x420 region of a 1920x1080 screen: text is at least S/30 of the screen (36 px)."""
+    region = (640, 420) if kind != "ticker" else (1920, 80)
+    slide = slide_of(content, kind, "long" if kind != "now-next" else "twelve")
+    frame = draw(content, slide, region, chrome=False, display=(1920, 1080))
+    assert_legible(frame, 1080, what=kind)
+
+
+def test_the_large_profile_raises_every_floor_by_a_quarter(content: Content) -> None:
+    large = replace(content, theme=with_profiles(content.theme, ("large",)))
+    for kind, case in (
+        ("text", "long"),
+        ("room", "long"),
+        ("now-next", "twelve"),
+        ("door", "long"),
+    ):
+        frame = draw(large, slide_of(large, kind, case), (1920, 1080))
+        assert_legible(frame, 1080, scale=1.25, what=kind)
+    normal = Canvas((1920, 1080), content.theme, Path(content.root), MOMENT)
+    bigger = Canvas((1920, 1080), large.theme, Path(large.root), MOMENT)
+    assert bigger.header_height == round(normal.header_height * 1.25)  # the header scales too
+
+
+def test_text_over_a_pale_photo_gets_a_scrim_only_where_needed(content: Content) -> None:
+    size = (1920, 1080)
+    frame = draw(content, slide_of(content, "photo", "long"), size)
+    image = flatten(frame, size)
+    caption = [m for m in frame.marks if m.read]
+    assert caption and all(m.contrast >= 4.5 for m in caption)
+    # darkened under the caption, the photo untouched at mid-height
+    x0, y0, x1, _ = caption[0].box
+    assert sum(image.getpixel(((x0 + x1) // 2, y0 - 4))) < sum(image.getpixel((960, 540))) - 150
+    assert image.getpixel((960, 400)) == (236, 240, 244) or sum(image.getpixel((960, 400))) > 690
+    # the same photo slide over a dark picture: no gradient at all
+    dark = Image.new("RGB", (800, 600), (20, 24, 40))
+    path = Path(content.root) / "assets" / "sombre.png"
+    dark.save(path)
+    night = replace(slide_of(content, "photo", "long"), image="assets/sombre.png")
+    plain = flatten(draw(content, night, size), size)
+    assert plain.getpixel((5, 1080 - 64 - 120)) == plain.getpixel((5, 300))  # nothing added
+
+
+def test_states_are_said_in_words_and_symbols_not_colour_alone(content: Content) -> None:
+    texts = " ".join(
+        m.text for m in draw(content, slide_of(content, "day", "long"), (1920, 1080)).marks
+    )
+    assert "▶" in texts  # the talks on now, not only in the accent colour
+    door = " ".join(
+        m.text for m in draw(content, slide_of(content, "door", "long"), (1920, 1080)).marks
+    )
+    assert "Occupé" in door or "Libre" in door
+
+
+def test_check_legibility_passes_on_the_bundled_example(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main([
+        "check", "--legibility", "--at", "2026-11-30T10:20:00+01:00",
+        "--at", "2026-11-30T14:00:00+01:00", "--room", "Amphithéâtre Grand Bleu",
+    ])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "legibility at 1920x1080 (S = 1080): floors content 36 px, secondary 24 px" in out
+    assert "legibility at 1080x1920" in out
+    assert "playlists/accueil.yaml: bienvenue at 1920x1080: smallest" in out
+    assert " 0 under the floors" in out and "UNDER" not in out
+
+
+def test_check_legibility_fails_on_a_folder_made_to_fail(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    folder = Path(__file__).parent / "data" / "illegible"
+    code = main(["check", "--legibility", str(folder), "--size", "1920x1080",
+                 "--at", "2026-11-30T10:00:00+01:00"])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 1, out
+    lines = {
+        line.split(": ", 2)[1].split(" at ")[0]: line
+        for line in out.splitlines()
+        if "yaml: " in line
+    }
+    assert "UNDER" in lines["accueil"] and "contrast" in lines["accueil"], lines["accueil"]
+    clock = next(line for key, line in lines.items() if "heure" in key)
+    assert "does not fit its area" in clock, clock
+    assert "2 under the floors" in out or "under the floors" in out
+
+
+SCHEDULES = """
+name: Auto
+defaults: {duration: 5}
+slides:
+  - {type: schedule, id: auto, source: programme/douze.xml, view: day, duration: auto}
+  - {type: schedule, id: fixe, source: programme/douze.xml, view: day}
+"""
+
+
+def test_duration_auto_holds_a_schedule_for_the_words_it_shows(tmp_path: Path) -> None:
+    """A schedule's words are known once drawn: ``duration: auto`` holds it that long (about
+    3 words a second + 2 s, here far more than the default 5 s); a fixed one keeps its 5 s."""
+    from signage.clock import FakeClock
+    from signage.content.playlist import reading_seconds
+    from signage.render.display import Display
+    from signage.render.loop import Player
+
+    write_programme(tmp_path / "programme" / "douze.xml", 12)
+    content = write_content(tmp_path, {"auto.yaml": SCHEDULES}, "header: false\n")
+    display = Display((640, 360), fullscreen=False)
+    clock = FakeClock(at("2026-11-30 09:30"))
+    player = Player(display, clock, Screen("s"), content)
+    try:
+        deadline = dt.datetime.now() + dt.timedelta(seconds=20)
+        while player.current is None:
+            assert dt.datetime.now() < deadline
+            player.iterate()
+        playing = player.timeline.playing
+        assert playing is not None and playing.slide is not None and playing.slide.id == "auto"
+        words = player.current.words
+        assert words > 30
+        held = (playing.ends - playing.started).total_seconds()
+        assert held == reading_seconds(words) > 5
+        # the fixed one after it stays 5 s
+        clock.set(playing.ends + dt.timedelta(seconds=0.1))
+        deadline = dt.datetime.now() + dt.timedelta(seconds=20)
+        while player.timeline.playing.slide.id != "fixe" or player.timeline.waiting:
+            assert dt.datetime.now() < deadline
+            player.iterate()
+        after = player.timeline.playing
+        assert (after.ends - after.started).total_seconds() == 5
+    finally:
+        player.preparer.close()
+        display.close()
