@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageDraw
+from PIL import Image
 
+from signage.core.colour import MIN_CONTRAST
 from signage.core.diagnostics import Diagnostic
 from signage.core.inside import outside_problem
 from signage.core.schema import Asset, Boolean, Choice, Field, Text
@@ -148,26 +149,30 @@ def _caption(photo: Image.Image, text: str, canvas: Canvas) -> Image.Image:
         canvas.font_px(40, SECONDARY), canvas.floor(SECONDARY),
     )  # fmt: skip
     face = canvas.fonts.get(size)
-    fill = (*canvas.theme.colours.text, 255)
+    colour = canvas.theme.colours.text
     at = (canvas.margin, bottom - canvas.px(28))
     layer = Image.new("RGBA", canvas.size, (0, 0, 0, 0))
-    for darkest in GRADIENTS:
-        layer = Image.new("RGBA", canvas.size, (0, 0, 0, 0))
-        draw = ImageDraw.Draw(layer)
-        for i in range(band if darkest else 0):  # a soft gradient, not a hard box
-            alpha = int(darkest * (i / band) ** 1.4)
-            y = bottom - band + i
-            draw.line((0, y, canvas.width, y), fill=(0, 0, 0, alpha))
-        probe = canvas.pen(layer)
-        probe.backdrop = photo
-        left, top, right, bottom_ = probe.draw.textbbox(at, line, font=face, anchor="ls")
-        box = (int(left), int(top), int(right), int(bottom_))
-        if probe.measure(box, canvas.theme.colours.text) >= 4.5 or darkest == GRADIENTS[-1]:
+    probe = canvas.pen(layer)
+    probe.backdrop = photo
+    left, top, right, _ = probe.draw.textbbox(at, line, font=face, anchor="ls")
+    box = (int(left), int(top), int(right), bottom)
+    for darkest in GRADIENTS:  # the lightest gradient under which the caption reads
+        if darkest:
+            _gradient(layer, bottom - band, band, darkest)
+        if probe.measure(box, colour) >= MIN_CONTRAST or darkest == GRADIENTS[-1]:
             break
     pen = canvas.pen(layer, scrim=True)
     pen.backdrop = photo
-    pen.text(at, line, font=face, fill=fill, anchor="ls", role=SECONDARY)
+    pen.text(at, line, font=face, fill=(*colour, 255), anchor="ls", role=SECONDARY)
     return layer
+
+
+def _gradient(layer: Image.Image, top: int, band: int, darkest: int) -> None:
+    """A soft black gradient over the band (replacing one drawn before), not a hard box."""
+    strip = Image.new("RGBA", (1, band), (0, 0, 0, 0))
+    for i in range(band):
+        strip.putpixel((0, i), (0, 0, 0, int(darkest * (i / band) ** 1.4)))
+    layer.paste(strip.resize((layer.width, band)), (0, top))
 
 
 PHOTO = register(
