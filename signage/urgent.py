@@ -6,11 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from signage import i18n
 from signage.core.text import text_problem
 from signage.draw.canvas import Canvas, Frame
+from signage.draw.legible import SECONDARY
 from signage.draw.text import draw, fit, parse_markdown
 
 STYLES = ("fullscreen", "banner")
@@ -75,26 +76,29 @@ def render_message(message: UrgentMessage, canvas: Canvas) -> Frame:
     colours = canvas.theme.colours
     fonts = canvas.fonts
     if message.style == "banner":
-        height = canvas.px(150)
+        floor = canvas.floor()
+        height = max(canvas.px(150 * canvas.scale), int(floor * 1.25 * 2 + canvas.px(36)))
         strip = Image.new("RGBA", (canvas.width, height), (*colours.accent, 245))
-        pen = ImageDraw.Draw(strip)
+        pen = canvas.pen(strip)
         margin = canvas.margin
         placed = fit(parse_markdown(message.text), fonts, (canvas.width - 2 * margin, height - canvas.px(36)),
-                     canvas.px(52), canvas.px(20), max_lines=2)  # fmt: skip
+                     canvas.font_px(52), floor, max_lines=2)  # fmt: skip
         draw(pen, placed, fonts, (margin, (height - placed.height) / 2), colours.background)
-        return Frame(strip)
+        return Frame(strip, marks=canvas.marks)
     image = Image.new("RGB", canvas.size, colours.accent)
-    pen = ImageDraw.Draw(image)
+    pen = canvas.pen(image)
     margin = canvas.margin
-    label = fonts.get(canvas.px(40), bold=True)
+    label = fonts.get(canvas.font_px(40, SECONDARY, True), bold=True)
     pen.text(
         (margin, margin),
         i18n.label("urgent", canvas.locale).upper(),
         font=label,
         fill=colours.background,
+        role=SECONDARY,
     )
     box = (canvas.width - 2 * margin, canvas.height - 4 * margin)
-    placed = fit(parse_markdown(f"**{message.text}**"), fonts, box, canvas.px(130), canvas.px(36))
+    placed = fit(parse_markdown(f"**{message.text}**"), fonts, box, canvas.font_px(130, bold=True),
+                 canvas.floor(bold=True))  # fmt: skip
     top = (canvas.height - placed.height) / 2
     draw(pen, placed, fonts, (margin, top), colours.background, align="center", box_width=box[0])
-    return Frame(image)
+    return Frame(image, marks=canvas.marks)

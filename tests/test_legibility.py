@@ -315,3 +315,15 @@ def test_duration_auto_holds_a_schedule_for_the_words_it_shows(tmp_path: Path) -
     finally:
         player.preparer.close()
         display.close()
+
+
+@pytest.mark.parametrize("style", ["fullscreen", "banner"])
+def test_urgent_messages_meet_the_floors(content: Content, style: str) -> None:
+    from signage.urgent import UrgentMessage, render_message
+
+    text = "Évacuation du bâtiment B : sortez par l’escalier nord, " + LONG
+    for size in ((1920, 1080), (1080, 1920)):
+        canvas = Canvas(size, content.theme, Path(content.root), MOMENT, Screen("s"))
+        message = UrgentMessage(1, text, style, MOMENT, MOMENT + dt.timedelta(minutes=5))
+        frame = render_message(message, canvas)
+        assert_legible(frame, 1080, what=f"{style} {size}")
