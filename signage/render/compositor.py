@@ -263,8 +263,11 @@ class Compositor:
         )
 
     def ticker_rect(self, shown: Shown) -> pygame.Rect | None:
-        """The ticker's strip (in the region), when it may be redrawn alone (nothing else moves)."""
-        if self.transition is not None or shown.pan or shown.ticker is None:
+        """The ticker's strip (in the region), when it may be redrawn alone (nothing else moves;
+        not while a large cut is half drawn: its second half would never come)."""
+        if self.transition is not None or self._half is not None:
+            return None
+        if shown.pan or shown.ticker is None:
             return None
         height = shown.ticker.get_height()
         return pygame.Rect(0, self.size[1] - height, self.size[0], height)
