@@ -327,3 +327,18 @@ def test_urgent_messages_meet_the_floors(content: Content, style: str) -> None:
         message = UrgentMessage(1, text, style, MOMENT, MOMENT + dt.timedelta(minutes=5))
         frame = render_message(message, canvas)
         assert_legible(frame, 1080, what=f"{style} {size}")
+
+
+def test_check_legibility_passes_on_the_example_with_the_large_profile(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by this check: in large type "Amphithéâtre" overflowed its column into the
+    next cell (contrast 1.6:1 against the text under it); such rooms are stacked now."""
+    config = tmp_path / "player.yaml"
+    config.write_text("accessibility: [large]\n", encoding="utf-8")
+    code = main(
+        ["check", "--legibility", "--config", str(config), "--at", "2026-11-30T10:20:00+01:00"]
+    )
+    out = capsys.readouterr().out
+    assert code == 0, [line for line in out.splitlines() if "UNDER" in line]
+    assert "floors content 45 px, secondary 30 px, clock 38 px" in out

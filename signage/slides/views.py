@@ -362,9 +362,9 @@ def _rooms(
                               canvas.floor(bold=True), bold=True)  # fmt: skip
         pen.text((x, top + canvas.px(40)), line, font=fonts.get(size, True), fill=colours.text)
         return None
-    portrait = _stacked(canvas)
+    portrait = _stacked(canvas, rooms, w)
     gap = canvas.px(16)
-    least = _row_height(canvas, 1.0)
+    least = _row_height(canvas, 1.0, portrait)
     per_page = max(1, (y + h - top) // least)
     pages = max(1, -(-len(rooms) // per_page))
     page, turn = _page(canvas, pages)
@@ -376,7 +376,7 @@ def _rooms(
     # the rows share the height: fewer rooms, larger type (up to twice the design)
     row_h = (y + h - top) // max(1, len(on_page) if pages == 1 else per_page)
     k = max(1.0, min(2.0, row_h / least))
-    while k > 1.0 and _row_height(canvas, k) > row_h:
+    while k > 1.0 and _row_height(canvas, k, portrait) > row_h:
         k -= 0.05
     room_w = int(w * 0.26)
     col_w = (w - room_w - canvas.px(24)) // 2 if not portrait else w - canvas.px(48)
@@ -438,18 +438,20 @@ def _cell(
         extra = change_label(shown.changes.get(event.id), canvas)
         if extra:
             when = f"{when} · {extra}"
-    small = canvas.font_px(26 * k, SECONDARY)
+    small = canvas.font_px(26 * min(k, 1.4), SECONDARY)  # labels grow less than titles
     line, size = fit_line(when, canvas.fonts, width, small, canvas.floor(SECONDARY))
     pen.text((cx, cy), line, font=canvas.fonts.get(size), fill=colours.accent, role=SECONDARY)
     top = cy + int(size * 1.45)
     who = _speakers(event) if event is not None else ""
-    who_px = canvas.font_px(24 * k, SECONDARY)
+    who_px = canvas.font_px(24 * min(k, 1.4), SECONDARY)
     room_for_title = height - (top - cy) - (int(who_px * 1.5) if who else 0)
     placed = _title(canvas, text, (width, room_for_title), 34 * k * 1.15, 3)
     if who and int(placed.height) + who_px * 1.5 > height - (top - cy):
         who = ""  # no room left for the speakers: the title comes first
     if not who:
         placed = _title(canvas, text, (width, height - (top - cy)), 34 * k * 1.15, 3)
+    if top + placed.height > cy + height + 1:
+        return  # not one line of the title fits the cell: nothing drawn over the next one
     draw_text(pen, placed, canvas.fonts, (cx, top), colours.text)
     if who:
         line, size = fit_line(who, canvas.fonts, width, who_px, canvas.floor(SECONDARY))
@@ -457,25 +459,30 @@ def _cell(
         pen.text((cx, y), line, font=canvas.fonts.get(size), fill=colours.muted, role=SECONDARY)
 
 
-def _stacked(canvas: Canvas) -> bool:
-    """Rooms stacked (name across the top, now and next below each other): portrait areas
-    and landscape ones too narrow for three columns (a 1080x960 region)."""
-    return canvas.width < canvas.height * 1.5
+def _stacked(canvas: Canvas, rooms: list[str], width: int) -> bool:
+    """Rooms stacked (name across the top, now and next below each other): portrait areas,
+    landscape ones too narrow for three columns (a 1080x960 region), and any where a word
+    of a room's name would not fit its column at the floor ("Amphithéâtre" in large type)."""
+    if canvas.width < canvas.height * 1.5:
+        return True
+    face = canvas.fonts.get(canvas.floor(bold=True), True)
+    column = int(width * 0.26) - canvas.px(40)
+    return any(face.getlength(word) > column for room in rooms for word in room.split())
 
 
 def _cell_height(canvas: Canvas, k: float) -> int:
     """A now/next cell: its time line and two lines of title."""
-    small = canvas.font_px(26 * k, SECONDARY)
+    small = canvas.font_px(26 * min(k, 1.4), SECONDARY)
     title = canvas.font_px(34 * k, bold=True)
     return int(small * 1.45 + title * 1.25 * 2 + canvas.px(12 * k))
 
 
-def _row_height(canvas: Canvas, k: float) -> int:
+def _row_height(canvas: Canvas, k: float, stacked: bool) -> int:
     """A room's row at type scale ``k``: its cells (stacked in portrait) and padding."""
     pad = canvas.px(20 * k)
     cells = _cell_height(canvas, k)
-    if _stacked(canvas):
-        name = int(canvas.font_px(36 * k, bold=True) * 1.4)
+    if stacked:  # the room's name may wrap to two lines
+        name = int(canvas.font_px(36 * k, bold=True) * 2.65)
         return name + 2 * cells + 2 * pad + canvas.px(16)
     return cells + 2 * pad + canvas.px(16)
 
