@@ -8,6 +8,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from signage.clock import SystemClock
 from signage.content.folder import load_content
@@ -43,7 +44,35 @@ SETTLE_S = 2.0
 MEASURE_S = 5.0
 
 
-def main(root: Path, size_text: str, seconds: float) -> None:
+def _video(player: Player, result: dict[str, Any]) -> None:
+    """The clip's figures, read before it stops: frames, drops, timing, the decoder."""
+    stream = next(iter(s for _, s in player.videos.started()), None)
+    if stream is None:
+        raise SystemExit("no video played (see the player's log above)")
+    errors = sorted(stream.errors_ms)
+    p99 = errors[max(0, int(len(errors) * 0.99) - 1)] if errors else 0.0
+    decoder_mb = _peak_of(stream.worker.process.pid)
+    result.update(
+        video_frames=stream.shown,
+        video_dropped=stream.dropped,
+        video_pts_error_ms_p99=round(p99, 2),
+        decode_fps=round(stream.ring.decode_fps, 1),
+        decoder=stream.decoder,
+        peak_rss_mb=round(peak_rss_mb() + player.preparer.worker_peak_mb + decoder_mb, 1),
+    )
+
+
+def _peak_of(pid: int | None) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def main(root: Path, size_text: str, seconds: float, mode: str = "") -> None:
     width, height = (int(v) for v in size_text.split("x"))
     content, report = load_content(root)
     if content is None:
@@ -68,6 +97,12 @@ def main(root: Path, size_text: str, seconds: float) -> None:
         "prepare_ms_max": round(player.preparer.slowest_ms, 1),
         "first_frame_at": first[0] if first else time.time(),
     }
+    if mode == "video":
+        _video(player, result)
+        player.close()
+        display.close()
+        print(json.dumps(result))
+        return
     # Idle: nothing moves (the door layout: but its clock); then the ticker alone moves.
     # Process CPU (all threads) over a few seconds, once the new content has settled.
     worker_peak = player.preparer.worker_peak_mb
@@ -85,4 +120,4 @@ def main(root: Path, size_text: str, seconds: float) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), sys.argv[2], float(sys.argv[3]))
+    main(Path(sys.argv[1]), sys.argv[2], float(sys.argv[3]), *sys.argv[4:5])

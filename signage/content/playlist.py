@@ -323,6 +323,10 @@ def _timed(
     least the playlist's default); a fixed duration shorter than that is warned about."""
     timed = []
     for one in built:
+        natural = one.natural_s()
+        if natural is not None and given in (None, AUTO):  # a video: its own length
+            timed.append(replace(one, duration_s=min(MAX_DURATION_S, max(MIN_DURATION_S, natural))))
+            continue
         text = one.reading()
         needed = reading_seconds(text) if text.strip() else 0.0
         if given == AUTO:

@@ -42,6 +42,7 @@ class Frame:
     ticker: Image.Image | None = None  # RGBA strip scrolled in the footer
     notes: list[str] = field(default_factory=list)  # problems to report (a missing photo)
     marks: list[Mark] = field(default_factory=list)  # every text line drawn (legibility)
+    video: dict[str, Any] | None = None  # a playable clip's codec, size and rate
 
     @property
     def words(self) -> int:

@@ -31,6 +31,7 @@ class Shown:
     notes: tuple[str, ...] = ()
     block: str | None = None  # the shared-memory block the base wraps (see buffers.py)
     words: int = 0  # words a passer-by reads on it
+    video: dict[str, Any] | None = None  # a clip plays over it (its codec, size, rate)
 
 
 @dataclass

@@ -41,6 +41,7 @@ from signage.render.regions import Regions, RegionView
 from signage.render.status import StatusBoard, player_status
 from signage.render.timeline import Timeline
 from signage.render.urgent_layer import UrgentLayer
+from signage.render.video import Videos
 from signage.sequencer import Playing
 from signage.urgent import UrgentMessage
 
@@ -88,6 +89,8 @@ class Player:
         self.screen = screen
         self.stop = stop or threading.Event()
         self.status = status or StatusBoard()
+        self.videos = Videos()  # clips playing in regions (decoder processes)
+        self.status.live = self.videos.status
         self.status.clock = clock
         self.on_reload = on_reload
         self.on_frame = on_frame
@@ -119,6 +122,7 @@ class Player:
         self.zone_configured = zone_configured
         if content is not None:
             self._follow_zone(content)
+        self._warm_videos(content)
         self.regions.start(content)
         self.commands = Commands(self)
         self.mail = Mailbox(self, inbox)
@@ -193,12 +197,18 @@ class Player:
         """New content, validated: the regions take it (a new layout rebuilds them)."""
         content = self._for_screen(content)
         self._content = content
+        self._warm_videos(content)
         if self._follow_zone(content):
             for view in self.regions.views:
                 view.timeline.clock_jumped(self.clock.now())
         if not self.regions.set_content(content):
             self.publish()
         self.dirty = True
+
+    def _warm_videos(self, content: Content | None) -> None:
+        """A decoder process ready before the first clip comes on screen (see Videos)."""
+        if content is not None and any(s.type in ("video", "videos") for s in content.slides()):
+            self.videos.warm()
 
     def _follow_zone(self, content: Content) -> bool:
         """Without a configured zone, the clock shows the content's; True when it changed."""
@@ -238,6 +248,8 @@ class Player:
         view.compositor.begin(
             kind, duration, transition and previous is not None, previous, playing
         )
+        root = Path(self.content.root) if self.content is not None else Path()
+        self.videos.shown(view, shown, playing, root)
         self.publish()
 
     def _power(self, now: dt.datetime) -> bool:
@@ -271,7 +283,7 @@ class Player:
     # -- drawing ---------------------------------------------------------------------
 
     def _animating(self) -> bool:
-        return self.power.on and self.painter.animating()
+        return self.power.on and (self.painter.animating() or self.videos.playing)
 
     def _draw(self) -> list[pygame.Rect] | None:
         overlay = None
@@ -310,7 +322,9 @@ class Player:
             # a ticker alone (or a pan) moves smoothly enough at 30 fps, for half the work
             views = self.regions.views
             slow = all(v.compositor.transition is None for v in views)
-            return 1 / (TICKER_FPS if slow else ANIMATION_FPS)
+            pace = 1 / (TICKER_FPS if slow else ANIMATION_FPS)
+            due = self.videos.due_in(time.monotonic())  # a video frame is shown at its time
+            return min(pace, due) if due is not None else pace
         deadlines = [d for view in self.regions.views for d in view.timeline.deadlines(now)]
         if self.regions.recheck_at is not None:
             deadlines.append((self.regions.recheck_at - now).total_seconds())
@@ -366,6 +380,7 @@ class Player:
             view.timeline.advance(now)
             if view.timeline.refresh_clock(now):
                 view.dirty = True
+        self.videos.advance(time.monotonic(), self.regions.views)
         if self.dirty or self._animating() or any(v.dirty for v in self.regions.views):
             rects = self._draw()
             self.display.present(rects)
@@ -386,7 +401,9 @@ class Player:
                 if self.notifier is not None:
                     self.notifier.stopping()
                 self.preparer.close()
+                self.videos.close()
 
     def close(self) -> None:
         """Free the regions' shared memory (the player is not played again)."""
+        self.videos.close()
         self.regions.close()

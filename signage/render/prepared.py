@@ -62,6 +62,7 @@ class Ready:
     prepare_ms: float
     worker_peak_mb: float = 0.0
     words: int = 0  # words drawn (duration: auto of a schedule slide)
+    video: dict[str, Any] | None = None  # the clip this slide plays (see render/video.py)
 
     @classmethod
     def of(cls, frame: Frame, prepare_ms: float, into: str | None = None) -> Ready:
@@ -78,6 +79,7 @@ class Ready:
             prepare_ms,
             peak_rss_mb(),
             frame.words,
+            frame.video,
         )
 
 

@@ -20,6 +20,7 @@ class StatusBoard:
     stats: FrameStats = field(default_factory=FrameStats)
     extra: dict[str, Callable[[], Any]] = field(default_factory=dict)
     clock: Any = None
+    live: Callable[[dict[str, Any]], None] | None = None  # figures read at each request
 
     def read(self) -> dict[str, Any]:
         data = dict(self.data)
@@ -37,6 +38,8 @@ class StatusBoard:
             data["now"] = self.clock.now().isoformat(timespec="seconds")
         for name, getter in self.extra.items():
             data[name] = getter()
+        if self.live is not None:
+            self.live(data)
         # /status is readable without the token: no password of a URL leaves through it
         redacted: dict[str, Any] = redact_tree(data)
         return redacted

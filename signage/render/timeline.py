@@ -271,6 +271,7 @@ class Timeline:
             ready.notes,
             ready.base.block if base is not None else None,
             ready.words,
+            ready.video,
         )
         for note in ready.notes:
             if key[1] is not None and self.slide_errors.get(key[1]) != note:

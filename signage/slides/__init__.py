@@ -41,6 +41,10 @@ class Slide:
         with their refresh interval in seconds: what the programme fetcher keeps fresh."""
         return {}
 
+    def natural_s(self) -> float | None:
+        """The slide's own length when it has one (a video's), for ``duration: auto``."""
+        return None
+
     def reading(self) -> str:
         """The text a passer-by reads on this slide (``duration: auto`` counts its words)."""
         return ""
@@ -97,6 +101,16 @@ def register(kind: SlideKind) -> SlideKind:
 
 def kinds() -> dict[str, SlideKind]:
     """Every registered slide kind (importing the built-in kinds on first use)."""
-    from signage.slides import clock, photo, qr, schedule, speaker, speakers, text, ticker  # noqa: F401
+    from signage.slides import (  # noqa: F401
+        clock,
+        photo,
+        qr,
+        schedule,
+        speaker,
+        speakers,
+        text,
+        ticker,
+        video,
+    )
 
     return dict(sorted(REGISTRY.items()))

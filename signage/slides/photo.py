@@ -112,14 +112,16 @@ def render(slide: PhotoSlide, canvas: Canvas) -> Frame:
     # what shows on screen at the slide's start: a panning photo starts at its centre
     seen = _start_view(image, canvas.size)
     if slide.caption:
-        overlay = _caption(seen, slide.caption, canvas)
+        overlay = caption_layer(seen, slide.caption, canvas)
         if slide.pan:
             return canvas.finish(
-                image, translucent=True, pan=True, overlay=_chrome(canvas, overlay, seen)
+                image, translucent=True, pan=True, overlay=chrome_layer(canvas, overlay, seen)
             )
         image.paste(overlay, (0, 0), overlay)
     if slide.pan:
-        return canvas.finish(image, translucent=True, pan=True, overlay=_chrome(canvas, None, seen))
+        return canvas.finish(
+            image, translucent=True, pan=True, overlay=chrome_layer(canvas, None, seen)
+        )
     return canvas.finish(image, translucent=True)
 
 
@@ -130,7 +132,7 @@ def _start_view(image: Image.Image, size: tuple[int, int]) -> Image.Image:
     return image.crop((left, top, left + size[0], top + size[1]))
 
 
-def _chrome(canvas: Canvas, overlay: Image.Image | None, backdrop: Image.Image) -> Image.Image:
+def chrome_layer(canvas: Canvas, overlay: Image.Image | None, backdrop: Image.Image) -> Image.Image:
     layer = overlay or Image.new("RGBA", canvas.size, (0, 0, 0, 0))
     canvas.draw_chrome(layer, translucent=True, backdrop=backdrop)
     return layer
@@ -139,7 +141,7 @@ def _chrome(canvas: Canvas, overlay: Image.Image | None, backdrop: Image.Image) 
 GRADIENTS = (0, 120, 170, 210, 240)  # the caption band's darkest alpha, tried in turn
 
 
-def _caption(photo: Image.Image, text: str, canvas: Canvas) -> Image.Image:
+def caption_layer(photo: Image.Image, text: str, canvas: Canvas) -> Image.Image:
     """A caption at the bottom, above the footer, on a dark gradient only when the photo
     under it would make it hard to read (and only as dark as needed)."""
     band = canvas.px(130 * canvas.scale)

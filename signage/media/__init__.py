@@ -1,0 +1,1 @@
+"""Video files: probing them (PyAV) and decoding them in a worker process."""

@@ -1,0 +1,169 @@
+"""The video decoder, run in its own process: PyAV decodes, FFmpeg's scaler sizes each
+frame to the region in the display's pixel order, and the frames go into a shared-memory
+:class:`~signage.media.ring.Ring` with their presentation times. Never on the render
+thread: a 1080p H.264 frame costs 15 to 25 ms of decoding here.
+
+Times are counted from the clip's start (or ``start``), loops added end to end, so the
+render thread shows each frame at its time on its own clock and a loop has no pause: the
+decoder seeks back while the ring still holds the end of the previous pass.
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from signage.draw.shm import SHM_DIR
+from signage.media.ring import Layout, Ring
+
+WAIT_S = 0.002  # the ring is full: look again this soon
+
+
+@dataclass(frozen=True)
+class Job:
+    path: str
+    block: str  # the shared-memory block holding the ring
+    size: tuple[int, int]  # the region's
+    slots: int
+    fit: str = "cover"  # cover | contain
+    start_s: float = 0.0
+    end_s: float | None = None
+    play_s: float = 0.0  # how long to play (loops as needed); 0: once
+    hwaccel: str | None = None
+
+
+def serve(conn: Any, parent: int) -> None:
+    """Process entry point: play the jobs sent on ``conn`` one after the other (None: exit).
+
+    One process serves a region for the player's life: spawning one per clip forked the
+    whole player each time, 50 ms with the render thread stopped."""
+    _watch(parent)
+    import av  # noqa: F401  (imported before the first clip, not at its start)
+
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        try:
+            play(job)
+        finally:
+            conn.send(job.block)
+
+
+def play(job: Job) -> None:
+    """Decode one job until its ring says stop or its time is played."""
+    fd = os.open(SHM_DIR / job.block, os.O_RDWR)
+    layout = Layout(job.size, job.slots)
+    try:
+        with mmap.mmap(fd, layout.total) as mapped:
+            ring = Ring(memoryview(mapped), layout)
+            try:
+                decode(job, ring)
+            finally:
+                ring.buffer.release()
+    finally:
+        os.close(fd)
+
+
+def _watch(parent: int) -> None:
+    """Exit with the player, even one killed with SIGKILL (no orphan decoders)."""
+
+    def run() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.25)
+        os._exit(0)
+
+    threading.Thread(target=run, name="watch-parent", daemon=True).start()
+
+
+def decode(job: Job, ring: Ring) -> None:
+    import av
+
+    seq = 0
+    clock = time.perf_counter()
+    waited = 0.0  # seconds spent waiting for room in the ring (not decoding)
+    offset = 0.0  # presentation time of the current pass's start
+    played = job.play_s
+    try:
+        while not ring.stopping():
+            with av.open(job.path, metadata_errors="ignore") as container:
+                stream = container.streams.video[0]
+                stream.thread_type = "AUTO"
+                if job.start_s > 0 and stream.time_base:
+                    container.seek(int(job.start_s / stream.time_base), stream=stream)
+                length = 0.0
+                for frame in container.decode(stream):
+                    if frame.pts is None or frame.time is None:
+                        continue
+                    t = float(frame.time) - job.start_s
+                    if t < -1e-6:
+                        continue  # before the trim's start (seek lands on a keyframe)
+                    if job.end_s is not None and frame.time >= job.end_s:
+                        break
+                    pts = offset + t
+                    if played and pts >= played:
+                        break
+                    began = time.perf_counter()
+                    while not ring.room_for(seq + 1):
+                        if ring.stopping():
+                            return
+                        time.sleep(WAIT_S)
+                    waited += time.perf_counter() - began
+                    _write(ring, seq + 1, frame, job)
+                    seq += 1
+                    ring.publish(seq, pts)
+                    busy = time.perf_counter() - clock - waited  # decoding and scaling
+                    ring.count(seq, seq / busy if busy > 0 else 0.0)
+                    length = max(length, t + _frame_s(stream))
+                offset += length
+            if not played or offset >= played or length <= 0:
+                break
+    except (av.error.FFmpegError, OSError):
+        pass  # a damaged file plays up to the damage (the reader sees it end early)
+    finally:
+        ring.finish(seq)
+
+
+def _frame_s(stream: object) -> float:
+    rate = getattr(stream, "average_rate", None) or getattr(stream, "guessed_rate", None) or 30
+    return 1 / float(rate)
+
+
+def _write(ring: Ring, seq: int, frame: object, job: Job) -> None:
+    """The frame scaled by FFmpeg to cover (or fit inside) the region, into its slot."""
+    width, height = job.size
+    src_w, src_h = frame.width, frame.height  # type: ignore[attr-defined]
+    scale = (max if job.fit == "cover" else min)(width / src_w, height / src_h)
+    out_w = max(2, round(src_w * scale)) // 2 * 2
+    out_h = max(2, round(src_h * scale)) // 2 * 2
+    if job.fit == "cover":
+        out_w, out_h = max(out_w, width), max(out_h, height)
+    scaled = frame.reformat(width=out_w, height=out_h, format="bgra")  # type: ignore[attr-defined]
+    plane = scaled.planes[0]
+    source = memoryview(plane)
+    stride = plane.line_size
+    target = ring.pixels(seq)
+    row = width * 4
+    if (out_w, out_h) == (width, height) and stride == row:
+        target[:] = source[: row * height]
+        return
+    if job.fit == "cover":  # the middle of a larger picture
+        left, top = (out_w - width) // 2, (out_h - height) // 2
+        for y in range(height):
+            start = (top + y) * stride + left * 4
+            target[y * row : (y + 1) * row] = source[start : start + row]
+        return
+    # contain: the picture in the middle, black around it
+    target[:] = bytes(len(target))
+    left, top = (width - out_w) // 2, (height - out_h) // 2
+    line = out_w * 4
+    for y in range(out_h):
+        start = (top + y) * row + left * 4
+        target[start : start + line] = source[y * stride : y * stride + line]

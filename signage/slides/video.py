@@ -1,0 +1,206 @@
+"""``type: video`` (one clip) and ``type: videos`` (every clip of a folder, by name).
+
+The slide's prepared frame is the clip's first frame (or its poster): a transition into
+it starts on a real picture. While it is on screen a decoder process plays the clip
+into the region (``signage.render.video``). ``duration`` defaults to the clip's length
+times ``loop``; a longer duration loops the clip, a shorter one cuts it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from signage.core.diagnostics import Diagnostic
+from signage.core.inside import outside_problem
+from signage.core.schema import Asset, Boolean, Choice, Duration, Field, Integer, Text
+from signage.draw.canvas import Canvas, Frame
+from signage.draw.images import ImageError, contain, cover, open_image
+from signage.media.probe import VIDEO_EXTENSIONS, MediaError, Probe, probe
+from signage.slides import Common, Slide, SlideKind, register
+from signage.slides.photo import caption_layer, chrome_layer
+from signage.slides.text import IMAGE_EXTENSIONS
+
+
+@dataclass(frozen=True, kw_only=True)
+class VideoSlide(Slide):
+    type = "video"
+    file: str
+    fit: str = "cover"
+    loop: int = 1
+    start_s: float = 0.0
+    end_s: float | None = None
+    muted: bool = True
+    poster: str | None = None
+    caption: str = ""
+    length_s: float = 0.0  # the clip's length between start and end (0: unreadable)
+
+    @property
+    def title(self) -> str:
+        return self.caption or self.file.rsplit("/", 1)[-1]
+
+    def files(self) -> tuple[str, ...]:
+        return (self.file, self.poster) if self.poster else (self.file,)
+
+    def natural_s(self) -> float | None:
+        """``duration: auto``: the clip's length times ``loop``."""
+        return self.length_s * self.loop if self.length_s else None
+
+
+_FIELDS: dict[str, Field] = {
+    "fit": Field(
+        Choice(("cover", "contain")), default="cover",
+        doc="cover fills the area (cropping), contain shows the whole picture",
+    ),
+    "loop": Field(Integer(1, 1000), default=1, doc="Number of plays (duration auto)"),
+    "start": Field(Duration(0, 86400, allow_zero=True), doc='Start at, e.g. 5 or "1m30s"'),
+    "end": Field(Duration(0, 86400), doc='End at, e.g. "2m"'),
+    "muted": Field(Boolean(), default=True, doc="Without sound (sound is not played yet)"),
+    "poster": Field(Asset("file", IMAGE_EXTENSIONS), doc="An image shown if the clip cannot play"),
+    "caption": Field(Text(max_len=300), doc="Caption over the bottom of the picture"),
+}  # fmt: skip
+
+
+def _slide(
+    common: Common, values: Any, ctx: Any, slide_id: str, file: str, line: int
+) -> Slide | None:
+    start = values.get("start") or 0.0
+    end = values.get("end")
+    length = 0.0
+    if ctx.content_root is not None:
+        try:
+            info = probe(ctx.content_root / file)
+        except MediaError as exc:
+            if not values.get("poster"):
+                ctx.report.add(Diagnostic(ctx.display, line, 0, str(exc), "file"))
+                return None
+            ctx.report.add(
+                Diagnostic(ctx.display, line, 0, f"{exc}; its poster is shown", "file", "warning")
+            )
+        else:
+            stop = min(end, info.duration_s) if end else info.duration_s
+            length = max(0.0, stop - start)
+            if length <= 0:
+                ctx.report.add(
+                    Diagnostic(
+                        ctx.display,
+                        line,
+                        0,
+                        f"start {start:g} s is past the clip's end ({info.duration_s:.1f} s)",
+                        "start",
+                    )
+                )
+                return None
+            for risk in info.risks():
+                ctx.report.add(
+                    Diagnostic(ctx.display, line, 0, f"{file}: {risk}", "file", "warning")
+                )
+    return VideoSlide(
+        **common.kwargs(slide_id), file=file, fit=values["fit"], loop=values["loop"],
+        start_s=start, end_s=end, muted=values["muted"], poster=values.get("poster"),
+        caption=values.get("caption", ""), length_s=length,
+    )  # fmt: skip
+
+
+def _build_video(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-def]
+    made = _slide(common, values, ctx, slide_id, values["file"], getattr(values, "line", 0))
+    return [made] if made is not None else []
+
+
+def _build_videos(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-def]
+    folder = values["folder"]
+    root = ctx.content_root
+    if root is None:
+        return []
+    base = common.id or slide_id
+    slides = []
+    line = getattr(values, "line", 0)
+    for n, path in enumerate(
+        (p for p in sorted((root / folder).iterdir(), key=lambda p: p.name.lower())
+         if p.suffix.lower() in VIDEO_EXTENSIONS), start=1,
+    ):  # fmt: skip
+        problem = outside_problem(root, path.relative_to(root), "file")
+        if problem is not None:
+            ctx.report.add(Diagnostic(ctx.display, line, 0, problem, "folder"))
+            continue
+        made = _slide(common, values, ctx, f"{base}-{n}", f"{folder.rstrip('/')}/{path.name}", line)
+        if made is not None:
+            slides.append(made)
+    return slides
+
+
+def first_frame(path: Path, at_s: float) -> Image.Image:
+    """The clip's picture at ``at_s`` (its first frame), decoded with PyAV."""
+    import av
+
+    with av.open(str(path), metadata_errors="ignore") as container:
+        stream = container.streams.video[0]
+        if at_s > 0 and stream.time_base:
+            container.seek(int(at_s / stream.time_base), stream=stream)
+        for frame in container.decode(stream):
+            if frame.time is None or frame.time + 1e-6 >= at_s:
+                image: Image.Image = frame.to_image()  # type: ignore[no-untyped-call]
+                return image
+    raise MediaError(f"{path}: no picture could be decoded")
+
+
+def render(slide: VideoSlide, canvas: Canvas) -> Frame:
+    """The first frame (or the poster), fitted, with the caption and header over it as an
+    overlay (the video plays under them). Raises ImageError when neither can be shown."""
+    notes: list[str] = []
+    info: Probe | None = None
+    try:
+        info = probe(canvas.root / Path(slide.file))
+        picture = first_frame(canvas.root / Path(slide.file), slide.start_s)
+    except (MediaError, OSError) as exc:
+        if not slide.poster:
+            raise ImageError(str(exc)) from exc
+        notes.append(f"{exc}; showing its poster")
+        info = None
+        picture = open_image(canvas.root / Path(slide.poster), canvas.size)
+    if slide.fit == "cover":
+        image = cover(picture, canvas.size).convert("RGB")
+    else:
+        image = Image.new("RGB", canvas.size, (0, 0, 0))
+        inner = contain(picture, canvas.size).convert("RGB")
+        image.paste(inner, ((canvas.width - inner.width) // 2, (canvas.height - inner.height) // 2))
+    layer = caption_layer(image, slide.caption, canvas) if slide.caption else None
+    overlay = chrome_layer(canvas, layer, image)
+    frame = canvas.finish(image, translucent=True, overlay=overlay, notes=notes)
+    if not overlay.getbbox():
+        frame.overlay = None  # nothing over the video: no layer to blend each frame
+    if info is not None:
+        frame.video = {
+            "codec": info.codec,
+            "width": info.width,
+            "height": info.height,
+            "fps": info.fps,
+        }
+    return frame
+
+
+VIDEO = register(
+    SlideKind(
+        type="video",
+        doc="A video clip (MP4, MKV, WebM, MOV), played in full screen or in a region.",
+        fields={
+            "file": Field(Asset("file", VIDEO_EXTENSIONS), required=True, doc="The clip"),
+            **_FIELDS,
+        },
+        build=_build_video,
+        render=render,
+    )
+)
+
+VIDEOS = register(
+    SlideKind(
+        type="videos",
+        doc="Every video of a folder, one slide each, sorted by file name.",
+        fields={"folder": Field(Asset("folder"), required=True, doc="Folder of clips"), **_FIELDS},
+        build=_build_videos,
+        render=render,
+    )
+)
