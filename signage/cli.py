@@ -140,6 +140,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 f'{_display(path)}: ok: "{playlist.name}", {len(playlist.slides)} slides '
                 f"({_fmt_seconds(total)}), screens: {screens}, priority {playlist.priority}"
             )
+            failed = _list_videos(root, playlist, path) or failed
         failed = _check_folder_files(root) or failed
         failed = _check_layout_playlists(root, loaded) or failed
         loaded = []
@@ -220,6 +221,24 @@ def _programme_services(content: Any, zone: Any) -> Any:
     for path in files:
         fetcher.photos_of_file(path)
     return ProgrammeServices.of(content, str(cache))
+
+
+def _list_videos(root: Path, playlist: Any, path: Path) -> bool:
+    """Each clip a playlist plays, as probed; True when one cannot play (the player would
+    skip it: for ``check`` that is an error)."""
+    from signage.media.probe import MediaError, probe
+
+    failed = False
+    for slide in playlist.slides:
+        if slide.type in ("video", "videos"):
+            try:
+                info = probe(root / slide.file).describe()
+            except MediaError as exc:
+                print(f"{slide.origin}: error: {slide.file}: {exc.reason}")
+                failed = True
+                continue
+            print(f"  {slide.file}: {info}, plays {_fmt_seconds(slide.duration_s)}")
+    return failed
 
 
 def _check_layout_playlists(root: Path, playlists: list[Any]) -> bool:

@@ -294,13 +294,14 @@ def build_playlist(source: Source, ctx: Ctx) -> Playlist | None:
             when=_when(slide.get("when")),
             origin=f"{source.display}:{slide.line}",
         )
+        errors_before = len(ctx.report.errors)
         built = kind.build(common, slide, ctx, f"{stem}-{index + 1}")
         built = _timed(built, given, default_duration, ctx, slide, index)
-        if not built:
+        if not built and len(ctx.report.errors) == errors_before:  # not already said why
             ctx.error(
                 _slide_node(source.root, index),
                 f"slides[{index}]",
-                "makes no slides (is the folder empty of images?)",
+                "makes no slides (is the folder empty?)",
             )
         slides.extend(built)
     if len(ctx.report.errors) > 0:  # a kind's build may report (an empty folder)
@@ -326,6 +327,17 @@ def _timed(
         natural = one.natural_s()
         if natural is not None and given in (None, AUTO):  # a video: its own length
             timed.append(replace(one, duration_s=min(MAX_DURATION_S, max(MIN_DURATION_S, natural))))
+            continue
+        if natural is not None and given < natural - 0.5:
+            ctx.report.add(
+                Diagnostic(
+                    ctx.display, slide.line, slide.col,
+                    f"{given:g} s cuts the clip, which plays {natural:.1f} s; "
+                    "leave duration out (or auto) to play it whole",
+                    f"slides[{index}].duration", "warning",
+                )
+            )  # fmt: skip
+            timed.append(one)
             continue
         text = one.reading()
         needed = reading_seconds(text) if text.strip() else 0.0

@@ -34,6 +34,7 @@ class Job:
     end_s: float | None = None
     play_s: float = 0.0  # how long to play (loops as needed); 0: once
     hwaccel: str | None = None
+    length_s: float = 0.0  # one pass, as probed: a pass much shorter means a damaged file
 
 
 def serve(conn: Any, parent: int) -> None:
@@ -42,6 +43,7 @@ def serve(conn: Any, parent: int) -> None:
     One process serves a region for the player's life: spawning one per clip forked the
     whole player each time, 50 ms with the render thread stopped."""
     _watch(parent)
+    _name("video-decoder")
     import av  # noqa: F401  (imported before the first clip, not at its start)
 
     while True:
@@ -70,6 +72,18 @@ def play(job: Job) -> None:
                 ring.buffer.release()
     finally:
         os.close(fd)
+
+
+def _name(name: str) -> None:
+    """The process's name as ``ps`` and ``top`` show it (Linux), for operators."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(15, name.encode()[:15], 0, 0, 0)  # PR_SET_NAME
+    except (OSError, AttributeError):
+        pass
 
 
 def _watch(parent: int) -> None:
@@ -125,6 +139,8 @@ def decode(job: Job, ring: Ring) -> None:
                 offset += length
             if not played or offset >= played or length <= 0:
                 break
+            if job.length_s and length < job.length_s - 0.5:
+                break  # the file stops short of its length (damaged): do not loop the rest
     except (av.error.FFmpegError, OSError):
         pass  # a damaged file plays up to the damage (the reader sees it end early)
     finally:

@@ -19,6 +19,10 @@ HEAVY = {"hevc", "vp9", "av1"}  # at 4K, these need a hardware decoder to keep u
 class MediaError(Exception):
     """A file that cannot be played as a video: its path and the reason."""
 
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.reason = reason
+
 
 @dataclass(frozen=True)
 class Probe:
@@ -59,9 +63,9 @@ def _stat(path: Path) -> tuple[int, float]:
     try:
         info = path.stat()
     except OSError as exc:
-        raise MediaError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        raise MediaError(path, f"cannot read: {exc.strerror or exc}") from exc
     if info.st_size == 0:
-        raise MediaError(f"{path}: the file is empty (0 bytes)")
+        raise MediaError(path, "the file is empty (0 bytes)")
     return info.st_size, info.st_mtime
 
 
@@ -72,7 +76,7 @@ def _probe(path: str, stat: tuple[int, float]) -> Probe:
     try:
         with av.open(path, metadata_errors="ignore") as container:
             if not container.streams.video:
-                raise MediaError(f"{path}: not a video (no video stream)")
+                raise MediaError(path, "not a video (no video stream)")
             stream = container.streams.video[0]
             codec = stream.codec_context.name if stream.codec_context else "?"
             width, height = stream.codec_context.width, stream.codec_context.height
@@ -81,15 +85,15 @@ def _probe(path: str, stat: tuple[int, float]) -> Probe:
             fps = float(rate)
             name = container.format.name.split(",")[0]
     except av.error.FFmpegError as exc:
-        raise MediaError(f"{path}: not a readable video ({_reason(exc)})") from exc
+        raise MediaError(path, f"not a readable video ({_reason(exc)})") from exc
     if width <= 0 or height <= 0:
-        raise MediaError(f"{path}: the video stream has no picture size (unknown codec?)")
+        raise MediaError(path, "the video stream has no picture size (unknown codec?)")
     if width * height > MAX_PIXELS:
         raise MediaError(
-            f"{path}: {width}x{height} is larger than 3840x2160, more than a screen can decode"
+            path, f"{width}x{height} is larger than 3840x2160, more than a screen can decode"
         )
     if not math.isfinite(duration) or duration <= 0:
-        raise MediaError(f"{path}: the video has no length (truncated or not a video?)")
+        raise MediaError(path, "the video has no length (truncated or not a video?)")
     return Probe(name, codec, width, height, fps, duration)
 
 

@@ -122,7 +122,7 @@ class Player:
         self.zone_configured = zone_configured
         if content is not None:
             self._follow_zone(content)
-        self._warm_videos(content)
+        self.videos.warm_for(content)
         self.regions.start(content)
         self.commands = Commands(self)
         self.mail = Mailbox(self, inbox)
@@ -197,18 +197,13 @@ class Player:
         """New content, validated: the regions take it (a new layout rebuilds them)."""
         content = self._for_screen(content)
         self._content = content
-        self._warm_videos(content)
+        self.videos.warm_for(content)
         if self._follow_zone(content):
             for view in self.regions.views:
                 view.timeline.clock_jumped(self.clock.now())
         if not self.regions.set_content(content):
             self.publish()
         self.dirty = True
-
-    def _warm_videos(self, content: Content | None) -> None:
-        """A decoder process ready before the first clip comes on screen (see Videos)."""
-        if content is not None and any(s.type in ("video", "videos") for s in content.slides()):
-            self.videos.warm()
 
     def _follow_zone(self, content: Content) -> bool:
         """Without a configured zone, the clock shows the content's; True when it changed."""

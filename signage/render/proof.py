@@ -50,4 +50,11 @@ class PlayTracker:
         for name in [region] if region is not None else list(self.entries):
             entry = self.entries.pop(name, None)
             if entry is not None and self.on_play is not None:
-                self.on_play({**entry, "ended": now.isoformat(timespec="milliseconds")})
+                shown = now - dt.datetime.fromisoformat(entry["started"])
+                self.on_play(
+                    {
+                        **entry,
+                        "ended": now.isoformat(timespec="milliseconds"),
+                        "duration_s": round(shown.total_seconds(), 3),  # seconds on screen
+                    }
+                )

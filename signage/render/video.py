@@ -49,6 +49,7 @@ class Clip:
     width: int = 0
     height: int = 0
     fps: float = 0.0
+    length_s: float = 0.0  # one pass between start and end, as probed
 
 
 class Worker:
@@ -126,7 +127,7 @@ class VideoStream:
         self.ring = Ring(self._view, self.layout)
         job = decoder.Job(
             str(clip.path), block.name, size, SLOTS, clip.fit, clip.start_s, clip.end_s,
-            clip.play_s, hwaccel,
+            clip.play_s, hwaccel, clip.length_s,
         )  # fmt: skip
         self.worker = worker
         worker.send(job)
@@ -179,6 +180,11 @@ class VideoStream:
         if pts is None:
             return 0.005 if not self.finished else None
         return max(0.0, self.started + pts - now)
+
+    @property
+    def cut_short(self) -> bool:
+        """Every frame shown, but the clip stopped well before its time (a damaged file)."""
+        return self.finished and self.position_s < self.clip.play_s - 1.0
 
     @property
     def finished(self) -> bool:
@@ -238,6 +244,11 @@ class Videos:
         while len(self._workers) < count:
             self._workers.append(Worker())
 
+    def warm_for(self, content: Any) -> None:
+        """A decoder process ready before the content's first clip comes on screen."""
+        if content is not None and any(s.type in ("video", "videos") for s in content.slides()):
+            self.warm()
+
     def _start(self, clip: Clip, size: tuple[int, int]) -> VideoStream:
         worker = next((w for w in self._workers if not w.busy and w.alive), None)
         if worker is None:
@@ -268,7 +279,7 @@ class Videos:
         clip = Clip(
             root / slide.file, slide.fit, slide.start_s, slide.end_s, slide.duration_s,
             info.get("codec", ""), info.get("width", 0), info.get("height", 0),
-            info.get("fps", 0.0),
+            info.get("fps", 0.0), slide.length_s,
         )  # fmt: skip
         future = self._starter.submit(self._start, clip, view.rect.size)
         self.streams[id(view)] = (view, shown, future)
@@ -306,7 +317,17 @@ class Videos:
                 continue
             if view.compositor.transition is not None:
                 continue  # the clip starts once the transition into it has ended
-            frame = future.result().advance(now)
+            stream = future.result()
+            frame = stream.advance(now)
+            if stream.cut_short:  # a damaged file: played up to the damage, move on
+                log.warning(
+                    "%s: the video ends early (damaged?) at %.1f s",
+                    stream.clip.path.name,
+                    stream.position_s,
+                )
+                self._stop(key)
+                view.timeline.step(1)
+                continue
             if frame is not None:
                 # the slide's picture is the ring's slot itself: no copy per frame
                 self._bases.setdefault(key, shown.base)

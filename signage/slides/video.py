@@ -69,35 +69,30 @@ def _slide(
 ) -> Slide | None:
     start = values.get("start") or 0.0
     end = values.get("end")
+    col = getattr(values, "col", 0)
+
+    def report(message: str, field: str, severity: str = "error") -> None:
+        ctx.report.add(Diagnostic(ctx.display, line, col, message, field, severity))  # type: ignore[arg-type]
+
     length = 0.0
     if ctx.content_root is not None:
         try:
             info = probe(ctx.content_root / file)
         except MediaError as exc:
-            if not values.get("poster"):
-                ctx.report.add(Diagnostic(ctx.display, line, 0, str(exc), "file"))
-                return None
-            ctx.report.add(
-                Diagnostic(ctx.display, line, 0, f"{exc}; its poster is shown", "file", "warning")
-            )
+            # a warning here (the rest of the content still loads; the player skips the
+            # slide and says why); ``signage check`` counts it as an error
+            then = "its poster is shown instead" if values.get("poster") else "it will be skipped"
+            report(f"{file}: {exc.reason}; {then}", "file", "warning")
         else:
             stop = min(end, info.duration_s) if end else info.duration_s
             length = max(0.0, stop - start)
             if length <= 0:
-                ctx.report.add(
-                    Diagnostic(
-                        ctx.display,
-                        line,
-                        0,
-                        f"start {start:g} s is past the clip's end ({info.duration_s:.1f} s)",
-                        "start",
-                    )
+                report(
+                    f"start {start:g} s is past the clip's end ({info.duration_s:.1f} s)", "start"
                 )
                 return None
             for risk in info.risks():
-                ctx.report.add(
-                    Diagnostic(ctx.display, line, 0, f"{file}: {risk}", "file", "warning")
-                )
+                report(f"{file}: {risk}", "file", "warning")
     return VideoSlide(
         **common.kwargs(slide_id), file=file, fit=values["fit"], loop=values["loop"],
         start_s=start, end_s=end, muted=values["muted"], poster=values.get("poster"),
@@ -144,7 +139,7 @@ def first_frame(path: Path, at_s: float) -> Image.Image:
             if frame.time is None or frame.time + 1e-6 >= at_s:
                 image: Image.Image = frame.to_image()  # type: ignore[no-untyped-call]
                 return image
-    raise MediaError(f"{path}: no picture could be decoded")
+    raise MediaError(path, "no picture could be decoded")
 
 
 def render(slide: VideoSlide, canvas: Canvas) -> Frame:

@@ -1,0 +1,196 @@
+"""Video slides (issue 14): clips made here with PyAV (moving detail, not flat colour),
+checked by ``signage check``, played by a real player headless (decoder process, shared
+memory ring), and the bad inputs: empty, not a video, truncated, too large."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from signage.cli import main
+from signage.media.make import make_clip
+from signage.media.probe import MediaError, probe
+from tests.support.content import write_content
+from tests.support.process import PlayerProcess
+
+CLIP_S = 3.0
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_clip(tmp_path_factory.mktemp("clips") / "clip.mp4", (640, 360), CLIP_S)
+
+
+def test_probe_reads_the_clip_and_refuses_what_is_not_one(clip: Path, tmp_path: Path) -> None:
+    info = probe(clip)
+    assert (info.codec, info.width, info.height, info.fps) == ("h264", 640, 360, 30.0)
+    assert abs(info.duration_s - CLIP_S) < 0.1
+    empty = tmp_path / "vide.mp4"
+    empty.write_bytes(b"")
+    text = tmp_path / "texte.mp4"
+    text.write_text("ceci n'est pas une vidéo", encoding="utf-8")
+    truncated = tmp_path / "tronque.mp4"
+    truncated.write_bytes(clip.read_bytes()[:2000])
+    for path, reason in (
+        (empty, "the file is empty"),
+        (text, "not a readable video"),
+        (truncated, "not a readable video"),
+    ):
+        with pytest.raises(MediaError, match=reason) as caught:
+            probe(path)
+        assert str(path) in str(caught.value)
+
+
+def test_an_8k_clip_is_refused(tmp_path: Path) -> None:
+    big = make_clip(tmp_path / "8k.mp4", (7680, 4320), 1 / 30)
+    with pytest.raises(MediaError, match="larger than 3840x2160"):
+        probe(big)
+
+
+def test_check_lists_clips_and_reports_bad_ones(
+    clip: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "clip.mp4").write_bytes(clip.read_bytes())
+    (tmp_path / "assets" / "vide.mp4").write_bytes(b"")
+    write_content(
+        tmp_path,
+        {"ok.yaml": "name: OK\nslides:\n  - {type: video, file: assets/clip.mp4, loop: 2}\n"},
+    )
+    assert main(["check", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "assets/clip.mp4: h264 640x360 30 fps, 3.0 s (mov), plays 6s" in out
+    (tmp_path / "playlists" / "bad.yaml").write_text(
+        "name: Bad\nslides:\n  - {type: video, file: assets/vide.mp4}\n"
+        "  - {type: video, file: assets/clip.mp4, duration: 2}\n",
+        encoding="utf-8",
+    )
+    assert main(["check", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "playlists/bad.yaml:3: error: assets/vide.mp4: the file is empty (0 bytes)" in out
+    assert "warning: slides[1].duration: 2 s cuts the clip, which plays 3.0 s" in out
+
+
+def _play(root: Path, tmp: Path) -> PlayerProcess:
+    return PlayerProcess(
+        [str(root), "--plays", str(tmp / "plays.jsonl"), "--cache", str(tmp / "cache")]
+    )
+
+
+def _screenshot(player: PlayerProcess) -> bytes:
+    url = f"http://127.0.0.1:{player.port}/screenshot.png"
+    with urllib.request.urlopen(url, timeout=5) as answer:
+        return bytes(answer.read())
+
+
+def _decoders() -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (
+                    b"decoder.serve" in (entry / "cmdline").read_bytes()
+                    or (entry / "comm").read_text().strip() == "video-decoder"
+                ):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def test_a_player_plays_a_clip_then_moves_on(clip: Path, tmp_path: Path) -> None:
+    """The clip plays at its frame rate (frames counted in /status, none dropped at this
+    size), the picture moves, the slide ends after loop x length, the next one comes."""
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "clip.mp4").write_bytes(clip.read_bytes())
+    write_content(
+        tmp_path,
+        {
+            "v.yaml": "name: V\nslides:\n"
+            "  - {type: video, id: film, file: assets/clip.mp4, loop: 2, caption: Ouverture}\n"
+            "  - {type: text, id: apres, title: Après le film, duration: 30}\n"
+        },
+        "header: false\n",
+    )
+    shm_before = {p.name for p in Path("/dev/shm").iterdir()}
+    player = _play(tmp_path, tmp_path)
+    try:
+        playing = player.wait_for(
+            lambda s: (s["slide"].get("video") or {}).get("frames_shown", 0) > 30, timeout=30
+        )
+        video = playing["slide"]["video"]
+        assert video["file"] == "clip.mp4" and video["codec"] == "h264"
+        assert (video["width"], video["height"], video["decoder"]) == (320, 180, "software") or (
+            video["width"], video["height"]) == (640, 360)  # fmt: skip
+        assert video["frames_dropped"] == 0
+        first = _screenshot(player)
+        time.sleep(0.5)
+        assert _screenshot(player) != first  # the picture moves
+        assert len(_decoders()) == 1  # one decoder process for the region
+        ended = player.wait_for(lambda s: s["slide"]["id"] == "apres", timeout=20)
+        assert ended["slide"].get("video") is None
+        plays = [json.loads(line) for line in (tmp_path / "plays.jsonl").read_text().splitlines()]
+        film = next(p for p in plays if p.get("slide") == "film")
+        assert 5.0 <= film["duration_s"] <= 8.0, film  # two plays of 3 s, then the next slide
+        assert len(_decoders()) == 1  # kept for the next clip, not one per clip
+    finally:
+        log = player.stop()
+    assert "Traceback" not in log
+    time.sleep(0.3)
+    assert not _decoders()  # gone with the player
+    assert {p.name for p in Path("/dev/shm").iterdir()} <= shm_before  # no ring left behind
+
+
+def test_a_truncated_clip_plays_to_the_damage_and_moves_on(tmp_path: Path) -> None:
+    """Matroska (like a download cut short) keeps its header at the front: the clip opens,
+    plays up to where the data stops, and the next slide comes instead of a frozen frame."""
+    (tmp_path / "assets").mkdir()
+    data = make_clip(tmp_path / "whole.mkv", (640, 360), CLIP_S).read_bytes()
+    (tmp_path / "assets" / "long.mkv").write_bytes(data)
+    write_content(
+        tmp_path,
+        {
+            "v.yaml": "name: V\nslides:\n"
+            "  - {type: video, id: abime, file: assets/long.mkv, duration: 20}\n"
+            "  - {type: text, id: apres, title: Après, duration: 60}\n"
+        },
+        "header: false\n",
+    )
+    # cut the file after loading: the header says 3 s, the data stops at about half
+    (tmp_path / "assets" / "long.mkv").write_bytes(data[: len(data) // 2])
+    player = _play(tmp_path, tmp_path)
+    try:
+        player.wait_for(lambda s: s["slide"]["id"] == "abime", timeout=20)
+        started = time.monotonic()
+        player.wait_for(lambda s: s["slide"]["id"] == "apres", timeout=15)
+        assert time.monotonic() - started < 10  # not the 20 s of its duration
+    finally:
+        log = player.stop()
+    assert "Traceback" not in log
+    assert "the video ends early" in log
+
+
+def test_a_video_that_cannot_play_is_skipped_with_its_reason(tmp_path: Path) -> None:
+    (tmp_path / "assets").mkdir()
+    bad = tmp_path / "assets" / "faux.mp4"
+    bad.write_text("pas une vidéo", encoding="utf-8")
+    (tmp_path / "playlists").mkdir()
+    (tmp_path / "playlists" / "v.yaml").write_text(
+        "name: V\nslides:\n  - {type: video, id: faux, file: assets/faux.mp4}\n"
+        "  - {type: text, id: t, title: Texte, duration: 60}\n",
+        encoding="utf-8",
+    )
+    player = _play(tmp_path, tmp_path)
+    try:
+        status = player.wait_for(
+            lambda s: s["slide"]["id"] == "t" and s["content"]["skipped"], timeout=30
+        )
+        assert "faux.mp4: not a readable video" in " ".join(status["content"]["skipped"])
+        assert "faux.mp4: not a readable video" in " ".join(status["content"]["warnings"])
+        assert bad.exists()
+    finally:
+        player.stop()
