@@ -44,7 +44,7 @@ SETTLE_S = 2.0
 MEASURE_S = 5.0
 
 
-def _video(player: Player, result: dict[str, Any]) -> None:
+def _video(player: Player, result: dict[str, Any], samples: list[tuple[float, float, int]]) -> None:
     """The clip's figures, read before it stops: frames, drops, timing, the decoder."""
     stream = next(iter(s for _, s in player.videos.started()), None)
     if stream is None:
@@ -52,6 +52,18 @@ def _video(player: Player, result: dict[str, Any]) -> None:
     errors = sorted(stream.errors_ms)
     p99 = errors[max(0, int(len(errors) * 0.99) - 1)] if errors else 0.0
     decoder_mb = _peak_of(stream.worker.process.pid)
+    if samples and stream.clip.length_s:
+        # resident memory once the first pass is over (and warmed up) against the end
+        start = samples[0][0]
+        settled = next((s for s in samples if s[0] - start >= stream.clip.length_s + 5), None)
+        if settled is not None:
+            result.update(
+                rss_after_first_loop_mb=round(settled[1], 1),
+                rss_end_mb=round(samples[-1][1], 1),
+                rss_growth_mb=round(samples[-1][1] - settled[1], 1),
+                fds_after_first_loop=settled[2],
+                fds_end=samples[-1][2],
+            )
     result.update(
         video_frames=stream.shown,
         video_dropped=stream.dropped,
@@ -62,14 +74,24 @@ def _video(player: Player, result: dict[str, Any]) -> None:
     )
 
 
-def _peak_of(pid: int | None) -> float:
+def _peak_of(pid: int | str | None, key: str = "VmHWM:") -> float:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(key):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
     return 0.0
+
+
+def _sample_memory(player: Player, samples: list[tuple[float, float, int]]) -> None:
+    """Every second: (time, resident MB of the player and its decoder, open fds)."""
+    while not player.stop.is_set():
+        streams = player.videos.started()
+        decoder = sum(_peak_of(s.worker.process.pid, "VmRSS:") for _, s in streams)
+        fds = sum(1 for _ in Path("/proc/self/fd").iterdir())
+        samples.append((time.monotonic(), _peak_of("self", "VmRSS:") + decoder, fds))
+        player.stop.wait(1.0)
 
 
 def main(root: Path, size_text: str, seconds: float, mode: str = "") -> None:
@@ -86,6 +108,9 @@ def main(root: Path, size_text: str, seconds: float, mode: str = "") -> None:
     # pygame wants its display on the thread that made it: run the loop here, stop from a timer.
     timer = threading.Timer(seconds, player.stop.set)
     timer.start()
+    samples: list[tuple[float, float, int]] = []
+    if mode == "video":
+        threading.Thread(target=_sample_memory, args=(player, samples), daemon=True).start()
     player.run(finish=False)
     stats = player.status.stats.snapshot()
     result = {
@@ -98,7 +123,7 @@ def main(root: Path, size_text: str, seconds: float, mode: str = "") -> None:
         "first_frame_at": first[0] if first else time.time(),
     }
     if mode == "video":
-        _video(player, result)
+        _video(player, result, samples)
         player.close()
         display.close()
         print(json.dumps(result))

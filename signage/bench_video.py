@@ -77,7 +77,8 @@ def make_video_workload(
     ]
     _write(root / "playlists" / "film.yaml", {**film, "screens": ["none"]})
     _write(root / "playlists" / "door.yaml", {"name": "Porte", "slides": photos})
-    _write(root / "theme.yaml", {"ticker": ["Wi-Fi : RNCN8-invites", "#RNCN8"], "layout": layout})
+    theme = {"ticker": ["Wi-Fi : RNCN8-invites", "#RNCN8"], "layouts": {"landscape": layout}}
+    _write(root / "theme.yaml", theme)
     _programme(root / "programme" / "bench.xml", dt.datetime.now(dt.UTC).date())
 
 
@@ -104,4 +105,11 @@ def run_video(
             raise RuntimeError(f"bench child failed:\n{child.stderr[-4000:]}")
         result: dict[str, Any] = json.loads(child.stdout.strip().splitlines()[-1])
     result["wall_s"] = round(time.time() - started, 1)
-    return {key: result[key] for key in VIDEO_KEYS}
+    extra = (
+        "rss_after_first_loop_mb",
+        "rss_end_mb",
+        "rss_growth_mb",
+        "fds_after_first_loop",
+        "fds_end",
+    )
+    return {key: result[key] for key in (*VIDEO_KEYS, *extra) if key in result}

@@ -502,7 +502,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result))
     else:
-        for key in keys:
+        for key in result if args.video is not None else keys:
             print(f"{key:24} {result[key]}")
     return EXIT_OK
 
