@@ -66,7 +66,7 @@ def _video(player: Player, result: dict[str, Any], samples: list[tuple[float, fl
             )
     result.update(
         video_frames=stream.shown,
-        video_dropped=stream.dropped,
+        video_dropped=stream.dropped + stream.ring.skipped,
         video_pts_error_ms_p99=round(p99, 2),
         decode_fps=round(stream.ring.decode_fps, 1),
         decoder=stream.decoder,

@@ -29,7 +29,7 @@ def test_check_bundled_example_passes(repo: Path) -> None:
     result = run("check", "playlists", cwd=repo)
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith('playlists/accueil.yaml: ok: "Accueil", 9 slides')
+    assert lines[0].startswith('playlists/accueil.yaml: ok: "Accueil", 10 slides')
     assert lines[1].startswith('playlists/hall.yaml: ok: "Hall d’accueil", 2 slides')
     assert "screens: hall, priority 50" in lines[1]
     assert lines[2].startswith('playlists/porte-grand-bleu.yaml: ok: "Porte de l’Amphithéâtre')

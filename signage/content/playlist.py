@@ -326,7 +326,10 @@ def _timed(
     for one in built:
         natural = one.natural_s()
         if natural is not None and given in (None, AUTO):  # a video: its own length
-            timed.append(replace(one, duration_s=min(MAX_DURATION_S, max(MIN_DURATION_S, natural))))
+            # its clock starts when the transition into it ends: the whole clip is seen
+            lead = one.transition.duration_s if one.transition.kind != "cut" else 0.0
+            duration = min(MAX_DURATION_S, max(MIN_DURATION_S, natural + lead))
+            timed.append(replace(one, duration_s=duration))
             continue
         if natural is not None and given < natural - 0.5:
             ctx.report.add(

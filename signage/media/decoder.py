@@ -102,6 +102,7 @@ def decode(job: Job, ring: Ring) -> None:
 
     seq = 0
     clock = time.perf_counter()
+    skipped = 0
     waited = 0.0  # seconds spent waiting for room in the ring (not decoding)
     offset = 0.0  # presentation time of the current pass's start
     played = job.play_s
@@ -110,6 +111,10 @@ def decode(job: Job, ring: Ring) -> None:
             with av.open(job.path, metadata_errors="ignore") as container:
                 stream = container.streams.video[0]
                 stream.thread_type = "AUTO"
+                # leave a core to the render thread: a decoder on every core made 4K
+                # frames wait 30 ms for their blit on this 2-core machine
+                stream.thread_count = max(1, (os.cpu_count() or 2) - 1)
+                frame_s = _frame_s(stream)
                 if job.start_s > 0 and stream.time_base:
                     container.seek(int(job.start_s / stream.time_base), stream=stream)
                 length = 0.0
@@ -124,6 +129,13 @@ def decode(job: Job, ring: Ring) -> None:
                     pts = offset + t
                     if played and pts >= played:
                         break
+                    if seq and pts < ring.reader_s - 1.5 * frame_s:
+                        # the screen is already past this frame (a clip too heavy for this
+                        # machine): decode it (the next ones need it), do not scale it; the
+                        # frames dropped are spread evenly instead of the picture lagging
+                        skipped += 1
+                        ring.skip(skipped)
+                        continue
                     began = time.perf_counter()
                     while not ring.room_for(seq + 1):
                         if ring.stopping():
@@ -134,7 +146,7 @@ def decode(job: Job, ring: Ring) -> None:
                     seq += 1
                     ring.publish(seq, pts)
                     busy = time.perf_counter() - clock - waited  # decoding and scaling
-                    ring.count(seq, seq / busy if busy > 0 else 0.0)
+                    ring.count((seq + skipped) / busy if busy > 0 else 0.0)
                     length = max(length, t + _frame_s(stream))
                 offset += length
             if not played or offset >= played or length <= 0:

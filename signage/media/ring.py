@@ -13,7 +13,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-CONTROL = struct.Struct("<QQQQdd")  # taken, stop, done, decoded, decode_fps, started
+CONTROL = struct.Struct("<QQQQdd")  # taken, stop, done, skipped, decode_fps, reader's time
 SLOT = struct.Struct("<Qd")  # sequence number (0: empty), presentation time (s)
 CONTROL_SIZE = 64
 SLOT_HEADER = 16
@@ -79,15 +79,26 @@ class Ring:
         self._set(2, last + 1)
 
     @property
-    def decoded(self) -> int:
+    def skipped(self) -> int:
+        """Frames the decoder did not scale because the reader was already past them."""
         return self._control()[3]
+
+    def skip(self, count: int) -> None:
+        self._set(3, count)
+
+    @property
+    def reader_s(self) -> float:
+        """Where the reader's clock is in the clip (its presentation time), seconds."""
+        return self._control()[5]
+
+    def tell(self, t: float) -> None:
+        self._set(5, t)
 
     @property
     def decode_fps(self) -> float:
         return self._control()[4]
 
-    def count(self, decoded: int, fps: float) -> None:
-        self._set(3, decoded)
+    def count(self, fps: float) -> None:
         self._set(4, fps)
 
     # -- frames ----------------------------------------------------------------------

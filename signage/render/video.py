@@ -154,6 +154,7 @@ class VideoStream:
                 return None  # still decoding the first frame: the prepared one stays
             self.started = now - first
         t = now - self.started
+        ring.tell(t)
         best: tuple[int, float] | None = None
         seq = self.next_seq
         while (pts := ring.frame(seq)) is not None and pts <= t:
@@ -202,7 +203,7 @@ class VideoStream:
             "fps": round(clip.fps, 3),
             "position_s": round(self.position_s, 3),
             "frames_shown": self.shown,
-            "frames_dropped": self.dropped,
+            "frames_dropped": self.dropped + self.ring.skipped,
             "decoder": self.decoder,
         }
 
