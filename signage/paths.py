@@ -34,6 +34,16 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes]) -> None:
             handle.write(chunk)
 
 
+CHUNK = 1 << 20
+
+
+def chunks(path: Path) -> Iterator[bytes]:
+    """A file's bytes a megabyte at a time (a video is never held whole in memory)."""
+    with path.open("rb") as handle:
+        while block := handle.read(CHUNK):
+            yield block
+
+
 @contextlib.contextmanager
 def atomic_file(path: Path) -> Iterator[Any]:
     """A binary file to write that replaces ``path`` only if the block ends without error."""

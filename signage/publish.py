@@ -27,7 +27,7 @@ from signage.core.diagnostics import Report
 from signage.core.supervisor import Supervisor
 from signage.download import bearer_ok, bound_address
 from signage.httpd import BodyError, GuardedHandler, GuardedServer, json_bytes, parse_json
-from signage.paths import atomic_write
+from signage.paths import atomic_write, chunks
 from signage.sources.manifest import MAX_FILE_BYTES, Entry, Manifest, ManifestError, parse_manifest
 from signage.sources.objects import ObjectStore, sha256_of
 
@@ -89,7 +89,7 @@ def publish(root: Path, out: Path) -> Manifest:
     for digest, path in sources.items():
         target = files / digest
         if not target.exists():
-            atomic_write(target, path.read_bytes())
+            atomic_write(target, chunks(path))  # streamed: a video is not read whole
     atomic_write(out / "manifest.json", manifest.to_json())
     return manifest
 
@@ -263,12 +263,12 @@ def _feed_handler(server: FeedServer) -> type[GuardedHandler]:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
-            data = path.read_bytes()
-            server.served.append((self.path, 200, len(data) if self.command != "HEAD" else 0))
+            size = stat.st_size
+            server.served.append((self.path, 200, size if self.command != "HEAD" else 0))
             self.send_response(HTTPStatus.OK)
             self.send_header("ETag", etag)
             self.send_header("Last-Modified", modified)
-            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Content-Length", str(size))
             self.send_header(
                 "Content-Type",
                 "application/json" if path.suffix == ".json" else "application/octet-stream",
@@ -278,7 +278,8 @@ def _feed_handler(server: FeedServer) -> type[GuardedHandler]:
             )
             self.end_headers()
             if self.command != "HEAD":
-                self.wfile.write(data)
+                for block in chunks(path):  # streamed: a video is not read whole
+                    self.wfile.write(block)
 
         def _not_modified_since(self, mtime: float) -> bool:
             since = self.headers.get("If-Modified-Since")
