@@ -194,3 +194,29 @@ def test_a_video_that_cannot_play_is_skipped_with_its_reason(tmp_path: Path) -> 
         assert bad.exists()
     finally:
         player.stop()
+
+
+def test_a_clip_plays_in_a_region_of_a_layout(clip: Path, tmp_path: Path) -> None:
+    """In a region, scaled by the decoder to the region's size, while a clock runs beside."""
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "clip.mp4").write_bytes(clip.read_bytes())
+    write_content(
+        tmp_path,
+        {"film.yaml": "name: Film\nslides:\n  - {type: video, id: film, file: assets/clip.mp4, loop: 3}\n"},
+        "layout:\n"
+        "  - {name: film, x: 0, y: 0, w: 75%, h: 100%, playlist: film}\n"
+        "  - {name: heure, x: 75%, y: 0, w: 25%, h: 100%, widget: clock}\n",
+    )
+    player = _play(tmp_path, tmp_path)
+    try:
+        status = player.wait_for(
+            lambda s: any((r["slide"].get("video") or {}).get("frames_shown", 0) > 20
+                          for r in s["regions"]), timeout=30,
+        )  # fmt: skip
+        regions = {r["name"]: r for r in status["regions"]}
+        assert regions["film"]["rect"] == [0, 0, 240, 180]
+        assert regions["film"]["slide"]["video"]["frames_dropped"] == 0
+        assert regions["heure"]["slide"]["type"] == "clock"
+    finally:
+        log = player.stop()
+    assert "Traceback" not in log
