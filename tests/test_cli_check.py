@@ -28,7 +28,9 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_check_bundled_example_passes(repo: Path) -> None:
     result = run("check", "playlists", cwd=repo)
     assert result.returncode == 0, result.stdout + result.stderr
-    lines = result.stdout.splitlines()
+    lines = [line for line in result.stdout.splitlines() if not line.startswith("  ")]
+    clips = [line for line in result.stdout.splitlines() if line.startswith("  ")]
+    assert clips == ["  assets/video/ouverture.mp4: h264 1280x720 30 fps, 8.0 s (mov), plays 9s"]
     assert lines[0].startswith('playlists/accueil.yaml: ok: "Accueil", 10 slides')
     assert lines[1].startswith('playlists/hall.yaml: ok: "Hall d’accueil", 2 slides')
     assert "screens: hall, priority 50" in lines[1]

@@ -66,7 +66,7 @@ def test_render_writes_every_slide_and_a_sheet(repo: Path, tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     names = sorted(p.name for p in out.glob("*.png"))
     assert names[0] == "01-bienvenue.png" and "03-andre-santini.png" in names
-    assert len(names) == 13
+    assert len(names) == 14
     assert Image.open(out / names[0]).size == (480, 270)
     assert Image.open(tmp_path / "sheet.png").width > 480
 

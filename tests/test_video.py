@@ -63,7 +63,8 @@ def test_check_lists_clips_and_reports_bad_ones(
     )
     assert main(["check", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "assets/clip.mp4: h264 640x360 30 fps, 3.0 s (mov), plays 6s" in out
+    # two plays of 3 s, and the fade into it (the clip starts when it has ended)
+    assert "assets/clip.mp4: h264 640x360 30 fps, 3.0 s (mov), plays 7s" in out
     (tmp_path / "playlists" / "bad.yaml").write_text(
         "name: Bad\nslides:\n  - {type: video, file: assets/vide.mp4}\n"
         "  - {type: video, file: assets/clip.mp4, duration: 2}\n",
@@ -202,7 +203,9 @@ def test_a_clip_plays_in_a_region_of_a_layout(clip: Path, tmp_path: Path) -> Non
     (tmp_path / "assets" / "clip.mp4").write_bytes(clip.read_bytes())
     write_content(
         tmp_path,
-        {"film.yaml": "name: Film\nslides:\n  - {type: video, id: film, file: assets/clip.mp4, loop: 3}\n"},
+        {
+            "film.yaml": "name: Film\nslides:\n  - {type: video, id: film, file: assets/clip.mp4, loop: 3}\n"
+        },
         "layout:\n"
         "  - {name: film, x: 0, y: 0, w: 75%, h: 100%, playlist: film}\n"
         "  - {name: heure, x: 75%, y: 0, w: 25%, h: 100%, widget: clock}\n",

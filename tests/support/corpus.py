@@ -154,7 +154,7 @@ def base_cases() -> list[Case]:
         ),
         yaml_case(
             "yaml-unknown-type",
-            GOOD_HEAD + "  - {type: video, file: x.mp4}\n",
+            GOOD_HEAD + "  - {type: hologram, file: x.mp4}\n",
             "unknown slide type",
         ),
         yaml_case(
