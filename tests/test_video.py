@@ -4,6 +4,7 @@ memory ring), and the bad inputs: empty, not a video, truncated, too large."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 import urllib.request
@@ -223,3 +224,61 @@ def test_a_clip_plays_in_a_region_of_a_layout(clip: Path, tmp_path: Path) -> Non
     finally:
         log = player.stop()
     assert "Traceback" not in log
+
+
+def _decode_into_ring(
+    job_kwargs: dict, size: tuple[int, int], slots: int = 200
+) -> list[tuple[float, bytes]]:
+    """Run the decoder in this process into a ring large enough to hold every frame."""
+    from multiprocessing import shared_memory
+
+    from signage.media import decoder
+    from signage.media.ring import Layout, Ring
+
+    layout = Layout(size, slots)
+    block = shared_memory.SharedMemory(create=True, size=layout.total)
+    try:
+        job = decoder.Job(block=block.name, size=size, slots=slots, **job_kwargs)
+        decoder.play(job)
+        ring = Ring(block.buf, layout)
+        frames = []
+        seq = 1
+        while (pts := ring.frame(seq)) is not None:
+            frames.append((pts, bytes(ring.pixels(seq))))
+            seq += 1
+        assert ring.done == seq
+        del ring
+        return frames
+    finally:
+        block.close()
+        block.unlink()
+
+
+def test_the_decoder_trims_and_times_frames(clip: Path) -> None:
+    """start/end trim the clip; times count from the trimmed start; loops add up."""
+    frames = _decode_into_ring({"path": str(clip), "start_s": 1.0, "end_s": 2.0}, (64, 36))
+    times = [t for t, _ in frames]
+    assert 29 <= len(times) <= 31
+    assert times[0] == pytest.approx(0.0, abs=0.02)
+    assert times[-1] == pytest.approx(29 / 30, abs=0.04)
+    assert all(b > a for a, b in itertools.pairwise(times))  # in order, no repeats
+    looped = _decode_into_ring({"path": str(clip), "play_s": 2 * CLIP_S}, (64, 36))
+    assert len(looped) == pytest.approx(2 * CLIP_S * 30, abs=2)
+    assert looped[-1][0] == pytest.approx(2 * CLIP_S - 1 / 30, abs=0.05)  # no pause between passes
+
+
+def test_contain_keeps_the_whole_picture_with_black_bars(clip: Path) -> None:
+    """A 16:9 clip in a square region: contain leaves black bars above and below; cover
+    fills every row."""
+    size = (90, 90)
+    contained = _decode_into_ring({"path": str(clip), "fit": "contain", "end_s": 0.1}, size)
+    covered = _decode_into_ring({"path": str(clip), "fit": "cover", "end_s": 0.1}, size)
+    row = size[0] * 4
+
+    def black_row(pixels: bytes, y: int) -> bool:
+        line = pixels[y * row : (y + 1) * row]
+        return all(line[i] < 16 and line[i + 1] < 16 and line[i + 2] < 16 for i in range(0, row, 4))
+
+    assert black_row(contained[0][1], 2) and black_row(contained[0][1], 87)
+    assert not black_row(contained[0][1], 45)
+    assert not black_row(covered[0][1], 2) and not black_row(covered[0][1], 87)
