@@ -66,3 +66,24 @@ def test_a_burst_of_files_is_one_reload(folder: Path) -> None:
     finally:
         log = player.stop()
     assert "Traceback" not in log
+
+
+def test_a_file_still_being_written_is_not_loaded_half_written(folder: Path) -> None:
+    """A large file copied slowly (a clip over the network): no reload while it is open for
+    writing, past the usual 0.6 s burst limit; one reload when it is closed."""
+    player = PlayerProcess([str(folder), "--screen", "s"])
+    try:
+        before = player.status()["content"]["version"]
+        playlist = folder / "playlists" / "b.yaml"
+        with playlist.open("w", encoding="utf-8") as handle:
+            handle.write("name: B\nslides:\n")
+            handle.flush()
+            time.sleep(1.5)  # half-written: "slides:" with nothing yet would be an error
+            assert player.status()["content"]["version"] == before
+            assert not player.status()["content"]["errors"]
+            handle.write("  - {type: text, id: deux, title: Deux}\n")
+        after = player.wait_for(lambda s: s["content"]["version"] != before)
+        assert not after["content"]["errors"]
+    finally:
+        log = player.stop()
+    assert "Traceback" not in log

@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 
 QUIET_S = 0.12  # an editor's save, or rsync's burst, settles within this
 MAX_WAIT_S = 0.6  # but a never-ending burst still reloads this often
+# ... unless a file is still open for writing (a clip being copied): then wait for it to be
+# closed, up to this long, instead of loading it half-written
+MAX_WRITE_WAIT_S = 120.0
 IGNORED_PARTS = (".git", "__pycache__", ".cache")
 
 
@@ -50,6 +53,7 @@ class FolderSource:
         self._first_change = 0.0
         self._last_change = 0.0
         self._lock = threading.Lock()
+        self._writing: set[str] = set()  # files written and not yet closed
         self._last_errors: tuple[str, ...] = ()
         self._observer = Observer()
         self._replies = Replies()
@@ -57,7 +61,7 @@ class FolderSource:
 
     def start(self, supervisor: Supervisor | None = None) -> None:
         supervisor = supervisor or Supervisor()
-        handler = _Handler(self._touched)
+        handler = _Handler(self._touched, self._writing, self._lock)
         try:
             self._observer.schedule(handler, str(self.root), recursive=True)
             self._observer.start()
@@ -101,8 +105,13 @@ class FolderSource:
                 with self._lock:
                     quiet_for = time.monotonic() - self._last_change
                     waited = time.monotonic() - self._first_change
-                if quiet_for >= QUIET_S or waited >= MAX_WAIT_S:
+                    writing = bool(self._writing)
+                settled = quiet_for >= QUIET_S or waited >= MAX_WAIT_S
+                if settled and (not writing or waited >= MAX_WRITE_WAIT_S):
                     break
+                if settled:  # a file is still being written: look again soon
+                    time.sleep(QUIET_S)
+                    continue
                 time.sleep(min(QUIET_S - quiet_for, MAX_WAIT_S - waited) + 0.005)
             self._changed.clear()
             self.load()
@@ -142,8 +151,12 @@ class FolderSource:
 
 
 class _Handler(FileSystemEventHandler):
-    def __init__(self, touched: Callable[[], None]) -> None:
+    def __init__(
+        self, touched: Callable[[], None], writing: set[str], lock: threading.Lock
+    ) -> None:
         self.touched = touched
+        self.writing = writing  # inotify says when a written file is closed (IN_CLOSE_WRITE)
+        self.lock = lock
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
@@ -151,4 +164,10 @@ class _Handler(FileSystemEventHandler):
         paths = [str(event.src_path), str(getattr(event, "dest_path", "") or "")]
         if all(not p or _ignored(p) for p in paths):
             return
+        if not event.is_directory:
+            with self.lock:
+                if event.event_type in ("modified", "created"):
+                    self.writing.add(str(event.src_path))
+                elif event.event_type in ("closed", "deleted", "moved"):
+                    self.writing.discard(str(event.src_path))
         self.touched()
