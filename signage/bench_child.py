@@ -12,6 +12,7 @@ from typing import Any
 
 from signage.clock import SystemClock
 from signage.content.folder import load_content
+from signage.core.processes import memory_mb
 from signage.draw.canvas import Screen
 from signage.messages import ContentReady
 from signage.render.display import Display
@@ -51,7 +52,7 @@ def _video(player: Player, result: dict[str, Any], samples: list[tuple[float, fl
         raise SystemExit("no video played (see the player's log above)")
     errors = sorted(stream.errors_ms)
     p99 = errors[max(0, int(len(errors) * 0.99) - 1)] if errors else 0.0
-    decoder_mb = _peak_of(stream.worker.process.pid)
+    decoder_mb = memory_mb(stream.worker.process.pid)
     if samples and stream.clip.length_s:
         # resident memory once the first pass is over (and warmed up) against the end
         start = samples[0][0]
@@ -74,23 +75,13 @@ def _video(player: Player, result: dict[str, Any], samples: list[tuple[float, fl
     )
 
 
-def _peak_of(pid: int | str | None, key: str = "VmHWM:") -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(key):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
 def _sample_memory(player: Player, samples: list[tuple[float, float, int]]) -> None:
     """Every second: (time, resident MB of the player and its decoder, open fds)."""
     while not player.stop.is_set():
         streams = player.videos.started()
-        decoder = sum(_peak_of(s.worker.process.pid, "VmRSS:") for _, s in streams)
+        decoder = sum(memory_mb(s.worker.process.pid, "VmRSS") for _, s in streams)
         fds = sum(1 for _ in Path("/proc/self/fd").iterdir())
-        samples.append((time.monotonic(), _peak_of("self", "VmRSS:") + decoder, fds))
+        samples.append((time.monotonic(), memory_mb(key="VmRSS") + decoder, fds))
         player.stop.wait(1.0)
 
 

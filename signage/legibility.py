@@ -9,14 +9,14 @@ contrast below 4.5:1 (3:1 for large text); lines cut with an ellipsis are report
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from signage.content.model import Content
+from signage.content.playlist import reading_seconds
 from signage.draw.canvas import Canvas, Frame, Screen
-from signage.draw.legible import CLOCK, ROLES, Mark, floor_height
+from signage.draw.legible import ROLES, Mark, floor_height, words_read
 from signage.render.prepare import SlideError, prepare
 from signage.slides import Slide
 
@@ -95,11 +95,11 @@ class Finding:
         cut = self.cut()
         if cut:
             notes.append(f'cut to fit: "{_short(cut[0].text)}"')
-        words = sum(m.words for m in self.marks if m.read and m.role != CLOCK)
-        needed = math.ceil(words / 3 + 2)
+        words = words_read(self.marks)
+        needed = reading_seconds(words)
         if self.duration_s and needed > self.duration_s:
             notes.append(
-                f"warning: {words} words need {needed} s to read, shown {self.duration_s:g} s; "
+                f"warning: {words} words need {needed:g} s to read, shown {self.duration_s:g} s; "
                 "use duration: auto"
             )
         return f"{text}  ok" + (f" ({'; '.join(notes)})" if notes else "")

@@ -16,7 +16,16 @@ from PIL import Image
 from signage import i18n
 from signage.core.model import Theme
 from signage.draw.images import ImageError, contain, open_image
-from signage.draw.legible import CLOCK, CONTENT, SECONDARY, Mark, Pen, floor_height, size_for
+from signage.draw.legible import (
+    CLOCK,
+    CONTENT,
+    SECONDARY,
+    Mark,
+    Pen,
+    floor_height,
+    size_for,
+    words_read,
+)
 from signage.draw.text import Fonts, fit_line
 
 RGB = tuple[int, int, int]
@@ -47,7 +56,7 @@ class Frame:
     @property
     def words(self) -> int:
         """Words a passer-by reads on this frame (``duration: auto`` of live slides)."""
-        return sum(m.words for m in self.marks if m.read and m.role != CLOCK)
+        return words_read(self.marks)
 
 
 @dataclass(frozen=True)
@@ -112,6 +121,14 @@ class Canvas:
     def font_px(self, design: float, role: str = CONTENT, bold: bool = False) -> int:
         """A font size from the 1080-line design, never under the role's floor."""
         return max(self.px(design * self.scale), self.floor(role, bold))
+
+    def fit_line(
+        self, text: str, width: float, design: float, role: str = CONTENT, bold: bool = False
+    ) -> tuple[str, int]:
+        """One line at the design's size (1080-line pixels) shrunk to ``width`` but never
+        under the role's floor, then cut with an ellipsis: the line and its font size."""
+        largest, smallest = self.font_px(design, role, bold), self.floor(role, bold)
+        return fit_line(text, self.fonts, width, largest, smallest, bold)
 
     def pen(self, image: Image.Image, scrim: bool = False) -> Pen:
         """A drawing pen on ``image`` that records the text it draws in ``marks``."""
@@ -217,10 +234,7 @@ class Canvas:
                 )  # fmt: skip
                 right -= int(small.getlength(date)) + self.px(32)
         if self.theme.venue and right - x > self.px(200):
-            venue, size = fit_line(
-                self.theme.venue, fonts, right - x, self.font_px(30, SECONDARY),
-                self.floor(SECONDARY),
-            )  # fmt: skip
+            venue, size = self.fit_line(self.theme.venue, right - x, 30, SECONDARY)
             draw.text(
                 (x, h // 2), venue, font=fonts.get(size), fill=colours.text, anchor="lm",
                 role=SECONDARY,
@@ -243,7 +257,6 @@ class Canvas:
             text += unit
         width = round(face.getlength(text))
         strip = Image.new("RGBA", (width, height), (*colours.header, 255))
-        pen = Pen(strip, self.marks, self.short_side)
-        pen.origin = (0, self.height - height)
+        pen = Pen(strip, self.marks, self.short_side, origin=(0, self.height - height))
         pen.text((0, height // 2), text, font=face, fill=colours.text, anchor="lm", role=CLOCK)
         return strip

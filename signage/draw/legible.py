@@ -71,6 +71,11 @@ class Mark:
         return len(self.text.split())
 
 
+def words_read(marks: list[Mark]) -> int:
+    """Words a passer-by reads among these lines: not the clock, ticker or header."""
+    return sum(m.words for m in marks if m.read and m.role != CLOCK)
+
+
 def background_contrast(image: Image.Image, box: tuple[int, int, int, int], fill: RGB) -> float:
     """The contrast of ``fill`` against what lies in ``box`` of ``image`` (its worst 2 %)."""
     left, top, right, bottom = (
@@ -149,7 +154,7 @@ class Pen:
         top = round(xy[1]) - shift
         height = line_height(font)
         box = (int(left), int(top), int(right), int(top + height))
-        needed = LARGE_CONTRAST if height >= self.short_side / LARGE_TEXT else MIN_CONTRAST
+        needed = self.needed(height)
         found = self.measure(box, colour)
         if self.scrim and found < needed:
             self.veil(box, colour, needed)
@@ -166,9 +171,13 @@ class Pen:
     def guard(self, box: tuple[int, int, int, int], fill: RGB, height: int) -> None:
         """Before drawing a block of text in ``box``: one scrim behind the whole block if
         the picture under it would break the contrast (not a patch per word)."""
-        needed = LARGE_CONTRAST if height >= self.short_side / LARGE_TEXT else MIN_CONTRAST
+        needed = self.needed(height)
         if self.measure(box, fill) < needed:
             self.veil(box, fill, needed)
+
+    def needed(self, height: float) -> float:
+        """The contrast text this tall needs: 4.5:1, or 3:1 from S/18 (WCAG's large text)."""
+        return LARGE_CONTRAST if height >= self.short_side / LARGE_TEXT else MIN_CONTRAST
 
     def measure(self, box: tuple[int, int, int, int], fill: RGB) -> float:
         """The contrast of ``fill`` against what shows behind ``box`` (only that piece is

@@ -258,10 +258,9 @@ def draw(
     marker_fill: RGB | None = None,
     role: str = "content",
 ) -> None:
-    """Draw a layout with its top-left corner at ``origin`` on ``target``, an ImageDraw or
-    a legibility :class:`~signage.draw.legible.Pen` (which is told each piece's ``role``)."""
+    """Draw a layout with its top-left corner at ``origin`` with a legibility pen
+    (:class:`~signage.draw.legible.Pen`, told each piece's ``role``, or a measuring one)."""
     ox, oy = origin
-    extra = {"role": role} if hasattr(target, "marks") else {}
     for line in placed.lines:
         shift = 0.0
         if align == "center" and box_width is not None:
@@ -275,7 +274,7 @@ def draw(
                 piece.text,
                 font=fonts.get(placed.size, piece.bold),
                 fill=colour,
-                **extra,
+                role=role,
             )
 
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import mmap
 import os
-import threading
 import time
 from dataclasses import dataclass
 from typing import Any
 
+from signage.core.processes import watch_parent
 from signage.draw.shm import SHM_DIR
 from signage.media.ring import Layout, Ring
 
@@ -33,7 +33,6 @@ class Job:
     start_s: float = 0.0
     end_s: float | None = None
     play_s: float = 0.0  # how long to play (loops as needed); 0: once
-    hwaccel: str | None = None
     length_s: float = 0.0  # one pass, as probed: a pass much shorter means a damaged file
 
 
@@ -42,7 +41,7 @@ def serve(conn: Any, parent: int) -> None:
 
     One process serves a region for the player's life: spawning one per clip forked the
     whole player each time, 50 ms with the render thread stopped."""
-    _watch(parent)
+    watch_parent(parent)  # no orphan decoder, even after a SIGKILL of the player
     _name("video-decoder")
     import av  # noqa: F401  (imported before the first clip, not at its start)
 
@@ -84,17 +83,6 @@ def _name(name: str) -> None:
         libc.prctl(15, name.encode()[:15], 0, 0, 0)  # PR_SET_NAME
     except (OSError, AttributeError):
         pass
-
-
-def _watch(parent: int) -> None:
-    """Exit with the player, even one killed with SIGKILL (no orphan decoders)."""
-
-    def run() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.25)
-        os._exit(0)
-
-    threading.Thread(target=run, name="watch-parent", daemon=True).start()
 
 
 def decode(job: Job, ring: Ring) -> None:

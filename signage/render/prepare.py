@@ -8,7 +8,6 @@ from signage import i18n
 from signage.draw.canvas import Canvas, Frame
 from signage.draw.images import ImageError
 from signage.draw.legible import CLOCK, SECONDARY
-from signage.draw.text import fit_line
 from signage.slides import Slide, kinds
 
 
@@ -40,10 +39,7 @@ def fallback(canvas: Canvas, status: str) -> Frame:
     cx = canvas.width // 2
     cy = canvas.height // 2
     venue = canvas.theme.venue or i18n.label("welcome", canvas.locale)
-    line, size = fit_line(
-        venue, fonts, canvas.width - 2 * canvas.margin, canvas.font_px(72, bold=True),
-        canvas.floor(bold=True), bold=True,
-    )  # fmt: skip
+    line, size = canvas.fit_line(venue, canvas.width - 2 * canvas.margin, 72, bold=True)
     draw.text(
         (cx, cy - canvas.px(200)), line, font=fonts.get(size, True), fill=colours.text, anchor="mm"
     )
@@ -62,10 +58,7 @@ def fallback(canvas: Canvas, status: str) -> Frame:
         role=SECONDARY,
     )
     if status:
-        text, small = fit_line(
-            status, fonts, canvas.width - 2 * canvas.margin, canvas.font_px(30, SECONDARY),
-            canvas.floor(SECONDARY),
-        )  # fmt: skip
+        text, small = canvas.fit_line(status, canvas.width - 2 * canvas.margin, 30, SECONDARY)
         draw.text(
             (cx, canvas.height - canvas.px(60)),
             text,

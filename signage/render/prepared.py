@@ -18,11 +18,11 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from PIL import Image
 
+from signage.core.processes import memory_mb, watch_parent
 from signage.core.supervisor import Supervisor
 from signage.draw import shm
 from signage.draw.canvas import Canvas, Frame
@@ -84,19 +84,8 @@ class Ready:
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident memory (VmHWM), in MB; 0 where /proc is absent.
-
-    Not ``ru_maxrss``: Linux carries that across fork and exec, so a worker
-    spawned from a large parent would report the parent's size.
-    """
-    try:
-        with Path("/proc/self/status").open(encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
+    """This process's peak resident memory (VmHWM), in MB."""
+    return memory_mb()
 
 
 def draw(
@@ -145,26 +134,6 @@ def _warm() -> None:
     from signage.slides import kinds
 
     kinds()
-
-
-PARENT_CHECK_S = 0.25
-
-
-def watch_parent(parent: int) -> None:
-    """In a worker: exit as soon as the process that started it is gone.
-
-    A player killed with SIGKILL runs no clean-up, and its worker (and with it
-    multiprocessing's resource tracker, which waits for every holder of its pipe)
-    used to stay for minutes holding 60 MB. The parent's death shows as a new
-    parent process id (init, or systemd's subreaper).
-    """
-
-    def run() -> None:
-        while os.getppid() == parent:
-            time.sleep(PARENT_CHECK_S)
-        os._exit(0)
-
-    threading.Thread(target=run, name="watch-parent", daemon=True).start()
 
 
 class Preparer:

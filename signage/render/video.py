@@ -105,9 +105,7 @@ class Worker:
 class VideoStream:
     """One video in one region: its decoder process, its ring, what it showed."""
 
-    def __init__(
-        self, clip: Clip, size: tuple[int, int], worker: Worker, hwaccel: str | None = None
-    ) -> None:
+    def __init__(self, clip: Clip, size: tuple[int, int], worker: Worker) -> None:
         self.clip = clip
         self.size = size
         self.layout = Layout(size, SLOTS)
@@ -127,11 +125,11 @@ class VideoStream:
         self.ring = Ring(self._view, self.layout)
         job = decoder.Job(
             str(clip.path), block.name, size, SLOTS, clip.fit, clip.start_s, clip.end_s,
-            clip.play_s, hwaccel, clip.length_s,
+            clip.play_s, clip.length_s,
         )  # fmt: skip
         self.worker = worker
         worker.send(job)
-        self.decoder = hwaccel or "software"
+        self.decoder = "software"  # no hardware decoding yet (see the README's Video)
         self.started: float | None = None  # monotonic time of the clip's time 0
         self.next_seq = 1
         self.shown = 0
@@ -248,7 +246,8 @@ class Videos:
     def warm_for(self, content: Any) -> None:
         """A decoder process ready before the content's first clip comes on screen."""
         if content is not None and any(s.type in ("video", "videos") for s in content.slides()):
-            self.warm()
+            # on the helper thread: not a process started before the first frame
+            self._later(self.warm)
 
     def _start(self, clip: Clip, size: tuple[int, int]) -> VideoStream:
         worker = next((w for w in self._workers if not w.busy and w.alive), None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
@@ -15,7 +16,6 @@ from signage.draw.canvas import Canvas, Frame
 from signage.draw.images import contain, cover, open_image
 from signage.draw.legible import SECONDARY
 from signage.draw.portraits import soft_background
-from signage.draw.text import fit_line
 from signage.slides import Common, Slide, SlideKind, register
 from signage.slides.text import IMAGE_EXTENSIONS
 
@@ -56,14 +56,16 @@ def _build_photo(common: Common, values, ctx, slide_id):  # type: ignore[no-unty
     ]
 
 
-def _build_photos(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-def]
+def folder_files(values: Any, ctx: Any, extensions: tuple[str, ...]) -> list[str]:
+    """The files of a slide's ``folder`` with these extensions, by name, as paths relative
+    to the content folder; links out of it, FIFOs and the like are reported and left out."""
     folder = values["folder"]
     root = ctx.content_root
     if root is None:
         return []
-    images = []
+    found = []
     for p in sorted((root / folder).iterdir(), key=lambda p: p.name.lower()):
-        if p.suffix.lower() not in IMAGE_EXTENSIONS:
+        if p.suffix.lower() not in extensions:
             continue
         problem = outside_problem(root, p.relative_to(root), "file")
         if problem is not None:  # a link out of the folder, a FIFO named .jpg
@@ -71,7 +73,12 @@ def _build_photos(common: Common, values, ctx, slide_id):  # type: ignore[no-unt
             ctx.report.add(Diagnostic(ctx.display, line, 0, problem, "folder"))
             continue
         if p.is_file():
-            images.append(p)
+            found.append(f"{folder.rstrip('/')}/{p.name}")
+    return found
+
+
+def _build_photos(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-def]
+    images = folder_files(values, ctx, IMAGE_EXTENSIONS)
     base = common.id or slide_id
     kwargs = common.kwargs(base)
     slides = []
@@ -80,7 +87,7 @@ def _build_photos(common: Common, values, ctx, slide_id):  # type: ignore[no-unt
         slides.append(
             PhotoSlide(
                 **kwargs,
-                image=f"{folder.rstrip('/')}/{image.name}",
+                image=image,
                 caption=values.get("caption", ""),
                 fit=values["fit"],
                 pan=values["pan"],
@@ -146,10 +153,7 @@ def caption_layer(photo: Image.Image, text: str, canvas: Canvas) -> Image.Image:
     under it would make it hard to read (and only as dark as needed)."""
     band = canvas.px(130 * canvas.scale)
     bottom = canvas.height - canvas.footer_height
-    line, size = fit_line(
-        text, canvas.fonts, canvas.width - 2 * canvas.margin,
-        canvas.font_px(40, SECONDARY), canvas.floor(SECONDARY),
-    )  # fmt: skip
+    line, size = canvas.fit_line(text, canvas.width - 2 * canvas.margin, 40, SECONDARY)
     face = canvas.fonts.get(size)
     colour = canvas.theme.colours.text
     at = (canvas.margin, bottom - canvas.px(28))

@@ -10,7 +10,7 @@ from signage.draw.canvas import Canvas, Frame
 from signage.draw.images import ImageError, open_image
 from signage.draw.legible import SECONDARY
 from signage.draw.portraits import badge, portrait_tile, ring
-from signage.draw.text import draw, fit, fit_line, parse_markdown
+from signage.draw.text import draw, fit, parse_markdown
 from signage.slides import Common, Slide, SlideKind, register
 from signage.slides.text import IMAGE_EXTENSIONS
 
@@ -112,19 +112,16 @@ def speaker_card(
     ring(canvas, image, box, shape)
 
     tx, ty, tw, th = text_box
-    line, name_size = fit_line(
-        name, fonts, tw, canvas.font_px(88, bold=True), canvas.floor(bold=True), bold=True
-    )
+    line, name_size = canvas.fit_line(name, tw, 88, bold=True)
     cursor = ty
     lines: list[tuple[str, int, tuple[int, int, int], bool]] = [
         (line, name_size, colours.text, True)
     ]
-    secondary = canvas.floor(SECONDARY)
     if role:
-        text, size_role = fit_line(role, fonts, tw, canvas.font_px(44, SECONDARY), secondary)
+        text, size_role = canvas.fit_line(role, tw, 44, SECONDARY)
         lines.append((text, size_role, colours.accent, False))
     if organisation:
-        text, size_org = fit_line(organisation, fonts, tw, canvas.font_px(40, SECONDARY), secondary)
+        text, size_org = canvas.fit_line(organisation, tw, 40, SECONDARY)
         lines.append((text, size_org, colours.muted, False))
     heights = sum(int(s * 1.3) for _, s, _, _ in lines)
     bio_layout = None

@@ -11,7 +11,6 @@ from signage.draw.canvas import Canvas, Frame
 from signage.draw.images import ImageError, open_image
 from signage.draw.legible import CONTENT, SECONDARY
 from signage.draw.portraits import badge, portrait_tile
-from signage.draw.text import fit_line
 from signage.slides import Common, Slide, SlideKind, register
 from signage.slides.schedule import REFRESH, SOURCE
 
@@ -93,9 +92,7 @@ def render(slide: SpeakersSlide, canvas: Canvas) -> Frame:
                       and e.start.astimezone(at.tzinfo).date() == today]  # fmt: skip
     talks.sort(key=lambda e: (e.start, e.order))
     cards = [(person, talk) for talk in talks for person in talk.speakers]
-    line, size = fit_line(
-        heading, fonts, w, canvas.font_px(64, bold=True), canvas.floor(bold=True), bold=True
-    )
+    line, size = canvas.fit_line(heading, w, 64, bold=True)
     pen.text((x, y), line, font=fonts.get(size, True), fill=colours.text)
     pen.rectangle(
         (x, y + size + canvas.px(18), x + canvas.px(120), y + size + canvas.px(26)),
@@ -147,10 +144,7 @@ def render(slide: SpeakersSlide, canvas: Canvas) -> Frame:
             (person.role or talk.title, 30, colours.accent, False, SECONDARY),
             (_when(talk.start, talk.room, canvas), 28, colours.muted, False, SECONDARY),
         ):
-            shown, size_line = fit_line(
-                text, fonts, cell_w - canvas.px(24), canvas.font_px(size_max, role, bold),
-                canvas.floor(role, bold), bold,
-            )  # fmt: skip
+            shown, size_line = canvas.fit_line(text, cell_w - canvas.px(24), size_max, role, bold)
             face = fonts.get(size_line, bold)
             pen.text(
                 (cx + (cell_w - face.getlength(shown)) / 2, text_y), shown, font=face, fill=fill,

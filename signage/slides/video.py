@@ -15,13 +15,12 @@ from typing import Any
 from PIL import Image
 
 from signage.core.diagnostics import Diagnostic
-from signage.core.inside import outside_problem
 from signage.core.schema import Asset, Boolean, Choice, Duration, Field, Integer, Text
 from signage.draw.canvas import Canvas, Frame
 from signage.draw.images import ImageError, contain, cover, open_image
 from signage.media.probe import VIDEO_EXTENSIONS, MediaError, Probe, probe
 from signage.slides import Common, Slide, SlideKind, register
-from signage.slides.photo import caption_layer, chrome_layer
+from signage.slides.photo import caption_layer, chrome_layer, folder_files
 from signage.slides.text import IMAGE_EXTENSIONS
 
 
@@ -106,22 +105,11 @@ def _build_video(common: Common, values, ctx, slide_id):  # type: ignore[no-unty
 
 
 def _build_videos(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-def]
-    folder = values["folder"]
-    root = ctx.content_root
-    if root is None:
-        return []
     base = common.id or slide_id
-    slides = []
     line = getattr(values, "line", 0)
-    for n, path in enumerate(
-        (p for p in sorted((root / folder).iterdir(), key=lambda p: p.name.lower())
-         if p.suffix.lower() in VIDEO_EXTENSIONS), start=1,
-    ):  # fmt: skip
-        problem = outside_problem(root, path.relative_to(root), "file")
-        if problem is not None:
-            ctx.report.add(Diagnostic(ctx.display, line, 0, problem, "folder"))
-            continue
-        made = _slide(common, values, ctx, f"{base}-{n}", f"{folder.rstrip('/')}/{path.name}", line)
+    slides = []
+    for n, file in enumerate(folder_files(values, ctx, VIDEO_EXTENSIONS), start=1):
+        made = _slide(common, values, ctx, f"{base}-{n}", file, line)
         if made is not None:
             slides.append(made)
     return slides

@@ -9,7 +9,7 @@ from typing import Any
 from signage import i18n
 from signage.draw.canvas import Canvas, Frame
 from signage.draw.legible import SECONDARY, DryPen
-from signage.draw.text import Layout, fit, fit_line, parse_markdown
+from signage.draw.text import Layout, fit, parse_markdown
 from signage.draw.text import draw as draw_text
 from signage.program.model import Event, Programme, ProgrammeError, fold
 from signage.program.store import STORE, Change, ProgrammeServices, Shown
@@ -81,9 +81,7 @@ def render_schedule(slide: ScheduleSlide, canvas: Canvas) -> Frame:
         shown = shown_for(slide.source, canvas)
     except ProgrammeError as exc:
         top = y + _heading(pen, canvas, i18n.label("no_programme", canvas.locale), (x, y, w))
-        line, size = fit_line(
-            str(exc), canvas.fonts, w, canvas.font_px(30, SECONDARY), canvas.floor(SECONDARY)
-        )
+        line, size = canvas.fit_line(str(exc), w, 30, SECONDARY)
         pen.text((x, top), line, font=canvas.fonts.get(size), fill=colours.muted, role=SECONDARY)
         return canvas.finish(image, notes=[f"{slide.origin}: {exc}"])
     # now and next move with the minute, in a region without a clock too
@@ -145,10 +143,7 @@ def _heading(pen: Pen, canvas: Canvas, text: str, box: tuple[int, int, int], k: 
     """The view's title with its accent bar, leaving room at the right for a page number."""
     x, y, w = box
     w -= int(canvas.fonts.get(canvas.font_px(30, SECONDARY)).getlength("00/00")) + canvas.px(24)
-    line, size = fit_line(
-        text, canvas.fonts, w, canvas.font_px(64 * min(k, 1.4), bold=True),
-        canvas.floor(bold=True), bold=True,
-    )  # fmt: skip
+    line, size = canvas.fit_line(text, w, 64 * min(k, 1.4), bold=True)
     pen.text((x, y), line, font=canvas.fonts.get(size, True), fill=canvas.theme.colours.text)
     pen.rectangle(
         (x, y + size + canvas.px(18), x + canvas.px(120), y + size + canvas.px(26)),
@@ -250,8 +245,7 @@ def _room(
             cursor = _cancelled(pen, canvas, shown, room, (x, cursor, w, bottom), k)
     else:
         ending = closing if _over(programme, at) else i18n.label("room_done", canvas.locale)
-        line, size = fit_line(ending, fonts, w, canvas.font_px(44 * k, bold=True),
-                              canvas.floor(bold=True), bold=True)  # fmt: skip
+        line, size = canvas.fit_line(ending, w, 44 * k, bold=True)
         pen.text((x, cursor), line, font=fonts.get(size, True), fill=colours.text)
         cursor += int(size * 1.3)
     return cursor
@@ -277,8 +271,7 @@ def _talk(
     draw_text(pen, title, fonts, (x, y), canvas.theme.colours.text)
     y += int(title.height) + int(title.size * 0.35)
     if event.speakers and y + canvas.font_px(speaker_px) * 1.2 <= bottom:
-        line, size = fit_line(_speakers(event), fonts, w, canvas.font_px(speaker_px),
-                              canvas.floor())  # fmt: skip
+        line, size = canvas.fit_line(_speakers(event), w, speaker_px)
         pen.text((x, y), line, font=fonts.get(size), fill=canvas.theme.colours.accent)
         y += int(size * 1.7)
     return y
@@ -332,7 +325,7 @@ def _cancelled(
             and canvas.local(e.start).date() == today]  # fmt: skip
     for event in gone[:2]:
         text = f"✕ {i18n.label('cancelled', canvas.locale)} · {i18n.clock(canvas.local(event.start), canvas.locale)} · {event.title}"
-        line, size = fit_line(text, canvas.fonts, w, canvas.font_px(30 * k), canvas.floor())
+        line, size = canvas.fit_line(text, w, 30 * k)
         if y + size * 1.2 > bottom:
             break
         pen.text((x, y), line, font=canvas.fonts.get(size), fill=canvas.theme.colours.accent)
@@ -358,8 +351,7 @@ def _rooms(
     ]
     top = y + _heading(pen, canvas, heading, (x, y, w))
     if not rooms:  # nothing today or later: the programme is over
-        line, size = fit_line(closing, fonts, w, canvas.font_px(56, bold=True),
-                              canvas.floor(bold=True), bold=True)  # fmt: skip
+        line, size = canvas.fit_line(closing, w, 56, bold=True)
         pen.text((x, top + canvas.px(40)), line, font=fonts.get(size, True), fill=colours.text)
         return None
     portrait = _stacked(canvas, rooms, w)
@@ -438,12 +430,13 @@ def _cell(
         extra = change_label(shown.changes.get(event.id), canvas)
         if extra:
             when = f"{when} · {extra}"
-    small = canvas.font_px(26 * min(k, 1.4), SECONDARY)  # labels grow less than titles
-    line, size = fit_line(when, canvas.fonts, width, small, canvas.floor(SECONDARY))
+    # labels grow less than titles
+    line, size = canvas.fit_line(when, width, 26 * min(k, 1.4), SECONDARY)
     pen.text((cx, cy), line, font=canvas.fonts.get(size), fill=colours.accent, role=SECONDARY)
     top = cy + int(size * 1.45)
     who = _speakers(event) if event is not None else ""
-    who_px = canvas.font_px(24 * min(k, 1.4), SECONDARY)
+    who_design = 24 * min(k, 1.4)
+    who_px = canvas.font_px(who_design, SECONDARY)
     room_for_title = height - (top - cy) - (int(who_px * 1.5) if who else 0)
     placed = _title(canvas, text, (width, room_for_title), 34 * k * 1.15, 3)
     if who and int(placed.height) + who_px * 1.5 > height - (top - cy):
@@ -454,7 +447,7 @@ def _cell(
         return  # not one line of the title fits the cell: nothing drawn over the next one
     draw_text(pen, placed, canvas.fonts, (cx, top), colours.text)
     if who:
-        line, size = fit_line(who, canvas.fonts, width, who_px, canvas.floor(SECONDARY))
+        line, size = canvas.fit_line(who, width, who_design, SECONDARY)
         y = top + int(placed.height) + int(who_px * 0.4)
         pen.text((cx, y), line, font=canvas.fonts.get(size), fill=colours.muted, role=SECONDARY)
 
@@ -513,7 +506,7 @@ def _day(pen: Pen, canvas: Canvas, shown: Shown, heading: str) -> dt.datetime | 
             text = f"{i18n.label('starts_on', canvas.locale, d=day)} · {i18n.clock(canvas.local(first.start), canvas.locale)}"
         else:
             text = i18n.label("nothing_left", canvas.locale)
-        line, size = fit_line(text, fonts, w, canvas.font_px(44), canvas.floor())
+        line, size = canvas.fit_line(text, w, 44)
         pen.text((x, top), line, font=fonts.get(size), fill=colours.muted)
         return None
     portrait = canvas.portrait
@@ -559,8 +552,7 @@ def _day(pen: Pen, canvas: Canvas, shown: Shown, heading: str) -> dt.datetime | 
             if not portrait
             else (x + time_w, row_y + int(placed.height) + canvas.px(6))
         )
-        room, size = fit_line(event.room, fonts, (room_w or title_w) - canvas.px(20), room_px,
-                              canvas.floor(SECONDARY))  # fmt: skip
+        room, size = canvas.fit_line(event.room, (room_w or title_w) - canvas.px(20), 30, SECONDARY)
         pen.text((room_x, room_y), room, font=fonts.get(size), fill=colours.muted, role=SECONDARY)
         row_y += height
     return turn
