@@ -46,6 +46,7 @@ class PlayOptions:
     speed: float = 1.0  # the clock runs this many times faster (soak tests)
     zone_configured: bool = False  # False: the content's theme.yaml timezone applies
     accessibility: tuple[str, ...] = ()  # the screen's profiles: high-contrast, ...
+    video_decoder: str = "auto"  # hardware video decoding: auto, software, or one by name
     health_grace_s: float = 300.0  # an essential part down this long stops the watchdog
     control_hosts: tuple[str, ...] = ()  # names the control API answers to (DNS rebinding)
 
@@ -171,6 +172,7 @@ def play(options: PlayOptions) -> int:
         source=origin, cache_dir=cache, on_content=follow, on_play=plays.record,
         notifier=notifier, hours=options.hours, supervisor=supervisor,
         zone_configured=options.zone_configured, accessibility=options.accessibility,
+        video_decoder=options.video_decoder,
     )  # fmt: skip
     player_ref.append(player)
     supervisor.register("render", probe=lambda: _render_stalled(player.last_pass))

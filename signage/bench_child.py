@@ -70,7 +70,7 @@ def _video(player: Player, result: dict[str, Any], samples: list[tuple[float, fl
         video_dropped=stream.dropped + stream.ring.skipped,
         video_pts_error_ms_p99=round(p99, 2),
         decode_fps=round(stream.ring.decode_fps, 1),
-        decoder=stream.decoder,
+        decoder=stream.status()["decoder"],
         peak_rss_mb=round(peak_rss_mb() + player.preparer.worker_peak_mb + decoder_mb, 1),
     )
 

@@ -421,6 +421,7 @@ def cmd_play(args: argparse.Namespace) -> int:
             zone=venue,
             zone_configured=bool(config.timezone),
             accessibility=config.accessibility,
+            video_decoder=config.video_decoder,
             at=parse_instant(args.at, venue) if args.at else None,
             size=config.size,
             windowed=config.windowed,

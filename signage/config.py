@@ -33,6 +33,7 @@ from signage.core.schema import (
 from signage.core.yamlsrc import YamlFailure
 from signage.core.yamlsrc import load as load_yaml
 from signage.i18n import LOCALES
+from signage.media.hardware import CHOICES as DECODER_CHOICES
 
 DEFAULT_CONFIG = Path("/etc/signage/player.yaml")
 DEFAULT_CONTROL = "127.0.0.1:8765"
@@ -203,6 +204,15 @@ SETTINGS: tuple[Setting, ...] = (
         metavar="PROFILE",
         choices=ACCESSIBILITY,
     ),
+    Setting(
+        "video_decoder",
+        Choice(DECODER_CHOICES),
+        "Hardware video decoding: auto (the first of V4L2 M2M, VAAPI, DRM, QSV, CUDA… that decodes on this machine, found when the player starts, else software), software, or one by name; a clip the hardware cannot decode plays in software",
+        "auto",
+        flags=("--video-decoder",),
+        metavar="DECODER",
+        choices=DECODER_CHOICES,
+    ),
 )  # fmt: skip
 
 _SETTINGS = {s.key: s for s in SETTINGS}
@@ -243,6 +253,7 @@ class PlayerConfig:
     plays: str | None = None
     display: DisplayHours | None = None
     accessibility: tuple[str, ...] = _SETTINGS["accessibility"].default
+    video_decoder: str = _SETTINGS["video_decoder"].default
     path: str | None = None  # the file it came from
 
 

@@ -37,10 +37,14 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes]) -> None:
 CHUNK = 1 << 20
 
 
-def chunks(path: Path) -> Iterator[bytes]:
-    """A file's bytes a megabyte at a time (a video is never held whole in memory)."""
+def chunks(path: Path, start: int = 0, end: int | None = None) -> Iterator[bytes]:
+    """A file's bytes (from ``start`` to ``end``) a megabyte at a time (a video is never
+    held whole in memory)."""
     with path.open("rb") as handle:
-        while block := handle.read(CHUNK):
+        handle.seek(start)
+        left = -1 if end is None else end - start
+        while left and (block := handle.read(CHUNK if left < 0 else min(CHUNK, left))):
+            left -= len(block) if left > 0 else 0
             yield block
 
 

@@ -264,11 +264,24 @@ def _feed_handler(server: FeedServer) -> type[GuardedHandler]:
                 self.end_headers()
                 return
             size = stat.st_size
-            server.served.append((self.path, 200, size if self.command != "HEAD" else 0))
-            self.send_response(HTTPStatus.OK)
+            span = _range(self.headers.get("Range"), size) if immutable else None
+            if span == (size, size):  # asks for bytes past the end
+                server.served.append((self.path, 416, 0))
+                self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+                self.send_header("Content-Range", f"bytes */{size}")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            first, end = span or (0, size)
+            code = HTTPStatus.PARTIAL_CONTENT if span else HTTPStatus.OK
+            server.served.append((self.path, code, end - first if self.command != "HEAD" else 0))
+            self.send_response(code)
+            if span:  # the rest of a file a client was cut off from (objects never change)
+                self.send_header("Content-Range", f"bytes {first}-{end - 1}/{size}")
+            self.send_header("Accept-Ranges", "bytes" if immutable else "none")
             self.send_header("ETag", etag)
             self.send_header("Last-Modified", modified)
-            self.send_header("Content-Length", str(size))
+            self.send_header("Content-Length", str(end - first))
             self.send_header(
                 "Content-Type",
                 "application/json" if path.suffix == ".json" else "application/octet-stream",
@@ -278,7 +291,7 @@ def _feed_handler(server: FeedServer) -> type[GuardedHandler]:
             )
             self.end_headers()
             if self.command != "HEAD":
-                for block in chunks(path):  # streamed: a video is not read whole
+                for block in chunks(path, first, end):  # streamed: a video is not read whole
                     self.wfile.write(block)
 
         def _not_modified_since(self, mtime: float) -> bool:
@@ -461,3 +474,19 @@ def read_token(path: Path) -> str:
             f"{path}: the token is too short (use at least 16 characters, e.g. `openssl rand -hex 24`)"
         )
     return token
+
+
+def _range(header: str | None, size: int) -> tuple[int, int] | None:
+    """``Range: bytes=N-`` or ``bytes=N-M`` as (first, end) within a file of ``size``;
+    (size, size) when it starts past the end; None for no range, or one not understood
+    (several ranges, suffixes: the whole file is sent, as RFC 9110 allows)."""
+    if not header or not header.startswith("bytes=") or "," in header:
+        return None
+    first, _, last = header[len("bytes=") :].strip().partition("-")
+    if not first.isdigit() or (last and not last.isdigit()):
+        return None
+    start = int(first)
+    if start >= size:
+        return (size, size)
+    end = min(size, int(last) + 1) if last else size
+    return (start, end) if end > start else None

@@ -550,3 +550,84 @@ def test_slide_kinds_declare_the_files_and_programmes_they_use(tmp_path: Path) -
     urls, files = sources_of(content)
     assert urls == {"https://example.org/s.json": 120.0}
     assert files == [root / "programme" / "p.xml"]
+
+
+def test_a_download_cut_off_resumes_where_it_stopped(tmp_path: Path) -> None:
+    """A large file cut off mid-way (a clip over a flaky link): the next poll asks for the
+    rest (Range), the server sends only that (206), the file is whole and checked, and
+    nothing of the cut-off copy was ever installed."""
+    feed_dir = tmp_path / "feed"
+    source = make_content(tmp_path / "src", photos=1)
+    Image.effect_noise((1600, 1200), 80).convert("RGB").save(
+        source / "assets" / "p0.jpg", quality=98
+    )
+    publish(source, feed_dir)
+    big = max((feed_dir / "files").iterdir(), key=lambda p: p.stat().st_size)
+    size = big.stat().st_size
+    srv = FeedServer(feed_dir, ("127.0.0.1", 0), None)
+    handler = srv.httpd.RequestHandlerClass
+    original = handler._file
+    cut = {"left": 1}
+
+    def cut_off(self, path, etag, immutable):
+        if path.name == big.name and cut["left"] and "Range" not in self.headers:
+            cut["left"] -= 1  # the first download of the big file stops at 40 %
+            self.send_response(200)
+            self.send_header("Content-Length", str(size))
+            self.end_headers()
+            self.wfile.write(path.read_bytes()[: size * 2 // 5])
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        original(self, path, etag, immutable)
+
+    handler._file = cut_off
+    srv.start()
+    try:
+        feed, _ = client(srv.url, tmp_path / "cache")
+        with pytest.raises(FeedError, match=r"truncated|got"):
+            feed.poll()
+        assert feed.current() is None  # nothing half-installed
+        entry = next(e for e in _entries(feed_dir) if e.sha256 == big.name)
+        kept = feed.objects.kept(entry)  # what came, to the last whole chunk read
+        assert size // 4 < kept <= size * 2 // 5
+        assert feed.poll() is True
+        assert load_content(feed.current())[0] is not None
+        big_requests = [(code, sent) for p, code, sent in srv.served if big.name in p]
+        assert big_requests == [(206, size - kept)]  # only the rest travelled again
+        assert (feed.root / "objects" / big.name).read_bytes() == big.read_bytes()
+        assert not list((feed.root / "objects").glob(".*.partial"))
+    finally:
+        srv.stop()
+
+
+def test_the_feed_server_answers_ranges_on_files(tmp_path: Path) -> None:
+    feed_dir = tmp_path / "feed"
+    publish(make_content(tmp_path / "src"), feed_dir)
+    obj = next((feed_dir / "files").iterdir())
+    data = obj.read_bytes()
+    srv = FeedServer(feed_dir, ("127.0.0.1", 0), None)
+    srv.start()
+    try:
+        url = f"{srv.url}/files/{obj.name}"
+        part = requests.get(url, headers={"Range": "bytes=10-19"}, timeout=5)
+        assert part.status_code == 206 and part.content == data[10:20]
+        assert part.headers["Content-Range"] == f"bytes 10-19/{len(data)}"
+        rest = requests.get(url, headers={"Range": "bytes=100-"}, timeout=5)
+        assert rest.status_code == 206 and rest.content == data[100:]
+        past = requests.get(url, headers={"Range": f"bytes={len(data)}-"}, timeout=5)
+        assert past.status_code == 416
+        whole = requests.get(url, headers={"Range": "bytes=-5"}, timeout=5)  # not understood
+        assert whole.status_code == 200 and whole.content == data
+        manifest = requests.get(
+            f"{srv.url}/manifest.json", headers={"Range": "bytes=5-"}, timeout=5
+        )
+        assert manifest.status_code == 200  # the manifest changes: never in pieces
+    finally:
+        srv.stop()
+
+
+def _entries(feed_dir: Path) -> list:
+    from signage.sources.manifest import parse_manifest
+
+    return list(parse_manifest((feed_dir / "manifest.json").read_bytes(), "manifest").files)

@@ -35,6 +35,19 @@ def test_a_wheel_installed_elsewhere_plays_the_bundled_example(tmp_path: Path) -
         check=True, capture_output=True, text=True, cwd=tmp_path, timeout=60,
     ).stdout.split()  # fmt: skip
     assert where[0].startswith(str(venv)), where  # the installed copy, not this checkout
+    # every package of the source is in the wheel (signage.media once was not: the
+    # checkout's editable install hid it from this test)
+    import zipfile
+
+    shipped = {
+        str(Path(name).parent)
+        for name in zipfile.ZipFile(next(wheels.glob("*.whl"))).namelist()
+        if name.endswith("/__init__.py")
+    }
+    source = {
+        str(init.parent.relative_to(REPO)) for init in (REPO / "signage").rglob("__init__.py")
+    }
+    assert source <= shipped, source - shipped
     assert where[1].endswith("site-packages/signage/example"), where
     player = PlayerProcess(
         ["--screen", "hall", "--plays", str(tmp_path / "plays.jsonl"),

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
+import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -13,10 +16,13 @@ from pathlib import Path
 import pytest
 
 from signage.cli import main
+from signage.media.audio import CHANNELS, CHUNK, FRAME_BYTES, RATE, Track
+from signage.media.hardware import HWACCELS, candidates, detect
 from signage.media.make import make_clip
 from signage.media.probe import MediaError, probe
 from tests.support.content import write_content
 from tests.support.process import PlayerProcess
+from tests.support.sound import windows
 
 CLIP_S = 3.0
 
@@ -282,3 +288,162 @@ def test_contain_keeps_the_whole_picture_with_black_bars(clip: Path) -> None:
     assert black_row(contained[0][1], 2) and black_row(contained[0][1], 87)
     assert not black_row(contained[0][1], 45)
     assert not black_row(covered[0][1], 2) and not black_row(covered[0][1], 87)
+
+
+def _sound(tmp: Path, clip: Path, delay_s: float, play_s: float, driver: str) -> tuple[dict, bytes]:
+    """The decoder playing ``clip``'s sound into SDL's ``driver`` (disk: into a file)."""
+    out = tmp / f"sound-{driver}.raw"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tests.support.sound",
+            str(clip),
+            str(out),
+            str(delay_s),
+            str(play_s),
+        ],
+        env={**os.environ, "SDL_AUDIODRIVER": driver},
+        cwd=Path(__file__).parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(
+        done.stdout.strip().splitlines()[-1]
+    ), out.read_bytes() if out.exists() else b""
+
+
+@pytest.fixture(scope="module")
+def tone(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_clip(tmp_path_factory.mktemp("tone") / "tone.mp4", (320, 180), 2.0, tone_hz=440)
+
+
+def test_the_sound_plays_on_the_pictures_clock(tone: Path, tmp_path: Path) -> None:
+    """muted: false: the clip's 440 Hz tone comes out of the device (SDL's disk driver
+    writes what it plays), silent until the picture's clock starts (0.6 s after the sound
+    was decoded), then for as long as the picture plays, through a loop without a gap."""
+    said, raw = _sound(tmp_path, tone, 0.6, 4.0, "disk")
+    assert (said["sound"], said["decoder"]) == ("playing", "software")
+    assert said["frames"] == pytest.approx(120, abs=2)
+    heard = [(t, hz) for t, level, hz in windows(raw) if level > 2000]
+    assert heard, "no sound came out"
+    onset = said["origin"] - said["opened"] - CHUNK / RATE  # written one buffer ahead
+    # not at the device's opening: when the picture's clock started (to the disk driver's
+    # pace and the 50 ms windows)
+    assert heard[0][0] == pytest.approx(onset, abs=0.12) and onset > 0.4
+    assert heard[-1][0] - heard[0][0] == pytest.approx(4.0, abs=0.15)  # two passes of 2 s
+    assert len(heard) >= round(4.0 / 0.05) - 2  # no silent window in between, at the loop
+    assert all(abs(hz - 440) < 25 for _, hz in heard[1:-1])  # the clip's own tone
+
+
+def test_without_an_audio_device_the_clip_plays_muted(tone: Path, tmp_path: Path) -> None:
+    said, _ = _sound(tmp_path, tone, 0.0, 2.0, "no-such-driver")
+    assert said["sound"] == "no device"
+    assert said["frames"] == pytest.approx(60, abs=2)  # the picture plays all the same
+
+
+def test_late_sound_is_dropped_and_early_sound_waits() -> None:
+    """The track follows the picture's clock: what is more than 45 ms late is skipped,
+    what is early waits in silence, what is on time plays as it is."""
+    second = b"\x01\x00" * CHANNELS * RATE  # one second of a constant, non-zero level
+    track = Track()
+    track.add(0.0, second)
+    assert track.take(FRAME_BYTES * 10, None) == bytes(FRAME_BYTES * 10)  # not started
+    on_time = track.take(FRAME_BYTES * 480, 0.0)
+    assert on_time == second[: FRAME_BYTES * 480] and track.dropped_s == 0
+    # the picture jumped to 0.5 s (a dropped stretch): the sound jumps with it
+    late = track.take(FRAME_BYTES * 480, 0.5)
+    assert late == second[: FRAME_BYTES * 480]
+    assert track.dropped_s == pytest.approx(0.49, abs=0.001)
+    track = Track()
+    track.add(1.0, second)
+    early = track.take(FRAME_BYTES * 4800, 0.95)  # 100 ms asked, the sound starts at 1.0
+    assert early[: FRAME_BYTES * 2400] == bytes(FRAME_BYTES * 2400)
+    assert early[FRAME_BYTES * 2400 :] == second[: FRAME_BYTES * 2400]
+    assert track.waited_s == pytest.approx(0.05, abs=0.001)
+
+
+def test_hardware_decoders_are_tried_and_software_is_the_fallback() -> None:
+    """Every hardware decoder this FFmpeg has is tried on a real clip at start; on this
+    machine (no GPU, no V4L2 device) each says why not and software decodes. One asked by
+    name that the FFmpeg lacks says so."""
+    found = detect()
+    assert found.decoder == "software"
+    assert set(found.tried) == set(candidates()) and candidates()
+    assert all(reason and reason != "works" for reason in found.tried.values())
+    assert detect("software").tried == {}
+    missing = next(name for name in HWACCELS if name not in candidates())
+    assert detect(missing).tried == {missing: "not in this FFmpeg (PyAV's build)"}
+
+
+def test_a_clip_the_hardware_refuses_plays_in_software(clip: Path) -> None:
+    """A decoder asked for that cannot decode the clip: the clip plays in software, and
+    the ring says so."""
+    from multiprocessing import shared_memory
+
+    from signage.media import decoder
+    from signage.media.ring import Layout, Ring
+
+    layout = Layout((64, 36), 200)
+    block = shared_memory.SharedMemory(create=True, size=layout.total)
+    try:
+        job = decoder.Job(str(clip), block.name, (64, 36), 200, end_s=0.5)
+        decoder.play(job, candidates()[0])
+        ring = Ring(block.buf, layout)
+        assert ring.decoder == "software" and ring.done == pytest.approx(16, abs=1)
+        del ring
+    finally:
+        block.close()
+        block.unlink()
+
+
+def test_a_player_reports_its_decoders_and_the_clips_sound(tone: Path, tmp_path: Path) -> None:
+    """/status: what the decoder process found of hardware decoding at start, and for the
+    clip playing with muted: false, its sound playing; a muted one says muted."""
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "tone.mp4").write_bytes(tone.read_bytes())
+    write_content(
+        tmp_path,
+        {
+            "v.yaml": "name: V\nslides:\n"
+            "  - {type: video, id: son, file: assets/tone.mp4, muted: false, loop: 3}\n"
+            "  - {type: video, id: muet, file: assets/tone.mp4, loop: 3}\n"
+        },
+        "header: false\n",
+    )
+    player = PlayerProcess(
+        [str(tmp_path), "--plays", str(tmp_path / "plays.jsonl"), "--cache", str(tmp_path / "c")],
+        env={"SDL_AUDIODRIVER": "disk", "SDL_DISKAUDIOFILE": str(tmp_path / "out.raw")},
+    )
+    try:
+        loud = player.wait_for(
+            lambda s: (
+                s["slide"]["id"] == "son"
+                and (s["slide"].get("video") or {}).get("frames_shown", 0) > 10
+            ),
+            timeout=30,
+        )
+        assert loud["slide"]["video"]["audio"] == "playing"
+        assert loud["slide"]["video"]["decoder"] == "software"
+        hardware = loud["video_decoder"]
+        assert hardware["decoder"] == "software"
+        assert set(hardware["tried"]) == set(candidates())
+        quiet = player.wait_for(
+            lambda s: (
+                s["slide"]["id"] == "muet"
+                and (s["slide"].get("video") or {}).get("frames_shown", 0) > 10
+            ),
+            timeout=30,
+        )
+        assert quiet["slide"]["video"]["audio"] == "muted"
+    finally:
+        log = player.stop()
+    assert "Traceback" not in log
+    heard = [t for t, level, _ in windows((tmp_path / "out.raw").read_bytes()) if level > 2000]
+    plays = [json.loads(line) for line in (tmp_path / "plays.jsonl").read_text().splitlines()]
+    loud_s = next(p["duration_s"] for p in plays if p["slide"] == "son")
+    assert loud_s >= 6.0  # three passes of 2 s
+    # heard while the loud slide played, not during the muted one
+    assert len(heard) * 0.05 == pytest.approx(loud_s, abs=0.3)

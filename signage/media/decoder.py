@@ -10,6 +10,7 @@ decoder seeks back while the ring still holds the end of the previous pass.
 
 from __future__ import annotations
 
+import logging
 import mmap
 import os
 import time
@@ -18,7 +19,11 @@ from typing import Any
 
 from signage.core.processes import watch_parent
 from signage.draw.shm import SHM_DIR
+from signage.media.audio import Speaker, Track, pcm, whole
+from signage.media.hardware import SOFTWARE, Source, detect
 from signage.media.ring import Layout, Ring
+
+log = logging.getLogger(__name__)
 
 WAIT_S = 0.002  # the ring is full: look again this soon
 
@@ -34,10 +39,13 @@ class Job:
     end_s: float | None = None
     play_s: float = 0.0  # how long to play (loops as needed); 0: once
     length_s: float = 0.0  # one pass, as probed: a pass much shorter means a damaged file
+    sound: bool = False  # muted: false, and the clip has sound
 
 
-def serve(conn: Any, parent: int) -> None:
-    """Process entry point: play the jobs sent on ``conn`` one after the other (None: exit).
+def serve(conn: Any, parent: int, preference: str = "auto") -> None:
+    """Process entry point: find the hardware decoders (``preference``: auto, software or
+    one by name), say what was found on ``conn``, then play the jobs sent on it one after
+    the other (None: exit).
 
     One process serves a region for the player's life: spawning one per clip forked the
     whole player each time, 50 ms with the render thread stopped."""
@@ -45,6 +53,8 @@ def serve(conn: Any, parent: int) -> None:
     _name("video-decoder")
     import av  # noqa: F401  (imported before the first clip, not at its start)
 
+    hardware = detect(preference)
+    conn.send(("hardware", hardware.status()))
     while True:
         try:
             job = conn.recv()
@@ -53,12 +63,12 @@ def serve(conn: Any, parent: int) -> None:
         if job is None:
             return
         try:
-            play(job)
+            play(job, hardware.decoder)
         finally:
             conn.send(job.block)
 
 
-def play(job: Job) -> None:
+def play(job: Job, decoder: str = SOFTWARE) -> None:
     """Decode one job until its ring says stop or its time is played."""
     fd = os.open(SHM_DIR / job.block, os.O_RDWR)
     layout = Layout(job.size, job.slots)
@@ -66,7 +76,7 @@ def play(job: Job) -> None:
         with mmap.mmap(fd, layout.total) as mapped:
             ring = Ring(memoryview(mapped), layout)
             try:
-                decode(job, ring)
+                decode(job, ring, decoder)
             finally:
                 ring.buffer.release()
     finally:
@@ -85,7 +95,7 @@ def _name(name: str) -> None:
         pass
 
 
-def decode(job: Job, ring: Ring) -> None:
+def decode(job: Job, ring: Ring, decoder: str = SOFTWARE) -> None:
     import av
 
     seq = 0
@@ -94,19 +104,38 @@ def decode(job: Job, ring: Ring) -> None:
     waited = 0.0  # seconds spent waiting for room in the ring (not decoding)
     offset = 0.0  # presentation time of the current pass's start
     played = job.play_s
+    track = Track() if job.sound else None
+    speaker: Speaker | None = None
+    ring.say_sound("muted" if not job.sound else "none")
+
+    def sound(frame: Any, resample: Any) -> None:
+        if frame.time is None:
+            return
+        t = float(frame.time) - job.start_s
+        if t < -0.05 or (job.end_s is not None and frame.time >= job.end_s):
+            return  # outside the trim
+        if not played or offset + t < played:
+            assert track is not None
+            data = pcm(resample, frame)
+            if job.length_s:  # the last sound packet runs past the picture: not into the loop
+                data = data[: whole(job.length_s - t)]
+            track.add(offset + t, data)
+
     try:
         while not ring.stopping():
-            with av.open(job.path, metadata_errors="ignore") as container:
-                stream = container.streams.video[0]
-                stream.thread_type = "AUTO"
-                # leave a core to the render thread: a decoder on every core made 4K
-                # frames wait 30 ms for their blit on this 2-core machine
-                stream.thread_count = max(1, (os.cpu_count() or 2) - 1)
+            source = _open(job.path, decoder, track is not None)
+            decoder = source.decoder  # software from now on if the hardware refused the clip
+            ring.say_decoder(decoder)
+            if source.audio is not None and speaker is None:
+                speaker = Speaker.open(track, _clock(ring))  # type: ignore[arg-type]
+                ring.say_sound("playing" if speaker is not None else "no device")
+            with source:
+                stream = source.video
                 frame_s = _frame_s(stream)
                 if job.start_s > 0 and stream.time_base:
-                    container.seek(int(job.start_s / stream.time_base), stream=stream)
+                    source.container.seek(int(job.start_s / stream.time_base), stream=stream)
                 length = 0.0
-                for frame in container.decode(stream):
+                for frame in source.frames(sound if speaker is not None else None):
                     if frame.pts is None or frame.time is None:
                         continue
                     t = float(frame.time) - job.start_s
@@ -135,7 +164,7 @@ def decode(job: Job, ring: Ring) -> None:
                     ring.publish(seq, pts)
                     busy = time.perf_counter() - clock - waited  # decoding and scaling
                     ring.count((seq + skipped) / busy if busy > 0 else 0.0)
-                    length = max(length, t + _frame_s(stream))
+                    length = max(length, t + frame_s)
                 offset += length
             if not played or offset >= played or length <= 0:
                 break
@@ -145,6 +174,30 @@ def decode(job: Job, ring: Ring) -> None:
         pass  # a damaged file plays up to the damage (the reader sees it end early)
     finally:
         ring.finish(seq)
+        if speaker is not None:
+            speaker.drain(ring.stopping)  # the last moment is heard, unless the slide ended
+            speaker.close()
+
+
+def _open(path: str, decoder: str, sound: bool) -> Source:
+    """The clip on ``decoder``; on software when the hardware cannot decode its first frame
+    (a codec or a size it does not take: a Raspberry Pi decodes H.264 and HEVC, not VP9)."""
+    if decoder != SOFTWARE:
+        try:
+            return Source(path, decoder, sound).primed()
+        except Exception as exc:  # FFmpeg's and the drivers' errors, whatever they are
+            log.warning("%s: %s cannot decode it (%s): decoding in software", path, decoder, exc)
+    return Source(path, SOFTWARE, sound)
+
+
+def _clock(ring: Ring) -> Any:
+    """The picture's time in the clip now, from the reader's origin (None: not started)."""
+
+    def now() -> float | None:
+        origin = ring.origin
+        return None if origin is None or ring.stopping() else time.monotonic() - origin
+
+    return now
 
 
 def _frame_s(stream: object) -> float:

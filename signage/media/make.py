@@ -6,6 +6,9 @@ number), so decoding costs what a real clip costs; flat colour would decode for 
 
 from __future__ import annotations
 
+import math
+import struct
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +43,10 @@ def make_clip(
     fps: int = 30,
     codec: str = "libx264",
     preset: str = "ultrafast",
+    tone_hz: float | None = None,
 ) -> Path:
-    """Write a clip of ``seconds`` at ``size`` and ``fps`` (H.264 in MP4 by default)."""
+    """Write a clip of ``seconds`` at ``size`` and ``fps`` (H.264 in MP4 by default), with
+    a sound track (AAC, a sine tone of ``tone_hz``) when asked."""
     import av
 
     background = texture(size)
@@ -54,6 +59,10 @@ def make_clip(
         stream.pix_fmt = "yuv420p"
         if codec == "libx264":
             stream.options = {"preset": preset, "crf": "26"}
+        sound: Any = None
+        if tone_hz is not None:
+            sound = container.add_stream("aac", rate=RATE)
+            sound.layout = "stereo"
         for n in range(frames):
             dx = (n * 7) % size[0]
             dy = (n * 3) % size[1]
@@ -65,6 +74,27 @@ def make_clip(
             frame = av.VideoFrame.from_image(picture)  # type: ignore[no-untyped-call]
             for packet in stream.encode(frame):
                 container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
+            if sound is not None:  # the sound of this frame's time, interleaved with it
+                first, last = n * RATE // fps, (n + 1) * RATE // fps
+                for packet in sound.encode(_tone(first, last - first, tone_hz or 440.0)):
+                    container.mux(packet)
+        for encoder in (stream, sound) if sound is not None else (stream,):
+            for packet in encoder.encode():
+                container.mux(packet)
     return path
+
+
+RATE = 48000
+
+
+def _tone(first: int, count: int, hz: float) -> Any:
+    """``count`` samples of a stereo sine from sample ``first``, as an audio frame."""
+    import av
+
+    samples = (int(12000 * math.sin(2 * math.pi * hz * (first + i) / RATE)) for i in range(count))
+    frame = av.AudioFrame(format="s16", layout="stereo", samples=count)
+    frame.planes[0].update(b"".join(struct.pack("<hh", s, s) for s in samples))
+    frame.sample_rate = RATE
+    frame.pts = first
+    frame.time_base = Fraction(1, RATE)
+    return frame

@@ -32,10 +32,12 @@ class Probe:
     height: int
     fps: float
     duration_s: float
+    audio: str = ""  # the first sound stream's codec ("": a silent clip)
 
     def describe(self) -> str:
+        sound = f", sound {self.audio}" if self.audio else ""
         return (
-            f"{self.codec} {self.width}x{self.height} {self.fps:g} fps, "
+            f"{self.codec} {self.width}x{self.height} {self.fps:g} fps{sound}, "
             f"{self.duration_s:.1f} s ({self.container})"
         )
 
@@ -84,6 +86,8 @@ def _probe(path: str, stat: tuple[int, float]) -> Probe:
             duration = _duration(container, stream)
             fps = float(rate)
             name = container.format.name.split(",")[0]
+            sounds = container.streams.audio
+            audio = sounds[0].codec_context.name if sounds and sounds[0].codec_context else ""
     except av.error.FFmpegError as exc:
         raise MediaError(path, f"not a readable video ({_reason(exc)})") from exc
     if width <= 0 or height <= 0:
@@ -94,7 +98,7 @@ def _probe(path: str, stat: tuple[int, float]) -> Probe:
         )
     if not math.isfinite(duration) or duration <= 0:
         raise MediaError(path, "the video has no length (truncated or not a video?)")
-    return Probe(name, codec, width, height, fps, duration)
+    return Probe(name, codec, width, height, fps, duration, audio)
 
 
 def _duration(container: object, stream: object) -> float:

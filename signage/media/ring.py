@@ -13,9 +13,14 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-CONTROL = struct.Struct("<QQQQdd")  # taken, stop, done, skipped, decode_fps, reader's time
+# taken, stop, done, skipped, decode_fps, reader's time, the clock's origin (monotonic),
+# the decoder in use and the sound's state (indexes into DECODERS and SOUND)
+CONTROL = struct.Struct("<QQQQdddQQ")
 SLOT = struct.Struct("<Qd")  # sequence number (0: empty), presentation time (s)
-CONTROL_SIZE = 64
+CONTROL_SIZE = 128
+# what the decoder writes into the ring for /status: 0 is "not said yet"
+DECODERS = ("", "software", "v4l2m2m", "vaapi", "drm", "qsv", "cuda", "videotoolbox", "d3d11va")
+SOUND = ("", "muted", "none", "playing", "no device")
 SLOT_HEADER = 16
 
 
@@ -49,11 +54,11 @@ class Ring:
 
     # -- control ---------------------------------------------------------------------
 
-    def _control(self) -> tuple[int, int, int, int, float, float]:
+    def _control(self) -> tuple[int, int, int, int, float, float, float, int, int]:
         return CONTROL.unpack_from(self.buffer, 0)
 
     def _set(self, index: int, value: int | float) -> None:
-        fmt = "<d" if index >= 4 else "<Q"
+        fmt = "<d" if 4 <= index <= 6 else "<Q"
         struct.pack_into(fmt, self.buffer, index * 8, value)
 
     @property
@@ -93,6 +98,30 @@ class Ring:
 
     def tell(self, t: float) -> None:
         self._set(5, t)
+
+    @property
+    def origin(self) -> float | None:
+        """The reader's ``time.monotonic()`` at the clip's time 0 (None: not playing yet).
+        CLOCK_MONOTONIC is the same in every process, so the sound follows the picture's
+        clock exactly instead of the last time the reader wrote."""
+        return self._control()[6] or None
+
+    def start(self, origin: float) -> None:
+        self._set(6, origin)
+
+    @property
+    def decoder(self) -> str:
+        return DECODERS[self._control()[7]]
+
+    def say_decoder(self, name: str) -> None:
+        self._set(7, DECODERS.index(name))
+
+    @property
+    def sound(self) -> str:
+        return SOUND[self._control()[8]]
+
+    def say_sound(self, state: str) -> None:
+        self._set(8, SOUND.index(state))
 
     @property
     def decode_fps(self) -> float:

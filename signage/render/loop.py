@@ -81,6 +81,7 @@ class Player:
         supervisor: Any = None,
         zone_configured: bool = True,
         accessibility: tuple[str, ...] = (),
+        video_decoder: str = "auto",
     ) -> None:
         self.display = display
         self.accessibility = accessibility  # the screen's profiles (high-contrast, ...)
@@ -89,7 +90,7 @@ class Player:
         self.screen = screen
         self.stop = stop or threading.Event()
         self.status = status or StatusBoard()
-        self.videos = Videos()  # clips playing in regions (decoder processes)
+        self.videos = Videos(video_decoder)  # clips playing in regions (decoder processes)
         self.status.live = self.videos.status
         self.status.clock = clock
         self.on_reload = on_reload

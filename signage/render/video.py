@@ -33,6 +33,7 @@ from signage.media.ring import Layout, Ring
 log = logging.getLogger(__name__)
 
 SLOTS = 6  # frames decoded ahead: 200 ms at 30 fps, 50 MB at 4K
+HARDWARE_WAIT_S = 10.0  # a decoder process's start, hardware tried (a VAAPI driver can be slow)
 ERRORS_KEPT = 2000  # presentation-time errors kept for the p99
 
 
@@ -50,20 +51,24 @@ class Clip:
     height: int = 0
     fps: float = 0.0
     length_s: float = 0.0  # one pass between start and end, as probed
+    sound: bool = False  # muted: false and the clip has sound
 
 
 class Worker:
-    """A decoder process serving one region, one clip at a time (``decoder.serve``)."""
+    """A decoder process serving one region, one clip at a time (``decoder.serve``). Its
+    first word is what it found of hardware decoding (``hardware``, None until said)."""
 
-    def __init__(self) -> None:
+    def __init__(self, preference: str = "auto") -> None:
         context = multiprocessing.get_context("spawn")
         self.conn, child = context.Pipe()
         self.process = context.Process(
-            target=decoder.serve, args=(child, os.getpid()), name="video-decoder", daemon=True
-        )
+            target=decoder.serve, args=(child, os.getpid(), preference), name="video-decoder",
+            daemon=True,
+        )  # fmt: skip
         self.process.start()
         child.close()
         self.busy = False
+        self.hardware: dict[str, Any] | None = None
 
     @property
     def alive(self) -> bool:
@@ -73,15 +78,23 @@ class Worker:
         self.busy = True
         self.conn.send(job)
 
+    def listen(self, timeout: float = 0.0) -> Any:
+        """The decoder's next word within ``timeout`` (None: nothing); what it found of the
+        hardware is kept, not returned."""
+        if not self.conn.poll(timeout):
+            return None
+        said = self.conn.recv()
+        if isinstance(said, tuple) and said[0] == "hardware":
+            self.hardware = said[1]
+            return None
+        return said
+
     def wait(self, block: str, timeout: float = 2.0) -> None:
         """Until the job on ``block`` has ended (a stuck decoder is killed)."""
         deadline = time.monotonic() + timeout
         while self.busy and time.monotonic() < deadline:
             try:
-                if (
-                    self.conn.poll(max(0.0, deadline - time.monotonic()))
-                    and self.conn.recv() == block
-                ):
+                if self.listen(max(0.0, deadline - time.monotonic())) == block:
                     self.busy = False
             except (EOFError, OSError):
                 break
@@ -125,11 +138,10 @@ class VideoStream:
         self.ring = Ring(self._view, self.layout)
         job = decoder.Job(
             str(clip.path), block.name, size, SLOTS, clip.fit, clip.start_s, clip.end_s,
-            clip.play_s, clip.length_s,
+            clip.play_s, clip.length_s, clip.sound,
         )  # fmt: skip
         self.worker = worker
         worker.send(job)
-        self.decoder = "software"  # no hardware decoding yet (see the README's Video)
         self.started: float | None = None  # monotonic time of the clip's time 0
         self.next_seq = 1
         self.shown = 0
@@ -151,6 +163,7 @@ class VideoStream:
             if first is None:
                 return None  # still decoding the first frame: the prepared one stays
             self.started = now - first
+            self.ring.start(self.started)  # the sound's clock (same monotonic clock)
         t = now - self.started
         ring.tell(t)
         best: tuple[int, float] | None = None
@@ -202,7 +215,8 @@ class VideoStream:
             "position_s": round(self.position_s, 3),
             "frames_shown": self.shown,
             "frames_dropped": self.dropped + self.ring.skipped,
-            "decoder": self.decoder,
+            "decoder": self.ring.decoder or "software",
+            "audio": self.ring.sound or ("muted" if not clip.sound else "none"),
         }
 
     def close(self) -> None:
@@ -229,7 +243,8 @@ class Videos:
     A stream is started on a helper thread: its 50 MB ring mapped and its process spawned
     took 40 ms, more than a frame's budget, on the render thread."""
 
-    def __init__(self) -> None:
+    def __init__(self, decoder: str = "auto") -> None:
+        self.decoder = decoder  # hardware decoding: auto, software, or one by name
         # id(view) -> (view, the slide's frame, its stream being started or started)
         self.streams: dict[int, tuple[Any, Any, Future[VideoStream]]] = {}
         # the prepared frame's own surface while the slide's base shows the ring's slot
@@ -241,7 +256,20 @@ class Videos:
         """Start decoder processes now (before the first frame, or at a reload that brings
         videos), not when a clip comes on screen."""
         while len(self._workers) < count:
-            self._workers.append(Worker())
+            self._workers.append(self._spawn())
+
+    def _spawn(self) -> Worker:
+        """A decoder process, once it has said what it found of the hardware (on the helper
+        thread: it tries each hardware decoder on a tiny clip, a few hundred ms)."""
+        worker = Worker(self.decoder)
+        with contextlib.suppress(EOFError, OSError):
+            worker.listen(timeout=HARDWARE_WAIT_S)
+        return worker
+
+    @property
+    def hardware(self) -> dict[str, Any] | None:
+        """What the decoder processes found of hardware decoding when they started."""
+        return next((w.hardware for w in self._workers if w.hardware is not None), None)
 
     def warm_for(self, content: Any) -> None:
         """A decoder process ready before the content's first clip comes on screen."""
@@ -252,7 +280,7 @@ class Videos:
     def _start(self, clip: Clip, size: tuple[int, int]) -> VideoStream:
         worker = next((w for w in self._workers if not w.busy and w.alive), None)
         if worker is None:
-            worker = Worker()
+            worker = self._spawn()
             self._workers.append(worker)
         return VideoStream(clip, size, worker)
 
@@ -279,7 +307,7 @@ class Videos:
         clip = Clip(
             root / slide.file, slide.fit, slide.start_s, slide.end_s, slide.duration_s,
             info.get("codec", ""), info.get("width", 0), info.get("height", 0),
-            info.get("fps", 0.0), slide.length_s,
+            info.get("fps", 0.0), slide.length_s, not slide.muted and bool(info.get("audio")),
         )  # fmt: skip
         future = self._starter.submit(self._start, clip, view.rect.size)
         self.streams[id(view)] = (view, shown, future)
@@ -351,6 +379,8 @@ class Videos:
                     if len(regions) == 1 or region.get("name") == "main":
                         data["slide"] = {**data.get("slide", {}), "video": figures}
         data["regions"] = regions
+        if self._workers:
+            data["video_decoder"] = self.hardware or {"decoder": "detecting", "tried": {}}
 
     def close(self) -> None:
         for key in list(self.streams):

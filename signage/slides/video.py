@@ -57,7 +57,7 @@ _FIELDS: dict[str, Field] = {
     "loop": Field(Integer(1, 1000), default=1, doc="Number of plays (duration auto)"),
     "start": Field(Duration(0, 86400, allow_zero=True), doc='Start at, e.g. 5 or "1m30s"'),
     "end": Field(Duration(0, 86400), doc='End at, e.g. "2m"'),
-    "muted": Field(Boolean(), default=True, doc="Without sound (sound is not played yet)"),
+    "muted": Field(Boolean(), default=True, doc="Without sound; false plays the clip's sound when the screen has an audio device (else it plays muted)"),
     "poster": Field(Asset("file", IMAGE_EXTENSIONS), doc="An image shown if the clip cannot play"),
     "caption": Field(Text(max_len=300), doc="Caption over the bottom of the picture"),
 }  # fmt: skip
@@ -92,6 +92,8 @@ def _slide(
                 return None
             for risk in info.risks():
                 report(f"{file}: {risk}", "file", "warning")
+            if values.get("muted") is False and not info.audio:
+                report(f"{file}: muted is false but the clip has no sound", "muted", "warning")
     return VideoSlide(
         **common.kwargs(slide_id), file=file, fit=values["fit"], loop=values["loop"],
         start_s=start, end_s=end, muted=values["muted"], poster=values.get("poster"),
@@ -161,6 +163,7 @@ def render(slide: VideoSlide, canvas: Canvas) -> Frame:
             "width": info.width,
             "height": info.height,
             "fps": info.fps,
+            "audio": info.audio,
         }
     return frame
 

@@ -36,7 +36,7 @@ from signage.core.urls import without_credentials
 from signage.download import TooLarge, read_capped
 from signage.messages import ContentReady
 from signage.paths import atomic_write, remove_tree
-from signage.sources.manifest import Manifest, ManifestError, parse_manifest
+from signage.sources.manifest import Entry, Manifest, ManifestError, parse_manifest
 from signage.sources.objects import ObjectStore
 
 log = logging.getLogger(__name__)
@@ -236,19 +236,22 @@ class FeedClient:
         for entry in manifest.files:
             if self.objects.has(entry):
                 continue  # content-addressed: only changed files travel
+            # a download cut off before (a clip over a flaky link) goes on where it stopped:
+            # objects never change once published, so the rest of the same URL is the rest
+            start = self.objects.kept(entry)
+            headers = {"Range": f"bytes={start}-"} if start else {}
             try:
                 with self.session.get(
-                    f"{self.url}/files/{entry.sha256}", timeout=TIMEOUT_S, stream=True
-                ) as response:
-                    if response.status_code != 200:
-                        raise FeedError(f"{entry.path}: HTTP {response.status_code}")
-                    declared = response.headers.get("Content-Length")
-                    if declared is not None and declared.isdigit() and int(declared) != entry.size:
-                        raise FeedError(
-                            f"{entry.path}: the server sends {declared} bytes, the manifest says {entry.size}"
-                        )
+                    f"{self.url}/files/{entry.sha256}", timeout=TIMEOUT_S, stream=True,
+                    headers=headers,
+                ) as response:  # fmt: skip
+                    try:
+                        start = _resumed_at(response, start, entry)
+                    except FeedError:
+                        self.objects.discard(entry)  # the next try starts from the beginning
+                        raise
                     # streamed into the store, checked on the way: never held whole in memory
-                    self.objects.put(response.iter_content(65536), entry)
+                    self.objects.resume(response.iter_content(65536), entry, start)
             except requests.exceptions.ChunkedEncodingError as exc:
                 raise FeedError(
                     f"{entry.path}: truncated download (the connection closed early)"
@@ -327,6 +330,26 @@ class FeedClient:
                 for path in folder.iterdir():
                     if path.name.startswith(".") and path.name.endswith(".tmp"):
                         path.unlink(missing_ok=True)
+
+
+def _resumed_at(response: requests.Response, start: int, entry: Entry) -> int:
+    """Where the body starts in the file: ``start`` when the server sends the rest (206),
+    0 when it sends the whole file (200: a server without ranges, the download restarts)."""
+    declared = response.headers.get("Content-Length")
+    if response.status_code == 206 and start:
+        expected = f"bytes {start}-{entry.size - 1}/{entry.size}"
+        if response.headers.get("Content-Range", "") != expected:
+            raise FeedError(f"{entry.path}: the server resumes at the wrong place")
+        size = entry.size - start
+    elif response.status_code == 200:
+        start, size = 0, entry.size
+    else:
+        raise FeedError(f"{entry.path}: HTTP {response.status_code}")
+    if declared is not None and declared.isdigit() and int(declared) != size:
+        raise FeedError(
+            f"{entry.path}: the server sends {declared} bytes, the manifest says {size}"
+        )
+    return start
 
 
 def _cache_trouble(root: Path, exc: OSError) -> str:
