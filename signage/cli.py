@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import os
 import sys
 from collections.abc import Sequence
@@ -205,6 +206,22 @@ def _as_configured(content: Any, config: PlayerConfigT | None, locale: str | Non
     return content
 
 
+def _room_states(given: list[str]) -> tuple[tuple[str, str, str], ...]:
+    """``--room-state "Salle Seine=full"`` as the fleet's room states."""
+    from signage.fleet.protocol import ROOM_STATES
+    from signage.program.model import fold
+
+    states = []
+    for item in given:
+        room, _, state = item.rpartition("=")
+        if not room.strip() or state not in ROOM_STATES:
+            raise ValueError(
+                f"--room-state '{item}': expected ROOM=STATE, STATE one of {', '.join(ROOM_STATES)}"
+            )
+        states.append((fold(room.strip()), state, ""))
+    return tuple(states)
+
+
 def _programme_services(content: Any, zone: Any) -> Any:
     """What schedule slides read, fetched as the player would have (remote programmes
     downloaded once, speakers' photos)."""
@@ -369,6 +386,11 @@ def cmd_render(args: argparse.Namespace) -> int:
     )
     content = _as_configured(content, config, args.locale)
     services = _programme_services(content, zone)
+    try:
+        services = dataclasses.replace(services, rooms=_room_states(args.room_state))
+    except ValueError as exc:
+        print(f"signage render: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     results = render_all(content, args.out, at, size, screen, services)
     results += render_layouts(content, args.out, at, size, screen, services)
     for result in results:
@@ -701,6 +723,10 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--locale", choices=("fr", "en"), help="override the theme's locale")
     render.add_argument("--config", type=Path, help="player configuration file")
     render.add_argument("--sheet", type=Path, help="also write a contact sheet of all slides")
+    render.add_argument(
+        "--room-state", action="append", default=[], metavar="ROOM=STATE",
+        help="draw as if the fleet said this room is full or closed (may be repeated)",
+    )  # fmt: skip
     render.set_defaults(func=cmd_render)
 
     program = sub.add_parser(

@@ -44,6 +44,10 @@ _LABELS: dict[str, dict[str, str]] = {
     "welcome": {"fr": "Bienvenue", "en": "Welcome"},
     "speakers": {"fr": "Intervenants", "en": "Speakers"},
     "urgent": {"fr": "Message important", "en": "Important message"},
+    "full": {"fr": "Complet", "en": "Full"},
+    "closed": {"fr": "Fermé", "en": "Closed"},
+    "full_hint": {"fr": "Plus de place dans la salle", "en": "No seats left in the room"},
+    "closed_hint": {"fr": "La salle est fermée", "en": "The room is closed"},
 }
 
 _DAYS = {

@@ -51,3 +51,11 @@ class Screenshot:
 @dataclass(frozen=True)
 class ProgrammeUpdated:
     """A programme or speaker photo was downloaded: redraw the slides that show it."""
+
+
+@dataclass(frozen=True)
+class RoomStates:
+    """Every room's state as the fleet says it (room name -> a RoomState: open, full or
+    closed, with a note): redraw what shows those rooms."""
+
+    states: dict[str, Any]

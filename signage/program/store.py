@@ -25,6 +25,15 @@ class ProgrammeServices:
     cache_dir: str | None = None  # downloaded programmes and speaker photos
     delays: tuple[tuple[str, float], ...] = ()  # (room, seconds)
     portraits: tuple[tuple[str, str], ...] = ()  # (name, file) from the content's speaker slides
+    rooms: tuple[tuple[str, str, str], ...] = ()  # (folded room, state, note) from the fleet
+
+    def room_state(self, room: str) -> tuple[str, str] | None:
+        """(state, note) of a room that is full or closed (the fleet's room states)."""
+        wanted = fold(room)
+        for name, state, note in self.rooms:
+            if name == wanted and state in ("full", "closed"):
+                return state, note
+        return None
 
     @classmethod
     def of(cls, content: object, cache_dir: str | None) -> ProgrammeServices:

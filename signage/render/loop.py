@@ -101,6 +101,7 @@ class Player:
         self.urgent = UrgentLayer()
         self.proof = PlayTracker(on_play)
         self._ready_sent = False
+        self.room_states: dict[str, Any] = {}  # the fleet's, by room name (RoomState)
         self.on_screen: Playing | None = None  # what the frame on screen shows (status reports it)
         # set by the SIGHUP handler (which must not take the queue's lock): reload content
         self.hup = threading.Event()

@@ -17,8 +17,10 @@ from signage.messages import (
     ContentReady,
     FrameReady,
     ProgrammeUpdated,
+    RoomStates,
     Screenshot,
 )
+from signage.program.model import fold
 from signage.render.timeline import to_surface
 
 if TYPE_CHECKING:
@@ -89,6 +91,14 @@ class Mailbox:
         elif isinstance(message, ProgrammeUpdated):
             for view in player.regions.views:
                 view.timeline.programme_updated()
+        elif isinstance(message, RoomStates):
+            player.room_states = message.states
+            player.regions.room_states = tuple(
+                sorted((fold(room), s.state, s.note) for room, s in message.states.items())
+            )
+            for view in player.regions.views:
+                view.timeline.programme_updated(rooms=True)
+            player.publish()
 
     def _content_ready(self, message: ContentReady) -> None:
         player = self.player

@@ -100,6 +100,8 @@ class Regions:
         self.content_errors = content_errors
         self.on_show = on_show
         self.on_change = on_change
+        # the fleet's room states, (folded room, state, note): every timeline draws with them
+        self.room_states: tuple[tuple[str, str, str], ...] = ()
         self.layout: Layout | None = None
         self.views: list[RegionView] = []
         self.recheck_at: dt.datetime | None = None
@@ -125,6 +127,7 @@ class Regions:
             on_show=lambda previous, shown, animate: self.on_show(holder[0], previous, shown, animate),
             on_change=lambda redraw: self.on_change(holder[0], redraw),
             name=region.name if region is not None else MAIN,
+            rooms=lambda: self.room_states,
             only=region.playlist if region is not None else None,
             buffers=buffers,
             held=lambda: holder[0].compositor.held() if holder else set(),

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from signage.core.urls import redact_tree
+from signage.program.model import fold
 from signage.render.stats import FrameStats
 
 
@@ -78,7 +79,21 @@ def player_status(player: Any) -> dict[str, Any]:
         "paused": player.paused,
         "message": player.message.to_json() if player.message is not None else None,
         "display": "on" if player.power.on else "off",
+        "room_state": _room_state(player),
     }
+
+
+def _room_state(player: Any) -> dict[str, Any] | None:
+    """The fleet's state of this screen's own room (None: none said)."""
+    room = player.screen.room
+    if not room:
+        return None
+    wanted = fold(room)
+    for name, state in player.room_states.items():
+        if fold(name) == wanted:
+            data: dict[str, Any] = state.to_json()
+            return data
+    return None
 
 
 def _shown(playing: Any) -> dict[str, Any]:

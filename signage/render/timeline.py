@@ -53,6 +53,14 @@ def to_surface(pixels: Pixels, into: pygame.Surface | None = None) -> pygame.Sur
     return surface.convert_alpha() if pixels.mode == "RGBA" else surface.convert()
 
 
+def services_for(
+    content: Content | None, cache_dir: Path | None, rooms: tuple[tuple[str, str, str], ...]
+) -> ProgrammeServices:
+    """What schedule slides need (delays, portraits, cache, the fleet's room states)."""
+    services = ProgrammeServices.of(content, str(cache_dir) if cache_dir else None)
+    return replace(services, rooms=rooms)
+
+
 class Timeline:
     """The slides of one screen area over time, and their prepared frames."""
 
@@ -74,7 +82,9 @@ class Timeline:
         held: Callable[[], set[str]] = set,
         chrome: bool = True,
         display: tuple[int, int] | None = None,
+        rooms: Callable[[], tuple[tuple[str, str, str], ...]] = tuple,
     ) -> None:
+        self.rooms = rooms  # the fleet's room states (full, closed), as schedule slides see them
         self.name = name  # the region of the screen it plays in
         self.only = only  # the playlist a layout's region plays (None: the screen's)
         self.chrome = chrome  # slides drawn with the theme's header and ticker (see Canvas)
@@ -88,7 +98,7 @@ class Timeline:
         self.on_show = on_show  # (previous, shown, animate): the frame to put on screen
         self.on_change = on_change  # something to report (True: and to redraw)
         self.content = content
-        self.services = self._services_for(content)
+        self.services = services_for(content, self.cache_dir, self.rooms())
         self.skip: set[SlideKey] = set()
         self.slide_errors: dict[SlideKey, str] = {}
         self.frames: dict[FrameKey, Shown] = {}
@@ -109,15 +119,11 @@ class Timeline:
 
     # -- content -------------------------------------------------------------------------
 
-    def _services_for(self, content: Content | None) -> ProgrammeServices:
-        """What schedule slides need (delays, portraits, cache): derived once per content."""
-        return ProgrammeServices.of(content, str(self.cache_dir) if self.cache_dir else None)
-
     def set_content(self, content: Content) -> bool:
         """New content, swapped in whole; False when it is the same version (nothing to do)."""
         old = self.content
         self.content = content
-        self.services = self._services_for(content)
+        self.services = services_for(content, self.cache_dir, self.rooms())
         self.skip.clear()
         self.slide_errors.clear()
         self.frames = {k: v for k, v in self.frames.items() if self.current is v}
@@ -128,8 +134,11 @@ class Timeline:
         self.want(now, transition=True)
         return True
 
-    def programme_updated(self) -> None:
-        """Prepared frames may show the old programme: drop them, redraw the one on screen."""
+    def programme_updated(self, rooms: bool = False) -> None:
+        """Prepared frames may show the old programme (or ``rooms``: the old room states):
+        drop them, redraw the one on screen."""
+        if rooms:
+            self.services = services_for(self.content, self.cache_dir, self.rooms())
         self.frames = {k: v for k, v in self.frames.items() if v is self.current}
         if self.current is not None:
             self.current.valid_until = self.clock.now()

@@ -17,6 +17,23 @@ from signage.program.model import Event, Programme
 
 FREE = (30, 132, 73)  # green and red both carry white text at more than 4.5:1
 BUSY = (176, 42, 42)
+# the fleet's room states: white on these at more than 4.5:1 too, and said in words
+ROOM_STATE = {"full": (150, 60, 0), "closed": (70, 70, 78)}
+
+
+def room_state(canvas: Canvas, room: str) -> tuple[str, str] | None:
+    """(state, note) when the fleet says the room is full or closed."""
+    services = canvas.services
+    finder = getattr(services, "room_state", None)
+    return finder(room) if finder is not None else None
+
+
+def state_words(canvas: Canvas, state: tuple[str, str]) -> tuple[str, str]:
+    """("Complet", the note or "Plus de place dans la salle") for a room state."""
+    word, note = state
+    return i18n.label(word, canvas.locale), note or i18n.label(f"{word}_hint", canvas.locale)
+
+
 LATER = 3  # meetings listed after the current one
 
 
@@ -59,9 +76,14 @@ def draw_door(image: Image.Image, canvas: Canvas, programme: Programme, room: st
     top = y + int(size * 1.4)
     band_h = int(h * (0.36 if canvas.portrait else 0.40))
     state = BUSY if now is not None else FREE
+    said = room_state(canvas, room)
+    if said is not None:  # full or closed wins over free or busy: that is what people need
+        state = ROOM_STATE[said[0]]
     pen.rounded_rectangle((x, top, x + w, top + band_h), radius=max(4, band_h // 12), fill=state)
     word = i18n.label("busy" if now is not None else "free", canvas.locale)
-    if now is not None:
+    if said is not None:
+        word, until = state_words(canvas, said)
+    elif now is not None:
         until = i18n.label(
             "until",
             canvas.locale,

@@ -13,7 +13,7 @@ from signage.draw.text import Layout, fit, parse_markdown
 from signage.draw.text import draw as draw_text
 from signage.program.model import Event, Programme, ProgrammeError, fold
 from signage.program.store import STORE, Change, ProgrammeServices, Shown
-from signage.slides.door import draw_door
+from signage.slides.door import ROOM_STATE, draw_door, room_state, state_words
 from signage.slides.schedule import ScheduleSlide
 
 
@@ -152,6 +152,24 @@ def _heading(pen: Pen, canvas: Canvas, text: str, box: tuple[int, int, int], k: 
     return size + canvas.px(56)
 
 
+def _state_band(
+    pen: Pen, canvas: Canvas, said: tuple[str, str], box: tuple[int, int, int], k: float
+) -> int:
+    """A room's state (full, closed) in large white type on its colour, the note under it;
+    returns the bottom."""
+    x, y, w = box
+    word, note = state_words(canvas, said)
+    pad = canvas.px(18 * min(k, 1.4))
+    big, big_size = canvas.fit_line(word, w - 2 * pad, 96 * min(k, 1.6), bold=True)
+    small, small_size = canvas.fit_line(note, w - 2 * pad, 34 * min(k, 1.4))
+    height = big_size + small_size + 3 * pad
+    pen.rounded_rectangle((x, y, x + w, y + height), radius=canvas.px(14), fill=ROOM_STATE[said[0]])
+    pen.text((x + pad, y + pad), big, font=canvas.fonts.get(big_size, True), fill=(255, 255, 255))
+    pen.text((x + pad, y + 2 * pad + big_size), small, font=canvas.fonts.get(small_size),
+             fill=(255, 255, 255))  # fmt: skip
+    return y + height + canvas.px(28)
+
+
 def _hours(event: Event, canvas: Canvas) -> str:
     return i18n.hours(canvas.local(event.start), canvas.local(event.end), canvas.locale)
 
@@ -183,6 +201,9 @@ def _room(
     at = canvas.at
     bottom = y + h if clip else 10**6  # what does not fit is left out, never drawn over the edge
     cursor = y + _heading(pen, canvas, room, (x, y, w), k)
+    said = room_state(canvas, room)
+    if said is not None:  # "Complet" in large type: what the people at the door need first
+        cursor = _state_band(pen, canvas, said, (x, cursor, w), k)
     now, nxt = programme.now(room, at), programme.next(room, at)
     small = min(k, 1.4)  # labels and times grow less than the titles they introduce
     tall = canvas.height > canvas.width  # narrow: titles take more lines rather than shrink
@@ -380,6 +401,22 @@ def _rooms(
         # landscape: the room on the left, now and next side by side; portrait: the room
         # across the top, now and next below each other
         name_w = (room_w if not portrait else w) - canvas.px(40)
+        said = room_state(canvas, room)
+        if said is not None:  # marked in every now/next view, in words on its colour
+            cell_h_all = row_h - gap
+            tag, tag_size = canvas.fit_line(
+                f"✕ {state_words(canvas, said)[0]}", name_w, 30 * min(k, 1.4), bold=True
+            )
+            tag_w = int(fonts.get(tag_size, True).getlength(tag)) + canvas.px(24)
+            # landscape: under the room's name; portrait (the name across the top): at its right
+            tag_x = x + w - pad - tag_w if portrait else x + pad
+            if portrait:  # the name wraps before the tag rather than running under it
+                name_w -= tag_w + canvas.px(16)
+            tag_y = row_y + pad if portrait else row_y + cell_h_all - pad - tag_size - canvas.px(12)
+            pen.rounded_rectangle((tag_x, tag_y, tag_x + tag_w, tag_y + tag_size + canvas.px(14)),
+                                  radius=canvas.px(8), fill=ROOM_STATE[said[0]])  # fmt: skip
+            pen.text((tag_x + canvas.px(12), tag_y + canvas.px(5)), tag,
+                     font=fonts.get(tag_size, True), fill=(255, 255, 255))  # fmt: skip
         if portrait:  # a long room name wraps to a second line rather than being cut
             size = canvas.font_px(36 * k, bold=True)
             placed = _title(canvas, room, (name_w, size * 2.6), 36 * k, 2)

@@ -1,0 +1,239 @@
+"""A screen in the fleet: its presence and thumbnail published (retained), the commands
+for it, its groups and everyone obeyed, and the rooms' states followed.
+
+Runs on the link's thread and one presence thread; it never touches pygame: commands and
+room states reach the render loop as messages, a thumbnail is asked of it like the HTTP
+API's screenshot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any
+
+from PIL import Image
+
+from signage.fleet.link import Broker, Link
+from signage.fleet.protocol import CommandError, RoomState, Topics, parse_command, parse_room_state
+from signage.messages import Command, RoomStates, Screenshot
+
+log = logging.getLogger(__name__)
+
+PRESENCE_EVERY_S = 60.0  # at least this often, changed or not
+LOOK_EVERY_S = 0.25  # how often the status is read for a change
+THUMBNAIL_EVERY_S = 10.0  # at most one thumbnail this often
+THUMBNAIL_BYTES = 30_000
+THUMBNAIL_WIDTH = 480
+REPLY_TIMEOUT_S = 30.0
+VOLATILE = ("uptime_s", "at")  # not a change of state
+
+
+def summary(status: dict[str, Any], groups: tuple[str, ...]) -> dict[str, Any]:
+    """The retained presence: what the fleet page shows of a screen, from its /status."""
+    slide = status.get("slide") or {}
+    content = status.get("content") or {}
+    return {
+        "screen": status.get("screen"),
+        "online": True,
+        "room": status.get("room"),
+        "groups": list(groups),
+        "content": {"version": content.get("version"), "source": content.get("source")},
+        "slide": {k: slide.get(k) for k in ("id", "type", "title", "shown_at")},
+        "regions": [
+            {"name": r.get("name"), "slide": (r.get("slide") or {}).get("id")}
+            for r in status.get("regions") or []
+        ],
+        "errors": list(content.get("errors") or [])[:20],
+        "message": status.get("message"),
+        "room_state": status.get("room_state"),
+        "clock_synchronised": status.get("clock_synchronised"),
+        "uptime_s": status.get("uptime_s"),
+        "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+
+
+def thumbnail(size: tuple[int, int], rgb: bytes) -> bytes:
+    """The screen as a JPEG of at most 30 KB (smaller and softer until it fits)."""
+    image = Image.frombytes("RGB", size, rgb)
+    width = THUMBNAIL_WIDTH
+    while True:
+        height = max(1, round(size[1] * width / size[0]))
+        small = image.resize((width, height), Image.Resampling.BILINEAR)
+        for quality in (70, 55, 40, 25):
+            out = io.BytesIO()
+            small.save(out, format="JPEG", quality=quality, optimize=True)
+            if out.tell() <= THUMBNAIL_BYTES:
+                return out.getvalue()
+        width = width * 3 // 4
+
+
+class FleetAgent:
+    """The player's side of the fleet."""
+
+    def __init__(
+        self,
+        broker: Broker,
+        screen: str,
+        groups: tuple[str, ...],
+        status: Callable[[], dict[str, Any]],
+        post: Callable[[Any], None],
+        prefix: str = "signage",
+    ) -> None:
+        self.screen = screen
+        self.groups = groups
+        self.topics = Topics(prefix)
+        self.status = status
+        self.post = post
+        self.rooms: dict[str, RoomState] = {}
+        self.published = 0  # presence messages sent
+        self.commands = 0  # commands obeyed
+        self.refused = 0
+        self._last: dict[str, Any] | None = None
+        self._last_at = 0.0
+        self._thumb_at = 0.0
+        self._thumb_slide: Any = None
+        self._wake = threading.Event()
+        topics = self.topics
+        subscriptions = [
+            topics.screen_command(screen),
+            *(topics.group_command(g) for g in groups),
+            topics.all_command,
+            topics.room_states,
+        ]
+        offline = json.dumps({"screen": screen, "online": False}).encode()
+        self.offline = (topics.status(screen), offline)
+        self.link = Link(
+            broker, f"signage-{screen}", subscriptions, self._message, self._connected,
+            will=self.offline,
+        )  # fmt: skip
+
+    # -- threads (started by the app under its supervisor) ---------------------------------
+
+    def run_presence(self) -> None:
+        """Publish the presence when it changes (and every minute), the thumbnail when the
+        slide changes (at most every 10 s, and every minute)."""
+        while not self.link.stopped.is_set():
+            self._wake.wait(LOOK_EVERY_S)
+            self._wake.clear()
+            if self.link.connected.is_set():
+                self.publish_presence()
+                self.publish_thumbnail()
+
+    def stop(self) -> None:
+        self.link.stop(self.offline)
+        self._wake.set()
+
+    # -- presence --------------------------------------------------------------------------
+
+    def publish_presence(self, force: bool = False) -> bool:
+        now = time.monotonic()
+        current = summary(self.status(), self.groups)
+        steady = {k: v for k, v in current.items() if k not in VOLATILE}
+        if not force and steady == self._last and now - self._last_at < PRESENCE_EVERY_S:
+            return False
+        if self.link.publish(self.topics.status(self.screen), _json(current), retain=True):
+            self._last, self._last_at = steady, now
+            self.published += 1
+            return True
+        return False
+
+    def publish_thumbnail(self) -> bool:
+        now = time.monotonic()
+        slide = (self._last or {}).get("slide")
+        if now - self._thumb_at < THUMBNAIL_EVERY_S:
+            return False
+        if slide == self._thumb_slide and now - self._thumb_at < PRESENCE_EVERY_S:
+            return False
+        reply: Future[tuple[tuple[int, int], bytes]] = Future()
+        self.post(Screenshot(reply))
+        try:
+            size, rgb = reply.result(timeout=5.0)
+        except Exception:  # the render loop busy or stopping: next time
+            return False
+        self._thumb_at, self._thumb_slide = now, slide
+        return self.link.publish(
+            self.topics.thumbnail(self.screen), thumbnail(size, rgb), retain=True
+        )
+
+    def _connected(self) -> None:
+        """A new connection: presence again at once (the broker may have lost it)."""
+        self._last = None
+        self._thumb_at = 0.0
+        self._wake.set()
+
+    # -- what comes in ---------------------------------------------------------------------
+
+    def _message(self, message: Any) -> None:
+        room = self.topics.room_of(message.topic)
+        if room is not None:
+            self._room(room, message.payload)
+            return
+        try:
+            name, args = parse_command(message.payload)
+        except CommandError as exc:
+            self.refused += 1
+            self._event({"ok": False, "topic": message.topic, "error": str(exc)})
+            return
+        if name == "message":
+            # a message queued while the screen was off: the broker says how long it has
+            # left (MQTT v5 message expiry); the screen shows it that long, not from the start
+            left = getattr(message.properties, "MessageExpiryInterval", None)
+            if left is not None:
+                args["expires_in"] = float(min(args["expires_in"], max(1, left)))
+        reply: Future[Any] = Future()
+        reply.add_done_callback(lambda done: self._answered(name, message.topic, done))
+        self.commands += 1
+        self.post(Command(name, args, reply))
+
+    def _answered(self, name: str, topic: str, done: Future[Any]) -> None:
+        result = done.result() if done.exception() is None else {"ok": False}
+        self._event({"command": name, "topic": topic, **result})
+        self._wake.set()  # the presence shows what the command changed
+
+    def _room(self, room: str, payload: bytes) -> None:
+        try:
+            state = parse_room_state(payload)
+        except CommandError as exc:
+            self._event({"ok": False, "room": room, "error": str(exc)})
+            return
+        if state is None:  # the retained state was cleared
+            self.rooms.pop(room, None)
+        else:
+            self.rooms[room] = state
+        self.post(RoomStates(dict(self.rooms)))
+
+    def _event(self, data: dict[str, Any]) -> None:
+        data = {
+            "screen": self.screen,
+            "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            **data,
+        }
+        if not data.get("ok", True):
+            log.warning(
+                "fleet: refused on %s: %s", data.get("topic") or data.get("room"), data.get("error")
+            )
+        self.link.publish(self.topics.events(self.screen), _json(data), qos=0)
+
+    def health(self) -> dict[str, Any]:
+        """``/status`` ``fleet``."""
+        return {
+            "broker": str(self.link.broker),
+            "connected": self.link.connected.is_set(),
+            "connections": self.link.connections,
+            "last_error": self.link.last_error,
+            "groups": list(self.groups),
+            "presence_published": self.published,
+            "commands": self.commands,
+            "refused": self.refused,
+        }
+
+
+def _json(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
