@@ -47,6 +47,9 @@ class PlayOptions:
     zone_configured: bool = False  # False: the content's theme.yaml timezone applies
     accessibility: tuple[str, ...] = ()  # the screen's profiles: high-contrast, ...
     video_decoder: str = "auto"  # hardware video decoding: auto, software, or one by name
+    mqtt: Any = None  # fleet.link.Broker: the fleet's broker (None: no fleet)
+    mqtt_prefix: str = "signage"
+    groups: tuple[str, ...] = ()
     health_grace_s: float = 300.0  # an essential part down this long stops the watchdog
     control_hosts: tuple[str, ...] = ()  # names the control API answers to (DNS rebinding)
 
@@ -100,6 +103,8 @@ def play(options: PlayOptions) -> int:
     """Run the player until it is told to stop. Returns the process exit code."""
     from signage.control.server import ControlError, ControlServer
     from signage.core.supervisor import Supervisor
+    from signage.fleet.agent import FleetAgent
+    from signage.fleet.timesync import clock_synchronised
     from signage.messages import ProgrammeUpdated
     from signage.paths import state_dir
     from signage.plays import PlayLog
@@ -189,9 +194,18 @@ def play(options: PlayOptions) -> int:
     def programme() -> Any:
         return summary(player.content, str(cache), clock.now(), programmes)
 
+    status.extra["clock_synchronised"] = clock_synchronised
+    agent = None
+    if options.mqtt is not None:
+        agent = FleetAgent(
+            options.mqtt, options.screen.id, options.groups, status.read, post, options.mqtt_prefix
+        )
+        status.extra["fleet"] = agent.health
     server = None
     try:
         plays.start(supervisor)
+        if agent is not None:
+            agent.start(supervisor)
         fetcher.start(supervisor)
         source.start(supervisor)
         if options.control is not None:
@@ -215,6 +229,8 @@ def play(options: PlayOptions) -> int:
             finally:
                 player.close()
     finally:
+        if agent is not None:
+            agent.stop()  # says offline (a clean disconnect sends no Last Will)
         if server is not None:
             server.stop()
         source.stop()

@@ -460,11 +460,23 @@ def cmd_play(args: argparse.Namespace) -> int:
             speed=args.speed,
             health_grace_s=config.health_grace_s,
             control_hosts=config.control_hosts,
+            mqtt=_broker(config),
+            mqtt_prefix=config.mqtt_prefix,
+            groups=config.groups,
         )
     except (ValueError, OSError) as exc:
         print(f"signage play: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     return play(options)
+
+
+def _broker(config: Any) -> Any:
+    """The fleet's broker from the settings (None: no fleet); ValueError when refused."""
+    if not config.mqtt:
+        return None
+    from signage.fleet.link import parse_broker
+
+    return parse_broker(config.mqtt, config.mqtt_password_file, config.mqtt_insecure)
 
 
 def _token(path: str | None) -> str | None:

@@ -204,6 +204,20 @@ SETTINGS: tuple[Setting, ...] = (
         metavar="PROFILE",
         choices=ACCESSIBILITY,
     ),
+    Setting("mqtt", Text(max_len=1000), "The fleet's MQTT broker, mqtt://[user@]HOST[:PORT] (mqtts:// for TLS); off when not given", flags=("--mqtt",), metavar="URL"),
+    _path("File holding the MQTT user's password", "--mqtt-password-file", key="mqtt_password_file"),
+    Setting("mqtt_insecure", Boolean(), "Allow a broker off this machine without a user and password (a closed network only)", False, flags=("--mqtt-insecure",), action="store_true"),
+    Setting("mqtt_prefix", Text(max_len=100, pattern=r"[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*", pattern_help="topic levels like signage or venue/signage"), "Topic prefix of the fleet", "signage", flags=("--mqtt-prefix",), metavar="PREFIX"),
+    Setting(
+        "group",
+        ListOf(Text(max_len=100, pattern=r"[A-Za-z0-9][A-Za-z0-9_.-]*", pattern_help="a group name"), single_ok=True),
+        "Groups this screen belongs to (commands to signage/groups/<group>/command reach it); the flag may be repeated",
+        (),
+        flags=("--group",),
+        attr="groups",
+        action="append",
+        metavar="GROUP",
+    ),
     Setting(
         "video_decoder",
         Choice(DECODER_CHOICES),
@@ -254,6 +268,11 @@ class PlayerConfig:
     display: DisplayHours | None = None
     accessibility: tuple[str, ...] = _SETTINGS["accessibility"].default
     video_decoder: str = _SETTINGS["video_decoder"].default
+    mqtt: str | None = None
+    mqtt_password_file: str | None = None
+    mqtt_insecure: bool = _SETTINGS["mqtt_insecure"].default
+    mqtt_prefix: str = _SETTINGS["mqtt_prefix"].default
+    groups: tuple[str, ...] = _SETTINGS["group"].default
     path: str | None = None  # the file it came from
 
 
@@ -277,7 +296,7 @@ def _from_file(key: str, value: Any) -> Any:
     """A checked value of player.yaml as PlayerConfig holds it."""
     if key == "rotate":
         return int(value)
-    if key in ("control_hosts", "accessibility"):
+    if key in ("control_hosts", "accessibility", "group"):
         return tuple(value)
     if key == "display":
         return DisplayHours(

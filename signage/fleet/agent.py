@@ -116,6 +116,12 @@ class FleetAgent:
 
     # -- threads (started by the app under its supervisor) ---------------------------------
 
+    def start(self, supervisor: Any) -> None:
+        """The link and the presence, supervised; not essential: the screen plays on
+        whatever the broker does, so the watchdog does not depend on it."""
+        supervisor.spawn("mqtt", self.link.run, self.link.stopped, essential=False)
+        supervisor.spawn("fleet-presence", self.run_presence, self.link.stopped, essential=False)
+
     def run_presence(self) -> None:
         """Publish the presence when it changes (and every minute), the thumbnail when the
         slide changes (at most every 10 s, and every minute)."""

@@ -1,0 +1,258 @@
+"""The fleet over MQTT (issue 15), against a real Mosquitto started here on loopback:
+presence with a Last Will, thumbnails, commands to a screen, a group and everyone, room
+states drawn at the door, messages that wait for a screen that was off, refusals."""
+
+from __future__ import annotations
+
+import io
+import json
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from signage.fleet.link import LinkError, backoff_s, parse_broker
+from signage.fleet.protocol import CommandError, parse_command, parse_room_state
+from tests.support.broker import Broker, Client
+from tests.support.content import write_content
+from tests.support.process import PlayerProcess
+
+
+@pytest.fixture()
+def broker() -> Iterator[Broker]:
+    running = Broker()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def _content(root: Path) -> Path:
+    write_content(
+        root,
+        {
+            "p.yaml": "name: P\nslides:\n"
+            "  - {type: text, id: un, title: Premier, duration: 30}\n"
+            "  - {type: text, id: deux, title: Deuxième, duration: 30}\n"
+        },
+        "header: false\n",
+    )
+    return root
+
+
+def _player(root: Path, broker: Broker, screen: str, *more: str) -> PlayerProcess:
+    return PlayerProcess(
+        [str(root), "--screen", screen, "--mqtt", broker.url, "--plays", str(root / f"{screen}.jsonl"),
+         "--cache", str(root / f"cache-{screen}"), *more],
+    )  # fmt: skip
+
+
+def test_broker_urls_and_their_refusals(tmp_path: Path) -> None:
+    assert str(parse_broker("mqtt://127.0.0.1")) == "mqtt://127.0.0.1:1883"
+    secret = tmp_path / "pw"
+    secret.write_text("s3cret\n")
+    broker = parse_broker("mqtts://ecran@broker.example:8884", str(secret))
+    assert (broker.tls, broker.user, broker.password, broker.port) == (
+        True,
+        "ecran",
+        "s3cret",
+        8884,
+    )
+    assert "s3cret" not in str(broker)
+    with pytest.raises(LinkError, match="without a user and a password"):
+        parse_broker("mqtt://broker.example")
+    assert parse_broker("mqtt://broker.example", insecure=True).host == "broker.example"
+    with pytest.raises(LinkError, match="not in the URL"):
+        parse_broker("mqtt://u:pw@broker.example")
+    with pytest.raises(LinkError, match="not a broker URL"):
+        parse_broker("http://broker.example")
+    with pytest.raises(LinkError, match="cannot read the MQTT password"):
+        parse_broker("mqtt://u@broker.example", str(tmp_path / "absent"))
+    waits = [backoff_s(n) for n in range(12)]
+    assert all(0.25 <= w <= 5.0 for w in waits) and max(waits[6:]) <= 5.0
+    assert len({round(backoff_s(8), 6) for _ in range(20)}) > 1  # jittered
+
+
+def test_commands_are_checked_like_the_http_api() -> None:
+    assert parse_command(b'{"command": "next"}') == ("next", {})
+    assert parse_command(b'{"command": "clear-message"}') == ("clear_message", {})
+    assert parse_command(b'{"command": "show", "id": "salle"}') == ("show", {"id": "salle"})
+    name, args = parse_command(
+        json.dumps(
+            {"command": "message", "text": "Salle comble", "style": "banner", "expires_in": 60}
+        ).encode()
+    )
+    assert (name, args) == (
+        "message",
+        {"text": "Salle comble", "style": "banner", "expires_in": 60.0},
+    )
+    for bad, why in (
+        (b"pas du json", "not JSON"),
+        (b'{"command": "explode"}', "must be one of"),
+        (b'{"command": "message", "text": ""}', "non-empty"),
+        (b'{"command": "message", "text": "x", "style": "popup"}', "'style' must be one of"),
+        (b'{"command": "show"}', "needs an 'id'"),
+        (b'{"command": "next", "force": true}', "unknown field"),
+        (b"[1, 2]", "JSON object"),
+    ):
+        with pytest.raises(CommandError, match=why):
+            parse_command(bad)
+    assert (
+        parse_room_state(b'{"state": "full", "note": "Retransmission en salle Seine"}').state
+        == "full"
+    )
+    assert parse_room_state(b"") is None
+    with pytest.raises(CommandError, match="'state' must be one of"):
+        parse_room_state(b'{"state": "pleine"}')
+
+
+def test_a_screen_in_the_fleet(broker: Broker, tmp_path: Path) -> None:
+    """Presence retained (and its Last Will), a thumbnail, commands to the screen, to its
+    group and to all, a refused command reported on its events, its room set full."""
+    watcher = Client(broker.port, "signage/screens/#")
+    root = _content(tmp_path)
+    player = _player(root, broker, "porte-seine", "--room", "Salle Seine", "--group", "portes")
+    try:
+        status_topic = "signage/screens/porte-seine/status"
+        # published again as soon as the first slide is on screen (a change)
+        presence = watcher.wait_for(
+            lambda: (p := watcher.last_json(status_topic)) and p["slide"]["id"] and p, timeout=15
+        )
+        assert presence["online"] is True and presence["screen"] == "porte-seine"
+        assert presence["groups"] == ["portes"] and presence["room"] == "Salle Seine"
+        assert presence["content"]["version"] and presence["slide"]["id"] in ("un", "deux")
+        thumb = watcher.wait_for(
+            lambda: watcher.messages("signage/screens/porte-seine/thumbnail"), timeout=15
+        )[-1]
+        assert len(thumb) <= 30_000
+        assert Image.open(io.BytesIO(thumb)).format == "JPEG"
+        # to this screen
+        watcher.publish("signage/screens/porte-seine/command", {"command": "show", "id": "deux"})
+        player.wait_for(lambda s: s["slide"]["id"] == "deux", timeout=5)
+        # to its group, and to all
+        watcher.publish("signage/groups/portes/command", {"command": "show", "id": "un"})
+        player.wait_for(lambda s: s["slide"]["id"] == "un", timeout=5)
+        watcher.publish(
+            "signage/all/command",
+            {
+                "command": "message",
+                "text": "Évacuation : suivez les agents",
+                "style": "banner",
+                "expires_in": 120,
+            },
+            expiry_s=120,
+        )
+        shown = player.wait_for(lambda s: s.get("message"), timeout=5)
+        assert shown["message"]["text"] == "Évacuation : suivez les agents"
+        watcher.publish("signage/all/command", {"command": "clear-message"})
+        player.wait_for(lambda s: s.get("message") is None, timeout=5)
+        # refused, said on the screen's events; the screen plays on
+        watcher.publish("signage/all/command", b'{"command": "explode"}')
+        refused = watcher.wait_for(
+            lambda: [
+                json.loads(m)
+                for m in watcher.messages("signage/screens/porte-seine/events")
+                if b"explode" not in m and b'"ok": false' in m
+            ],
+            timeout=5,
+        )
+        assert "must be one of" in refused[-1]["error"]
+        # another group's command does not reach it
+        watcher.publish("signage/groups/hall/command", {"command": "show", "id": "deux"})
+        time.sleep(0.8)
+        assert player.status()["slide"]["id"] == "un"
+        # its room full: in /status, and the presence says so
+        watcher.publish(
+            "signage/rooms/Salle%20Seine/state",
+            {
+                "state": "full",
+                "note": "Retransmission dans le hall",
+                "set_at": "2026-11-30T10:20:00+01:00",
+            },
+            retain=True,
+        )
+        full = player.wait_for(lambda s: s.get("room_state"), timeout=5)
+        assert full["room_state"] == {
+            "state": "full", "note": "Retransmission dans le hall", "set_at": "2026-11-30T10:20:00+01:00",
+        }  # fmt: skip
+        watcher.wait_for(
+            lambda: (watcher.last_json(status_topic) or {}).get("room_state"), timeout=5
+        )
+        fleet = player.status()["fleet"]
+        assert fleet["connected"] is True and fleet["refused"] >= 1
+    finally:
+        log = player.stop()
+    assert "Traceback" not in log
+    # stopped cleanly: offline, retained
+    offline = watcher.wait_for(
+        lambda: (
+            watcher.last_json(status_topic)
+            if not watcher.last_json(status_topic)["online"]
+            else None
+        )
+    )
+    assert offline == {"screen": "porte-seine", "online": False}
+    watcher.close()
+
+
+def test_a_screen_killed_is_offline_by_its_last_will(broker: Broker, tmp_path: Path) -> None:
+    watcher = Client(broker.port, "signage/screens/+/status")
+    player = _player(_content(tmp_path), broker, "hall-1")
+    topic = "signage/screens/hall-1/status"
+    try:
+        watcher.wait_for(lambda: (watcher.last_json(topic) or {}).get("online"), timeout=15)
+        player.process.send_signal(signal.SIGKILL)
+        player.process.wait(timeout=5)
+        # the broker sends the Will once it notices (at once here: the socket closes)
+        watcher.wait_for(
+            lambda: watcher.last_json(topic) == {"screen": "hall-1", "online": False}, timeout=10
+        )
+    finally:
+        player.stop()
+        watcher.close()
+
+
+def test_a_message_waits_for_a_screen_that_was_off_until_it_expires(
+    broker: Broker, tmp_path: Path
+) -> None:
+    """QoS 1 and a persistent session: a message sent while the screen is off is shown when
+    it comes back, for what is left of its time; one that expired meanwhile never is."""
+    root = _content(tmp_path)
+    player = _player(root, broker, "salle-1")
+    sender = Client(broker.port)
+    try:
+        player.wait_for(lambda s: (s.get("fleet") or {}).get("connected"), timeout=15)
+    finally:
+        player.stop()
+    sender.publish(
+        "signage/screens/salle-1/command",
+        {"command": "message", "text": "Expiré", "expires_in": 2}, expiry_s=2,
+    )  # fmt: skip
+    sender.publish(
+        "signage/screens/salle-1/command",
+        {"command": "message", "text": "Toujours valable", "expires_in": 120}, expiry_s=120,
+    )  # fmt: skip
+    time.sleep(3)  # the first has expired in the broker's queue
+    player = _player(root, broker, "salle-1")
+    try:
+        shown = player.wait_for(lambda s: s.get("message"), timeout=15)
+        assert shown["message"]["text"] == "Toujours valable"
+        left = (
+            dt_parse(shown["message"]["expires"]) - dt_parse(shown["message"]["started"])
+        ).total_seconds()
+        assert 100 <= left <= 118  # what was left of its 120 s, not 120 again
+        time.sleep(1)
+        assert player.status()["message"]["text"] == "Toujours valable"  # never the expired one
+    finally:
+        log = player.stop()
+        sender.close()
+    assert "Expiré" not in log
+
+
+def dt_parse(text: str):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    return dt.datetime.fromisoformat(text)
