@@ -135,11 +135,11 @@ def cmd_check(args: argparse.Namespace) -> int:
                 failed = True
                 continue
             loaded.append(playlist)
-            total = sum(s.duration_s for s in playlist.slides)
             screens = ", ".join(playlist.screens) or "all"
+            synced = ", in step (sync: the cycle starts at midnight)" if playlist.sync else ""
             print(
                 f'{_display(path)}: ok: "{playlist.name}", {len(playlist.slides)} slides '
-                f"({_fmt_seconds(total)}), screens: {screens}, priority {playlist.priority}"
+                f"({_fmt_seconds(playlist.cycle_s)}), screens: {screens}, priority {playlist.priority}{synced}"
             )
             failed = _list_videos(root, playlist, path) or failed
         failed = _check_folder_files(root) or failed

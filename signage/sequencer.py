@@ -174,7 +174,53 @@ def what_now(
         planned = current.ends if current is not None else None
     if index is None:  # cannot happen: active_playlist checked there is one
         return _fallback(content, screen, now, only)
+    if playlist.sync:
+        in_step = synced(playlist, now, skipped, boundary)
+        if in_step is not None:
+            if (
+                same
+                and current is not None
+                and (current.index, current.started)
+                == (
+                    in_step.index,
+                    in_step.started,
+                )
+            ):  # the same slide keeps the next slot (its slide cannot play): it stays on
+                return replace(current, ends=in_step.ends, until=in_step.until)
+            return in_step
     return _start(playlist, index, now, boundary, planned)
+
+
+def synced(
+    playlist: Playlist, now: dt.datetime, skip: frozenset[SlideKey], boundary: dt.datetime | None
+) -> Playing | None:
+    """A ``sync: true`` playlist at ``now``: the slide whose slot of the cycle (counted from
+    midnight in ``now``'s zone, the content's) holds ``now``, started when its slot did, so
+    that every screen shows the same slide from the same instant. A slide that cannot play
+    (its window closed, or it failed here) keeps its slot: the one before it stays on."""
+    cycle = playlist.cycle_s
+    if cycle <= 0:
+        return None
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    # real seconds since midnight (a DST day has 23 or 25 hours), in milliseconds so that
+    # every screen computes the same slot
+    elapsed = round((now.timestamp() - midnight.timestamp()) * 1000) % round(cycle * 1000) / 1000
+    cycle_start = now - dt.timedelta(seconds=elapsed)
+    offsets = [0.0]
+    for slide in playlist.slides:
+        offsets.append(offsets[-1] + slide.duration_s)
+    slot = max(i for i in range(len(playlist.slides)) if offsets[i] <= elapsed)
+    count = len(playlist.slides)
+    for back in range(count):
+        index = (slot - back) % count
+        if _eligible(playlist, playlist.slides[index], now, skip):
+            break
+    else:
+        return None
+    lap = 0.0 if index <= slot else -cycle  # the one before began in the previous cycle
+    started = cycle_start + dt.timedelta(seconds=offsets[index] + lap)
+    ends = cycle_start + dt.timedelta(seconds=offsets[slot + 1])
+    return Playing(playlist, index, started, ends, _cap(ends, boundary))
 
 
 def step(
@@ -271,6 +317,8 @@ def held_for_reading(playing: Playing, words: int) -> Playing:
     slide = playing.slide
     if slide is None or not slide.auto_duration or not words:
         return playing
+    if playing.playlist is not None and playing.playlist.sync:
+        return playing  # in step with the other screens: the slot is the slot
     needed = dt.timedelta(seconds=min(MAX_DURATION_S, reading_seconds(words)))
     if playing.ends - playing.started >= needed:
         return playing

@@ -191,3 +191,80 @@ def test_window_across_midnight(tmp_path: Path) -> None:
     assert active_playlist(content, "s", at("2026-12-05 01:00")) is not None
     assert active_playlist(content, "s", at("2026-12-05 02:00")) is None
     assert active_playlist(content, "s", at("2026-12-05 23:00")) is None
+
+
+SYNCED = """
+name: Hall en phase
+sync: true
+defaults: {duration: 10, transition: cut}
+slides:
+  - {type: text, id: a, title: A}
+  - {type: text, id: b, title: B, duration: 5}
+  - {type: text, id: c, title: C, when: {from: "12:00", to: "13:00"}}
+  - {type: text, id: d, title: D}
+"""  # a 35 s cycle from midnight; c plays only at lunch
+
+
+def test_synced_screens_change_at_the_same_instants(tmp_path: Path) -> None:
+    """Screens started at different moments show the same slide with the same start: the
+    slot of the 35 s cycle counted from midnight, whatever they did before."""
+    content = write_content(tmp_path, {"hall.yaml": SYNCED})
+    midnight = at("2026-11-30 00:00")
+    first = what_now(content, "hall-1", midnight + dt.timedelta(seconds=35 * 1000 + 12))
+    # 12 s into a cycle: b's slot (10 to 15 s), started 2 s ago
+    assert first.slide.id == "b"
+    assert first.started == midnight + dt.timedelta(seconds=35 * 1000 + 10)
+    assert first.ends == midnight + dt.timedelta(seconds=35 * 1000 + 15)
+    # another screen joins 1.7 s later, mid-slot: the same slide, the same start
+    later = what_now(content, "hall-2", first.started + dt.timedelta(seconds=3.7))
+    assert (later.slide.id, later.started, later.ends) == ("b", first.started, first.ends)
+    # a screen that had stepped by hand comes back in step when its slide ends: 21 s into
+    # the cycle, c's slot (c is out of its window): b holds it, as on every other screen
+    manual = step(content, "hall-3", first.started + dt.timedelta(seconds=1), None, 1)
+    assert manual.started == first.started + dt.timedelta(seconds=1)  # by hand: from now
+    back = what_now(content, "hall-3", manual.ends, manual)
+    cycle = midnight + dt.timedelta(seconds=35 * 1000)
+    assert (back.slide.id, back.started) == ("b", cycle + dt.timedelta(seconds=10))
+    assert back.ends == cycle + dt.timedelta(seconds=25)
+
+
+def test_a_slide_that_cannot_play_keeps_its_slot(tmp_path: Path) -> None:
+    """Out of its window, c's slot is held by b (the slide before it stays on), so d still
+    starts at 25 s into the cycle, as on every other screen."""
+    content = write_content(tmp_path, {"hall.yaml": SYNCED})
+    midnight = at("2026-11-30 00:00")
+    cycle = midnight + dt.timedelta(seconds=35 * 500)  # 04:51:40, c's window closed
+    b = what_now(content, "hall", cycle + dt.timedelta(seconds=11))
+    assert b.slide.id == "b"
+    held = what_now(content, "hall", b.until, b)
+    assert held.slide.id == "b" and held.started == b.started  # no new start: it stays on
+    assert held.ends == cycle + dt.timedelta(seconds=25)
+    d = what_now(content, "hall", held.until, held)
+    assert (d.slide.id, d.started) == ("d", cycle + dt.timedelta(seconds=25))
+    # at lunch c has its slot
+    lunch = midnight + dt.timedelta(seconds=35 * 1234)  # 11:59:50: the cycle covers 12:00
+    c = what_now(content, "hall", lunch + dt.timedelta(seconds=16))
+    assert (c.slide.id, c.started) == ("c", lunch + dt.timedelta(seconds=15))
+
+
+def test_synced_cycles_count_real_seconds_on_a_dst_day(tmp_path: Path) -> None:
+    """On the day clocks go back (25 hours), slots follow real seconds since local midnight:
+    at 15:00 that is 57,600 s (not the wall clock's 54,000), 25 s into a cycle: d, just
+    starting (counting wall-clock seconds would say d, started 5 s ago)."""
+    content = write_content(tmp_path, {"hall.yaml": SYNCED})
+    local = at("2026-10-25 15:00")
+    playing = what_now(content, "hall", local)
+    assert (playing.slide.id, playing.started) == ("d", local)
+
+
+def test_reading_time_does_not_stretch_a_synced_slide(tmp_path: Path) -> None:
+    from signage.sequencer import held_for_reading
+
+    content = write_content(
+        tmp_path,
+        {
+            "hall.yaml": "name: H\nsync: true\nslides:\n  - {type: text, id: a, title: A, duration: auto}\n  - {type: text, id: b, title: B}\n"
+        },
+    )
+    playing = what_now(content, "hall", at("2026-11-30 10:00"))
+    assert held_for_reading(playing, 400) == playing

@@ -23,6 +23,12 @@ class Playlist:
     priority: int = 0
     when: When | None = None
     layouts: Layouts | None = None  # the screen's regions while this playlist is active
+    sync: bool = False  # slides start on the wall clock's cycle: every screen in step
+
+    @property
+    def cycle_s(self) -> float:
+        """One pass through every slide, seconds (a synchronised playlist's period)."""
+        return sum(slide.duration_s for slide in self.slides)
 
     def plays_on(self, screen: str) -> bool:
         return not self.screens or screen in self.screens

@@ -16,6 +16,7 @@ from signage.core.model import DAY_NAMES, Transition, When
 from signage.core.schema import (
     INVALID,
     AnyOf,
+    Boolean,
     Choice,
     Ctx,
     Date,
@@ -202,6 +203,11 @@ PLAYLIST = Obj(
         ),
         "priority": Field(Integer(-1000, 1000), default=0, doc="The highest active priority wins"),
         "when": Field(WHEN, doc="When this playlist is active; default always"),
+        "sync": Field(
+            Boolean(),
+            default=False,
+            doc="Walls in step: slides start on the wall clock, the cycle counted from midnight in the content's time zone, so every screen playing this playlist changes at the same instant (screens must run NTP)",
+        ),
         "defaults": Field(
             Obj(
                 {
@@ -314,6 +320,7 @@ def build_playlist(source: Source, ctx: Ctx) -> Playlist | None:
         priority=values["priority"],
         when=_when(values.get("when")),
         layouts=layouts_of(values),
+        sync=values["sync"],
     )
 
 
