@@ -625,6 +625,29 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_fleet(args: argparse.Namespace) -> int:
+    import logging
+
+    from signage.config import parse_address
+    from signage.fleet.link import LinkError, parse_broker
+    from signage.fleet.page import FleetError, FleetServer
+
+    _logging(logging.INFO)
+    try:
+        broker = parse_broker(args.mqtt, args.mqtt_password_file, args.mqtt_insecure)
+        address = parse_address(args.bind)
+        token = _token(args.token_file) if args.token_file else None
+        server = FleetServer(broker, address, token, args.mqtt_prefix, tuple(args.allow_host or ()))
+    except (LinkError, FleetError, ValueError, OSError) as exc:
+        print(f"signage fleet: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    acts = "commands need the token" if token else "read-only: no --token-file"
+    print(f"fleet page on http://{server.address}/ ({acts}), broker {broker}", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.serve()
+    return EXIT_OK
+
+
 def cmd_push(args: argparse.Namespace) -> int:
     from signage.publish import PublishError, push, read_token
 
@@ -815,6 +838,46 @@ def build_parser() -> argparse.ArgumentParser:
         help="remove uploads that no published version uses after this long (default 86400)",
     )
     serve.set_defaults(func=cmd_serve)
+
+    fleet = sub.add_parser(
+        "fleet",
+        help="serve the fleet page: every screen, commands, messages and room states over MQTT",
+    )
+    fleet.add_argument(
+        "--mqtt",
+        required=True,
+        metavar="URL",
+        help="the broker, mqtt://[user@]HOST[:PORT] or mqtts://",
+    )
+    fleet.add_argument(
+        "--mqtt-password-file", metavar="FILE", help="file holding the MQTT user's password"
+    )
+    fleet.add_argument(
+        "--mqtt-insecure",
+        action="store_true",
+        help="allow a broker off this machine without credentials",
+    )
+    fleet.add_argument(
+        "--mqtt-prefix", default="signage", metavar="PREFIX", help="topic prefix (default signage)"
+    )
+    fleet.add_argument(
+        "--bind",
+        default="127.0.0.1:8780",
+        metavar="HOST:PORT",
+        help="where to serve the page (default 127.0.0.1:8780)",
+    )
+    fleet.add_argument(
+        "--token-file",
+        metavar="FILE",
+        help="file holding the bearer token that commands need (16 characters at least)",
+    )
+    fleet.add_argument(
+        "--allow-host",
+        action="append",
+        metavar="NAME",
+        help="a host name the page answers to (repeatable)",
+    )
+    fleet.set_defaults(func=cmd_fleet)
 
     push_cmd = sub.add_parser("push", help="upload a content folder to a signage serve")
     push_cmd.add_argument("content", type=Path, help="content folder")

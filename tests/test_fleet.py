@@ -17,6 +17,7 @@ from PIL import Image
 from signage.fleet.link import LinkError, backoff_s, parse_broker
 from signage.fleet.protocol import CommandError, parse_command, parse_room_state
 from tests.support.broker import Broker, Client
+from tests.support.browser import CHROMEDRIVER, CHROMIUM
 from tests.support.content import write_content
 from tests.support.process import PlayerProcess
 
@@ -256,3 +257,175 @@ def dt_parse(text: str):  # type: ignore[no-untyped-def]
     import datetime as dt
 
     return dt.datetime.fromisoformat(text)
+
+
+class FleetPage:
+    """``signage fleet`` in a subprocess, on a free loopback port."""
+
+    def __init__(self, broker: Broker, token_file: Path | None) -> None:
+        import subprocess
+        import sys
+
+        from tests.support.process import free_port
+
+        self.port = free_port()
+        args = [
+            sys.executable,
+            "-m",
+            "signage",
+            "fleet",
+            "--mqtt",
+            broker.url,
+            "--bind",
+            f"127.0.0.1:{self.port}",
+        ]
+        if token_file is not None:
+            args += ["--token-file", str(token_file)]
+        self.process = subprocess.Popen(
+            args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            try:
+                if self.get("/api/screens")["broker"]["connected"]:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("the fleet page did not start")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def get(self, path: str) -> dict:
+        import urllib.request
+
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=5) as answer:
+            return json.loads(answer.read())
+
+    def post(self, path: str, body: dict, token: str | None) -> tuple[int, dict]:
+        import urllib.error
+        import urllib.request
+
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}{path}", data=json.dumps(body).encode(), method="POST",
+            headers={"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})},
+        )  # fmt: skip
+        try:
+            with urllib.request.urlopen(request, timeout=5) as answer:
+                return answer.status, json.loads(answer.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    def stop(self) -> str:
+        self.process.terminate()
+        out, _ = self.process.communicate(timeout=10)
+        return out
+
+
+FLEET_TOKEN = "fleet-page-token-for-tests-0123456789"
+
+
+@pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER),
+    reason="chromium and chromedriver are not installed (.ci/run installs them)",
+)
+def test_the_fleet_page_in_a_browser(browser, broker: Broker, tmp_path: Path) -> None:
+    """Every screen online with its slide and thumbnail; a steward taps "Complet" and the
+    door screen says so; a message to a group reaches that group only; a screen that goes
+    away shows offline. Without the token, nothing is sent."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    root = _content(tmp_path)
+    door = _player(root, broker, "porte-seine", "--room", "Salle Seine", "--group", "portes")
+    hall = _player(root, broker, "hall-1", "--group", "hall")
+    token = tmp_path / "token"
+    token.write_text(FLEET_TOKEN)
+    page = FleetPage(broker, token)
+    try:
+        wait = WebDriverWait(browser, 20)
+        browser.get(page.url)
+        wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, ".screen .slide")) == 2
+                   and all(e.text not in ("", "—") for e in b.find_elements(By.CSS_SELECTOR, ".screen .slide")))  # fmt: skip
+        cards = {
+            c.get_attribute("data-screen"): c
+            for c in browser.find_elements(By.CSS_SELECTOR, ".screen")
+        }
+        assert set(cards) == {"porte-seine", "hall-1"}
+        assert all("en ligne" in c.text for c in cards.values())
+        assert "Salle Seine" in cards["porte-seine"].text
+        wait.until(lambda b: all(
+            img.get_attribute("naturalWidth") not in (None, "0")
+            for img in b.find_elements(By.CSS_SELECTOR, ".screen img")
+        ) and len(b.find_elements(By.CSS_SELECTOR, ".screen img")) == 2)  # fmt: skip
+        # without the token: refused, and said so
+        button = browser.find_element(
+            By.CSS_SELECTOR, '#rooms li[data-room="Salle Seine"] button[data-state="full"]'
+        )
+        button.click()
+        wait.until(lambda b: "Refusé" in b.find_element(By.ID, "feedback").text)
+        assert door.status().get("room_state") is None
+        # the steward's token, then one tap
+        browser.find_element(By.ID, "token").send_keys(FLEET_TOKEN)
+        browser.execute_script(
+            "document.getElementById('token').dispatchEvent(new Event('change'))"
+        )
+        browser.find_element(
+            By.CSS_SELECTOR, '#rooms li[data-room="Salle Seine"] button[data-state="full"]'
+        ).click()
+        full = door.wait_for(
+            lambda s: (s.get("room_state") or {}).get("state") == "full", timeout=5
+        )
+        assert full["room_state"]["set_at"]
+        wait.until(
+            lambda b: (
+                "on"
+                in b.find_element(
+                    By.CSS_SELECTOR, '#rooms li[data-room="Salle Seine"] button[data-state="full"]'
+                ).get_attribute("class")
+            )
+        )
+        # a message to the doors' group only
+        Select(browser.find_element(By.ID, "target")).select_by_value("group:portes")
+        browser.find_element(By.ID, "text").send_keys("La salle Seine est complète")
+        browser.find_element(By.ID, "send").click()
+        shown = door.wait_for(lambda s: s.get("message"), timeout=5)
+        assert shown["message"]["text"] == "La salle Seine est complète"
+        assert shown["message"]["style"] == "banner"
+        time.sleep(0.5)
+        assert hall.status().get("message") is None
+        # refused by the page as a screen would refuse it
+        code, answer = page.post(
+            "/api/command", {"target": "all", "command": "message", "text": ""}, FLEET_TOKEN
+        )
+        assert code == 400 and "non-empty" in answer["error"]
+        code, _ = page.post("/api/command", {"target": "all", "command": "next"}, None)
+        assert code == 401
+        # a screen that goes away: offline on the page
+        hall.stop()
+        wait.until(
+            lambda b: (
+                "hors ligne"
+                in b.find_element(By.CSS_SELECTOR, '.screen[data-screen="hall-1"]').text
+            )
+        )
+        browser.save_screenshot(str(tmp_path / "fleet.png"))
+    finally:
+        door.stop()
+        hall.stop()
+        log = page.stop()
+    assert "Traceback" not in log
+
+
+def test_the_fleet_page_refuses_a_public_bind_without_a_token(broker: Broker) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "signage", "fleet", "--mqtt", broker.url, "--bind", "0.0.0.0:0"],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "without a token" in done.stderr and "Traceback" not in done.stderr

@@ -4,51 +4,20 @@ and the urgent-message form drive a real player process."""
 from __future__ import annotations
 
 import io
-import shutil
 import time
 import urllib.request
 from pathlib import Path
 
-import pytest
 from PIL import Image
 
+from tests.support.browser import needs_browser
 from tests.support.content import write_content
 from tests.support.images import accent_share
 from tests.support.process import PlayerProcess
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM and CHROMEDRIVER),
-    reason="chromium and chromedriver are not installed (.ci/run installs them)",
-)
+pytestmark = needs_browser
 
 TOKEN = "web-page-token-for-tests-0123456789"
-
-
-@pytest.fixture
-def browser(tmp_path: Path):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1280,900",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    yield driver
-    driver.quit()
 
 
 def screenshot(port: int) -> Image.Image:

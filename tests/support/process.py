@@ -89,7 +89,10 @@ class PlayerProcess:
             time.sleep(0.02)
 
     def stop(self) -> str:
-        """Stop the player (SIGTERM, then SIGKILL after 15 s); returns everything it printed."""
+        """Stop the player (SIGTERM, then SIGKILL after 15 s); returns everything it printed
+        (again, when it was stopped already)."""
+        if self._log.closed:
+            return self._printed
         self.process.terminate()
         try:
             self.process.wait(timeout=15)
@@ -97,6 +100,6 @@ class PlayerProcess:
             self.process.kill()
             self.process.wait()
         self._log.seek(0)
-        out = self._log.read()
+        self._printed = self._log.read()
         self._log.close()
-        return out
+        return self._printed

@@ -1,0 +1,286 @@
+"""``signage fleet``: the fleet page, for operators and stewards on a phone. It follows the
+broker (every screen's retained presence and thumbnail, the rooms' states, the screens'
+events) and serves a page that lists every screen and sends commands, messages and room
+states through the broker. Same authentication rules as the control API: a bind off
+loopback needs a token, and everything that acts needs it.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import json
+import logging
+import threading
+import time
+import urllib.parse
+import uuid
+from http import HTTPStatus
+from importlib import resources
+from typing import Any
+
+from signage.download import bearer_ok, bound_address
+from signage.fleet.link import Broker, Link
+from signage.fleet.protocol import (
+    NAME,
+    CommandError,
+    Topics,
+    parse_command,
+    parse_room_state,
+    room_state_payload,
+)
+from signage.httpd import BodyError, GuardedHandler, GuardedServer, json_bytes, parse_json
+
+log = logging.getLogger(__name__)
+
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+MAX_BODY = 16 * 1024
+EVENTS_KEPT = 100
+STATIC = {
+    "/": ("index.html", "text/html; charset=utf-8"),
+    "/index.html": ("index.html", "text/html; charset=utf-8"),
+    "/fleet.js": ("fleet.js", "text/javascript; charset=utf-8"),
+    "/fleet.css": ("fleet.css", "text/css; charset=utf-8"),
+}
+
+
+class FleetError(Exception):
+    """The page cannot start as configured (a public bind without a token)."""
+
+
+class FleetBoard:
+    """What the broker says of the fleet, kept up to date by the link's thread."""
+
+    def __init__(self, topics: Topics) -> None:
+        self.topics = topics
+        self.lock = threading.Lock()
+        self.screens: dict[str, dict[str, Any]] = {}  # name -> presence, seen, thumbnail
+        self.rooms: dict[str, dict[str, Any]] = {}
+        self.events: collections.deque[dict[str, Any]] = collections.deque(maxlen=EVENTS_KEPT)
+
+    def take(self, message: Any) -> None:
+        topics = self.topics
+        room = topics.room_of(message.topic)
+        if room is not None:
+            try:
+                state = parse_room_state(message.payload)
+            except CommandError:
+                return
+            with self.lock:
+                if state is None:
+                    self.rooms.pop(room, None)
+                else:
+                    self.rooms[room] = state.to_json()
+            return
+        about = topics.screen_of(message.topic)
+        if about is None:
+            return
+        screen, what = about
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        with self.lock:
+            entry = self.screens.setdefault(
+                screen, {"presence": {}, "seen": None, "thumbnail": None}
+            )
+            if what == "status":
+                try:
+                    entry["presence"] = json.loads(message.payload)
+                except (ValueError, UnicodeDecodeError):
+                    return
+                entry["seen"] = now
+            elif what == "thumbnail" and message.payload:
+                entry["thumbnail"] = bytes(message.payload)
+                entry["thumb_at"] = time.time()
+            elif what == "events":
+                try:
+                    self.events.appendleft(json.loads(message.payload))
+                except (ValueError, UnicodeDecodeError):
+                    return
+
+    def snapshot(self) -> dict[str, Any]:
+        with self.lock:
+            screens = []
+            for name, entry in sorted(self.screens.items()):
+                presence = entry["presence"]
+                screens.append(
+                    {
+                        **presence,
+                        "screen": name,
+                        "online": bool(presence.get("online")),
+                        "last_seen": presence.get("at") or entry["seen"],
+                        "thumbnail": f"thumbnail/{urllib.parse.quote(name)}.jpg?t={entry.get('thumb_at', 0):.0f}"
+                        if entry["thumbnail"]
+                        else None,
+                    }
+                )
+            known = {r for s in screens if (r := s.get("room"))} | set(self.rooms)
+            rooms = [
+                {"room": r, **self.rooms.get(r, {"state": "open", "note": "", "set_at": None})}
+                for r in sorted(known)
+            ]
+            return {"screens": screens, "rooms": rooms, "events": list(self.events)[:30]}
+
+    def thumbnail(self, screen: str) -> bytes | None:
+        with self.lock:
+            entry = self.screens.get(screen)
+            return entry["thumbnail"] if entry else None
+
+
+class FleetServer:
+    def __init__(
+        self,
+        broker: Broker,
+        address: tuple[str, int],
+        token: str | None = None,
+        prefix: str = "signage",
+        names: tuple[str, ...] = (),
+    ) -> None:
+        if address[0] not in LOOPBACK and not token:
+            raise FleetError(
+                f"refusing to serve the fleet page on {address[0]} without a token: give "
+                "--token-file, or bind 127.0.0.1"
+            )
+        self.token = token
+        self.topics = Topics(prefix)
+        self.board = FleetBoard(self.topics)
+        topics = self.topics
+        self.link = Link(
+            broker,
+            f"signage-fleet-{uuid.uuid4().hex[:8]}",
+            [
+                f"{prefix}/screens/+/status",
+                f"{prefix}/screens/+/thumbnail",
+                f"{prefix}/screens/+/events",
+                topics.room_states,
+            ],
+            self.board.take,
+            persistent=False,  # a page that starts again reads the retained state afresh
+        )
+        self.httpd = GuardedServer(address, _handler_for(self), names)
+
+    @property
+    def address(self) -> str:
+        return bound_address(self.httpd)
+
+    def serve(self) -> None:
+        """Until interrupted: the link on a thread, the page on this one."""
+        link = threading.Thread(target=self.link.run, name="fleet-mqtt", daemon=True)
+        link.start()
+        try:
+            self.httpd.serve_forever()
+        finally:
+            self.link.stop()
+            self.httpd.server_close()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+
+    # -- acting ----------------------------------------------------------------------------
+
+    def command(self, body: Any) -> dict[str, Any]:
+        """Send a command to ``target``: "all", "screen:NAME" or "group:NAME"."""
+        if not isinstance(body, dict):
+            raise CommandError('expected {"target": "all", "command": "next"}')
+        target = str(body.get("target", "all"))
+        kind, _, name = target.partition(":")
+        if target == "all":
+            topic = self.topics.all_command
+        elif kind in ("screen", "group") and NAME.fullmatch(name):
+            topic = (
+                self.topics.screen_command(name)
+                if kind == "screen"
+                else self.topics.group_command(name)
+            )
+        else:
+            raise CommandError("'target' must be all, screen:NAME or group:NAME")
+        command = {k: v for k, v in body.items() if k != "target"}
+        payload = json.dumps(command, ensure_ascii=False).encode()
+        verb, args = parse_command(payload)  # refused here as a screen would refuse it
+        expiry = args.get("expires_in") if verb == "message" else None
+        if not self.link.publish(topic, payload, qos=1, expiry_s=expiry):
+            raise ConnectionError("the broker is not connected")
+        return {"ok": True, "topic": topic}
+
+    def set_room(self, body: Any) -> dict[str, Any]:
+        if (
+            not isinstance(body, dict)
+            or not isinstance(body.get("room"), str)
+            or not body["room"].strip()
+        ):
+            raise CommandError('expected {"room": "Salle Seine", "state": "full", "note": "..."}')
+        payload = room_state_payload(str(body.get("state")), str(body.get("note") or ""))
+        topic = self.topics.room_state(body["room"])
+        if not self.link.publish(topic, payload, qos=1, retain=True):
+            raise ConnectionError("the broker is not connected")
+        return {"ok": True, "topic": topic}
+
+
+def _static(name: str) -> bytes:
+    return resources.files("signage.fleet").joinpath(f"static/{name}").read_bytes()
+
+
+def _handler_for(server: FleetServer) -> type[GuardedHandler]:
+    class Handler(GuardedHandler):
+        server_version = "signage-fleet"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            log.debug("%s %s", self.address_string(), format % args)
+
+        def _send(self, status: int, body: bytes, content_type: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def _json(self, status: int, data: Any) -> None:
+            self._send(status, json_bytes(data), "application/json; charset=utf-8")
+
+        def do_GET(self) -> None:
+            path = urllib.parse.urlsplit(self.path).path
+            if path in STATIC:
+                name, kind = STATIC[path]
+                self._send(HTTPStatus.OK, _static(name), kind)
+            elif path == "/api/screens":
+                data = server.board.snapshot()
+                data["broker"] = {
+                    "url": str(server.link.broker),
+                    "connected": server.link.connected.is_set(),
+                    "last_error": server.link.last_error,
+                }
+                data["can_act"] = server.token is not None
+                self._json(HTTPStatus.OK, data)
+            elif path.startswith("/thumbnail/") and path.endswith(".jpg"):
+                screen = urllib.parse.unquote(path[len("/thumbnail/") : -len(".jpg")])
+                image = server.board.thumbnail(screen)
+                if image is None:
+                    self._json(HTTPStatus.NOT_FOUND, {"error": f"no thumbnail of {screen}"})
+                else:
+                    self._send(HTTPStatus.OK, image, "image/jpeg")
+            else:
+                self._json(HTTPStatus.NOT_FOUND, {"error": f"no such page: {path}"})
+
+        do_HEAD = do_GET
+
+        def do_POST(self) -> None:
+            path = urllib.parse.urlsplit(self.path).path
+            if not bearer_ok(self.headers.get("Authorization"), server.token):
+                self._json(HTTPStatus.UNAUTHORIZED, {"error": "a valid bearer token is required"})
+                return
+            try:
+                length = self.content_length(MAX_BODY)
+                body = parse_json(self.rfile.read(length)) if length else None
+                if path == "/api/command":
+                    self._json(HTTPStatus.OK, server.command(body))
+                elif path == "/api/rooms":
+                    self._json(HTTPStatus.OK, server.set_room(body))
+                else:
+                    self._json(HTTPStatus.NOT_FOUND, {"error": f"no such endpoint: {path}"})
+            except (CommandError, BodyError) as exc:
+                self.close_connection = True
+                self._json(HTTPStatus.BAD_REQUEST, {"ok": False, "error": str(exc)})
+            except ConnectionError as exc:
+                self._json(HTTPStatus.SERVICE_UNAVAILABLE, {"ok": False, "error": str(exc)})
+
+    return Handler
