@@ -429,3 +429,147 @@ def test_the_fleet_page_refuses_a_public_bind_without_a_token(broker: Broker) ->
     )  # fmt: skip
     assert done.returncode == 2
     assert "without a token" in done.stderr and "Traceback" not in done.stderr
+
+
+ACL = (Path(__file__).parent.parent / "deploy" / "mosquitto" / "signage.acl").read_text()
+USERS = {
+    "porte-seine": "pw-porte",
+    "hall-1": "pw-hall",
+    "fleet": "pw-fleet",
+    "steward": "pw-steward",
+}
+
+
+def test_the_shipped_acl_keeps_each_screen_to_its_own_topics(tmp_path: Path) -> None:
+    """deploy/mosquitto/signage.acl in a real broker with passwords: a screen publishes its
+    own presence; another screen can neither forge it nor command the fleet; the fleet user
+    commands; a steward sets a room; an anonymous client is refused."""
+    broker = Broker(acl=ACL, users=USERS)
+    secret = tmp_path / "porte.pw"
+    secret.write_text(USERS["porte-seine"])
+    root = _content(tmp_path)
+    player = PlayerProcess(
+        [str(root), "--screen", "porte-seine", "--room", "Salle Seine",
+         "--mqtt", broker.user_url("porte-seine"), "--mqtt-password-file", str(secret),
+         "--plays", str(root / "plays.jsonl"), "--cache", str(root / "cache")],
+    )  # fmt: skip
+    fleet = Client(broker.port, "signage/screens/+/status", user="fleet", password=USERS["fleet"])
+    intruder = Client(broker.port, user="hall-1", password=USERS["hall-1"])
+    steward = Client(broker.port, user="steward", password=USERS["steward"])
+    topic = "signage/screens/porte-seine/status"
+    try:
+        fleet.wait_for(lambda: (fleet.last_json(topic) or {}).get("online"), timeout=15)
+        # hall-1 forges porte-seine's presence and commands everyone: both dropped
+        intruder.publish(topic, {"screen": "porte-seine", "online": False})
+        intruder.publish("signage/all/command", {"command": "show", "id": "deux"})
+        time.sleep(1.0)
+        assert fleet.last_json(topic)["online"] is True
+        assert player.status()["slide"]["id"] == "un"
+        # the fleet's user commands
+        fleet.publish("signage/screens/porte-seine/command", {"command": "show", "id": "deux"})
+        player.wait_for(lambda s: s["slide"]["id"] == "deux", timeout=5)
+        # a steward sets the room
+        steward.publish(
+            "signage/rooms/Salle%20Seine/state", {"state": "closed", "note": ""}, retain=True
+        )
+        player.wait_for(lambda s: (s.get("room_state") or {}).get("state") == "closed", timeout=5)
+        anonymous = Client(broker.port, wait=False)
+        assert anonymous.refused, "an anonymous client was let in"
+        anonymous.close()
+    finally:
+        log = player.stop()
+        for client in (fleet, intruder, steward):
+            client.close()
+        broker.stop()
+    assert "Traceback" not in log
+
+
+def test_a_screen_over_tls(tmp_path: Path) -> None:
+    """mqtts://: the broker's certificate, signed by the venue's CA, checked by the screen
+    (the CA trusted through SSL_CERT_FILE, as a venue's CA would be installed)."""
+    import subprocess
+
+    def openssl(*args: str) -> None:
+        subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=tmp_path)
+
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
+            "-days", "1", "-subj", "/CN=Venue test CA")  # fmt: skip
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "broker.key", "-out", "broker.csr",
+            "-subj", "/CN=127.0.0.1")  # fmt: skip
+    (tmp_path / "san.ext").write_text("subjectAltName=IP:127.0.0.1\n")
+    openssl("x509", "-req", "-in", "broker.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+            "-CAcreateserial", "-out", "broker.crt", "-days", "1", "-extfile", "san.ext")  # fmt: skip
+    broker = Broker(tls=(tmp_path / "broker.crt", tmp_path / "broker.key"))
+    root = _content(tmp_path)
+    player = PlayerProcess(
+        [str(root), "--screen", "tls-1", "--mqtt", f"mqtts://127.0.0.1:{broker.port}",
+         "--plays", str(root / "plays.jsonl"), "--cache", str(root / "cache")],
+        env={"SSL_CERT_FILE": str(tmp_path / "ca.crt")},
+    )  # fmt: skip
+    untrusting = PlayerProcess(
+        [str(root), "--screen", "tls-2", "--mqtt", f"mqtts://127.0.0.1:{broker.port}",
+         "--plays", str(root / "plays2.jsonl"), "--cache", str(root / "cache2")],
+    )  # fmt: skip
+    try:
+        fleet = player.wait_for(lambda s: (s.get("fleet") or {}).get("connected"), timeout=15)[
+            "fleet"
+        ]
+        assert fleet["broker"] == f"mqtts://127.0.0.1:{broker.port}"
+        refused = untrusting.wait_for(
+            lambda s: (s.get("fleet") or {}).get("last_error"), timeout=15
+        )
+        assert refused["fleet"]["connected"] is False
+        assert "certificate" in refused["fleet"]["last_error"].lower()
+        assert refused["slide"]["id"] in ("un", "deux")  # and it plays on
+    finally:
+        player.stop()
+        log = untrusting.stop()
+        broker.stop()
+    assert "Traceback" not in log
+
+
+def test_the_broker_killed_and_started_again(tmp_path: Path) -> None:
+    """The screen plays on while the broker is gone (its slides keep changing), reconnects
+    within 10 s of its return, publishes its presence again and gets the retained room
+    states again."""
+    broker = Broker()
+    root = tmp_path / "c"
+    write_content(
+        root,
+        {"p.yaml": "name: P\nslides:\n  - {type: text, id: un, title: Un, duration: 1, transition: cut}\n"
+                   "  - {type: text, id: deux, title: Deux, duration: 1, transition: cut}\n"},
+        "header: false\n",
+    )  # fmt: skip
+    setter = Client(broker.port)
+    setter.publish("signage/rooms/Salle%20Seine/state", {"state": "full", "note": ""}, retain=True)
+    setter.close()
+    player = _player(root, broker, "porte-seine", "--room", "Salle Seine")
+    try:
+        first = player.wait_for(
+            lambda s: (s.get("room_state") or {}).get("state") == "full", timeout=15
+        )
+        rooms_before = first["fleet"]["room_messages"]
+        broker.kill()
+        down = player.wait_for(lambda s: not s["fleet"]["connected"], timeout=30)
+        assert down["fleet"]["last_error"]
+        frames = down["render"]["frames"]
+        time.sleep(3)
+        during = player.status()
+        assert during["render"]["frames"] > frames  # the screen plays on
+        assert during["slide"]["shown_at"] != down["slide"]["shown_at"]  # slides still change
+        watcher_started = time.monotonic()
+        broker.start()
+        back = player.wait_for(lambda s: s["fleet"]["connected"], timeout=15)
+        assert time.monotonic() - watcher_started <= 10
+        assert back["fleet"]["connections"] == 2
+        watcher = Client(broker.port, "signage/screens/+/status")
+        presence = watcher.wait_for(
+            lambda: watcher.last_json("signage/screens/porte-seine/status"), timeout=10
+        )
+        assert presence["online"] is True
+        player.wait_for(lambda s: s["fleet"]["room_messages"] > rooms_before, timeout=10)
+        watcher.close()
+    finally:
+        log = player.stop()
+        broker.stop()
+    assert "Traceback" not in log, log

@@ -95,6 +95,7 @@ class FleetAgent:
         self.published = 0  # presence messages sent
         self.commands = 0  # commands obeyed
         self.refused = 0
+        self.room_messages = 0  # room states received (again at each connection: retained)
         self._last: dict[str, Any] | None = None
         self._last_at = 0.0
         self._thumb_at = 0.0
@@ -204,6 +205,7 @@ class FleetAgent:
         self._wake.set()  # the presence shows what the command changed
 
     def _room(self, room: str, payload: bytes) -> None:
+        self.room_messages += 1
         try:
             state = parse_room_state(payload)
         except CommandError as exc:
@@ -238,6 +240,7 @@ class FleetAgent:
             "presence_published": self.published,
             "commands": self.commands,
             "refused": self.refused,
+            "room_messages": self.room_messages,
         }
 
 

@@ -37,7 +37,9 @@ class StatusBoard:
         data["uptime_s"] = round(time.monotonic() - self.started, 1)
         if self.clock is not None:
             data["now"] = self.clock.now().isoformat(timespec="seconds")
-        for name, getter in self.extra.items():
+        # a copy: parts register their figures while other threads read (the fleet's
+        # presence thread started before the control API adds its address)
+        for name, getter in list(self.extra.items()):
             data[name] = getter()
         if self.live is not None:
             self.live(data)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -28,11 +29,17 @@ class Broker:
     """``mosquitto -c`` a config of its own in a temporary folder; retained messages kept
     on disk, saved at every change, so that a broker killed and started again has them."""
 
-    def __init__(self, acl: str | None = None, users: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        acl: str | None = None,
+        users: dict[str, str] | None = None,
+        tls: tuple[Path, Path] | None = None,
+    ) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="signage-mqtt-"))
         self.port = free_port()
         lines = [
             f"listener {self.port} 127.0.0.1",
+            *([f"certfile {tls[0]}", f"keyfile {tls[1]}"] if tls else []),
             "persistence true",
             f"persistence_location {self.folder}/",
             "autosave_interval 1",
@@ -42,6 +49,8 @@ class Broker:
             "log_type error",
             "log_type warning",
         ]
+        if os.geteuid() == 0:  # as root, mosquitto would run as "mosquitto", who cannot
+            lines.append("user root")  # read this test's private folder
         if users:
             passwords = self.folder / "passwords"
             passwords.write_text("")
@@ -64,6 +73,9 @@ class Broker:
     @property
     def url(self) -> str:
         return f"mqtt://127.0.0.1:{self.port}"
+
+    def user_url(self, user: str) -> str:
+        return f"mqtt://{user}@127.0.0.1:{self.port}"
 
     def start(self) -> None:
         self.process = subprocess.Popen(
@@ -101,7 +113,12 @@ class Client:
     """A test's own MQTT v5 client: publishes, and keeps every message it receives."""
 
     def __init__(
-        self, port: int, *topics: str, user: str | None = None, password: str | None = None
+        self,
+        port: int,
+        *topics: str,
+        user: str | None = None,
+        password: str | None = None,
+        wait: bool = True,
     ) -> None:
         self.received: list[tuple[str, bytes, Any, float]] = []
         self.lock = threading.Lock()
@@ -128,7 +145,7 @@ class Client:
         self.client.on_message = message
         self.client.connect("127.0.0.1", port)
         self.client.loop_start()
-        if not ready.wait(10):
+        if not ready.wait(10) and wait:
             raise RuntimeError("the test client could not connect")
         time.sleep(0.2)  # subscriptions acknowledged
 
