@@ -7,6 +7,7 @@ millisecond), so a slide change costs the loop no decoding and no layout.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import multiprocessing
@@ -156,7 +157,7 @@ class Preparer:
         pool = ProcessPoolExecutor(
             max_workers=1,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=watch_parent,
+            initializer=_start_worker,
             initargs=(os.getpid(),),
         )
         pool.submit(_warm)
@@ -249,3 +250,16 @@ class Preparer:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+WORKER_NICE = 5  # drawing ahead yields the CPU to the render thread
+
+
+def _start_worker(parent: int) -> None:
+    """The preparation worker: gone with its parent, and behind the render thread for the
+    CPU. Drawing is work done ahead (seconds before the frame is due); the render thread's
+    wake-up is due now: screens in step all changed slide up to 30 ms late when their
+    workers, redrawing the header's clock at the same minute, had the cores."""
+    watch_parent(parent)
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICE)

@@ -297,7 +297,8 @@ class Timeline:
                 # photo, a 4K screen) still gets its full duration instead of being skipped.
                 now = self.clock.now()
                 late = now - self.playing.started
-                if late > dt.timedelta(seconds=0.5):
+                synced = self.playing.playlist is not None and self.playing.playlist.sync
+                if late > dt.timedelta(seconds=0.5) and not synced:  # in step: its slot
                     self.playing = replace(
                         self.playing,
                         started=now,
