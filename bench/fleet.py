@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import selectors
 import shutil
 import statistics
 import sys
@@ -123,29 +124,41 @@ def broadcast(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-class Simulated:
-    """A screen that is only an MQTT client: presence retained, broadcasts timed."""
+class Swarm:
+    """Simulated screens: MQTT clients only (presence retained with a Last Will, broadcasts
+    timed), all driven by one thread through Paho's external-loop calls on an epoll
+    selector: Paho's own loop uses select(), which stops at file descriptor 1024, and
+    500 clients with their wake-up socket pairs hold 1,500."""
 
-    def __init__(
-        self, port: int, name: str, received: dict[int, list[float]], lock: threading.Lock
-    ) -> None:
+    def __init__(self, port: int, count: int) -> None:
+        self.received: dict[int, list[float]] = {}
+        self.ready = 0
+        self.lock = threading.Lock()
+        self.selector = selectors.DefaultSelector()
+        self.clients = [self._client(port, f"sim-{n:03d}") for n in range(count)]
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+        self.thread.start()
+
+    def _client(self, port: int, name: str) -> Any:
         client = mqtt.Client(
             callback_api_version=CallbackAPIVersion.VERSION2, client_id=name, protocol=mqtt.MQTTv5
         )
         presence = {"screen": name, "online": True, "room": None, "groups": ["sim"],
                     "content": {"version": "bench"}, "slide": {"id": "un", "type": "text", "title": "Bienvenue", "shown_at": None},
                     "regions": [], "errors": [], "message": None, "uptime_s": 0}  # fmt: skip
-        ready = threading.Event()
 
         def connected(c: Any, _u: Any, _f: Any, _r: Any, _p: Any) -> None:
             c.subscribe("signage/all/command", qos=1)
             c.publish(f"signage/screens/{name}/status", json.dumps(presence), qos=1, retain=True)
-            ready.set()
+            with self.lock:
+                self.ready += 1
 
         def message(_c: Any, _u: Any, msg: Any) -> None:
+            at = time.monotonic()
             number = json.loads(msg.payload)["n"]
-            with lock:
-                received.setdefault(number, []).append(time.monotonic())
+            with self.lock:
+                self.received.setdefault(number, []).append(at)
 
         client.on_connect = connected
         client.on_message = message
@@ -156,19 +169,37 @@ class Simulated:
             retain=True,
         )
         client.connect("127.0.0.1", port)
-        client.loop_start()
-        self.client = client
-        self.ready = ready
+        self.selector.register(client.socket(), selectors.EVENT_READ, client)
+        return client
+
+    def _loop(self) -> None:
+        misc = time.monotonic()
+        while not self.stopped.is_set():
+            for client in self.clients:
+                if client.want_write():
+                    client.loop_write()
+            for key, _ in self.selector.select(timeout=0.02):
+                key.data.loop_read()
+            if time.monotonic() - misc > 1.0:
+                misc = time.monotonic()
+                for client in self.clients:
+                    client.loop_misc()
+
+    def close(self) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=5)
+        for client in self.clients:
+            client.disconnect()
 
 
 def scale(args: argparse.Namespace) -> dict[str, Any]:
     broker = Broker()
-    received: dict[int, list[float]] = {}
-    lock = threading.Lock()
-    screens = [Simulated(broker.port, f"sim-{n:03d}", received, lock) for n in range(args.screens)]
-    for screen in screens:
-        screen.ready.wait(30)
+    swarm = Swarm(broker.port, args.screens)
+    deadline = time.monotonic() + 60
+    while swarm.ready < args.screens and time.monotonic() < deadline:
+        time.sleep(0.1)
     time.sleep(1.0)  # subscriptions acknowledged
+    received = swarm.received
     sender = Client(broker.port)
     sent: dict[int, float] = {}
     for n in range(args.messages):
@@ -205,9 +236,7 @@ def scale(args: argparse.Namespace) -> dict[str, Any]:
         page.terminate()
         page.wait(timeout=10)
         sender.close()
-        for screen in screens:
-            screen.client.loop_stop()
-            screen.client.disconnect()
+        swarm.close()
         broker.stop()
     return result
 

@@ -104,7 +104,7 @@ def play(options: PlayOptions) -> int:
     from signage.control.server import ControlError, ControlServer
     from signage.core.supervisor import Supervisor
     from signage.fleet.agent import FleetAgent
-    from signage.fleet.timesync import clock_synchronised
+    from signage.fleet.timesync import ClockSync
     from signage.messages import ProgrammeUpdated
     from signage.paths import state_dir
     from signage.plays import PlayLog
@@ -194,7 +194,7 @@ def play(options: PlayOptions) -> int:
     def programme() -> Any:
         return summary(player.content, str(cache), clock.now(), programmes)
 
-    status.extra["clock_synchronised"] = clock_synchronised
+    status.extra["clock_synchronised"] = ClockSync()
     agent = None
     if options.mqtt is not None:
         agent = FleetAgent(

@@ -160,6 +160,19 @@ class GuardedHandler(BaseHTTPRequestHandler):
         self.send_header("Referrer-Policy", "no-referrer")
         super().end_headers()
 
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("%s %s", self.address_string(), format % args)  # requests are not news
+
+    def send_body(self, status: int, body: bytes, content_type: str) -> None:
+        """A whole answer, never cached (a page's figures are live); no body for HEAD."""
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
     def content_length(self, limit: int) -> int:
         """The declared body length, bounded before it is converted; BodyError otherwise."""
         raw = (self.headers.get("Content-Length") or "0").strip()

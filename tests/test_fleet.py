@@ -200,11 +200,23 @@ def test_a_screen_in_the_fleet(broker: Broker, tmp_path: Path) -> None:
 
 
 def test_a_screen_killed_is_offline_by_its_last_will(broker: Broker, tmp_path: Path) -> None:
-    watcher = Client(broker.port, "signage/screens/+/status")
+    """Killed, the broker says it is offline for it. (And a command left retained on its
+    topic is not obeyed when it connects: it would run again at every reconnection.)"""
+    watcher = Client(broker.port, "signage/screens/+/status", "signage/screens/+/events")
+    watcher.publish(
+        "signage/screens/hall-1/command", {"command": "show", "id": "deux"}, retain=True
+    )
     player = _player(_content(tmp_path), broker, "hall-1")
     topic = "signage/screens/hall-1/status"
     try:
         watcher.wait_for(lambda: (watcher.last_json(topic) or {}).get("online"), timeout=15)
+        watcher.wait_for(
+            lambda: any(
+                b"retained command" in m for m in watcher.messages("signage/screens/hall-1/events")
+            ),
+            timeout=5,
+        )
+        assert player.status()["slide"]["id"] == "un"
         player.process.send_signal(signal.SIGKILL)
         player.process.wait(timeout=5)
         # the broker sends the Will once it notices (at once here: the socket closes)

@@ -124,20 +124,8 @@ def _handler_for(server: ControlServer) -> type[GuardedHandler]:
     class Handler(GuardedHandler):
         server_version = "signage"
 
-        def log_message(self, format: str, *args: Any) -> None:
-            log.debug("%s %s", self.address_string(), format % args)
-
-        def _send(self, status: int, body: bytes, content_type: str) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
-
         def _json(self, status: int, data: Any) -> None:
-            self._send(status, json_bytes(data, indent=1), "application/json; charset=utf-8")
+            self.send_body(status, json_bytes(data, indent=1), "application/json; charset=utf-8")
 
         def _path(self) -> tuple[str, dict[str, list[str]]]:
             parsed = urllib.parse.urlsplit(self.path)
@@ -147,7 +135,7 @@ def _handler_for(server: ControlServer) -> type[GuardedHandler]:
             path, query = self._path()
             if path in STATIC:
                 name, kind = STATIC[path]
-                self._send(HTTPStatus.OK, _static(name), kind)
+                self.send_body(HTTPStatus.OK, _static(name), kind)
             elif path == "/status":
                 self._json(HTTPStatus.OK, server.status())
             elif path == "/screenshot.png":
@@ -158,7 +146,7 @@ def _handler_for(server: ControlServer) -> type[GuardedHandler]:
                         HTTPStatus.SERVICE_UNAVAILABLE, {"error": "the render loop did not answer"}
                     )
                     return
-                self._send(HTTPStatus.OK, png, "image/png")
+                self.send_body(HTTPStatus.OK, png, "image/png")
             elif path == "/plays":
                 self._plays(query)
             elif path == "/programme":

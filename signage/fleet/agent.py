@@ -183,6 +183,8 @@ class FleetAgent:
             self._room(room, message.payload)
             return
         try:
+            if message.retain:  # sent retained: it would run again at every reconnection
+                raise CommandError("a retained command is ignored: publish commands without retain")
             name, args = parse_command(message.payload)
         except CommandError as exc:
             self.refused += 1

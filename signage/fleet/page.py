@@ -222,26 +222,14 @@ def _handler_for(server: FleetServer) -> type[GuardedHandler]:
     class Handler(GuardedHandler):
         server_version = "signage-fleet"
 
-        def log_message(self, format: str, *args: Any) -> None:
-            log.debug("%s %s", self.address_string(), format % args)
-
-        def _send(self, status: int, body: bytes, content_type: str) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
-
         def _json(self, status: int, data: Any) -> None:
-            self._send(status, json_bytes(data), "application/json; charset=utf-8")
+            self.send_body(status, json_bytes(data), "application/json; charset=utf-8")
 
         def do_GET(self) -> None:
             path = urllib.parse.urlsplit(self.path).path
             if path in STATIC:
                 name, kind = STATIC[path]
-                self._send(HTTPStatus.OK, _static(name), kind)
+                self.send_body(HTTPStatus.OK, _static(name), kind)
             elif path == "/api/screens":
                 data = server.board.snapshot()
                 data["broker"] = {
@@ -257,7 +245,7 @@ def _handler_for(server: FleetServer) -> type[GuardedHandler]:
                 if image is None:
                     self._json(HTTPStatus.NOT_FOUND, {"error": f"no thumbnail of {screen}"})
                 else:
-                    self._send(HTTPStatus.OK, image, "image/jpeg")
+                    self.send_body(HTTPStatus.OK, image, "image/jpeg")
             else:
                 self._json(HTTPStatus.NOT_FOUND, {"error": f"no such page: {path}"})
 
