@@ -54,15 +54,25 @@ def start(root: Path, n: int) -> subprocess.Popen[bytes]:
     )  # fmt: skip
 
 
+def in_step(root: Path, n: int) -> list[tuple[float, str]]:
+    """(start, slide) of a player's plays that followed another play at once: the first
+    slide after a (re)start shows when the player is ready, mid-slot, not on an edge."""
+    found = []
+    ended = None
+    for line in (root.parent / f"plays-{n}.jsonl").read_text().splitlines():
+        entry = json.loads(line)
+        started = dt.datetime.fromisoformat(entry["started"]).timestamp()
+        if ended is not None and started - ended < 0.5:
+            found.append((started, entry["slide"]))
+        ended = dt.datetime.fromisoformat(entry["ended"]).timestamp()
+    return found
+
+
 def spreads(root: Path, players: int) -> tuple[list[float], int]:
     """Per slot shown by every player: max - min of the slide's start, in ms."""
     starts: list[tuple[float, str, int]] = []
     for n in range(players):
-        for line in (root.parent / f"plays-{n}.jsonl").read_text().splitlines():
-            entry = json.loads(line)
-            starts.append(
-                (dt.datetime.fromisoformat(entry["started"]).timestamp(), entry["slide"], n)
-            )
+        starts += [(at, slide, n) for at, slide in in_step(root, n)]
     starts.sort()
     groups: list[list[tuple[float, str, int]]] = []
     for item in starts:  # a slot's starts are within a second of each other, slots 5 s apart
@@ -76,18 +86,17 @@ def spreads(root: Path, players: int) -> tuple[list[float], int]:
 
 def lateness(root: Path, players: int, slot_s: float = 5.0) -> list[float]:
     """How late each slide appeared after its slot began (slots of 5 s from midnight in
-    Paris), ms; a player's first slide (it joined mid-slot) is left out."""
+    Paris), ms; a player's first slide after a (re)start is left out."""
     from zoneinfo import ZoneInfo
 
+    paris = ZoneInfo("Europe/Paris")
     late = []
     for n in range(players):
-        for line in (root.parent / f"plays-{n}.jsonl").read_text().splitlines():
-            started = dt.datetime.fromisoformat(json.loads(line)["started"])
-            local = started.astimezone(ZoneInfo("Europe/Paris"))
+        for at, _ in in_step(root, n):
+            local = dt.datetime.fromtimestamp(at, paris)
             midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
-            into = (started.timestamp() - midnight.timestamp()) % slot_s
-            if into < 1.0:
-                late.append(into * 1000)
+            into = (at - midnight.timestamp() + slot_s / 2) % slot_s - slot_s / 2  # early: < 0
+            late.append(into * 1000)
     return sorted(late)
 
 

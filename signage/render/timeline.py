@@ -392,6 +392,8 @@ class Timeline:
             or self.refresh_asked == due
         ):
             return False
+        if self.playing.ends <= due:
+            return False  # the slide is gone by then: no redraw (it took the next one's block)
         if now >= due - REFRESH_LEAD and self.frame_key(self.playing) == current.key:
             self.refresh_asked = due
             self._request(self.playing, max(due, now))
