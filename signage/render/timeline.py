@@ -393,7 +393,7 @@ class Timeline:
         ):
             return False
         if self.playing.ends <= due:
-            return False  # the slide is gone by then: no redraw (it took the next one's block)
+            return False  # gone by then: no redraw, the worker draws the next slide instead
         if now >= due - REFRESH_LEAD and self.frame_key(self.playing) == current.key:
             self.refresh_asked = due
             self._request(self.playing, max(due, now))
