@@ -30,6 +30,15 @@ from signage.core.text import clean_tree, tree_problem
 
 log = logging.getLogger(__name__)
 
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def token_missing(address: tuple[str, int], token: str | None) -> bool:
+    """A page or API that acts, bound off loopback, without a token: refused (the control
+    API's and the fleet page's rule)."""
+    return address[0] not in LOOPBACK and not token
+
+
 IDLE_TIMEOUT_S = 10.0
 HEADER_TIMEOUT_S = 15.0  # the request line and headers, in all (a byte every 9 s is not idle)
 MAX_CONNECTIONS = 64

@@ -28,7 +28,14 @@ from PIL import Image
 
 from signage.core.supervisor import Supervisor
 from signage.download import bearer_ok, bound_address
-from signage.httpd import BodyError, GuardedHandler, GuardedServer, json_bytes, parse_json
+from signage.httpd import (
+    BodyError,
+    GuardedHandler,
+    GuardedServer,
+    json_bytes,
+    parse_json,
+    token_missing,
+)
 from signage.messages import Command, Screenshot
 from signage.urgent import MessageError, validate
 
@@ -38,7 +45,6 @@ REPLY_TIMEOUT_S = 5.0
 RELOAD_TIMEOUT_S = 30.0  # a reload waits for the feed's poll (5 s to connect, 20 s to read)
 SCREENSHOT_MAX_AGE_S = 0.5  # at most two screenshots a second, shared by every client
 MAX_BODY = 64 * 1024
-LOOPBACK = ("127.0.0.1", "::1", "localhost")
 STATIC = {
     "/": ("index.html", "text/html; charset=utf-8"),
     "/index.html": ("index.html", "text/html; charset=utf-8"),
@@ -64,7 +70,7 @@ class ControlServer:
         programme: Callable[[], Any] | None = None,
         names: Iterable[str] = (),
     ) -> None:
-        if address[0] not in LOOPBACK and not token:
+        if token_missing(address, token):
             raise ControlError(
                 f"refusing to serve the control API on {address[0]} without a token: "
                 "give --token-file (or token_file: in the configuration), or bind 127.0.0.1"

@@ -29,11 +29,17 @@ from signage.fleet.protocol import (
     parse_room_state,
     room_state_payload,
 )
-from signage.httpd import BodyError, GuardedHandler, GuardedServer, json_bytes, parse_json
+from signage.httpd import (
+    BodyError,
+    GuardedHandler,
+    GuardedServer,
+    json_bytes,
+    parse_json,
+    token_missing,
+)
 
 log = logging.getLogger(__name__)
 
-LOOPBACK = ("127.0.0.1", "::1", "localhost")
 MAX_BODY = 16 * 1024
 EVENTS_KEPT = 100
 STATIC = {
@@ -134,7 +140,7 @@ class FleetServer:
         prefix: str = "signage",
         names: tuple[str, ...] = (),
     ) -> None:
-        if address[0] not in LOOPBACK and not token:
+        if token_missing(address, token):
             raise FleetError(
                 f"refusing to serve the fleet page on {address[0]} without a token: give "
                 "--token-file, or bind 127.0.0.1"
