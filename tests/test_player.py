@@ -179,6 +179,40 @@ def test_clock_is_redrawn_each_minute(display, tmp_path: Path) -> None:
         player.preparer.close()
 
 
+def test_slide_ending_by_the_minute_is_not_redrawn_and_the_loop_sleeps(
+    display, tmp_path: Path
+) -> None:
+    """A slide gone by its clock's minute is not redrawn for it, and the loop does not spin
+    through the two seconds it would have asked for the redraw (three players in step spun
+    together and showed their next slide 20-30 ms late at every minute)."""
+    content = write_content(
+        tmp_path,
+        {"p.yaml": "name: P\nslides:\n  - {type: text, id: a, title: A, duration: 70}\n"
+         "  - {type: text, id: b, title: B, duration: 70}\n"},
+    )  # fmt: skip
+    clock = FakeClock(at("2026-11-30 10:00:50"))  # a ends at 10:02:00, by its second minute
+    player = Player(display, clock, Screen("s"), content)
+    try:
+        pump(player, lambda: player.current is not None and player.compositor.transition is None)
+        clock.set(at("2026-11-30 10:00:59"))  # a lasts past this minute: redrawn for it
+        pump(player, lambda: player.timeline.refresh is not None)
+        clock.set(at("2026-11-30 10:01:00"))
+        player.iterate()
+        assert player.current.valid_until == at("2026-11-30 10:02")
+        clock.set(at("2026-11-30 10:01:58.5"))
+        waits = [player.iterate() for _ in range(5)]
+        assert player.timeline.refresh_asked != at("2026-11-30 10:02")  # no redraw asked
+        assert min(waits) >= 0.1  # asleep until a's end, not spinning
+        assert player.playing.slide.id == "a"
+        player.timeline.set_paused(True)  # paused, it stays past its end: redrawn after all
+        pump(player, lambda: player.timeline.refresh is not None)
+        clock.set(at("2026-11-30 10:02:00"))
+        player.iterate()
+        assert player.current.valid_until == at("2026-11-30 10:03")
+    finally:
+        player.preparer.close()
+
+
 def test_static_slide_sleeps(display, tmp_path: Path) -> None:
     content = write_content(
         tmp_path,

@@ -384,30 +384,34 @@ class Timeline:
                 self.current = self.refresh
             self.refresh = None
             return swapped
-        due = current.valid_until
-        if (
-            due is None
-            or self.refresh is not None
-            or self.playing is None
-            or self.refresh_asked == due
-        ):
+        due = self._redraw_due()
+        if due is None or self.refresh is not None or self.playing is None:
             return False
-        if self.playing.ends <= due:
-            return False  # gone by then: no redraw, the worker draws the next slide instead
         if now >= due - REFRESH_LEAD and self.frame_key(self.playing) == current.key:
             self.refresh_asked = due
             self._request(self.playing, max(due, now))
         return False
+
+    def _redraw_due(self) -> dt.datetime | None:
+        """When the frame on screen goes stale (its clock's minute) and must be redrawn for,
+        if not asked already; None for a slide gone by then (the worker draws the next one
+        instead, and the loop sleeps until its end rather than spin on a lead it ignores)."""
+        current = self.current
+        due = current.valid_until if current is not None else None
+        if due is None or due == self.refresh_asked:  # (paused: it stays past its end)
+            return None
+        if self.playing is not None and self.playing.ends <= due and not self.paused:
+            return None
+        return due
 
     def deadlines(self, now: dt.datetime) -> list[float]:
         """Seconds until this timeline next needs the loop: slide end, a clock to redraw."""
         found = []
         if self.playing is not None and not self.paused:
             found.append((self.playing.until - now).total_seconds())
-        current = self.current
-        if current is not None and current.valid_until not in (None, self.refresh_asked):
-            assert current.valid_until is not None
-            found.append((current.valid_until - REFRESH_LEAD - now).total_seconds())
+        due = self._redraw_due()
+        if due is not None:
+            found.append((due - REFRESH_LEAD - now).total_seconds())
         if self.refresh is not None:
             found.append((self.refresh.stamp - now).total_seconds())
         return found
