@@ -202,10 +202,16 @@ def synced(
     if cycle <= 0:
         return None
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    # real seconds since midnight (a DST day has 23 or 25 hours), in milliseconds so that
-    # every screen computes the same slot
-    elapsed = round((now.timestamp() - midnight.timestamp()) * 1000) % round(cycle * 1000) / 1000
-    cycle_start = now - dt.timedelta(seconds=elapsed)
+    # real time since midnight (a DST day has 23 or 25 hours), in whole microseconds (in
+    # UTC: no float, no wall-clock arithmetic), so every screen computes the same slot and
+    # its start is the edge itself, not ``now`` less a rounded count (a start a fraction of
+    # a millisecond before a minute drew the old minute's clock)
+    utc = dt.UTC
+    since = now.astimezone(utc) - midnight.astimezone(utc)
+    cycle_us = round(cycle * 1_000_000)
+    into_us = since // dt.timedelta(microseconds=1) % cycle_us
+    cycle_start = (now.astimezone(utc) - dt.timedelta(microseconds=into_us)).astimezone(now.tzinfo)
+    elapsed = into_us / 1_000_000
     offsets = [0.0]
     for slide in playlist.slides:
         offsets.append(offsets[-1] + slide.duration_s)

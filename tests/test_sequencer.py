@@ -268,3 +268,22 @@ def test_reading_time_does_not_stretch_a_synced_slide(tmp_path: Path) -> None:
     )
     playing = what_now(content, "hall", at("2026-11-30 10:00"))
     assert held_for_reading(playing, 400) == playing
+
+
+def test_synced_slots_start_exactly_on_their_edge(tmp_path: Path) -> None:
+    """A slot's start is its edge to the microsecond, whatever fraction of a millisecond
+    ``now`` carries: a start taken as ``now`` minus the elapsed milliseconds was up to half
+    a millisecond before the edge, so the slide at a minute was drawn with the old minute's
+    clock, found stale on arrival and drawn again while the screen waited (10-22 ms late)."""
+    content = write_content(tmp_path, {"hall.yaml": SYNCED})
+    edge = at("2026-11-30 10:00:00")  # 36,000 s from midnight: a's slot of the 35 s cycle
+    assert 36_000 % 35 == 20  # (d's slot, 25 to 35 s: it ends, a starts, 15 s later)
+    a_slot = edge + dt.timedelta(seconds=15)
+    for shift_us in (-400, -1, 0, 1, 499, 501, 2_345_678):
+        now = a_slot + dt.timedelta(microseconds=shift_us)
+        playing = what_now(content, "hall", now)
+        if shift_us < 0:  # not yet: d's slot, which ends on the edge exactly
+            assert (playing.slide.id, playing.ends) == ("d", a_slot), shift_us
+        else:
+            assert (playing.slide.id, playing.started) == ("a", a_slot), shift_us
+            assert playing.ends == a_slot + dt.timedelta(seconds=10)
