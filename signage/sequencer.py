@@ -206,11 +206,10 @@ def synced(
     # UTC: no float, no wall-clock arithmetic), so every screen computes the same slot and
     # its start is the edge itself, not ``now`` less a rounded count (a start a fraction of
     # a millisecond before a minute drew the old minute's clock)
-    utc = dt.UTC
-    since = now.astimezone(utc) - midnight.astimezone(utc)
-    cycle_us = round(cycle * 1_000_000)
-    into_us = since // dt.timedelta(microseconds=1) % cycle_us
-    cycle_start = (now.astimezone(utc) - dt.timedelta(microseconds=into_us)).astimezone(now.tzinfo)
+    now_utc = now.astimezone(dt.UTC)
+    since = now_utc - midnight.astimezone(dt.UTC)
+    into_us = since // dt.timedelta(microseconds=1) % round(cycle * 1_000_000)
+    cycle_start = (now_utc - dt.timedelta(microseconds=into_us)).astimezone(now.tzinfo)
     elapsed = into_us / 1_000_000
     offsets = [0.0]
     for slide in playlist.slides:

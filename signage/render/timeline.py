@@ -393,16 +393,11 @@ class Timeline:
         return False
 
     def _redraw_due(self) -> dt.datetime | None:
-        """When the frame on screen goes stale (its clock's minute) and must be redrawn for,
-        if not asked already; None for a slide gone by then (the worker draws the next one
-        instead, and the loop sleeps until its end rather than spin on a lead it ignores)."""
-        current = self.current
-        due = current.valid_until if current is not None else None
-        if due is None or due == self.refresh_asked:  # (paused: it stays past its end)
-            return None
-        if self.playing is not None and self.playing.ends <= due and not self.paused:
-            return None
-        return due
+        """When the frame on screen needs redrawing for (its clock's minute), if not asked
+        yet; None for a slide gone by then (paused, it stays: redrawn all the same)."""
+        due = self.current.valid_until if self.current is not None else None
+        gone = self.playing is not None and due is not None and self.playing.ends <= due
+        return None if due == self.refresh_asked or (gone and not self.paused) else due
 
     def deadlines(self, now: dt.datetime) -> list[float]:
         """Seconds until this timeline next needs the loop: slide end, a clock to redraw."""
