@@ -9,7 +9,6 @@ import queue
 import signal
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -51,6 +50,7 @@ class PlayOptions:
     mqtt_prefix: str = "signage"
     groups: tuple[str, ...] = ()
     health_grace_s: float = 300.0  # an essential part down this long stops the watchdog
+    stall_after_s: float = 2.0  # no render pass this long is a stall
     control_hosts: tuple[str, ...] = ()  # names the control API answers to (DNS rebinding)
 
 
@@ -87,16 +87,6 @@ def _signals(stop: threading.Event, hup: threading.Event, wake: Any) -> Iterator
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-
-
-RENDER_STALL_S = 15.0
-
-
-def _render_stalled(last_pass: float) -> str | None:
-    """What /status says of a render loop that has not run for a while (seen from another
-    thread; the watchdog heartbeat stops by itself, being sent from the loop)."""
-    stalled = time.monotonic() - last_pass
-    return f"the render loop has not run for {stalled:.0f} s" if stalled > RENDER_STALL_S else None
 
 
 def play(options: PlayOptions) -> int:
@@ -177,11 +167,18 @@ def play(options: PlayOptions) -> int:
         source=origin, cache_dir=cache, on_content=follow, on_play=plays.record,
         notifier=notifier, hours=options.hours, supervisor=supervisor,
         zone_configured=options.zone_configured, accessibility=options.accessibility,
-        video_decoder=options.video_decoder,
+        video_decoder=options.video_decoder, stall_after_s=options.stall_after_s,
     )  # fmt: skip
     player_ref.append(player)
-    supervisor.register("render", probe=lambda: _render_stalled(player.last_pass))
-    status.extra["health"] = supervisor.health
+    # the loop's stalls, seen by its watch thread (the watchdog heartbeat, sent from the
+    # loop, stops by itself while it is stalled)
+    supervisor.register("render", probe=player.watch.problem)
+
+    def health() -> dict[str, Any]:
+        parts = supervisor.health()
+        return {**parts, "render": {**parts.get("render", {}), **player.render_health()}}
+
+    status.extra["health"] = health
     fetcher.on_change = lambda: post(ProgrammeUpdated())
     player.on_reload = source.poll_now if isinstance(source, FeedClient) else source.reload
     status.extra["programmes"] = lambda: dict(fetcher.errors)

@@ -459,6 +459,7 @@ def cmd_play(args: argparse.Namespace) -> int:
             hours=config.display,
             speed=args.speed,
             health_grace_s=config.health_grace_s,
+            stall_after_s=config.stall_after_s,
             control_hosts=config.control_hosts,
             mqtt=_broker(config),
             mqtt_prefix=config.mqtt_prefix,

@@ -191,6 +191,16 @@ SETTINGS: tuple[Setting, ...] = (
         flag_type=float,
         metavar="SECONDS",
     ),
+    Setting(
+        "stall_after",
+        Duration(0.5, 600),
+        "Seconds without a pass of the render loop (the screen on) that count as a stall: counted in /status health.render, every thread's stack written to the log once",
+        2.0,
+        flags=("--stall-after",),
+        attr="stall_after_s",
+        flag_type=float,
+        metavar="SECONDS",
+    ),
     Setting("cache", Text(max_len=1000), "Feed and programme cache folder (default: the state directory)", flags=("--cache",), metavar="FOLDER"),
     _path("Proof-of-play log (default: plays.jsonl in the state directory)", "--plays", key="plays"),
     Setting("display", _DISPLAY, 'Display hours: {on: "07:30", off: "20:00", command_on: [...], command_off: [...]}'),
@@ -263,6 +273,7 @@ class PlayerConfig:
     feed_credentials: str | None = None
     poll_s: float = _SETTINGS["poll"].default
     health_grace_s: float = _SETTINGS["health_grace"].default
+    stall_after_s: float = _SETTINGS["stall_after"].default
     cache: str | None = None
     plays: str | None = None
     display: DisplayHours | None = None

@@ -36,12 +36,13 @@ from signage.render.overlay import InfoOverlay
 from signage.render.painter import Painter
 from signage.render.power import DisplayPower
 from signage.render.prepared import Preparer
-from signage.render.proof import PlayTracker
+from signage.render.proof import Overstays, PlayTracker
 from signage.render.regions import Regions, RegionView
 from signage.render.status import StatusBoard, player_status
 from signage.render.timeline import Timeline
 from signage.render.urgent_layer import UrgentLayer
 from signage.render.video import Videos
+from signage.render.watch import STALL_AFTER_S, OutputWatch, StallWatch
 from signage.sequencer import Playing
 from signage.urgent import UrgentMessage
 
@@ -82,6 +83,7 @@ class Player:
         zone_configured: bool = True,
         accessibility: tuple[str, ...] = (),
         video_decoder: str = "auto",
+        stall_after_s: float = STALL_AFTER_S,
     ) -> None:
         self.display = display
         self.accessibility = accessibility  # the screen's profiles (high-contrast, ...)
@@ -103,9 +105,14 @@ class Player:
         self._ready_sent = False
         self.room_states: dict[str, Any] = {}  # the fleet's, by room name (RoomState)
         self.on_screen: Playing | None = None  # what the frame on screen shows (status reports it)
+        self.shown_at: dt.datetime | None = None  # when its first frame was presented
+        self._presenting = False  # a new slide's first frame goes out with this pass
+        self.overstays = Overstays()
+        self.watch = StallWatch(stall_after_s)  # the loop seen from another thread
+        self.output = OutputWatch()  # what was presented: frozen output, dark frames
         # set by the SIGHUP handler (which must not take the queue's lock): reload content
         self.hup = threading.Event()
-        self.last_pass = time.monotonic()  # the render loop's own liveness, for /status health
+        self.supervisor = supervisor
         self.preparer = Preparer(self.post, supervisor)
         self.source = source
         self.loaded_at = dt.datetime.now(dt.UTC)
@@ -237,7 +244,13 @@ class Player:
             if view.widget is None:  # a clock or a ticker is not a play
                 self.proof.started(self.clock.now(), self.screen.id, playing, version, view.name)
         if view is self.regions.main:
+            now = self.clock.now()
+            late = self.overstays.ended(self.on_screen, now, self.paused)
+            if late is not None:
+                self.proof.closed(now, view.name, overstay_s=late)
             self.on_screen = playing
+            self.shown_at = now  # stamped again once its first frame is presented
+            self._presenting = True
         view.dirty = True
         slide = playing.slide if playing is not None else None
         kind = slide.transition.kind if slide is not None else "fade"
@@ -312,6 +325,10 @@ class Player:
     def publish(self) -> None:
         self.status.data = player_status(self)
 
+    def render_health(self) -> dict[str, Any]:
+        """``/status.health.render``: stalls, frozen output, dark frames, overstays."""
+        return {**self.watch.status(), **self.output.status(), **self.overstays.status()}
+
     # -- the loop ----------------------------------------------------------------------
 
     def _timeout(self, now: dt.datetime) -> float:
@@ -340,12 +357,12 @@ class Player:
         Preparation requests made during the pass go to the worker once the frame is
         presented (see ``Preparer.hold``)."""
         started = time.perf_counter()
-        self.last_pass = time.monotonic()
         self.preparer.hold()
         try:
             drew = self._pass()
         finally:
             self.preparer.release()
+            self.watch.beat()
         if drew:
             self.status.stats.record((time.perf_counter() - started) * 1000)
             if self.on_frame is not None:
@@ -378,17 +395,49 @@ class Player:
             if view.timeline.refresh_clock(now):
                 view.dirty = True
         self.videos.advance(time.monotonic(), self.regions.views)
+        self._follow_on_screen()
         if self.dirty or self._animating() or any(v.dirty for v in self.regions.views):
             rects = self._draw()
             self.display.present(rects)
             self.dirty = False
+            self._presented()
             return True
         return False
+
+    def _follow_on_screen(self) -> None:
+        """The slide on screen as the timeline now plans it (held for reading, re-timed
+        after a late frame): ``/status`` says when it really ends."""
+        timeline = self.timeline
+        playing, current = timeline.playing, timeline.current
+        if (
+            playing is not None
+            and current is not None
+            and self.on_screen is not None
+            and current.key == timeline.frame_key(playing)
+            and playing.key == self.on_screen.key
+        ):
+            self.on_screen = playing
+
+    def _presented(self) -> None:
+        """A frame went out: stamp a new slide's first frame, sample the picture."""
+        if self._presenting:
+            self._presenting = False
+            self.shown_at = self.clock.now()
+            self.publish()
+        current = self.timeline.current
+        self.output.presented(
+            self.display.surface,
+            current.base if current is not None else None,
+            self._animating(),
+            self.power.on,
+            self.videos.frames_shown(),
+        )
 
     def run(self, finish: bool = True) -> None:
         """Play until ``stop`` is set (a key, a signal, the control API). ``finish``: close
         the last play and the worker (False: the benchmark plays again after)."""
         self.publish()
+        self.watch.start(self.stop, self.supervisor)
         try:
             while not self.stop.is_set():
                 self.mail.wait(self.iterate())

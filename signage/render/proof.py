@@ -45,16 +45,46 @@ class PlayTracker:
             "version": version,
         }
 
-    def closed(self, now: dt.datetime, region: str | None = None) -> None:
-        """Close the play of ``region`` (None: of every region) and hand it on."""
+    def closed(
+        self, now: dt.datetime, region: str | None = None, overstay_s: float | None = None
+    ) -> None:
+        """Close the play of ``region`` (None: of every region) and hand it on;
+        ``overstay_s``: it stayed this long past its end (the next one was not ready)."""
         for name in [region] if region is not None else list(self.entries):
             entry = self.entries.pop(name, None)
             if entry is not None and self.on_play is not None:
                 shown = now - dt.datetime.fromisoformat(entry["started"])
+                late = {"overstay_s": round(overstay_s, 3)} if overstay_s is not None else {}
                 self.on_play(
                     {
                         **entry,
                         "ended": now.isoformat(timespec="milliseconds"),
                         "duration_s": round(shown.total_seconds(), 3),  # seconds on screen
+                        **late,
                     }
                 )
+
+
+OVERSTAY_S = 1.0  # past its end by more than this, a slide overstayed (a frame's jitter is not)
+
+
+class Overstays:
+    """Slides of the main region that stayed on screen past their end, counted."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.longest_s = 0.0
+
+    def ended(self, playing: Any, now: dt.datetime, paused: bool) -> float | None:
+        """``playing`` leaves the screen at ``now``: seconds it overstayed, or None."""
+        if playing is None or paused:
+            return None
+        late: float = (now - playing.ends).total_seconds()
+        if late <= OVERSTAY_S:
+            return None
+        self.count += 1
+        self.longest_s = max(self.longest_s, late)
+        return late
+
+    def status(self) -> dict[str, Any]:
+        return {"overstays": self.count, "longest_overstay_ms": round(self.longest_s * 1000)}

@@ -54,7 +54,7 @@ def player_status(player: Any) -> dict[str, Any]:
     # the next frame is prepared (and before the first frame nothing is on screen)
     playing = player.on_screen
     content = player.content
-    shown = _shown(playing)
+    shown = _shown(playing, player.shown_at)
     return {
         "screen": player.screen.id,
         "room": player.screen.room,
@@ -98,14 +98,17 @@ def _room_state(player: Any) -> dict[str, Any] | None:
     return None
 
 
-def _shown(playing: Any) -> dict[str, Any]:
+def _shown(playing: Any, shown_at: Any = None) -> dict[str, Any]:
+    """A slide on screen; ``shown_at``: when its first frame was presented (the plan's
+    start until then, and for regions, whose frames go out with the main one's)."""
     slide = playing.slide if playing is not None else None
     nothing = "fallback" if playing is not None else None
+    at = shown_at or (playing.started if playing is not None else None)
     return {
         "id": slide.id if slide else nothing,
         "type": slide.type if slide else nothing,
         "title": slide.title if slide else "",
-        "shown_at": playing.started.isoformat(timespec="seconds") if playing else None,
+        "shown_at": at.isoformat(timespec="milliseconds") if at is not None else None,
         "ends_at": playing.ends.isoformat(timespec="seconds") if playing else None,
     }
 

@@ -330,11 +330,19 @@ class Videos:
             if future.done() and future.exception() is None
         ]
 
+    def frames_shown(self) -> int:
+        """Video frames put on screen so far, every region's (grows while clips play)."""
+        return sum(stream.shown for _, stream in self.started())
+
     def advance(self, now: float, views: list[Any]) -> None:
         """Each video's frame due at ``now`` into its slide's frame; regions that got one
         are marked for drawing. Videos of regions that are gone are stopped."""
-        for key, (view, shown, future) in list(self.streams.items()):
-            if view not in views or view.timeline.current is not shown:
+        for key, (view, was, future) in list(self.streams.items()):
+            current = view.timeline.current
+            shown = was
+            if view in views and current is not was and _redrawn(current, was):
+                shown = self._follow(key, was, current)
+            if view not in views or current is not shown:
                 self._stop(key)
                 continue
             if not future.done():
@@ -361,6 +369,18 @@ class Videos:
                 self._bases.setdefault(key, shown.base)
                 shown.base = frame
                 view.dirty = True
+
+    def _follow(self, key: int, old: Any, new: Any) -> Any:
+        """The slide's frame was redrawn (a second copy prepared while it was awaited, a
+        programme or header change): the clip goes on in the new frame instead of stopping
+        on the first one (the clip after an unreadable first clip never played: its frame
+        arrived twice, the second replaced the first, and the stream went with it)."""
+        view, _, future = self.streams[key]
+        base = self._bases.pop(key, None)
+        if base is not None:
+            old.base = base  # the old frame gets its own picture back
+        self.streams[key] = (view, new, future)
+        return new
 
     def due_in(self, now: float) -> float | None:
         dues = [d for _, stream in self.started() if (d := stream.due_in(now)) is not None]
@@ -389,6 +409,11 @@ class Videos:
         for worker in self._workers:
             worker.close()
         self._workers.clear()
+
+
+def _redrawn(current: Any, shown: Any) -> bool:
+    """``current`` is the same slide's frame as ``shown``, drawn again."""
+    return current is not None and current.key == shown.key and current.video is not None
 
 
 def _close(future: Future[VideoStream]) -> None:
