@@ -119,9 +119,10 @@ def play(options: PlayOptions) -> int:
     player_ref: list[Any] = []
 
     def post(message: Any) -> None:
-        inbox.put(message)
         if player_ref:
-            player_ref[0].wake()
+            player_ref[0].post(message)  # through its mailbox: coalesced, bounded
+        else:
+            inbox.put(message)  # before the player exists: the first load, a few at most
 
     def adapt(content: Content | None) -> Content | None:
         return localise(content, options.locale)

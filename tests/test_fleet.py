@@ -347,6 +347,7 @@ def test_the_fleet_page_in_a_browser(browser, broker: Broker, tmp_path: Path) ->
     """Every screen online with its slide and thumbnail; a steward taps "Complet" and the
     door screen says so; a message to a group reaches that group only; a screen that goes
     away shows offline. Without the token, nothing is sent."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -357,26 +358,30 @@ def test_the_fleet_page_in_a_browser(browser, broker: Broker, tmp_path: Path) ->
     token.write_text(FLEET_TOKEN)
     page = FleetPage(broker, token)
     try:
-        wait = WebDriverWait(browser, 20)
+        # The page draws its lists again every 2 s: an element found before a redraw is
+        # stale after it (a StaleElementReferenceException once failed this test in CI).
+        # What the page shows is read in one script, and buttons clicked by one, each
+        # atomic in the page; waits ignore an element replaced under them.
+        wait = WebDriverWait(browser, 20, ignored_exceptions=(StaleElementReferenceException,))
         browser.get(page.url)
         wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, ".screen .slide")) == 2
                    and all(e.text not in ("", "—") for e in b.find_elements(By.CSS_SELECTOR, ".screen .slide")))  # fmt: skip
-        cards = {
-            c.get_attribute("data-screen"): c
-            for c in browser.find_elements(By.CSS_SELECTOR, ".screen")
-        }
+        cards = dict(
+            browser.execute_script(
+                "return [...document.querySelectorAll('.screen')]"
+                ".map(c => [c.getAttribute('data-screen'), c.innerText])"
+            )
+        )
         assert set(cards) == {"porte-seine", "hall-1"}
-        assert all("en ligne" in c.text for c in cards.values())
-        assert "Salle Seine" in cards["porte-seine"].text
+        assert all("en ligne" in text for text in cards.values())
+        assert "Salle Seine" in cards["porte-seine"]
         wait.until(lambda b: all(
             img.get_attribute("naturalWidth") not in (None, "0")
             for img in b.find_elements(By.CSS_SELECTOR, ".screen img")
         ) and len(b.find_elements(By.CSS_SELECTOR, ".screen img")) == 2)  # fmt: skip
         # without the token: refused, and said so
-        button = browser.find_element(
-            By.CSS_SELECTOR, '#rooms li[data-room="Salle Seine"] button[data-state="full"]'
-        )
-        button.click()
+        full_button = '#rooms li[data-room="Salle Seine"] button[data-state="full"]'
+        browser.execute_script("document.querySelector(arguments[0]).click()", full_button)
         wait.until(lambda b: "Refusé" in b.find_element(By.ID, "feedback").text)
         assert door.status().get("room_state") is None
         # the steward's token, then one tap
@@ -384,9 +389,7 @@ def test_the_fleet_page_in_a_browser(browser, broker: Broker, tmp_path: Path) ->
         browser.execute_script(
             "document.getElementById('token').dispatchEvent(new Event('change'))"
         )
-        browser.find_element(
-            By.CSS_SELECTOR, '#rooms li[data-room="Salle Seine"] button[data-state="full"]'
-        ).click()
+        browser.execute_script("document.querySelector(arguments[0]).click()", full_button)
         full = door.wait_for(
             lambda s: (s.get("room_state") or {}).get("state") == "full", timeout=5
         )

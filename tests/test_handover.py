@@ -162,3 +162,122 @@ def test_a_slide_that_cannot_start_in_a_region_hands_over(
     finally:
         player.close()
         player.preparer.close()
+
+
+def test_a_held_synced_slot_keeps_moving_and_says_when_it_ends(
+    display, clip: Path, tmp_path: Path
+) -> None:
+    """In step, the slide after the clip cannot play (its window is closed): the clip keeps
+    its slot and the next one ("the one before stays on"). It plays again instead of
+    freezing on its last frame, and /status's ends_at is the held slot's end, never a
+    time already past (it stayed 9-11 s stale in every cycle of the bundled example)."""
+    import datetime as dt
+
+    content = _content(
+        tmp_path,
+        clip,
+        [
+            "{type: video, id: film, file: assets/clip.mp4, duration: 2}",
+            "{type: text, id: plus-tard, title: Plus tard, duration: 3, when: {start: 2099-01-01}}",
+            "{type: text, id: texte, title: Texte, duration: 2}",
+        ],
+    )
+    (tmp_path / "playlists" / "p.yaml").write_text(
+        (tmp_path / "playlists" / "p.yaml")
+        .read_text(encoding="utf-8")
+        .replace("name: P\n", "name: P\nsync: true\n"),
+        encoding="utf-8",
+    )
+    from signage.content.folder import load_content
+
+    content, _ = load_content(tmp_path)
+    assert content is not None
+    clock = SystemClock(PARIS)
+    player = Player(display, clock, Screen("hall"), content)
+    try:
+        _run(player, lambda seen: bool(seen) and seen[-1][0] == "film", timeout=30)
+        worst = -99.0
+        streams = set()
+        ends = set()
+        deadline = time.monotonic() + 4.5  # the film's slot and the held one
+        while time.monotonic() < deadline and player.status.read()["slide"]["id"] == "film":
+            player.mail.wait(player.iterate())
+            slide = player.status.read()["slide"]
+            if slide["id"] != "film":
+                break
+            ends.add(slide["ends_at"])
+            late = (clock.now() - dt.datetime.fromisoformat(slide["ends_at"])).total_seconds()
+            worst = max(worst, late)
+            streams.update(id(s) for _, s in player.videos.started())
+        assert worst < 1.0, worst  # what /status says is never a past end
+        assert len(streams) >= 2, "the clip did not play again in its held slot"
+        assert len(ends) >= 2  # the end moved when the slot was held
+    finally:
+        player.close()
+        player.preparer.close()
+
+
+class _SlowWorker:
+    """A preparer whose frames come when the test says (a worker starved or stuck)."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple] = []
+
+    def request(self, key, slide, canvas, status="", into=None) -> bool:
+        self.asked.append(key)
+        return True
+
+    def cancel(self, unwanted) -> list:
+        return []
+
+
+def _pixels():
+    from signage.render.prepared import Pixels, Ready
+
+    return Ready(Pixels((32, 18), "RGB", bytes(32 * 18 * 3)), None, None, False, None, (), 1.0)
+
+
+def test_a_frame_not_ready_in_time_is_passed_over_and_kept_for_its_turn(
+    display, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next slide's frame does not come (a hostile file, a starved worker): past the
+    timeout the one after it plays instead of the screen holding its slide without end
+    (29 s in CI); the late frame, when it comes, is that slide's again."""
+    from signage.clock import FakeClock
+    from signage.render import timeline as timelines
+    from tests.support.content import at
+
+    monkeypatch.setattr(timelines, "PREPARE_TIMEOUT_S", 0.2)
+    content = write_content(
+        tmp_path,
+        {
+            "p.yaml": "name: P\nslides:\n  - {type: text, id: a, title: A, duration: 5}\n"
+            "  - {type: text, id: lent, title: Lent, duration: 5}\n"
+            "  - {type: text, id: c, title: C, duration: 5}\n"
+        },
+    )
+    clock = FakeClock(at("2026-11-30 10:00"))
+    worker = _SlowWorker()
+    shown: list[str] = []
+    line = timelines.Timeline(
+        clock, Screen("hall"), (32, 18), worker, content, None,  # type: ignore[arg-type]
+        content_errors=list, on_change=lambda redraw: None,
+        on_show=lambda previous, frame, animate: shown.append(frame.key[1][1]),
+    )  # fmt: skip
+    line.advance(clock.now())
+    first = next(k for k in worker.asked if k[0][1][1] == "a")
+    line.frame_ready(first[0], first[1], _pixels(), "")
+    assert shown == ["a"]
+    clock.advance(5.0)
+    line.advance(clock.now())  # "lent" is due; its frame does not come
+    assert line.waiting is not None and line.waiting[1][1] == "lent"
+    time.sleep(0.3)
+    line.advance(clock.now())  # past the timeout: passed over, "c" asked for
+    assert line.playing.slide.id == "c"
+    third = next(k for k in worker.asked if k[0][1][1] == "c")
+    line.frame_ready(third[0], third[1], _pixels(), "")
+    assert shown == ["a", "c"]
+    assert any("not ready in time" in e for e in line.slide_errors.values())
+    late = next(k for k in worker.asked if k[0][1][1] == "lent")
+    line.frame_ready(late[0], late[1], _pixels(), "")  # it comes at last
+    assert not line.skip and not line.slide_errors  # its next turn is its own

@@ -3,6 +3,7 @@ install once looked for it in site-packages and played nothing)."""
 
 from __future__ import annotations
 
+import site
 import subprocess
 import sys
 from pathlib import Path
@@ -19,12 +20,21 @@ def test_a_wheel_installed_elsewhere_plays_the_bundled_example(tmp_path: Path) -
         check=True, capture_output=True, timeout=300, cwd=tmp_path,
     )  # fmt: skip
     venv = tmp_path / "venv"
-    # the dependencies come from this interpreter's site-packages; the package from the wheel
-    subprocess.run(
-        [sys.executable, "-m", "venv", "--system-site-packages", str(venv)],
-        check=True, timeout=120,
-    )  # fmt: skip
+    # the dependencies come from this interpreter's site-packages; the package from the
+    # wheel. Not `venv --system-site-packages`: run from a virtual environment (as the
+    # README's commands are), that finds the base interpreter's packages, not the
+    # environment's. A .pth naming this interpreter's site directories does; the editable
+    # install's own .pth there is not run (a path added by a .pth is not a site directory).
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     python = str(venv / "bin" / "python")
+    inside = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True, capture_output=True, text=True, timeout=60,
+    ).stdout.strip()  # fmt: skip
+    Path(inside, "_dependencies.pth").write_text(
+        "\n".join(p for p in site.getsitepackages() if Path(p).is_dir()) + "\n",
+        encoding="utf-8",
+    )
     subprocess.run(
         [python, "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall",
          str(next(wheels.glob("*.whl")))],

@@ -13,8 +13,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-# C0 controls but tab, newline and carriage return; DEL; C1 controls; surrogates.
-_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# C0 controls but tab, newline and carriage return; DEL; C1 controls; surrogates; the
+# bidi embeddings, overrides and isolates (U+202A-202E, U+2066-2069), which reorder
+# what follows them on screen ("Trojan Source", CVE-2021-42574).
+_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 REPLACEMENT = "\ufffd"
 
 
@@ -25,6 +28,8 @@ def text_problem(text: str) -> str | None:
         return None
     code = ord(match.group())
     what = "an unpaired surrogate" if 0xD800 <= code <= 0xDFFF else "a control character"
+    if _BIDI.match(match.group()):
+        what = "a bidi control"
     return f"contains {what} (U+{code:04X}) at character {match.start() + 1}; remove it"
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from PIL import Image
 
+from signage.core.text import clean_tree, text_problem
 from signage.fleet.link import Broker, Link
 from signage.fleet.protocol import CommandError, RoomState, Topics, parse_command, parse_room_state
 from signage.messages import Command, RoomStates, Screenshot
@@ -33,6 +34,7 @@ THUMBNAIL_BYTES = 30_000
 THUMBNAIL_WIDTH = 480
 REPLY_TIMEOUT_S = 30.0
 VOLATILE = ("uptime_s", "at")  # not a change of state
+MAX_ROOMS = 500  # rooms followed; a venue has tens, a flood of made-up rooms is refused
 
 
 def summary(status: dict[str, Any], groups: tuple[str, ...]) -> dict[str, Any]:
@@ -209,14 +211,21 @@ class FleetAgent:
     def _room(self, room: str, payload: bytes) -> None:
         self.room_messages += 1
         try:
+            if text_problem(room) is not None or len(room) > 200:
+                raise CommandError("the room's name in the topic is not a room's name")
             state = parse_room_state(payload)
         except CommandError as exc:
             self._event({"ok": False, "room": room, "error": str(exc)})
+            return
+        if room not in self.rooms and state is not None and len(self.rooms) >= MAX_ROOMS:
+            self._event({"ok": False, "room": room[:100], "error": f"more than {MAX_ROOMS} rooms"})
             return
         if state is None:  # the retained state was cleared
             self.rooms.pop(room, None)
         else:
             self.rooms[room] = state
+        # the render loop keeps only the latest of these (see Mailbox): a burst of room
+        # states is one redraw, not one per message
         self.post(RoomStates(dict(self.rooms)))
 
     def _event(self, data: dict[str, Any]) -> None:
@@ -247,4 +256,6 @@ class FleetAgent:
 
 
 def _json(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
+    """UTF-8 JSON; a lone surrogate from outside (a topic, a refused text) is replaced,
+    not left to make the encoder raise on the link's thread."""
+    return json.dumps(clean_tree(data), ensure_ascii=False, default=str).encode("utf-8")

@@ -8,6 +8,7 @@ loopback needs a token, and everything that acts needs it.
 from __future__ import annotations
 
 import collections
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -26,6 +27,8 @@ from signage.fleet.protocol import (
     CommandError,
     Topics,
     parse_command,
+    parse_event,
+    parse_presence,
     parse_room_state,
     room_state_payload,
 )
@@ -42,6 +45,7 @@ log = logging.getLogger(__name__)
 
 MAX_BODY = 16 * 1024
 EVENTS_KEPT = 100
+MAX_SCREENS = 5000  # screens the page follows; more are a flood, not a venue
 STATIC = {
     "/": ("index.html", "text/html; charset=utf-8"),
     "/index.html": ("index.html", "text/html; charset=utf-8"),
@@ -84,23 +88,24 @@ class FleetBoard:
         screen, what = about
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         with self.lock:
+            if screen not in self.screens and len(self.screens) >= MAX_SCREENS:
+                return  # a flood of made-up screens does not grow the page without end
             entry = self.screens.setdefault(
                 screen, {"presence": {}, "seen": None, "thumbnail": None}
             )
             if what == "status":
                 try:
-                    entry["presence"] = json.loads(message.payload)
-                except (ValueError, UnicodeDecodeError):
-                    return
+                    entry["presence"] = parse_presence(message.payload)
+                except CommandError as exc:
+                    # one screen's bad presence is that screen's problem, shown on its card
+                    entry["presence"] = {"errors": [f"unreadable presence: {exc}"[:300]]}
                 entry["seen"] = now
             elif what == "thumbnail" and message.payload:
                 entry["thumbnail"] = bytes(message.payload)
                 entry["thumb_at"] = time.time()
             elif what == "events":
-                try:
-                    self.events.appendleft(json.loads(message.payload))
-                except (ValueError, UnicodeDecodeError):
-                    return
+                with contextlib.suppress(CommandError):
+                    self.events.appendleft(parse_event(message.payload))
 
     def snapshot(self) -> dict[str, Any]:
         with self.lock:

@@ -21,6 +21,7 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
+from signage.core.text import clean_tree, text_problem
 from signage.urgent import MessageError, validate
 
 VERBS = ("next", "previous", "reload", "show", "message", "clear-message")
@@ -95,8 +96,10 @@ def parse_command(payload: bytes) -> tuple[str, dict[str, Any]]:
         raise CommandError(f"'command' must be one of {', '.join(VERBS)}")
     if verb == "show":
         slide = body.get("id")
-        if not isinstance(slide, str) or not slide.strip():
+        if not isinstance(slide, str) or not slide.strip() or len(slide) > 200:
             raise CommandError("'show' needs an 'id': the slide's id")
+        if (problem := text_problem(slide)) is not None:
+            raise CommandError(f"'id' {problem}")
         return "show", {"id": slide.strip()}
     if verb == "message":
         fields = {k: v for k, v in body.items() if k in ("text", "style", "expires_in")}
@@ -135,10 +138,51 @@ def parse_room_state(payload: bytes) -> RoomState | None:
     note = body.get("note", "")
     if not isinstance(note, str) or len(note) > MAX_NOTE:
         raise CommandError(f"'note' must be text of at most {MAX_NOTE} characters")
+    if (problem := text_problem(note)) is not None:
+        raise CommandError(f"'note' {problem}")
     set_at = body.get("set_at")
-    if set_at is not None and not isinstance(set_at, str):
+    if set_at is not None and (not isinstance(set_at, str) or len(set_at) > 40):
         raise CommandError("'set_at' must be an ISO 8601 time")
     return RoomState(state, note.strip(), set_at)
+
+
+# what the fleet page reads of another screen's presence, and the type each must have
+PRESENCE_TYPES: dict[str, type | tuple[type, ...]] = {
+    "online": bool,
+    "room": (str, type(None)),
+    "groups": list,
+    "content": dict,
+    "slide": dict,
+    "regions": list,
+    "errors": list,
+    "message": (dict, type(None)),
+    "room_state": (dict, type(None)),
+    "clock_synchronised": (bool, type(None)),
+    "uptime_s": (int, float, type(None)),
+    "at": (str, type(None)),
+    "screen": (str, type(None)),
+}
+
+
+def parse_presence(payload: bytes) -> dict[str, Any]:
+    """Another screen's retained presence as the fleet page may show it: a JSON object,
+    its known keys of the right type (others dropped), every text cleaned (a lone
+    surrogate would make the page's JSON unencodable for every screen); CommandError."""
+    body = _json(payload)
+    kept = {}
+    for key, kind in PRESENCE_TYPES.items():
+        if key in body and isinstance(body[key], kind):
+            kept[key] = body[key]
+    kept["errors"] = [e for e in kept.get("errors", []) if isinstance(e, str)][:20]
+    kept["regions"] = [r for r in kept.get("regions", []) if isinstance(r, dict)][:20]
+    cleaned: dict[str, Any] = clean_tree(kept)
+    return cleaned
+
+
+def parse_event(payload: bytes) -> dict[str, Any]:
+    """A screen's event (what it refused or did), cleaned like a presence."""
+    event: dict[str, Any] = clean_tree(_json(payload))
+    return event
 
 
 def room_state_payload(state: str, note: str = "") -> bytes:
@@ -154,7 +198,7 @@ def _json(payload: bytes) -> dict[str, Any]:
         raise CommandError(f"the payload is {len(payload)} bytes; the limit is {MAX_PAYLOAD}")
     try:
         body = json.loads(payload.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise CommandError(f"not JSON: {exc}") from None
     if not isinstance(body, dict):
         raise CommandError('expected a JSON object like {"command": "next"}')

@@ -363,8 +363,10 @@ class Player:
         finally:
             self.preparer.release()
             self.watch.beat()
+        work_ms = (time.perf_counter() - started) * 1000
+        self.status.stats.passed(work_ms)
         if drew:
-            self.status.stats.record((time.perf_counter() - started) * 1000)
+            self.status.stats.record(work_ms)
             if self.on_frame is not None:
                 self.on_frame()
             if not self._ready_sent and self.current is not None and self.notifier is not None:
@@ -415,8 +417,10 @@ class Player:
             and self.on_screen is not None
             and current.key == timeline.frame_key(playing)
             and playing.key == self.on_screen.key
+            and playing != self.on_screen
         ):
             self.on_screen = playing
+            self.publish()
 
     def _presented(self) -> None:
         """A frame went out: stamp a new slide's first frame, sample the picture."""

@@ -143,6 +143,7 @@ class Preparer:
     def __init__(self, post: Callable[[Any], None], supervisor: Supervisor | None = None) -> None:
         self._post = post
         self._pending: set[Any] = set()
+        self._futures: dict[Any, Future[Ready]] = {}  # submitted, not yet done
         self._lock = threading.Lock()
         self._supervisor = supervisor or Supervisor()
         self._supervisor.register("prepare")
@@ -216,6 +217,7 @@ class Preparer:
                 self._replace_pool(exc)
                 future = self._pool.submit(draw, slide, canvas, status, into)
             pool = self._pool
+            self._futures[key] = future
         future.add_done_callback(lambda done: self._done(key, slide, done, pool))
 
     def _done(
@@ -227,6 +229,8 @@ class Preparer:
     ) -> None:
         with self._lock:
             self._pending.discard(key)
+            if self._futures.get(key) is future:
+                del self._futures[key]
         if future.cancelled():
             return
         error = future.exception()
@@ -247,6 +251,22 @@ class Preparer:
                         self._replace_pool(error)
             message = FrameReady(key, None, f"{where}: internal error: {error!r}")
         self._post(message)
+
+    def cancel(self, unwanted: Callable[[Any], bool]) -> list[Any]:
+        """Drop the requests not started yet for which ``unwanted(key)`` holds (a slide
+        skipped past before its turn: fifty "next" commands are one drawing, not fifty in
+        a row while the screen waits for the last); returns their keys."""
+        dropped = []
+        if self._held is not None:
+            keep = [r for r in self._held if not unwanted(r[0])]
+            dropped = [r[0] for r in self._held if unwanted(r[0])]
+            self._held[:] = keep
+        with self._lock:
+            futures = [(k, f) for k, f in self._futures.items() if unwanted(k)]
+        dropped += [key for key, future in futures if future.cancel()]
+        with self._lock:
+            self._pending.difference_update(dropped)
+        return dropped
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

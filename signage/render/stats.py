@@ -27,6 +27,8 @@ class FrameStats:
         self.frames = 0
         self.over_budget = 0
         self.max_ms = 0.0
+        self.longest_pass_ms = 0.0  # any pass, drawn or not: a pass that drew nothing
+        # (messages, the sequencer) still held the screen
 
     def record(self, work_ms: float) -> None:
         with self._lock:
@@ -36,6 +38,10 @@ class FrameStats:
             self.max_ms = max(self.max_ms, work_ms)
             if work_ms > FRAME_BUDGET_MS:
                 self.over_budget += 1
+
+    def passed(self, work_ms: float) -> None:
+        """A pass of the loop took ``work_ms``, whether it drew a frame or not."""
+        self.longest_pass_ms = max(self.longest_pass_ms, work_ms)
 
     def snapshot(self) -> dict[str, float]:
         with self._lock:
@@ -49,5 +55,6 @@ class FrameStats:
             "frame_ms_p50": round(percentile(times, 0.5), 3),
             "frame_ms_p99": round(percentile(times, 0.99), 3),
             "frame_ms_max": round(self.max_ms, 3),
+            "pass_ms_max": round(self.longest_pass_ms, 3),
             "frames_over_budget": float(self.over_budget),
         }

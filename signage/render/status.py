@@ -31,12 +31,13 @@ class StatusBoard:
             "frame_ms_p50": stats["frame_ms_p50"],
             "frame_ms_p99": stats["frame_ms_p99"],
             "frame_ms_max": stats["frame_ms_max"],
+            "pass_ms_max": stats["pass_ms_max"],
             "frames": int(stats["frames"]),
             "frames_over_budget": int(stats["frames_over_budget"]),
         }
         data["uptime_s"] = round(time.monotonic() - self.started, 1)
         if self.clock is not None:
-            data["now"] = self.clock.now().isoformat(timespec="seconds")
+            data["now"] = self.clock.now().isoformat(timespec="milliseconds")
         # a copy: parts register their figures while other threads read (the fleet's
         # presence thread started before the control API adds its address)
         for name, getter in list(self.extra.items()):
@@ -109,7 +110,7 @@ def _shown(playing: Any, shown_at: Any = None) -> dict[str, Any]:
         "type": slide.type if slide else nothing,
         "title": slide.title if slide else "",
         "shown_at": at.isoformat(timespec="milliseconds") if at is not None else None,
-        "ends_at": playing.ends.isoformat(timespec="seconds") if playing else None,
+        "ends_at": playing.ends.isoformat(timespec="milliseconds") if playing else None,
     }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -40,6 +41,11 @@ from signage.sequencer import (
 log = logging.getLogger(__name__)
 
 REFRESH_LEAD = dt.timedelta(seconds=2)  # ask for a redrawn clock this long before the minute
+# A slide whose frame has not come this long after it was due is passed over for this
+# turn (the one on screen was held past its end meanwhile): a hostile or huge file, a
+# worker starved of CPU, must not hold the screen without end (29 s seen in CI). Its
+# frame, when it comes, is kept for its next turn.
+PREPARE_TIMEOUT_S = 10.0
 
 FrameKey = tuple[str, SlideKey | None]
 
@@ -106,6 +112,8 @@ class Timeline:
         self.refresh_asked: dt.datetime | None = None  # the valid_until we asked a redraw for
         self.current: Shown | None = None
         self.waiting: FrameKey | None = None
+        self.waiting_since = 0.0  # monotonic: when the frame waited for was due
+        self.late: set[SlideKey] = set()  # passed over for a frame not ready in time
         self.playing: Playing | None = None
         self.paused = False
         # Frames are written by the worker into these shared-memory blocks and shown
@@ -125,6 +133,7 @@ class Timeline:
         self.content = content
         self.services = services_for(content, self.cache_dir, self.rooms())
         self.skip.clear()
+        self.late.clear()
         self.slide_errors.clear()
         self.frames = {k: v for k, v in self.frames.items() if self.current is v}
         if old is not None and old.version == content.version:
@@ -234,10 +243,23 @@ class Timeline:
             self.waiting = None
             self._show(ready, transition)
         else:
+            if self.waiting != key:
+                self.waiting_since = time.monotonic()
             self.waiting = key
+            self._drop_unwanted(key)
             self._request(playing, now)
         self.prefetch()
         self.on_change(False)
+
+    def _drop_unwanted(self, wanted: FrameKey) -> None:
+        """Requests of this region for slides that are neither wanted now nor on screen
+        are dropped before the worker starts them; their blocks are lent again."""
+        keep = {wanted, self.current.key if self.current is not None else None}
+        dropped = self.preparer.cancel(
+            lambda r: len(r) == 3 and r[2] == self.name and r[0] not in keep
+        )
+        for request in dropped:
+            self._lent.pop(request, None)
 
     def prefetch(self) -> None:
         """Prepare the slide that comes next, drawn for the moment it will appear."""
@@ -282,6 +304,10 @@ class Timeline:
             ready.words,
             ready.video,
         )
+        if key[1] in self.late:  # came after its turn was passed over: ready for the next
+            self.late.discard(key[1])
+            self.skip.discard(key[1])
+            self.slide_errors.pop(key[1], None)
         for note in ready.notes:
             if key[1] is not None and self.slide_errors.get(key[1]) != note:
                 log.warning("%s", note)
@@ -320,6 +346,19 @@ class Timeline:
         self._pool.append(surface)
         return surface
 
+    def _pass_over(self, key: FrameKey) -> None:
+        """The frame waited for is not ready in time: the next slide instead, this one's
+        frame kept when it comes."""
+        if key[1] is None:
+            return  # the fallback: nothing to go to instead
+        log.warning(
+            "%s: not ready %.0f s after its turn; passed over this time",
+            key[1][1],
+            PREPARE_TIMEOUT_S,
+        )
+        self.late.add(key[1])
+        self._slide_failed(key, f"{key[1][1]}: not ready in time (still being prepared)")
+
     def _slide_failed(self, key: FrameKey, error: str) -> None:
         slide_key = key[1]
         if slide_key is None:
@@ -354,6 +393,8 @@ class Timeline:
 
     def advance(self, now: dt.datetime) -> None:
         if self.waiting is not None and self.current is not None:
+            if time.monotonic() - self.waiting_since > PREPARE_TIMEOUT_S:
+                self._pass_over(self.waiting)
             return  # hold the slide on screen until the next one is ready
         if self.paused or self.playing is None:
             if self.playing is None:
@@ -369,6 +410,10 @@ class Timeline:
                     self.want(now, transition=True)
                 else:
                     self.prefetch()
+                self.on_change(False)
+            elif self.playing.ends != before.ends:
+                # the same slide holds the next slot (a synced slide whose successor cannot
+                # play): /status must say its new end, once, not the stale one
                 self.on_change(False)
 
     def refresh_clock(self, now: dt.datetime) -> bool:

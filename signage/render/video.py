@@ -251,6 +251,8 @@ class Videos:
         self._bases: dict[int, pygame.Surface] = {}
         self._starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="video-start")
         self._workers: list[Worker] = []  # idle decoder processes, kept for the next clip
+        # clips played to their end whose slide stays on (view, frame, clip), by region
+        self._rested: dict[int, tuple[Any, Any, Clip]] = {}
 
     def warm(self, count: int = 1) -> None:
         """Start decoder processes now (before the first frame, or at a reload that brings
@@ -298,6 +300,7 @@ class Videos:
 
     def shown(self, view: Any, shown: Any, playing: Any, root: Path) -> None:
         """A region has a new frame: its video (if the slide plays one) replaces the old."""
+        self._rested.pop(id(view), None)
         if id(view) in self.streams:
             self._stop(id(view))
         slide = playing.slide if playing is not None else None
@@ -337,6 +340,8 @@ class Videos:
     def advance(self, now: float, views: list[Any]) -> None:
         """Each video's frame due at ``now`` into its slide's frame; regions that got one
         are marked for drawing. Videos of regions that are gone are stopped."""
+        for key in list(self._rested):
+            self._again(key)
         for key, (view, was, future) in list(self.streams.items()):
             current = view.timeline.current
             shown = was
@@ -354,6 +359,9 @@ class Videos:
             if view.compositor.transition is not None:
                 continue  # the clip starts once the transition into it has ended
             stream = future.result()
+            if stream.finished and not stream.cut_short:
+                self._held_on(key, view, shown, stream)
+                continue
             frame = stream.advance(now)
             if stream.cut_short:  # a damaged file: played up to the damage, move on
                 log.warning(
@@ -381,6 +389,29 @@ class Videos:
             old.base = base  # the old frame gets its own picture back
         self.streams[key] = (view, new, future)
         return new
+
+    def _held_on(self, key: int, view: Any, shown: Any, stream: VideoStream) -> None:
+        """The clip has played to its end and its slide is still on: held past it (a
+        synced slot whose next slide cannot play keeps this one). It plays again while a
+        second or more is left, so the held slot is not a frozen picture; else it rests
+        on its last frame and the loop stops drawing for it (it spun at 60 fps on it)."""
+        self._stop(key)
+        self._rested[key] = (view, shown, stream.clip)
+        self._again(key)
+
+    def _again(self, key: int) -> None:
+        """A rested clip plays again when its slide has a second or more left (its slot
+        was held after the clip ended); a slide gone, it is forgotten."""
+        view, shown, clip = self._rested[key]
+        if view.timeline.current is not shown:
+            del self._rested[key]
+            return
+        playing = view.timeline.playing
+        left = (playing.ends - view.timeline.clock.now()).total_seconds() if playing else 0.0
+        if left > 1.0:
+            del self._rested[key]
+            future = self._starter.submit(self._start, clip, view.rect.size)
+            self.streams[key] = (view, shown, future)
 
     def due_in(self, now: float) -> float | None:
         dues = [d for _, stream in self.started() if (d := stream.due_in(now)) is not None]

@@ -9,7 +9,7 @@ than the loop looks at the loop. Two parts:
   log (``faulthandler``: what holds the loop, in the journal), and when the loop comes
   back records how long the screen was held.
 - :class:`OutputWatch` runs on the render thread, once a second at most: a tiny sample
-  of what was presented (a 32x18 nearest-neighbour copy, a checksum) that stays the same
+  of what was presented (a 32x18 copy, a checksum) that stays the same
   while the content says it must move (a video, a ticker, a transition) is *frozen
   output*; a black sample while the frame being shown is not black is a *dark frame*.
   Both are counted and reported like stalls.
@@ -140,8 +140,13 @@ class StallWatch:
 
 
 def sample(surface: pygame.Surface) -> bytes:
-    """A tiny copy of the surface's pixels (nearest neighbour: a few microseconds)."""
-    return pygame.image.tobytes(pygame.transform.scale(surface, SAMPLE_SIZE), "RGB")
+    """A tiny copy of the surface's pixels: every sixth pixel or so (nearest neighbour),
+    then averaged down, 0.14 ms at 1080p. Nearest neighbour alone to 32x18 landed on the
+    background between the letters: two text slides gave the same sample."""
+    width, height = surface.get_size()
+    coarse = (max(SAMPLE_SIZE[0], min(width, 320)), max(SAMPLE_SIZE[1], min(height, 180)))
+    picked = pygame.transform.scale(surface, coarse)
+    return pygame.image.tobytes(pygame.transform.smoothscale(picked, SAMPLE_SIZE), "RGB")
 
 
 def is_dark(pixels: bytes) -> bool:
