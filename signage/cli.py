@@ -635,10 +635,13 @@ def cmd_fleet(args: argparse.Namespace) -> int:
 
     _logging(logging.INFO)
     try:
+        alerts = _alert_settings(args)
         broker = parse_broker(args.mqtt, args.mqtt_password_file, args.mqtt_insecure)
         address = parse_address(args.bind)
         token = _token(args.token_file) if args.token_file else None
-        server = FleetServer(broker, address, token, args.mqtt_prefix, tuple(args.allow_host or ()))
+        server = FleetServer(
+            broker, address, token, args.mqtt_prefix, tuple(args.allow_host or ()), alerts
+        )
     except (LinkError, FleetError, ValueError, OSError) as exc:
         print(f"signage fleet: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -647,6 +650,26 @@ def cmd_fleet(args: argparse.Namespace) -> int:
     with contextlib.suppress(KeyboardInterrupt):
         server.serve()
     return EXIT_OK
+
+
+def _alert_settings(args: argparse.Namespace) -> Any:
+    """The fleet's alerts from --alerts FILE and the flags over it (ValueError with every
+    error of the file)."""
+    from dataclasses import replace
+
+    from signage.fleet.alerts import AlertSettings, load_settings
+
+    settings = AlertSettings()
+    if args.alerts:
+        loaded, report = load_settings(Path(args.alerts))
+        if loaded is None:
+            raise ValueError("\n".join(d.format() for d in report.sorted()))
+        settings = loaded
+    if args.alerts_webhook:
+        settings = replace(settings, webhook=args.alerts_webhook)
+    if args.offline_after is not None:
+        settings = replace(settings, offline_after_s=args.offline_after)
+    return settings
 
 
 def cmd_push(args: argparse.Namespace) -> int:
@@ -860,6 +883,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fleet.add_argument(
         "--mqtt-prefix", default="signage", metavar="PREFIX", help="topic prefix (default signage)"
+    )
+    fleet.add_argument(
+        "--alerts",
+        metavar="FILE",
+        help="alert settings (YAML: offline_after, webhook, email: {to, relay, from, "
+        "starttls, credentials_file}); alerts are shown on the page in any case",
+    )
+    fleet.add_argument(
+        "--alerts-webhook", metavar="URL", help="POST each alert as JSON to this URL"
+    )
+    fleet.add_argument(
+        "--offline-after",
+        type=float,
+        metavar="SECONDS",
+        help="a screen offline this long raises an alert (default 120)",
     )
     fleet.add_argument(
         "--bind",

@@ -274,7 +274,7 @@ def dt_parse(text: str):  # type: ignore[no-untyped-def]
 class FleetPage:
     """``signage fleet`` in a subprocess, on a free loopback port."""
 
-    def __init__(self, broker: Broker, token_file: Path | None) -> None:
+    def __init__(self, broker: Broker, token_file: Path | None, *more: str) -> None:
         import subprocess
         import sys
 
@@ -293,6 +293,7 @@ class FleetPage:
         ]
         if token_file is not None:
             args += ["--token-file", str(token_file)]
+        args += more
         self.process = subprocess.Popen(
             args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )

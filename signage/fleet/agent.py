@@ -41,6 +41,7 @@ def summary(status: dict[str, Any], groups: tuple[str, ...]) -> dict[str, Any]:
     """The retained presence: what the fleet page shows of a screen, from its /status."""
     slide = status.get("slide") or {}
     content = status.get("content") or {}
+    render = (status.get("health") or {}).get("render") or {}
     return {
         "screen": status.get("screen"),
         "online": True,
@@ -55,6 +56,10 @@ def summary(status: dict[str, Any], groups: tuple[str, ...]) -> dict[str, Any]:
         "errors": list(content.get("errors") or [])[:20],
         "message": status.get("message"),
         "room_state": status.get("room_state"),
+        # what the fleet's alerts watch: the screen frozen, seen from inside it
+        "health": {
+            k: render.get(k) for k in ("stalled", "stalls", "frozen_now", "dark_now", "overstays")
+        },
         "clock_synchronised": status.get("clock_synchronised"),
         "uptime_s": status.get("uptime_s"),
         "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

@@ -21,6 +21,7 @@ from importlib import resources
 from typing import Any
 
 from signage.download import bearer_ok, bound_address
+from signage.fleet.alerts import Alerts, AlertSettings
 from signage.fleet.link import Broker, Link
 from signage.fleet.protocol import (
     NAME,
@@ -61,8 +62,9 @@ class FleetError(Exception):
 class FleetBoard:
     """What the broker says of the fleet, kept up to date by the link's thread."""
 
-    def __init__(self, topics: Topics) -> None:
+    def __init__(self, topics: Topics, alerts: Alerts | None = None) -> None:
         self.topics = topics
+        self.alerts = alerts  # told of every presence; its recent alerts shown on the page
         self.lock = threading.Lock()
         self.screens: dict[str, dict[str, Any]] = {}  # name -> presence, seen, thumbnail
         self.rooms: dict[str, dict[str, Any]] = {}
@@ -87,6 +89,7 @@ class FleetBoard:
             return
         screen, what = about
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        presence: dict[str, Any] | None = None
         with self.lock:
             if screen not in self.screens and len(self.screens) >= MAX_SCREENS:
                 return  # a flood of made-up screens does not grow the page without end
@@ -100,12 +103,15 @@ class FleetBoard:
                     # one screen's bad presence is that screen's problem, shown on its card
                     entry["presence"] = {"errors": [f"unreadable presence: {exc}"[:300]]}
                 entry["seen"] = now
+                presence = entry["presence"]
             elif what == "thumbnail" and message.payload:
                 entry["thumbnail"] = bytes(message.payload)
                 entry["thumb_at"] = time.time()
             elif what == "events":
                 with contextlib.suppress(CommandError):
                     self.events.appendleft(parse_event(message.payload))
+        if presence is not None and self.alerts is not None:
+            self.alerts.seen(screen, presence)
 
     def snapshot(self) -> dict[str, Any]:
         with self.lock:
@@ -128,7 +134,13 @@ class FleetBoard:
                 {"room": r, **self.rooms.get(r, {"state": "open", "note": "", "set_at": None})}
                 for r in sorted(known)
             ]
-            return {"screens": screens, "rooms": rooms, "events": list(self.events)[:30]}
+            alerts = self.alerts.status()["recent"] if self.alerts is not None else []
+            return {
+                "screens": screens,
+                "rooms": rooms,
+                "events": list(self.events)[:30],
+                "alerts": alerts[:20],
+            }
 
     def thumbnail(self, screen: str) -> bytes | None:
         with self.lock:
@@ -144,6 +156,7 @@ class FleetServer:
         token: str | None = None,
         prefix: str = "signage",
         names: tuple[str, ...] = (),
+        alerts: AlertSettings | None = None,
     ) -> None:
         if token_missing(address, token):
             raise FleetError(
@@ -152,7 +165,8 @@ class FleetServer:
             )
         self.token = token
         self.topics = Topics(prefix)
-        self.board = FleetBoard(self.topics)
+        self.alerts = Alerts(alerts) if alerts is not None else None
+        self.board = FleetBoard(self.topics, self.alerts)
         topics = self.topics
         self.link = Link(
             broker,
@@ -176,9 +190,16 @@ class FleetServer:
         """Until interrupted: the link on a thread, the page on this one."""
         link = threading.Thread(target=self.link.run, name="fleet-mqtt", daemon=True)
         link.start()
+        watching = threading.Event()
+        if self.alerts is not None:
+            alerts = threading.Thread(
+                target=self.alerts.run, args=(watching,), name="fleet-alerts", daemon=True
+            )
+            alerts.start()
         try:
             self.httpd.serve_forever()
         finally:
+            watching.set()
             self.link.stop()
             self.httpd.server_close()
 

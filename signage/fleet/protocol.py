@@ -161,6 +161,7 @@ PRESENCE_TYPES: dict[str, type | tuple[type, ...]] = {
     "uptime_s": (int, float, type(None)),
     "at": (str, type(None)),
     "screen": (str, type(None)),
+    "health": dict,
 }
 
 

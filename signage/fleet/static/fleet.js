@@ -85,6 +85,14 @@ function renderScreens(screens) {
   }
 }
 
+function renderAlerts(alerts) {
+  const problems = { offline: "hors ligne", stalled: "écran figé", errors: "erreurs de contenu" };
+  $("alerts").replaceChildren(...alerts.slice(0, 10).map((a) => el("li", {
+    className: a.state === "raised" ? "bad" : "",
+    textContent: `${a.at.slice(11, 16)} ${a.screen} : ${problems[a.problem] || a.problem}${a.state === "raised" ? "" : " — rétabli"}`,
+  })));
+}
+
 function renderEvents(events) {
   $("events").replaceChildren(...events.slice(0, 15).map((e) => el("li", { className: e.ok === false ? "bad" : "", textContent: `${e.screen || ""} ${e.command || e.room || ""} ${e.ok === false ? "refusé : " + e.error : "ok"}` })));
 }
@@ -104,6 +112,7 @@ async function refresh() {
   renderTargets(last.screens);
   renderScreens(last.screens);
   renderEvents(last.events || []);
+  renderAlerts(last.alerts || []);
   document.body.dataset.loaded = String(last.screens.length);
 }
 
