@@ -18,6 +18,7 @@ from signage.messages import ContentReady
 from signage.render.display import Display
 from signage.render.loop import Player
 from signage.render.prepared import peak_rss_mb
+from signage.render.stats import percentile
 
 
 def _cpu_phase(player: Player, root: Path, finish: bool) -> tuple[float, float]:
@@ -75,6 +76,27 @@ def _video(player: Player, result: dict[str, Any], samples: list[tuple[float, fl
     )
 
 
+def viewer(player: Player, seconds: float, stats: dict[str, float]) -> dict[str, Any]:
+    """What a viewer saw: frames presented, slides against their due times, the longest
+    unchanged picture, frames per crossfade, stalls (``signage.bench.VIEWER_KEYS``)."""
+    late = sorted(player.overstays.lateness_ms)
+    fades = sorted(player.transitions.counts)
+    health = player.watch.status()
+    return {
+        "presented_fps": round(stats["frames"] / seconds, 1),
+        "slides_shown": len(late) + 1,
+        "slide_late_ms_p50": round(percentile(late, 0.5), 1),
+        "slide_late_ms_p99": round(percentile(late, 0.99), 1),
+        "slide_late_ms_max": round(late[-1], 1) if late else 0.0,
+        "longest_unchanged_s": round(player.output.unchanged_s(), 2),
+        "transition_frames_min": fades[0] if fades else 0,
+        "transition_frames_p50": percentile([float(f) for f in fades], 0.5),
+        "stalls": health["stalls"],
+        "longest_stall_ms": health["longest_stall_ms"],
+        "pass_ms_max": stats["pass_ms_max"],
+    }
+
+
 def _sample_memory(player: Player, samples: list[tuple[float, float, int]]) -> None:
     """Every second: (time, resident MB of the player and its decoder, open fds)."""
     while not player.stop.is_set():
@@ -103,8 +125,10 @@ def main(root: Path, size_text: str, seconds: float, mode: str = "") -> None:
     if mode == "video":
         threading.Thread(target=_sample_memory, args=(player, samples), daemon=True).start()
     player.run(finish=False)
+    player.watch.check()  # a stall still going at the end is counted
     stats = player.status.stats.snapshot()
     result = {
+        **viewer(player, seconds, stats),
         "frames": int(stats["frames"]),
         "frame_ms_p50": stats["frame_ms_p50"],
         "frame_ms_p99": stats["frame_ms_p99"],

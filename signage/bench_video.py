@@ -9,14 +9,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from signage.bench import _link_photos, _programme, _write, door_layout
+from signage.bench import VIEWER_KEYS, _link_photos, _programme, _write, door_layout
+from signage.core.quota import limited, run_child
 
 VIDEO_KEYS = (
     "video_frames",
@@ -87,6 +87,7 @@ def run_video(
     seconds: float,
     file: Path | None = None,
     region: tuple[int, int] | None = None,
+    cpu_quota: float | None = None,
 ) -> dict[str, Any]:
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "signage-bench"
     clip = file or builtin_clip(cache)
@@ -96,11 +97,12 @@ def run_video(
         env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy",
                "PYGAME_HIDE_SUPPORT_PROMPT": "1"}  # fmt: skip
         started = time.time()
-        child = subprocess.run(
-            [sys.executable, "-m", "signage.bench_child", str(root), f"{size[0]}x{size[1]}",
-             str(seconds), "video"],
-            capture_output=True, text=True, env=env, timeout=seconds + 180, check=False,
-        )  # fmt: skip
+        with limited(cpu_quota) as quota:
+            child = run_child(
+                [sys.executable, "-m", "signage.bench_child", str(root), f"{size[0]}x{size[1]}",
+                 str(seconds), "video"],
+                quota, seconds + 180, env,
+            )  # fmt: skip
         if child.returncode != 0:
             raise RuntimeError(f"bench child failed:\n{child.stderr[-4000:]}")
         result: dict[str, Any] = json.loads(child.stdout.strip().splitlines()[-1])
@@ -112,4 +114,7 @@ def run_video(
         "fds_after_first_loop",
         "fds_end",
     )
-    return {key: result[key] for key in (*VIDEO_KEYS, *extra) if key in result}
+    if quota is not None:
+        result["cpu_quota_by"] = quota.by
+    wanted = (*VIDEO_KEYS, *extra, *VIEWER_KEYS, "cpu_quota_by")
+    return {key: result[key] for key in wanted if key in result}

@@ -528,17 +528,17 @@ def cmd_bench(args: argparse.Namespace) -> int:
                 print(f"signage bench: error: {args.video}: no such file", file=sys.stderr)
                 return EXIT_USAGE
             clip = Path(args.video) if args.video else None
-            result = run_video(size, args.seconds, clip, region)
+            result = run_video(size, args.seconds, clip, region, args.cpu_quota)
             keys = VIDEO_KEYS
         else:
-            result = run(size, args.seconds, args.layout)
+            result = run(size, args.seconds, args.layout, args.cpu_quota)
     except (RuntimeError, ValueError) as exc:
         print(f"signage bench: error: {exc}", file=sys.stderr)
         return EXIT_INVALID
     if args.json:
         print(json.dumps(result))
     else:
-        for key in result if args.video is not None else keys:
+        for key in result if args.video is not None or args.cpu_quota else keys:
             print(f"{key:24} {result[key]}")
     return EXIT_OK
 
@@ -820,6 +820,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--video", nargs="?", const="", default=None, metavar="FILE",
         help="play FILE (without FILE: a built-in 1080p H.264 clip) and print the video figures",
     )  # fmt: skip
+    bench.add_argument(
+        "--cpu-quota",
+        type=float,
+        metavar="PERCENT",
+        help="run the player and its workers within PERCENT of one core (25: about a "
+        "Raspberry Pi 4's core): a cgroup's cpu.max or cpu.cfs_quota_us, systemd-run's "
+        "CPUQuota, else a SIGSTOP/SIGCONT duty cycle; cpu_quota_by says which",
+    )
     bench.add_argument(
         "--region", metavar="WxH", help="with --video --layout door: the video's region size"
     )

@@ -195,12 +195,15 @@ def test_a_held_synced_slot_keeps_moving_and_says_when_it_ends(
     clock = SystemClock(PARIS)
     player = Player(display, clock, Screen("hall"), content)
     try:
-        _run(player, lambda seen: bool(seen) and seen[-1][0] == "film", timeout=30)
+        # from the start of a film's slot: "texte" then "film" (joined mid-cycle, the
+        # first film may be half over)
+        _run(player, lambda seen: [s for s, _ in seen[-2:]] == ["texte", "film"], timeout=40)
         worst = -99.0
         streams = set()
         ends = set()
-        deadline = time.monotonic() + 4.5  # the film's slot and the held one
-        while time.monotonic() < deadline and player.status.read()["slide"]["id"] == "film":
+        deadline = time.monotonic() + 20  # its slot and the held one are 5 s
+        while player.status.read()["slide"]["id"] == "film":
+            assert time.monotonic() < deadline, "the film stayed on past its held slot"
             player.mail.wait(player.iterate())
             slide = player.status.read()["slide"]
             if slide["id"] != "film":
@@ -281,3 +284,37 @@ def test_a_frame_not_ready_in_time_is_passed_over_and_kept_for_its_turn(
     late = next(k for k in worker.asked if k[0][1][1] == "lent")
     line.frame_ready(late[0], late[1], _pixels(), "")  # it comes at last
     assert not line.skip and not line.slide_errors  # its next turn is its own
+
+
+def test_a_first_frame_prepared_slowly_is_shown_not_chased(display, tmp_path: Path) -> None:
+    """Nothing on screen yet and the first frame slow to come (a quarter of a core, a
+    24 MP photo): the plan waits for it. The sequencer used to move on meanwhile, ask for
+    the next slide, move on again before that one came: 1 frame in 20 s."""
+    from signage.clock import FakeClock
+    from signage.render import timeline as timelines
+    from tests.support.content import at
+
+    content = write_content(
+        tmp_path,
+        {
+            "p.yaml": "name: P\nslides:\n  - {type: text, id: a, title: A, duration: 2}\n"
+            "  - {type: text, id: b, title: B, duration: 2}\n"
+        },
+    )
+    clock = FakeClock(at("2026-11-30 10:00"))
+    worker = _SlowWorker()
+    shown: list[str] = []
+    line = timelines.Timeline(
+        clock, Screen("hall"), (32, 18), worker, content, None,  # type: ignore[arg-type]
+        content_errors=list, on_change=lambda redraw: None,
+        on_show=lambda previous, frame, animate: shown.append(frame.key[1][1]),
+    )  # fmt: skip
+    line.advance(clock.now())
+    for _ in range(3):  # 3 s pass, past a's planned end, before its frame comes
+        clock.advance(1.0)
+        line.advance(clock.now())
+    assert line.playing.slide.id == "a"
+    first = next(k for k in worker.asked if k[0][1][1] == "a")
+    line.frame_ready(first[0], first[1], _pixels(), "")
+    assert shown == ["a"]
+    assert line.playing.ends == clock.now() + timelines.dt.timedelta(seconds=2)  # its full time

@@ -42,7 +42,7 @@ from signage.render.status import StatusBoard, player_status
 from signage.render.timeline import Timeline
 from signage.render.urgent_layer import UrgentLayer
 from signage.render.video import Videos
-from signage.render.watch import STALL_AFTER_S, OutputWatch, StallWatch
+from signage.render.watch import STALL_AFTER_S, OutputWatch, StallWatch, Transitions
 from signage.sequencer import Playing
 from signage.urgent import UrgentMessage
 
@@ -110,6 +110,7 @@ class Player:
         self.overstays = Overstays()
         self.watch = StallWatch(stall_after_s)  # the loop seen from another thread
         self.output = OutputWatch()  # what was presented: frozen output, dark frames
+        self.transitions = Transitions()  # frames presented per crossfade
         # set by the SIGHUP handler (which must not take the queue's lock): reload content
         self.hup = threading.Event()
         self.supervisor = supervisor
@@ -429,6 +430,7 @@ class Player:
             self.shown_at = self.clock.now()
             self.publish()
         current = self.timeline.current
+        self.transitions.presented(self.compositor.transition)
         self.output.presented(
             self.display.surface,
             current.base if current is not None else None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
@@ -74,12 +75,15 @@ class Overstays:
     def __init__(self) -> None:
         self.count = 0
         self.longest_s = 0.0
+        # every hand-over's lateness, ms (negative: early, a slide skipped past): the bench's
+        self.lateness_ms: collections.deque[float] = collections.deque(maxlen=2000)
 
     def ended(self, playing: Any, now: dt.datetime, paused: bool) -> float | None:
         """``playing`` leaves the screen at ``now``: seconds it overstayed, or None."""
         if playing is None or paused:
             return None
         late: float = (now - playing.ends).total_seconds()
+        self.lateness_ms.append(late * 1000)
         if late <= OVERSTAY_S:
             return None
         self.count += 1

@@ -392,10 +392,15 @@ class Timeline:
     # -- time passing ------------------------------------------------------------------
 
     def advance(self, now: dt.datetime) -> None:
-        if self.waiting is not None and self.current is not None:
+        if self.waiting is not None:
+            # Hold the slide on screen until the next one is ready; with nothing on screen
+            # yet, hold the plan too: the sequencer moving on while the first frame was
+            # prepared asked for the next slide, whose frame came after it had moved on
+            # again: at a quarter of a core, the first photo never appeared (1 frame in
+            # 20 s, every frame prepared and thrown away).
             if time.monotonic() - self.waiting_since > PREPARE_TIMEOUT_S:
                 self._pass_over(self.waiting)
-            return  # hold the slide on screen until the next one is ready
+            return
         if self.paused or self.playing is None:
             if self.playing is None:
                 self.replan(now)

@@ -17,6 +17,7 @@ than the loop looks at the loop. Two parts:
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import faulthandler
 import logging
@@ -112,6 +113,9 @@ class StallWatch:
         return 0.0 if since is None else self._monotonic() - since
 
     def start(self, stop: threading.Event, supervisor: Any = None) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return  # played again (the bench): the watch goes on
+
         def watch() -> None:
             while not stop.wait(CHECK_EVERY_S):
                 self.check()
@@ -137,6 +141,24 @@ class StallWatch:
         """What the supervisor reports of the render part (None: running)."""
         stalled = self.stalled_s
         return f"the render loop has not run for {stalled:.0f} s" if stalled else None
+
+
+class Transitions:
+    """Frames presented during each transition of the main region (a crossfade seen in
+    three frames is a cut)."""
+
+    def __init__(self) -> None:
+        self._current: object | None = None
+        self._frames = 0
+        self.counts: collections.deque[int] = collections.deque(maxlen=1000)
+
+    def presented(self, transition: object | None) -> None:
+        if transition is not self._current:
+            if self._current is not None:
+                self.counts.append(self._frames)
+            self._current, self._frames = transition, 0
+        if transition is not None:
+            self._frames += 1
 
 
 def sample(surface: pygame.Surface) -> bytes:
@@ -166,6 +188,8 @@ class OutputWatch:
         self.frozen = 0
         self.dark = 0
         self.last_frozen_at: float | None = None
+        self._changed_at: float | None = None  # when the sampled picture last changed
+        self.longest_unchanged_s = 0.0
 
     def presented(
         self,
@@ -186,6 +210,10 @@ class OutputWatch:
         self._next = now + SAMPLE_EVERY_S
         pixels = sample(screen)
         checksum = zlib.crc32(pixels, progress)
+        if checksum != self._checksum or self._changed_at is None:
+            if self._changed_at is not None:
+                self.longest_unchanged_s = max(self.longest_unchanged_s, now - self._changed_at)
+            self._changed_at = now
         if not on:
             self._moving_since, self._checksum = None, checksum
             return
@@ -211,6 +239,11 @@ class OutputWatch:
                 )
             self._frozen = True
         self._checksum = checksum
+
+    def unchanged_s(self) -> float:
+        """The longest time the picture stayed the same, the present one included."""
+        since = self._monotonic() - self._changed_at if self._changed_at is not None else 0.0
+        return max(self.longest_unchanged_s, since)
 
     def status(self) -> dict[str, Any]:
         return {
