@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import queue
 import signal
 import sys
@@ -15,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from signage.clock import Clock, StartedAt, SystemClock
+from signage.clock import STEPPED_BY_ENV, Clock, StartedAt, SteppedClock, SystemClock
 from signage.content.folder import load_content
 from signage.content.model import Content
 from signage.core.diagnostics import Report
@@ -114,6 +115,9 @@ def play(options: PlayOptions) -> int:
         clock = StartedAt(start, options.zone, options.speed)
     else:
         clock = SystemClock(options.zone)
+    stepped = os.environ.get(STEPPED_BY_ENV)
+    if stepped:
+        clock = SteppedClock(clock, stepped)
     cache = options.cache or state_dir()
     inbox: queue.Queue[Any] = queue.Queue()  # sources may post before the loop runs
     player_ref: list[Any] = []

@@ -37,6 +37,42 @@ class StartedAt:
         return (self.start + dt.timedelta(seconds=elapsed)).astimezone(self.zone)
 
 
+STEPPED_BY_ENV = "SIGNAGE_CLOCK_OFFSET_FILE"  # the chaos soak's wall-clock steps
+
+
+class SteppedClock:
+    """Another clock plus an offset read from a file (seconds, a number) by a thread of its
+    own, 5 times a second: the chaos soak steps a running player's wall clock by an hour
+    through it (an NTP correction, a wrong RTC at boot) without touching the machine's.
+    Set by the environment variable ``SIGNAGE_CLOCK_OFFSET_FILE`` only; never in use."""
+
+    def __init__(self, base: Clock, path: str) -> None:
+        self.base = base
+        self.path = path
+        self._offset = dt.timedelta()
+        threading.Thread(target=self._follow, name="clock-offset", daemon=True).start()
+
+    @property
+    def zone(self) -> dt.tzinfo:
+        return self.base.zone  # type: ignore[attr-defined, no-any-return]
+
+    @zone.setter
+    def zone(self, zone: dt.tzinfo) -> None:
+        self.base.zone = zone  # type: ignore[attr-defined]
+
+    def _follow(self) -> None:
+        while True:
+            try:
+                with open(self.path, encoding="utf-8") as file:  # noqa: PTH123
+                    self._offset = dt.timedelta(seconds=float(file.read().strip() or 0))
+            except (OSError, ValueError):
+                pass
+            time.sleep(0.2)
+
+    def now(self) -> dt.datetime:
+        return self.base.now() + self._offset
+
+
 class FakeClock:
     """A clock that moves only when told to."""
 

@@ -72,7 +72,7 @@ def _programme(version: int) -> bytes:
 class ProgrammeServer:
     """Serves the programme URL, with ETags, a new version whenever asked."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self.version = 0
         outer = self
 
@@ -93,7 +93,7 @@ class ProgrammeServer:
                 self.end_headers()
                 self.wfile.write(body)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.httpd.daemon_threads = True
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/schedule.xml"
@@ -141,14 +141,26 @@ def _get(url: str, data: bytes | None = None, method: str = "GET", timeout: floa
         )
 
 
+def descendants(pid: int) -> list[int]:
+    """``pid`` and every process under it, whichever of its threads started it: a video
+    decoder is started from a helper thread, so it is that thread's child, and reading
+    the main thread's children alone left it out of the memory figures."""
+    found, waiting = [], [pid]
+    while waiting:
+        each = waiting.pop()
+        found.append(each)
+        for task in Path(f"/proc/{each}/task").glob("*"):
+            try:
+                waiting += [int(p) for p in (task / "children").read_text().split()]
+            except OSError:
+                continue
+    return found
+
+
 def _process_sample(pid: int) -> tuple[float, int]:
-    """(resident MB, open file descriptors) of the player and its worker processes."""
-    pids = [pid]
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    if children.exists():
-        pids += [int(p) for p in children.read_text().split()]
+    """(resident MB, open file descriptors) of the player and every process under it."""
     rss, fds = 0.0, 0
-    for each in pids:
+    for each in descendants(pid):
         try:
             for line in Path(f"/proc/{each}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -347,11 +359,25 @@ def main() -> int:
         "--slides", type=int, default=0, help="add a playlist of this many slides (e.g. 5000)"
     )
     parser.add_argument(
+        "--chaos",
+        action="store_true",
+        help="the chaos soak: the bundled example at real speed while hogs, reloads, broken "
+        "files, dead servers, bursts, a full disk and clock steps come (see signage/chaos.py)",
+    )
+    parser.add_argument("--seed", type=int, help="with --chaos: the seed of its moments")
+    parser.add_argument("--json", action="store_true", help="with --chaos: one JSON report")
+    parser.add_argument(
         "--reload-minutes",
         type=float,
         help="publish a new version every this many simulated minutes (default: every 7 s)",
     )
     args = parser.parse_args()
+    if args.chaos:
+        from signage import chaos
+
+        report = chaos.run(args.minutes, args.seed)
+        print(json.dumps(report, ensure_ascii=False) if args.json else chaos.summary(report))
+        return 0 if report["ok"] else 1
     with tempfile.TemporaryDirectory(prefix="signage-soak-") as tmp:
         report = run(args.days, args.minutes, Path(tmp), args.slides, args.reload_minutes)
     print(json.dumps(report, ensure_ascii=False))

@@ -207,3 +207,67 @@ def test_alert_settings_errors_name_the_file_line_and_field(tmp_path: Path) -> N
     assert f"{path}:1:" in errors and "offline_after" in errors
     assert "webhok" in errors and "webhook" in errors  # did you mean
     assert "email.relay" in errors or "relay" in errors
+
+
+def test_an_alert_by_email_with_starttls_and_credentials(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The venue's relay as it usually is: STARTTLS required (a certificate of the venue's
+    CA, trusted through SSL_CERT_FILE), then a login from the credentials file."""
+    import ssl
+    import subprocess
+
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    def openssl(*args: str) -> None:
+        subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=tmp_path)
+
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
+            "-days", "1", "-subj", "/CN=Venue test CA")  # fmt: skip
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "relay.key", "-out", "relay.csr",
+            "-subj", "/CN=127.0.0.1")  # fmt: skip
+    (tmp_path / "san.ext").write_text("subjectAltName=IP:127.0.0.1\n")
+    openssl("x509", "-req", "-in", "relay.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+            "-CAcreateserial", "-out", "relay.crt", "-days", "1", "-extfile", "san.ext")  # fmt: skip
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(tmp_path / "relay.crt", tmp_path / "relay.key")
+    logins: list[tuple[bytes, bytes]] = []
+
+    def authenticate(server, session, envelope, mechanism, data):
+        logins.append((data.login, data.password))
+        ok = isinstance(data, LoginPassword) and data.password == b"mot-de-passe-du-relais"
+        return AuthResult(success=ok)
+
+    messages: list[bytes] = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            messages.append(envelope.content)
+            return "250 OK"
+
+    port = free_port()
+    controller = Controller(
+        Handler(), hostname="127.0.0.1", port=port, tls_context=server_tls,
+        require_starttls=True, authenticator=authenticate, auth_require_tls=True,
+    )  # fmt: skip
+    controller.start()
+    try:
+        (tmp_path / "smtp").write_text("signage:mot-de-passe-du-relais\n")
+        (tmp_path / "alerts.yaml").write_text(
+            f"email: {{to: regie@example.org, relay: '127.0.0.1:{port}', from: signage@example.org, "
+            f"credentials_file: {tmp_path / 'smtp'}}}\n",
+            encoding="utf-8",
+        )
+        settings, report = load_settings(tmp_path / "alerts.yaml")
+        assert settings is not None and settings.email is not None, report.items
+        assert settings.email.starttls  # the default
+        alert = {"screen": "porte", "problem": "stalled", "state": "raised",
+                 "at": "2026-11-30T10:00:00+00:00", "text": "porte has a frozen screen"}  # fmt: skip
+        with pytest.raises(ssl.SSLCertVerificationError):  # the venue's CA not trusted yet
+            Mailer(settings.email)(alert)
+        monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.crt"))
+        Mailer(settings.email)(alert)
+        assert logins[-1] == (b"signage", b"mot-de-passe-du-relais")
+        assert len(messages) == 1 and b"porte has a frozen screen" in messages[0]
+    finally:
+        controller.stop()

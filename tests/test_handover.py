@@ -225,13 +225,17 @@ class _SlowWorker:
 
     def __init__(self) -> None:
         self.asked: list[tuple] = []
+        self.pending: list[tuple] = []  # asked, not drawn, not dropped
 
     def request(self, key, slide, canvas, status="", into=None) -> bool:
         self.asked.append(key)
+        self.pending.append(key)
         return True
 
     def cancel(self, unwanted) -> list:
-        return []
+        dropped = [k for k in self.pending if unwanted(k)]
+        self.pending = [k for k in self.pending if not unwanted(k)]
+        return dropped
 
 
 def _pixels():
@@ -318,3 +322,66 @@ def test_a_first_frame_prepared_slowly_is_shown_not_chased(display, tmp_path: Pa
     line.frame_ready(first[0], first[1], _pixels(), "")
     assert shown == ["a"]
     assert line.playing.ends == clock.now() + timelines.dt.timedelta(seconds=2)  # its full time
+
+
+def test_a_burst_of_updates_is_one_redraw_at_a_time(display, tmp_path: Path) -> None:
+    """Room states or programme updates, one per pass: the frame on screen is redrawn
+    once at a time, and once more after if they changed meanwhile; they were queued one
+    per pass at the worker (90 in a burst), and the next slides waited behind them."""
+    from signage.clock import FakeClock
+    from signage.render import timeline as timelines
+    from tests.support.content import at
+
+    content = write_content(
+        tmp_path, {"p.yaml": "name: P\nslides:\n  - {type: text, id: a, title: A, duration: 60}\n"}
+    )
+    clock = FakeClock(at("2026-11-30 10:00"))
+    worker = _SlowWorker()
+    line = timelines.Timeline(
+        clock, Screen("hall"), (32, 18), worker, content, None,  # type: ignore[arg-type]
+        content_errors=list, on_change=lambda redraw: None, on_show=lambda *shown: None,
+    )  # fmt: skip
+    line.advance(clock.now())
+    first = worker.asked[0]
+    line.frame_ready(first[0], first[1], _pixels(), "")
+    asked_before = len(worker.asked)
+    for _ in range(90):  # a burst: an update, then a pass of the loop
+        line.programme_updated(rooms=True)
+        clock.advance(0.016)
+        line.refresh_clock(clock.now())
+    redraws = worker.asked[asked_before:]
+    assert len(redraws) == 1, redraws
+    assert line.deadlines(clock.now()) and min(line.deadlines(clock.now())) > 1  # no spin
+    line.frame_ready(redraws[0][0], redraws[0][1], _pixels(), "")  # it comes back
+    clock.advance(0.016)
+    line.refresh_clock(clock.now())  # swapped in: changed since, so asked once more
+    clock.advance(0.016)
+    line.refresh_clock(clock.now())
+    assert len(worker.asked) == asked_before + 2
+
+
+def test_a_burst_of_steps_leaves_no_backlog_at_the_worker(display, tmp_path: Path) -> None:
+    """2,500 "next" and "previous": the worker is asked for what is on screen, what plays
+    and what comes next, not for every slide stepped past (a backlog it once drew for 20 s
+    while the next slides waited)."""
+    from signage.clock import FakeClock
+    from signage.render import timeline as timelines
+    from tests.support.content import at
+
+    slides = "".join(f"  - {{type: text, id: s{i}, title: S{i}, duration: 10}}\n" for i in range(8))
+    content = write_content(tmp_path, {"p.yaml": "name: P\nslides:\n" + slides})
+    clock = FakeClock(at("2026-11-30 10:00"))
+    worker = _SlowWorker()
+    line = timelines.Timeline(
+        clock, Screen("hall"), (32, 18), worker, content, None,  # type: ignore[arg-type]
+        content_errors=list, on_change=lambda redraw: None, on_show=lambda *shown: None,
+    )  # fmt: skip
+    line.advance(clock.now())
+    first = worker.asked[0]
+    line.frame_ready(first[0], first[1], _pixels(), "")
+    worker.pending.remove(first)  # drawn
+    for i in range(2500):
+        line.step(1 if i % 4 < 2 else -1)
+        clock.advance(0.001)
+    assert len(worker.asked) > 1000  # it was asked all along...
+    assert len(worker.pending) <= 1 + timelines.LOOKAHEAD + 1, worker.pending  # ...no backlog

@@ -34,6 +34,7 @@ THUMBNAIL_BYTES = 30_000
 THUMBNAIL_WIDTH = 480
 REPLY_TIMEOUT_S = 30.0
 VOLATILE = ("uptime_s", "at")  # not a change of state
+LOG_QUIET_S = 10.0  # refusals logged at most once this often, with a count
 MAX_ROOMS = 500  # rooms followed; a venue has tens, a flood of made-up rooms is refused
 
 
@@ -108,6 +109,8 @@ class FleetAgent:
         self._thumb_at = 0.0
         self._thumb_slide: Any = None
         self._wake = threading.Event()
+        self._log_quiet_until = 0.0
+        self._unlogged = 0
         topics = self.topics
         subscriptions = [
             topics.screen_command(screen),
@@ -240,10 +243,29 @@ class FleetAgent:
             **data,
         }
         if not data.get("ok", True):
-            log.warning(
-                "fleet: refused on %s: %s", data.get("topic") or data.get("room"), data.get("error")
-            )
+            self._refused_log(data)
         self.link.publish(self.topics.events(self.screen), _json(data), qos=0)
+
+    def _refused_log(self, data: dict[str, Any]) -> None:
+        """A refusal in the log, but a burst of them as one line and a count: 2,500
+        refused commands wrote 2,500 lines into the journal."""
+        now = time.monotonic()
+        if now < self._log_quiet_until:
+            self._unlogged += 1
+            return
+        more = (
+            f" ({self._unlogged} more refused in the last {LOG_QUIET_S:.0f} s)"
+            if self._unlogged
+            else ""
+        )
+        log.warning(
+            "fleet: refused on %s: %s%s",
+            data.get("topic") or data.get("room"),
+            data.get("error"),
+            more,
+        )
+        self._log_quiet_until = now + LOG_QUIET_S
+        self._unlogged = 0
 
     def health(self) -> dict[str, Any]:
         """``/status`` ``fleet``."""

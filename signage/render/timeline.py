@@ -46,6 +46,10 @@ REFRESH_LEAD = dt.timedelta(seconds=2)  # ask for a redrawn clock this long befo
 # worker starved of CPU, must not hold the screen without end (29 s seen in CI). Its
 # frame, when it comes, is kept for its next turn.
 PREPARE_TIMEOUT_S = 10.0
+# Slides prepared ahead: two, so that one slow to draw (a 24 MP photo on a quarter of a
+# core: 1.4 s) has two slides' time, and a screen short of CPU shows its slides late
+# evenly instead of holding one for the slowest (measured: --cpu-quota 25, 1080p).
+LOOKAHEAD = 2
 
 FrameKey = tuple[str, SlideKey | None]
 
@@ -110,6 +114,11 @@ class Timeline:
         self.frames: dict[FrameKey, Shown] = {}
         self.refresh: Shown | None = None
         self.refresh_asked: dt.datetime | None = None  # the valid_until we asked a redraw for
+        # The redraw of the frame on screen being drawn (its request), one at a time: a
+        # burst of room states asked one per pass, 90 queued at the worker, and the next
+        # slides waited behind them for 20 s. ``_again``: data changed since it was asked.
+        self._redrawing: tuple[Any, ...] | None = None
+        self._again = False
         self.current: Shown | None = None
         self.waiting: FrameKey | None = None
         self.waiting_since = 0.0  # monotonic: when the frame waited for was due
@@ -152,6 +161,7 @@ class Timeline:
         if self.current is not None:
             self.current.valid_until = self.clock.now()
             self.refresh_asked = None
+            self._again = self._redrawing is not None
         self.prefetch()
 
     def clock_jumped(self, now: dt.datetime) -> None:
@@ -160,6 +170,7 @@ class Timeline:
         self.frames = {k: v for k, v in self.frames.items() if v is self.current}
         self.refresh = None
         self.refresh_asked = None
+        self._again = self._redrawing is not None
         if self.current is not None:
             self.current.valid_until = now
         self.waiting = None
@@ -223,6 +234,14 @@ class Timeline:
     def _request(self, playing: Playing, at: dt.datetime) -> None:
         key = self.frame_key(playing)
         request = (key, at, self.name)
+        # the same slide asked for another moment (stepped to again): the older drawing
+        # is not started (the redraw of the frame on screen, one at a time, goes on)
+        redrawing = self._redrawing
+        dropped = self.preparer.cancel(
+            lambda r: r[:1] == (key,) and r[2:] == (self.name,) and r not in (request, redrawing)
+        )
+        for old in dropped:
+            self._lent.pop(old, None)
         into = None
         if self.buffers is not None and request not in self._lent:
             into = self.buffers.lend(self._blocks_in_use())
@@ -246,43 +265,56 @@ class Timeline:
             if self.waiting != key:
                 self.waiting_since = time.monotonic()
             self.waiting = key
-            self._drop_unwanted(key)
             self._request(playing, now)
         self.prefetch()
         self.on_change(False)
 
-    def _drop_unwanted(self, wanted: FrameKey) -> None:
-        """Requests of this region for slides that are neither wanted now nor on screen
-        are dropped before the worker starts them; their blocks are lent again."""
-        keep = {wanted, self.current.key if self.current is not None else None}
+    def _drop_unwanted(self, keep: set[FrameKey]) -> None:
+        """Requests of this region for slides no longer wanted (not on screen, not now, not
+        ahead) are dropped before the worker starts them; their blocks are lent again.
+        2,500 "next" and "previous" commands each asked for the slides ahead of them: a
+        backlog of drawings at the worker, and the next slides waited behind it."""
         dropped = self.preparer.cancel(
             lambda r: len(r) == 3 and r[2] == self.name and r[0] not in keep
         )
         for request in dropped:
             self._lent.pop(request, None)
+        if self._redrawing in dropped:
+            self._redrawing = None
 
     def prefetch(self) -> None:
-        """Prepare the slide that comes next, drawn for the moment it will appear."""
+        """Prepare the slides that come next (``LOOKAHEAD``), each drawn for the moment it
+        will appear, the nearest first."""
         playing = self.playing
         if playing is None or self.paused:
             return
-        upcoming = what_now(
-            self.content, self.screen.id, playing.until, playing, self.skip, only=self.only
-        )
-        key = self.frame_key(upcoming)
-        keep = {self.frame_key(playing), key}
+        upcoming: list[Playing] = []
+        ahead = playing
+        for _ in range(LOOKAHEAD):
+            ahead = what_now(
+                self.content, self.screen.id, ahead.until, ahead, self.skip, only=self.only
+            )
+            upcoming.append(ahead)
+        keep = {self.frame_key(playing), *(self.frame_key(u) for u in upcoming)}
         if self.current is not None:
             keep.add(self.current.key)
         for stale in [k for k in self.frames if k not in keep]:
             del self.frames[stale]
-        if key != self.frame_key(playing) and key not in self.frames:
-            self._request(upcoming, upcoming.started)
+        self._drop_unwanted(keep)
+        asked = {self.frame_key(playing)}
+        for each in upcoming:
+            key = self.frame_key(each)
+            if key not in asked and key not in self.frames:
+                self._request(each, each.started)
+            asked.add(key)
 
     def frame_ready(
         self, key: FrameKey, stamp: dt.datetime, ready: Ready | None, error: str
     ) -> None:
         """A frame came back from the worker (``ready`` None: it could not be drawn)."""
         self._lent.pop((key, stamp, self.name), None)
+        if self._redrawing == (key, stamp, self.name):
+            self._redrawing = None
         if ready is None:
             self._slide_failed(key, error or "cannot be shown")
             return
@@ -432,6 +464,10 @@ class Timeline:
             if swapped:
                 self.frames[current.key] = self.refresh
                 self.current = self.refresh
+                if self._again:  # the programme changed again while it was drawn
+                    self._again = False
+                    self.current.valid_until = now
+                    self.refresh_asked = None
             self.refresh = None
             return swapped
         due = self._redraw_due()
@@ -439,7 +475,9 @@ class Timeline:
             return False
         if now >= due - REFRESH_LEAD and self.frame_key(self.playing) == current.key:
             self.refresh_asked = due
-            self._request(self.playing, max(due, now))
+            at = max(due, now)
+            self._redrawing = (current.key, at, self.name)
+            self._request(self.playing, at)
         return False
 
     def _redraw_due(self) -> dt.datetime | None:
@@ -447,7 +485,9 @@ class Timeline:
         yet; None for a slide gone by then (paused, it stays: redrawn all the same)."""
         due = self.current.valid_until if self.current is not None else None
         gone = self.playing is not None and due is not None and self.playing.ends <= due
-        return None if due == self.refresh_asked or (gone and not self.paused) else due
+        if self._redrawing is not None or due == self.refresh_asked or (gone and not self.paused):
+            return None
+        return due
 
     def deadlines(self, now: dt.datetime) -> list[float]:
         """Seconds until this timeline next needs the loop: slide end, a clock to redraw."""
