@@ -240,15 +240,16 @@ class Player:
     ) -> None:
         """A region has a new frame: log the play, start the transition."""
         playing = view.timeline.playing
-        if previous is None or previous.key[1] != shown.key[1] or not self.proof.is_open(view.name):
+        now = self.clock.now()
+        another = previous is None or previous.key[1] != shown.key[1]
+        late = None
+        if view is self.regions.main and another:  # the slide before leaves: on time?
+            late = self.overstays.ended(self.on_screen, now, self.paused)
+        if another or not self.proof.is_open(view.name):
             version = self.content.version if self.content is not None else None
             if view.widget is None:  # a clock or a ticker is not a play
-                self.proof.started(self.clock.now(), self.screen.id, playing, version, view.name)
+                self.proof.started(now, self.screen.id, playing, version, view.name, late)
         if view is self.regions.main:
-            now = self.clock.now()
-            late = self.overstays.ended(self.on_screen, now, self.paused)
-            if late is not None:
-                self.proof.closed(now, view.name, overstay_s=late)
             self.on_screen = playing
             self.shown_at = now  # stamped again once its first frame is presented
             self._presenting = True

@@ -30,8 +30,11 @@ class PlayTracker:
         playing: Any,
         version: str | None,
         region: str = "main",
+        overstay_s: float | None = None,
     ) -> None:
-        self.closed(now, region)
+        """A play begins in ``region``; the one it replaces ends (``overstay_s``: that
+        long past its end)."""
+        self.closed(now, region, overstay_s)
         slide = playing.slide if playing is not None else None
         if slide is None or playing.playlist is None:
             return

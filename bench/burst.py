@@ -1,0 +1,119 @@
+"""5,000 messages of every kind in one second to a screen of the bundled example, through
+a real Mosquitto: room states (600 rooms), commands, malformed payloads. Reports the
+longest pass of the render loop (drawn or not), stalls, and resident memory (the player
+and every process under it) before, just after and 10 s after.
+
+    python bench/burst.py [--messages 5000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+
+from signage.chaos import Mosquitto
+from signage.soak import _process_sample
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def status(port: int) -> dict:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/status", timeout=10) as response:
+        return json.load(response)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=5000)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="signage-burst-"))
+    broker = Mosquitto(work)
+    broker.start()
+    port = free_port()
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    player = subprocess.Popen(
+        [sys.executable, "-m", "signage", "play", str(REPO), "--screen", "hall", "--room",
+         "Amphithéâtre Grand Bleu", "--windowed", "--size", "1920x1080", "--control", f"127.0.0.1:{port}",
+         "--plays", str(work / "plays.jsonl"), "--cache", str(work / "cache"),
+         "--mqtt", f"mqtt://127.0.0.1:{broker.port}"],
+        env=env, stdout=(work / "player.log").open("w"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    client = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+    try:
+        deadline = time.monotonic() + 60
+        while not (status_ := _try(port)) or not (status_.get("fleet") or {}).get("connected"):
+            assert time.monotonic() < deadline, "the player did not start"
+            time.sleep(0.2)
+        time.sleep(5)  # settled: first slides drawn
+        before = status(port)
+        rss_before = _process_sample(player.pid)[0]
+        client.connect("127.0.0.1", broker.port)
+        client.loop_start()
+        bad = [b"pas du json", b"[" * 60_000, b"x" * 70_000,
+               json.dumps({"command": "show", "id": "x\ud800"}).encode("utf-8", "surrogatepass"),
+               json.dumps({"command": "message", "text": "a\u202eb"}).encode()]  # fmt: skip
+        started = time.monotonic()
+        for i in range(args.messages):
+            if i % 2 == 0:
+                topic = f"signage/rooms/Salle {i % 600}/state"
+                payload = json.dumps({"state": ("full", "open", "closed")[i % 3]}).encode()
+            elif i % 5 == 1:
+                topic, payload = "signage/screens/hall/command", bad[i % len(bad)]
+            else:
+                verb = ("next", "previous", "clear-message")[i % 3]
+                topic, payload = (
+                    "signage/screens/hall/command",
+                    json.dumps({"command": verb}).encode(),
+                )
+            client.publish(topic, payload, qos=0)
+        sent_s = time.monotonic() - started
+        time.sleep(2)
+        after = status(port)
+        rss_after = _process_sample(player.pid)[0]
+        time.sleep(10)
+        settled = status(port)
+        rss_settled = _process_sample(player.pid)[0]
+    finally:
+        client.loop_stop()
+        player.terminate()
+        player.wait(timeout=30)
+        broker.kill()
+    print(json.dumps({
+        "messages": args.messages, "sent_in_s": round(sent_s, 2),
+        "received_by_screen": {k: settled["fleet"][k] for k in ("commands", "refused", "room_messages")},
+        "pass_ms_max_before": before["render"]["pass_ms_max"],
+        "pass_ms_max_after": settled["render"]["pass_ms_max"],
+        "frames_over_budget_during": settled["render"]["frames_over_budget"] - before["render"]["frames_over_budget"],
+        "stalls": settled["health"]["render"]["stalls"],
+        "rss_mb_before": round(rss_before, 1), "rss_mb_after_2s": round(rss_after, 1),
+        "rss_mb_after_12s": round(rss_settled, 1),
+        "slide_after": settled["slide"]["id"], "errors": after["content"]["errors"],
+    }))  # fmt: skip
+
+
+def _try(port: int) -> dict | None:
+    try:
+        return status(port)
+    except OSError:
+        return None
+
+
+if __name__ == "__main__":
+    main()
