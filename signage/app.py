@@ -104,7 +104,7 @@ def play(options: PlayOptions) -> int:
     from signage.program.store import ProgrammeStore
     from signage.render.display import Display, NoDisplayError
     from signage.render.loop import Player
-    from signage.render.status import StatusBoard
+    from signage.render.status import StatusBoard, render_health
     from signage.sources.feed import FeedClient
     from signage.sources.folder import FolderSource
     from signage.systemd import Notifier
@@ -181,7 +181,7 @@ def play(options: PlayOptions) -> int:
 
     def health() -> dict[str, Any]:
         parts = supervisor.health()
-        return {**parts, "render": {**parts.get("render", {}), **player.render_health()}}
+        return {**parts, "render": {**parts.get("render", {}), **render_health(player)}}
 
     status.extra["health"] = health
     fetcher.on_change = lambda: post(ProgrammeUpdated())
@@ -225,6 +225,7 @@ def play(options: PlayOptions) -> int:
                 server.start(supervisor)
                 status.extra["control"] = lambda: server.address if server else None
                 log.info("control API on http://%s/status", server.address)
+        player.watch.start(stop, supervisor)  # the loop's stalls, seen from outside it
         with _signals(stop, player.hup, player.wake):
             try:
                 player.run()

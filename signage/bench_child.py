@@ -79,8 +79,8 @@ def _video(player: Player, result: dict[str, Any], samples: list[tuple[float, fl
 def viewer(player: Player, seconds: float, stats: dict[str, float]) -> dict[str, Any]:
     """What a viewer saw: frames presented, slides against their due times, the longest
     unchanged picture, frames per crossfade, stalls (``signage.bench.VIEWER_KEYS``)."""
-    late = sorted(player.overstays.lateness_ms)
-    fades = sorted(player.transitions.counts)
+    late = sorted(player.seen.overstays.lateness_ms)
+    fades = sorted(player.seen.transitions.counts)
     health = player.watch.status()
     return {
         "presented_fps": round(stats["frames"] / seconds, 1),
@@ -88,7 +88,7 @@ def viewer(player: Player, seconds: float, stats: dict[str, float]) -> dict[str,
         "slide_late_ms_p50": round(percentile(late, 0.5), 1),
         "slide_late_ms_p99": round(percentile(late, 0.99), 1),
         "slide_late_ms_max": round(late[-1], 1) if late else 0.0,
-        "longest_unchanged_s": round(player.output.unchanged_s(), 2),
+        "longest_unchanged_s": round(player.seen.output.unchanged_s(), 2),
         "transition_frames_min": fades[0] if fades else 0,
         "transition_frames_p50": percentile([float(f) for f in fades], 0.5),
         "stalls": health["stalls"],
@@ -121,6 +121,7 @@ def main(root: Path, size_text: str, seconds: float, mode: str = "") -> None:
     # pygame wants its display on the thread that made it: run the loop here, stop from a timer.
     timer = threading.Timer(seconds, player.stop.set)
     timer.start()
+    player.watch.start(threading.Event())  # stalls counted through every phase
     samples: list[tuple[float, float, int]] = []
     if mode == "video":
         threading.Thread(target=_sample_memory, args=(player, samples), daemon=True).start()

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 import time
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
+
+log = logging.getLogger(__name__)
 
 
 class Clock(Protocol):
@@ -35,6 +38,27 @@ class StartedAt:
     def now(self) -> dt.datetime:
         elapsed = (time.monotonic() - self._origin) * self.speed
         return (self.start + dt.timedelta(seconds=elapsed)).astimezone(self.zone)
+
+
+CLOCK_BACK = dt.timedelta(seconds=2)  # the wall clock going back by more than this is a jump
+
+
+class BackJumps:
+    """Notices the wall clock going back (an NTP correction, a wrong RTC fixed)."""
+
+    def __init__(self) -> None:
+        self._last: dt.datetime | None = None
+
+    def went_back(self, now: dt.datetime) -> bool:
+        last, self._last = self._last, now
+        if last is None or now >= last - CLOCK_BACK:
+            return False
+        log.warning(
+            "the clock went back by %s; re-planning from %s",
+            last - now,
+            now.isoformat(timespec="seconds"),
+        )
+        return True
 
 
 STEPPED_BY_ENV = "SIGNAGE_CLOCK_OFFSET_FILE"  # the chaos soak's wall-clock steps
@@ -117,6 +141,19 @@ def parse_instant(text: str, zone: dt.tzinfo) -> dt.datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     return moment.astimezone(zone)
+
+
+def follow_zone(clock: Any, content: str | None) -> bool:
+    """``clock`` (one with a zone) shows the content's zone (``theme.yaml``'s, else the
+    machine's); True when that changed it."""
+    if not hasattr(clock, "zone"):
+        return False
+    wanted = venue_zone(None, content)
+    if wanted == clock.zone:
+        return False
+    log.info("time zone %s (%s)", wanted, "theme.yaml" if content else "machine")
+    clock.zone = wanted
+    return True
 
 
 def venue_zone(configured: str | None, content: str | None) -> dt.tzinfo:

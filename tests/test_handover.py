@@ -22,6 +22,7 @@ from signage.draw.canvas import Screen
 from signage.media.make import make_clip
 from signage.render.display import Display
 from signage.render.loop import Player
+from signage.render.status import render_health
 from tests.support.content import PARIS, write_content
 
 FILM = "{type: video, id: film, file: assets/clip.mp4}"
@@ -132,7 +133,7 @@ def test_a_slide_that_cannot_start_hands_over(
         assert not {"casse", "casse2"} & {s for s, _ in seen}
         status = player.status.read()
         assert status["content"]["skipped"], status["content"]
-        assert player.render_health()["overstays"] == 0
+        assert render_health(player)["overstays"] == 0
     finally:
         player.close()
         player.preparer.close()

@@ -75,7 +75,10 @@ def test_plays_skips_broken_slide_and_reports_it(display, broken_content) -> Non
         # the first frame is the slide's, on the theme's red background: never black
         assert average(display)[0] > 150
         clock.advance(5.0)
-        pump(player, lambda: player.on_screen is not None and player.on_screen.slide.id == "bleu")
+        pump(
+            player,
+            lambda: player.seen.playing is not None and player.seen.playing.slide.id == "bleu",
+        )
         status = player.status.read()
         assert status["slide"]["id"] == "bleu"
         assert any("broken.jpg" in e for e in status["content"]["skipped"])
@@ -306,7 +309,9 @@ def test_clock_jumps_back_and_forth(display, tmp_path: Path) -> None:
     clock = FakeClock(at("2026-11-30 10:00:00"))
     player = Player(display, clock, Screen("s"), content)
     try:
-        pump(player, lambda: player.on_screen is not None and player.on_screen.slide.id == "a")
+        pump(
+            player, lambda: player.seen.playing is not None and player.seen.playing.slide.id == "a"
+        )
         clock.set(at("2026-11-30 10:00:05"))
         player.iterate()
         clock.set(at("2026-11-30 09:00:05"))  # back one hour
@@ -317,12 +322,13 @@ def test_clock_jumps_back_and_forth(display, tmp_path: Path) -> None:
             player, lambda: player.current is not None and player.current.stamp.hour == 9
         )  # clock redrawn
         clock.set(at("2026-11-30 09:00:16"))
-        pump(player, lambda: player.on_screen.slide.id == "b")  # and the loop goes on
+        pump(player, lambda: player.seen.playing.slide.id == "b")  # and the loop goes on
         clock.set(at("2026-11-30 11:30:00"))  # forward
         pump(
             player,
             lambda: (
-                player.on_screen.slide.id == "a" and player.current.stamp >= at("2026-11-30 11:30")
+                player.seen.playing.slide.id == "a"
+                and player.current.stamp >= at("2026-11-30 11:30")
             ),
         )
     finally:

@@ -16,6 +16,7 @@ from signage.draw.canvas import Screen
 from signage.render.display import Display
 from signage.render.loop import Player
 from signage.render.proof import Overstays, PlayTracker
+from signage.render.status import render_health
 from signage.render.watch import FROZEN_AFTER_S, SAMPLE_EVERY_S, OutputWatch, StallWatch
 from tests.support.content import at, write_content
 
@@ -82,10 +83,10 @@ def test_a_blocked_render_thread_is_a_stall_with_its_stack(display, tmp_path: Pa
             ends = time.monotonic() + 1.5
             while time.monotonic() < ends:  # healthy: a pass at least every 0.1 s
                 player.mail.wait(player.iterate())
-            assert player.render_health()["stalls"] == 0
+            assert render_health(player)["stalls"] == 0
             _hold_the_render_thread(3.0)
             player.iterate()
-            health = player.render_health()
+            health = render_health(player)
             assert health["stalls"] == 1
             assert 2900 <= health["longest_stall_ms"] <= 4000
             assert health["last_stall_at"] is not None and not health["stalled"]

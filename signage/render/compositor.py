@@ -71,6 +71,13 @@ class Compositor:
         self._half: Shown | None = None  # a large cut, half drawn
         self._playing: Any = None  # what the frame on screen shows (its pan, when it goes)
 
+    def begin_slide(self, animate: bool, previous: Shown | None, playing: Any) -> None:
+        """``begin`` with the transition ``playing``'s slide asks for (a fade when none)."""
+        slide = playing.slide if playing is not None else None
+        kind = slide.transition.kind if slide is not None else "fade"
+        duration = slide.transition.duration_s if slide is not None else 0.6
+        self.begin(kind, duration, animate, previous, playing)
+
     def begin(
         self, kind: str, duration_s: float, animate: bool, previous: Shown | None, playing: Any
     ) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 
 import pygame
 
-from signage.clock import venue_zone
+from signage.clock import BackJumps, follow_zone
 from signage.content.model import Content
 from signage.content.theme import with_profiles
 from signage.core.diagnostics import Report
@@ -32,23 +32,23 @@ from signage.render.commands import Commands
 from signage.render.compositor import Compositor, Shown
 from signage.render.display import Display
 from signage.render.mailbox import Mailbox
+from signage.render.onscreen import OnScreen
 from signage.render.overlay import InfoOverlay
 from signage.render.painter import Painter
 from signage.render.power import DisplayPower
 from signage.render.prepared import Preparer
-from signage.render.proof import Overstays, PlayTracker
+from signage.render.proof import PlayTracker
 from signage.render.regions import Regions, RegionView
 from signage.render.status import StatusBoard, player_status
 from signage.render.timeline import Timeline
 from signage.render.urgent_layer import UrgentLayer
 from signage.render.video import Videos
-from signage.render.watch import STALL_AFTER_S, OutputWatch, StallWatch, Transitions
+from signage.render.watch import STALL_AFTER_S, StallWatch
 from signage.sequencer import Playing
 from signage.urgent import UrgentMessage
 
 log = logging.getLogger(__name__)
 
-CLOCK_BACK = dt.timedelta(seconds=2)  # the wall clock going back by more than this is a jump
 # Keys are read between waits, so a static slide still looks at the keyboard ten times a
 # second; other threads wake the loop at once through a threading.Event. (SDL's own
 # event wait polls every millisecond on some drivers: 1.8 % of a core doing nothing.)
@@ -104,16 +104,10 @@ class Player:
         self.proof = PlayTracker(on_play)
         self._ready_sent = False
         self.room_states: dict[str, Any] = {}  # the fleet's, by room name (RoomState)
-        self.on_screen: Playing | None = None  # what the frame on screen shows (status reports it)
-        self.shown_at: dt.datetime | None = None  # when its first frame was presented
-        self._presenting = False  # a new slide's first frame goes out with this pass
-        self.overstays = Overstays()
+        self.seen = OnScreen()  # the slide on screen and the picture, as a viewer sees them
         self.watch = StallWatch(stall_after_s)  # the loop seen from another thread
-        self.output = OutputWatch()  # what was presented: frozen output, dark frames
-        self.transitions = Transitions()  # frames presented per crossfade
         # set by the SIGHUP handler (which must not take the queue's lock): reload content
         self.hup = threading.Event()
-        self.supervisor = supervisor
         self.preparer = Preparer(self.post, supervisor)
         self.source = source
         self.loaded_at = dt.datetime.now(dt.UTC)
@@ -137,7 +131,7 @@ class Player:
         self.commands = Commands(self)
         self.mail = Mailbox(self, inbox)
         self.painter = Painter(display.surface, self.regions, self.urgent)
-        self._last_now: dt.datetime | None = None
+        self.jumps = BackJumps()
         self.publish()  # the status is complete from the start, before the first frame
 
     # -- what the main region holds, as the status, the overlay and the tests read it ------
@@ -217,14 +211,7 @@ class Player:
 
     def _follow_zone(self, content: Content) -> bool:
         """Without a configured zone, the clock shows the content's; True when it changed."""
-        if self.zone_configured or not hasattr(self.clock, "zone"):
-            return False
-        wanted = venue_zone(None, content.theme.timezone)
-        if wanted == self.clock.zone:
-            return False
-        log.info("time zone %s (%s)", wanted, "theme.yaml" if content.theme.timezone else "machine")
-        self.clock.zone = wanted
-        return True
+        return not self.zone_configured and follow_zone(self.clock, content.theme.timezone)
 
     def changed(self, redraw: bool = True) -> None:
         """Something to report in the status (and, if ``redraw``, to draw again)."""
@@ -239,27 +226,17 @@ class Player:
         self, view: RegionView, previous: Shown | None, shown: Shown, transition: bool
     ) -> None:
         """A region has a new frame: log the play, start the transition."""
-        playing = view.timeline.playing
-        now = self.clock.now()
+        playing, now, main = view.timeline.playing, self.clock.now(), view is self.regions.main
         another = previous is None or previous.key[1] != shown.key[1]
-        late = None
-        if view is self.regions.main and another:  # the slide before leaves: on time?
-            late = self.overstays.ended(self.on_screen, now, self.paused)
-        if another or not self.proof.is_open(view.name):
+        # the main region's slide before gives way: on time? (a clock or a ticker is no play)
+        late = self.seen.leaving(now, self.paused) if main and another else None
+        if (another or not self.proof.is_open(view.name)) and view.widget is None:
             version = self.content.version if self.content is not None else None
-            if view.widget is None:  # a clock or a ticker is not a play
-                self.proof.started(now, self.screen.id, playing, version, view.name, late)
-        if view is self.regions.main:
-            self.on_screen = playing
-            self.shown_at = now  # stamped again once its first frame is presented
-            self._presenting = True
+            self.proof.started(now, self.screen.id, playing, version, view.name, late)
+        if main:
+            self.seen.shown(playing, now)
         view.dirty = True
-        slide = playing.slide if playing is not None else None
-        kind = slide.transition.kind if slide is not None else "fade"
-        duration = slide.transition.duration_s if slide is not None else 0.6
-        view.compositor.begin(
-            kind, duration, transition and previous is not None, previous, playing
-        )
+        view.compositor.begin_slide(transition and previous is not None, previous, playing)
         root = Path(self.content.root) if self.content is not None else Path()
         self.videos.shown(view, shown, playing, root)
         self.publish()
@@ -280,14 +257,8 @@ class Player:
     def _check_clock(self, now: dt.datetime) -> None:
         """An NTP correction can move the wall clock back: deadlines computed before would
         hold a slide, and a drawn clock, for as long as the jump. Plan again from now."""
-        last, self._last_now = self._last_now, now
-        if last is None or now >= last - CLOCK_BACK:
+        if not self.jumps.went_back(now):
             return
-        log.warning(
-            "the clock went back by %s; re-planning from %s",
-            last - now,
-            now.isoformat(timespec="seconds"),
-        )
         for view in self.regions.views:
             view.timeline.clock_jumped(now)
         self.urgent.retime(now)
@@ -327,10 +298,6 @@ class Player:
     def publish(self) -> None:
         self.status.data = player_status(self)
 
-    def render_health(self) -> dict[str, Any]:
-        """``/status.health.render``: stalls, frozen output, dark frames, overstays."""
-        return {**self.watch.status(), **self.output.status(), **self.overstays.status()}
-
     # -- the loop ----------------------------------------------------------------------
 
     def _timeout(self, now: dt.datetime) -> float:
@@ -341,9 +308,7 @@ class Player:
             pace = 1 / (TICKER_FPS if slow else ANIMATION_FPS)
             due = self.videos.due_in(time.monotonic())  # a video frame is shown at its time
             return min(pace, due) if due is not None else pace
-        deadlines = [d for view in self.regions.views for d in view.timeline.deadlines(now)]
-        if self.regions.recheck_at is not None:
-            deadlines.append((self.regions.recheck_at - now).total_seconds())
+        deadlines = self.regions.deadlines(now)
         if self.urgent.message is not None:
             deadlines.append((self.urgent.message.expires - now).total_seconds())
         change = self.power.seconds_to_change(now)
@@ -399,7 +364,8 @@ class Player:
             if view.timeline.refresh_clock(now):
                 view.dirty = True
         self.videos.advance(time.monotonic(), self.regions.views)
-        self._follow_on_screen()
+        if self.seen.follow(self.timeline):
+            self.publish()
         if self.dirty or self._animating() or any(v.dirty for v in self.regions.views):
             rects = self._draw()
             self.display.present(rects)
@@ -408,43 +374,17 @@ class Player:
             return True
         return False
 
-    def _follow_on_screen(self) -> None:
-        """The slide on screen as the timeline now plans it (held for reading, re-timed
-        after a late frame): ``/status`` says when it really ends."""
-        timeline = self.timeline
-        playing, current = timeline.playing, timeline.current
-        if (
-            playing is not None
-            and current is not None
-            and self.on_screen is not None
-            and current.key == timeline.frame_key(playing)
-            and playing.key == self.on_screen.key
-            and playing != self.on_screen
-        ):
-            self.on_screen = playing
-            self.publish()
-
     def _presented(self) -> None:
-        """A frame went out: stamp a new slide's first frame, sample the picture."""
-        if self._presenting:
-            self._presenting = False
-            self.shown_at = self.clock.now()
+        """A frame went out: what the viewer now sees."""
+        moving, progress = self._animating(), self.videos.frames_shown()
+        if self.seen.presented(self.clock.now(), self.display.surface, self.regions.main,
+                               moving, self.power.on, progress):  # fmt: skip
             self.publish()
-        current = self.timeline.current
-        self.transitions.presented(self.compositor.transition)
-        self.output.presented(
-            self.display.surface,
-            current.base if current is not None else None,
-            self._animating(),
-            self.power.on,
-            self.videos.frames_shown(),
-        )
 
     def run(self, finish: bool = True) -> None:
         """Play until ``stop`` is set (a key, a signal, the control API). ``finish``: close
         the last play and the worker (False: the benchmark plays again after)."""
         self.publish()
-        self.watch.start(self.stop, self.supervisor)
         try:
             while not self.stop.is_set():
                 self.mail.wait(self.iterate())

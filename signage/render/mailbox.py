@@ -23,7 +23,7 @@ from signage.messages import (
     Screenshot,
 )
 from signage.program.model import fold
-from signage.render.timeline import to_surface
+from signage.render.requests import to_surface
 
 if TYPE_CHECKING:
     from signage.render.loop import Player

@@ -181,6 +181,13 @@ class Regions:
         boundary = next_boundary(content, self.screen.id, now)
         self.recheck_at = min(boundary, now + LAYOUT_RECHECK) if boundary else now + LAYOUT_RECHECK
 
+    def deadlines(self, now: dt.datetime) -> list[float]:
+        """Seconds until each region's timeline, or the layout's recheck, needs the loop."""
+        found = [d for view in self.views for d in view.timeline.deadlines(now)]
+        if self.recheck_at is not None:
+            found.append((self.recheck_at - now).total_seconds())
+        return found
+
     def recheck(self, content: Content | None, now: dt.datetime) -> bool:
         """At a playlist window's edge the active playlist, and so the layout, may change."""
         if self.recheck_at is None or now < self.recheck_at:

@@ -53,9 +53,9 @@ def player_status(player: Any) -> dict[str, Any]:
     """The status of what a player shows: screen, content, the slide on screen, message."""
     # the slide whose frame is on screen; the sequencer may be a step ahead while
     # the next frame is prepared (and before the first frame nothing is on screen)
-    playing = player.on_screen
+    playing = player.seen.playing
     content = player.content
-    shown = _shown(playing, player.shown_at)
+    shown = _shown(playing, player.seen.shown_at)
     return {
         "screen": player.screen.id,
         "room": player.screen.room,
@@ -84,6 +84,13 @@ def player_status(player: Any) -> dict[str, Any]:
         "display": "on" if player.power.on else "off",
         "room_state": _room_state(player),
     }
+
+
+def render_health(player: Any) -> dict[str, Any]:
+    """``/status.health.render`` beside the supervisor's: the loop's stalls (seen from its
+    watch thread), frozen output, dark frames and overstays (as a viewer saw them)."""
+    watched: dict[str, Any] = player.watch.status()
+    return {**watched, **player.seen.health()}
 
 
 def _room_state(player: Any) -> dict[str, Any] | None:

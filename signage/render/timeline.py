@@ -18,15 +18,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import pygame
-
 from signage.content.model import Content
 from signage.core.model import Theme
 from signage.draw.canvas import Canvas, Screen
 from signage.program.store import ProgrammeServices
 from signage.render.buffers import FrameBuffers
 from signage.render.compositor import Shown
-from signage.render.prepared import Pixels, Preparer, Ready
+from signage.render.prepared import Preparer, Ready
+from signage.render.requests import FrameRequests
 from signage.sequencer import (
     Playing,
     SlideKey,
@@ -52,15 +51,6 @@ PREPARE_TIMEOUT_S = 10.0
 LOOKAHEAD = 2
 
 FrameKey = tuple[str, SlideKey | None]
-
-
-def to_surface(pixels: Pixels, into: pygame.Surface | None = None) -> pygame.Surface:
-    """A display-format surface of the pixels; blitted into ``into`` when given (no allocation)."""
-    surface = pygame.image.frombuffer(pixels.data, pixels.size, pixels.mode)  # type: ignore[arg-type]
-    if into is not None:
-        into.blit(surface, (0, 0))
-        return into
-    return surface.convert_alpha() if pixels.mode == "RGBA" else surface.convert()
 
 
 def services_for(
@@ -125,14 +115,7 @@ class Timeline:
         self.late: set[SlideKey] = set()  # passed over for a frame not ready in time
         self.playing: Playing | None = None
         self.paused = False
-        # Frames are written by the worker into these shared-memory blocks and shown
-        # from there (no copy, no allocation per slide; see buffers.py).
-        self.buffers = buffers
-        self.held = held  # blocks others still show (a transition's outgoing frame)
-        self._lent: dict[Any, str] = {}  # request -> block the worker is writing
-        # Area-size surfaces for frames that came back as bytes, reused: allocating 8 MB
-        # per slide cost 3 to 7 ms of page faults on the render thread.
-        self._pool: list[pygame.Surface] = []
+        self.requests = FrameRequests(preparer, name, size, buffers, held)
 
     # -- content -------------------------------------------------------------------------
 
@@ -226,30 +209,14 @@ class Timeline:
             return next(iter(self.slide_errors.values()))
         return f"no playlist is active for screen {self.screen.id}"
 
-    def _blocks_in_use(self) -> set[str]:
-        shown = [*self.frames.values(), self.current, self.refresh]
-        used = {s.block for s in shown if s is not None and s.block is not None}
-        return used | set(self._lent.values()) | self.held()
-
     def _request(self, playing: Playing, at: dt.datetime) -> None:
         key = self.frame_key(playing)
         request = (key, at, self.name)
         # the same slide asked for another moment (stepped to again): the older drawing
         # is not started (the redraw of the frame on screen, one at a time, goes on)
-        redrawing = self._redrawing
-        dropped = self.preparer.cancel(
-            lambda r: r[:1] == (key,) and r[2:] == (self.name,) and r not in (request, redrawing)
-        )
-        for old in dropped:
-            self._lent.pop(old, None)
-        into = None
-        if self.buffers is not None and request not in self._lent:
-            into = self.buffers.lend(self._blocks_in_use())
-        asked = self.preparer.request(
-            request, playing.slide, self.canvas(at), self._fallback_status(), into
-        )
-        if asked and into is not None:
-            self._lent[request] = into
+        self.requests.drop(lambda r: r[0] == key and r not in (request, self._redrawing))
+        shown = [*self.frames.values(), self.current, self.refresh]
+        self.requests.ask(request, playing.slide, self.canvas(at), self._fallback_status(), shown)
 
     def want(self, now: dt.datetime, transition: bool) -> None:
         """Show the frame for ``self.playing``: now if prepared, else as soon as it is."""
@@ -274,11 +241,7 @@ class Timeline:
         ahead) are dropped before the worker starts them; their blocks are lent again.
         2,500 "next" and "previous" commands each asked for the slides ahead of them: a
         backlog of drawings at the worker, and the next slides waited behind it."""
-        dropped = self.preparer.cancel(
-            lambda r: len(r) == 3 and r[2] == self.name and r[0] not in keep
-        )
-        for request in dropped:
-            self._lent.pop(request, None)
+        dropped = self.requests.drop(lambda r: r[0] not in keep)
         if self._redrawing in dropped:
             self._redrawing = None
 
@@ -312,30 +275,17 @@ class Timeline:
         self, key: FrameKey, stamp: dt.datetime, ready: Ready | None, error: str
     ) -> None:
         """A frame came back from the worker (``ready`` None: it could not be drawn)."""
-        self._lent.pop((key, stamp, self.name), None)
+        self.requests.returned((key, stamp, self.name))
         if self._redrawing == (key, stamp, self.name):
             self._redrawing = None
         if ready is None:
             self._slide_failed(key, error or "cannot be shown")
             return
-        base = None
-        if ready.base.block is not None:
-            base = self.buffers.surface(ready.base.block, ready.base.size) if self.buffers else None
-            if base is None:
-                return  # written for a layout that is gone: its block went with it
-        shown = Shown(
-            key,
-            base or to_surface(ready.base, self._free_surface(ready.base)),
-            to_surface(ready.overlay) if ready.overlay else None,
-            to_surface(ready.ticker) if ready.ticker else None,
-            ready.pan,
-            ready.valid_until,
-            stamp,
-            ready.notes,
-            ready.base.block if base is not None else None,
-            ready.words,
-            ready.video,
+        shown = self.requests.shown(
+            key, stamp, ready, [*self.frames.values(), self.current, self.refresh]
         )
+        if shown is None:
+            return  # written for a layout that is gone: its block went with it
         if key[1] in self.late:  # came after its turn was passed over: ready for the next
             self.late.discard(key[1])
             self.skip.discard(key[1])
@@ -364,19 +314,6 @@ class Timeline:
                         until=self.playing.until + late,
                     )
             self._show(shown, transition=True)
-
-    def _free_surface(self, pixels: Pixels) -> pygame.Surface | None:
-        """A pooled area-size surface that no frame holds, for opaque full-area pixels."""
-        if pixels.mode != "RGB" or pixels.size != self.size:
-            return None
-        held = {id(s.base) for s in self.frames.values()}
-        held.update(id(s.base) for s in (self.current, self.refresh) if s is not None)
-        for surface in self._pool:
-            if id(surface) not in held:
-                return surface
-        surface = pygame.Surface(self.size).convert()
-        self._pool.append(surface)
-        return surface
 
     def _pass_over(self, key: FrameKey) -> None:
         """The frame waited for is not ready in time: the next slide instead, this one's

@@ -55,7 +55,7 @@ class StallWatch:
         self._monotonic = monotonic
         self._wall = wall
         self._dump_to = dump_to
-        self._last_beat = monotonic()
+        self._last_beat: float | None = None  # none yet: the loop has not started
         self._lock = threading.Lock()
         self._stalled_since: float | None = None
         self._dumped = False
@@ -81,6 +81,8 @@ class StallWatch:
         """Look at the loop once (watcher thread); True while it is stalled."""
         now = self._monotonic()
         with self._lock:
+            if self._last_beat is None:
+                return False  # starting: the first pass is not a stall's end
             silent = now - self._last_beat
             if silent <= self.stall_after_s:
                 return False
