@@ -179,7 +179,7 @@ def test_a_held_synced_slot_keeps_moving_and_says_when_it_ends(
         clip,
         [
             "{type: video, id: film, file: assets/clip.mp4, duration: 2}",
-            "{type: text, id: plus-tard, title: Plus tard, duration: 3, when: {start: 2099-01-01}}",
+            "{type: text, id: plus-tard, title: Plus tard, duration: 6, when: {start: 2099-01-01}}",
             "{type: text, id: texte, title: Texte, duration: 2}",
         ],
     )
@@ -202,7 +202,7 @@ def test_a_held_synced_slot_keeps_moving_and_says_when_it_ends(
         worst = -99.0
         streams = set()
         ends = set()
-        deadline = time.monotonic() + 20  # its slot and the held one are 5 s
+        deadline = time.monotonic() + 25  # its slot and the held one are 8 s
         while player.status.read()["slide"]["id"] == "film":
             assert time.monotonic() < deadline, "the film stayed on past its held slot"
             player.mail.wait(player.iterate())
