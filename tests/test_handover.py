@@ -285,10 +285,11 @@ def test_a_frame_not_ready_in_time_is_passed_over_and_kept_for_its_turn(
     third = next(k for k in worker.asked if k[0][1][1] == "c")
     line.frame_ready(third[0], third[1], _pixels(), "")
     assert shown == ["a", "c"]
-    assert any("not ready in time" in e for e in line.slide_errors.values())
+    # passed over for that turn only: once another slide is on, it may come again
+    assert not line.skip and not line.slide_errors
     late = next(k for k in worker.asked if k[0][1][1] == "lent")
-    line.frame_ready(late[0], late[1], _pixels(), "")  # it comes at last
-    assert not line.skip and not line.slide_errors  # its next turn is its own
+    line.frame_ready(late[0], late[1], _pixels(), "")  # it comes at last: kept for its turn
+    assert line.frame_key(line.playing)[1][1] == "c" and not line.skip
 
 
 def test_a_first_frame_prepared_slowly_is_shown_not_chased(display, tmp_path: Path) -> None:

@@ -349,6 +349,13 @@ class Timeline:
 
     def _show(self, shown: Shown, transition: bool) -> None:
         previous, self.current = self.current, shown
+        if self.late and shown.key[1] not in self.late:
+            # passed over for one turn only: another slide is on, they may come again (their
+            # frame may never come back: a request no longer wanted is dropped)
+            self.skip -= self.late
+            for key in self.late:
+                self.slide_errors.pop(key, None)
+            self.late.clear()
         self._read_time(shown)
         self.on_show(previous, shown, transition)
 
