@@ -240,3 +240,17 @@ def _parent(proc: Path) -> int:
         return int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
     except (OSError, IndexError, ValueError):
         return -1
+
+
+def test_a_clock_not_redrawn_in_time_is_frozen_output() -> None:
+    """Nothing moves but the header's clock: its redraw not in 3 s after its minute is
+    frozen output (nothing was presented, so no sample could see it), counted once."""
+    watch = OutputWatch(monotonic=Ticks())
+    minute = at("2026-11-30 10:01")
+    watch.clock_due(minute, minute + dt.timedelta(seconds=2), on=True)
+    watch.clock_due(None, minute + dt.timedelta(seconds=9), on=True)  # no clock on screen
+    watch.clock_due(minute, minute + dt.timedelta(seconds=9), on=False)  # display hours
+    assert watch.status()["frozen"] == 0
+    for late_s in (4, 5, 30):
+        watch.clock_due(minute, minute + dt.timedelta(seconds=late_s), on=True)
+    assert watch.status()["frozen"] == 1

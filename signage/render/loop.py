@@ -366,6 +366,8 @@ class Player:
         self.videos.advance(time.monotonic(), self.regions.views)
         if self.seen.follow(self.timeline):
             self.publish()
+        current = self.timeline.current
+        self.seen.output.clock_due(current.valid_until if current else None, now, self.power.on)
         if self.dirty or self._animating() or any(v.dirty for v in self.regions.views):
             rects = self._draw()
             self.display.present(rects)

@@ -191,6 +191,7 @@ class OutputWatch:
         self.dark = 0
         self.last_frozen_at: float | None = None
         self._changed_at: float | None = None  # when the sampled picture last changed
+        self._stale_clock: dt.datetime | None = None  # the due time of a clock counted frozen
         self.longest_unchanged_s = 0.0
 
     def presented(
@@ -241,6 +242,18 @@ class OutputWatch:
                 )
             self._frozen = True
         self._checksum = checksum
+
+    def clock_due(self, valid_until: dt.datetime | None, now: dt.datetime, on: bool) -> None:
+        """Each pass: the frame on screen shows a clock valid until ``valid_until``. Its
+        redraw not in by ``FROZEN_AFTER_S`` after that is frozen output too (the content
+        says the picture must change; nothing was presented, so no sample sees it)."""
+        stale = (
+            on and valid_until is not None and (now - valid_until).total_seconds() > FROZEN_AFTER_S
+        )
+        if stale and valid_until != self._stale_clock:
+            self._stale_clock = valid_until
+            self.frozen += 1
+            log.error("frozen output: the clock on screen was due to change at %s", valid_until)
 
     def unchanged_s(self) -> float:
         """The longest time the picture stayed the same, the present one included."""
