@@ -95,9 +95,18 @@ def _screenshot(player: PlayerProcess) -> bytes:
         return bytes(answer.read())
 
 
-def _decoders() -> list[int]:
+def _decoders(player: int | None = None) -> list[int]:
+    """The video decoder processes under ``player`` (every one on the machine when None:
+    another player running beside the suite, a soak, had its own counted)."""
+    from signage.soak import descendants
+
     found = []
-    for entry in Path("/proc").iterdir():
+    entries = (
+        [Path(f"/proc/{pid}") for pid in descendants(player)]
+        if player is not None
+        else list(Path("/proc").iterdir())
+    )
+    for entry in entries:
         if entry.name.isdigit():
             try:
                 if (
@@ -138,18 +147,19 @@ def test_a_player_plays_a_clip_then_moves_on(clip: Path, tmp_path: Path) -> None
         first = _screenshot(player)
         time.sleep(0.5)
         assert _screenshot(player) != first  # the picture moves
-        assert len(_decoders()) == 1  # one decoder process for the region
+        decoders = _decoders(player.process.pid)
+        assert len(decoders) == 1  # one decoder process for the region
         ended = player.wait_for(lambda s: s["slide"]["id"] == "apres", timeout=20)
         assert ended["slide"].get("video") is None
         plays = [json.loads(line) for line in (tmp_path / "plays.jsonl").read_text().splitlines()]
         film = next(p for p in plays if p.get("slide") == "film")
         assert 5.0 <= film["duration_s"] <= 8.0, film  # two plays of 3 s, then the next slide
-        assert len(_decoders()) == 1  # kept for the next clip, not one per clip
+        assert _decoders(player.process.pid) == decoders  # kept for the next clip
     finally:
         log = player.stop()
     assert "Traceback" not in log
     time.sleep(0.3)
-    assert not _decoders()  # gone with the player
+    assert not set(_decoders()) & set(decoders)  # gone with the player
     assert {p.name for p in Path("/dev/shm").iterdir()} <= shm_before  # no ring left behind
 
 
