@@ -89,7 +89,7 @@ function renderAlerts(alerts) {
   const problems = { offline: "hors ligne", stalled: "écran figé", errors: "erreurs de contenu" };
   $("alerts").replaceChildren(...alerts.slice(0, 10).map((a) => el("li", {
     className: a.state === "raised" ? "bad" : "",
-    textContent: `${a.at.slice(11, 16)} ${a.screen} : ${problems[a.problem] || a.problem}${a.state === "raised" ? "" : " — rétabli"}`,
+    textContent: `${new Date(a.at).toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit" })} ${a.screen} : ${problems[a.problem] || a.problem}${a.state === "raised" ? "" : " — rétabli"}`,
   })));
 }
 
