@@ -22,7 +22,7 @@ from pathlib import Path
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
-from signage.chaos import Mosquitto
+from signage.chaos.troubles import Mosquitto
 from signage.soak import _process_sample
 
 REPO = Path(__file__).resolve().parent.parent

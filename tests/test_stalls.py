@@ -245,12 +245,22 @@ def _parent(proc: Path) -> int:
 def test_a_clock_not_redrawn_in_time_is_frozen_output() -> None:
     """Nothing moves but the header's clock: its redraw not in 3 s after its minute is
     frozen output (nothing was presented, so no sample could see it), counted once."""
-    watch = OutputWatch(monotonic=Ticks())
+    ticks = Ticks()
+    watch = OutputWatch(monotonic=ticks)
     minute = at("2026-11-30 10:01")
-    watch.clock_due(minute, minute + dt.timedelta(seconds=2), on=True)
-    watch.clock_due(None, minute + dt.timedelta(seconds=9), on=True)  # no clock on screen
+    # the wall clock stepped an hour ahead: due at once, redrawn within a second: fine
+    watch.clock_due(minute, minute + dt.timedelta(hours=1), on=True)
+    ticks.now += 1
+    watch.clock_due(
+        minute + dt.timedelta(hours=1, minutes=1), minute + dt.timedelta(hours=1), on=True
+    )
+    watch.clock_due(None, minute, on=True)  # no clock on screen
     watch.clock_due(minute, minute + dt.timedelta(seconds=9), on=False)  # display hours
     assert watch.status()["frozen"] == 0
-    for late_s in (4, 5, 30):
-        watch.clock_due(minute, minute + dt.timedelta(seconds=late_s), on=True)
+    for _ in range(5):  # due, and not redrawn for 5 s
+        watch.clock_due(minute, minute + dt.timedelta(seconds=ticks.now), on=True)
+        ticks.now += 1
     assert watch.status()["frozen"] == 1
+    ticks.now += 30
+    watch.clock_due(minute, minute + dt.timedelta(seconds=40), on=True)
+    assert watch.status()["frozen"] == 1  # one episode

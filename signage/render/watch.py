@@ -192,6 +192,7 @@ class OutputWatch:
         self.last_frozen_at: float | None = None
         self._changed_at: float | None = None  # when the sampled picture last changed
         self._stale_clock: dt.datetime | None = None  # the due time of a clock counted frozen
+        self._due_seen: tuple[dt.datetime, float] | None = None  # (due time, seen due at)
         self.longest_unchanged_s = 0.0
 
     def presented(
@@ -245,12 +246,17 @@ class OutputWatch:
 
     def clock_due(self, valid_until: dt.datetime | None, now: dt.datetime, on: bool) -> None:
         """Each pass: the frame on screen shows a clock valid until ``valid_until``. Its
-        redraw not in by ``FROZEN_AFTER_S`` after that is frozen output too (the content
-        says the picture must change; nothing was presented, so no sample sees it)."""
-        stale = (
-            on and valid_until is not None and (now - valid_until).total_seconds() > FROZEN_AFTER_S
-        )
-        if stale and valid_until != self._stale_clock:
+        redraw not in ``FROZEN_AFTER_S`` after it was seen due is frozen output too (the
+        content says the picture must change; nothing was presented, so no sample sees
+        it). Counted on the monotonic clock: a wall clock stepped an hour ahead makes every
+        frame due at once, and that is not a frozen screen."""
+        if not on or valid_until is None or now < valid_until:
+            self._due_seen = None
+            return
+        mono = self._monotonic()
+        if self._due_seen is None or self._due_seen[0] != valid_until:
+            self._due_seen = (valid_until, mono)
+        elif mono - self._due_seen[1] > FROZEN_AFTER_S and valid_until != self._stale_clock:
             self._stale_clock = valid_until
             self.frozen += 1
             log.error("frozen output: the clock on screen was due to change at %s", valid_until)

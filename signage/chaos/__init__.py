@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
-import json
 import os
 import random
 import shutil
@@ -32,7 +31,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,55 +38,17 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageStat
 
-from signage.soak import REPO, TOKEN, ProgrammeServer, _free_port, _get, _process_sample, _slope
+from signage.chaos.troubles import KINDS, Troubles
+from signage.soak import REPO, TOKEN, _free_port, _get, _process_sample, _slope
 
 PARIS = ZoneInfo("Europe/Paris")
 DARK_MEAN = 12  # a screenshot this dark on average is black
-STEP_GRACE_S = 3.0  # after a clock step, deadlines are re-planned: not an overstay
 OVERSTAY_S = 1.0
 
 
 def footprint(pid: int) -> tuple[float, int]:
     """(resident MB, open descriptors) of ``pid`` and every process under it."""
     return _process_sample(pid)
-
-
-class Mosquitto:
-    """A broker on a loopback port, killed and started again on the same port."""
-
-    def __init__(self, workdir: Path) -> None:
-        self.port = _free_port()
-        self.conf = workdir / "mosquitto.conf"
-        self.conf.write_text(
-            f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence false\n",
-            encoding="utf-8",
-        )
-        self.binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [self.binary, "-c", str(self.conf)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError), socket_to(self.port):
-                return
-            time.sleep(0.05)
-        raise RuntimeError("mosquitto did not start")
-
-    def kill(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait()
-            self.process = None
-
-
-def socket_to(port: int) -> Any:
-    import socket
-
-    return socket.create_connection(("127.0.0.1", port), timeout=1)
 
 
 @dataclass
@@ -115,18 +75,15 @@ class Chaos:
         self.seed = seed
         self.content = workdir / "content"
         self.cache = workdir / "cache"
-        self.offset_file = workdir / "clock-offset"
-        self.offset_file.write_text("0", encoding="utf-8")
         self.control = _free_port()
         self.base = f"http://127.0.0.1:{self.control}"
-        self.events: list[dict[str, Any]] = []
-        self.quiet_until = 0.0  # clock steps: deadlines re-planned until then
-        self.off_until = 0.0  # display hours: off on purpose until then
-        self.hogs: list[subprocess.Popen[bytes]] = []
         self.player: subprocess.Popen[str] | None = None
         self.findings = Findings()
         self.started = time.monotonic()
-        self.tmpfs = False
+        self.troubles = Troubles(
+            workdir, self.content, self.cache, self.random, lambda: self.elapsed
+        )
+        self.events = self.troubles.events  # what happened, the troubles and the player's exits
 
     # -- the world ---------------------------------------------------------------------
 
@@ -137,23 +94,15 @@ class Chaos:
         shutil.copy(REPO / "theme.yaml", self.content / "theme.yaml")
         if (REPO / "delays.yaml").exists():
             shutil.copy(REPO / "delays.yaml", self.content / "delays.yaml")
-        self.programme = ProgrammeServer()
         (self.content / "playlists" / "chaos.yaml").write_text(
             "name: Programme en ligne\nscreens: [hall-chaos]\npriority: 0\n"
             "slides:\n"
-            f"  - {{type: schedule, id: en-ligne, source: '{self.programme.url}', view: day, "
+            f"  - {{type: schedule, id: en-ligne, source: '{self.troubles.programme.url}', view: day, "
             "refresh: 30, duration: 8}\n",
             encoding="utf-8",
         )
         self.cache.mkdir()
-        if os.geteuid() == 0:  # a small disk for the cache, to fill
-            mounted = subprocess.run(
-                ["mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", str(self.cache)],
-                capture_output=True, check=False,
-            )  # fmt: skip
-            self.tmpfs = mounted.returncode == 0
-        self.broker = Mosquitto(self.workdir)
-        self.broker.start()
+        self.troubles.start()
         now = dt.datetime.now(PARIS)
         off = now + dt.timedelta(hours=3)
         on = now + dt.timedelta(hours=3, minutes=30)
@@ -164,7 +113,7 @@ class Chaos:
 
     def start_player(self) -> None:
         env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy",
-               "PYGAME_HIDE_SUPPORT_PROMPT": "1", "SIGNAGE_CLOCK_OFFSET_FILE": str(self.offset_file)}  # fmt: skip
+               "PYGAME_HIDE_SUPPORT_PROMPT": "1", "SIGNAGE_CLOCK_OFFSET_FILE": str(self.troubles.offset_file)}  # fmt: skip
         log = (self.workdir / "player.log").open("a", encoding="utf-8")
         self.player = subprocess.Popen(
             [sys.executable, "-m", "signage", "play", str(self.content), "--config",
@@ -172,7 +121,7 @@ class Chaos:
              "--tz", "Europe/Paris", "--windowed", "--size", "960x540",
              "--control", f"127.0.0.1:{self.control}", "--token-file", str(self.workdir / "token"),
              "--cache", str(self.cache), "--plays", str(self.workdir / "plays.jsonl"),
-             "--mqtt", f"mqtt://127.0.0.1:{self.broker.port}"],
+             "--mqtt", f"mqtt://127.0.0.1:{self.troubles.broker.port}"],
             env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
         )  # fmt: skip
         deadline = time.monotonic() + 60
@@ -189,135 +138,12 @@ class Chaos:
 
     def plan(self) -> list[tuple[float, str]]:
         """(second, event) over the run: each kind at random moments, a few per 10 minutes."""
-        kinds = ["hogs", "rewrite", "truncate", "clip", "photo", "feed", "broker", "burst",
-                 "disk", "clock+", "clock-", "display"]  # fmt: skip
         rounds = max(1, round(self.seconds / 600))
         plan = []
-        for kind in kinds:
+        for kind in KINDS:
             for _ in range(rounds):
                 plan.append((self.random.uniform(20, max(30, self.seconds - 40)), kind))
         return sorted(plan)
-
-    def happen(self, kind: str) -> None:
-        self.events.append({"t": round(self.elapsed, 1), "event": kind})
-        action: Callable[[], None] = getattr(
-            self, "_" + kind.replace("+", "_ahead").replace("-", "_back")
-        )
-        threading.Thread(target=self._guarded, args=(kind, action), daemon=True).start()
-
-    def _guarded(self, kind: str, action: Callable[[], None]) -> None:
-        try:
-            action()
-        except Exception as exc:  # the soak's own fault must show, not end the run
-            self.events.append({"t": round(self.elapsed, 1), "event": kind, "error": repr(exc)})
-
-    def _hogs(self) -> None:
-        hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
-        self.hogs += hogs
-        time.sleep(self.random.uniform(20, 40))
-        for hog in hogs:
-            hog.kill()
-            hog.wait()
-
-    def _playlist(self) -> Path:
-        return self.content / "playlists" / "accueil.yaml"
-
-    def _rewrite(self) -> None:
-        """An editor saving in two writes: half the file, then all of it."""
-        path = self._playlist()
-        data = path.read_bytes()
-        path.write_bytes(data[: len(data) // 2])
-        time.sleep(0.3)
-        path.write_bytes(data)
-
-    def _truncate(self) -> None:
-        path = self._playlist()
-        data = path.read_bytes()
-        path.write_bytes(data[: len(data) // 3])
-        time.sleep(15)
-        path.write_bytes(data)
-
-    def _clip(self) -> None:
-        path = self.content / "assets" / "video" / "ouverture.mp4"
-        data = path.read_bytes()
-        path.write_bytes(os.urandom(len(data) // 4))
-        time.sleep(30)
-        path.write_bytes(data)
-
-    def _photo(self) -> None:
-        photos = sorted((self.content / "assets" / "photos").glob("*.jpg"))
-        victim = self.random.choice(photos)
-        data = victim.read_bytes()
-        victim.unlink()
-        time.sleep(30)
-        victim.write_bytes(data)
-
-    def _feed(self) -> None:
-        port = self.programme.httpd.server_address[1]
-        self.programme.httpd.shutdown()
-        self.programme.httpd.server_close()
-        time.sleep(15)
-        self.programme = ProgrammeServer(port)
-
-    def _broker(self) -> None:
-        self.broker.kill()
-        time.sleep(10)
-        self.broker.start()
-
-    def _burst(self) -> None:
-        import paho.mqtt.client as mqtt
-        from paho.mqtt.enums import CallbackAPIVersion
-
-        client = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
-        client.connect("127.0.0.1", self.broker.port)
-        client.loop_start()
-        try:
-            for i in range(5000):
-                if i % 2:
-                    room = f"Salle {i % 400}" if i % 7 else "Amphithéâtre Grand Bleu"
-                    state = ("open", "full", "closed")[i % 3]
-                    client.publish(f"signage/rooms/{room}/state", json.dumps({"state": state}))
-                else:
-                    verb = ("next", "previous")[i % 4 // 2]
-                    client.publish(
-                        "signage/screens/hall-chaos/command", json.dumps({"command": verb})
-                    )
-            client.publish("signage/rooms/Amphithéâtre Grand Bleu/state", b"", retain=True)
-        finally:
-            time.sleep(1)
-            client.loop_stop()
-            client.disconnect()
-
-    def _disk(self) -> None:
-        if not self.tmpfs:
-            self.events.append(
-                {"t": round(self.elapsed, 1), "event": "disk", "skipped": "not root: no tmpfs"}
-            )
-            return
-        filler = self.cache / "filler"
-        with contextlib.suppress(OSError), filler.open("wb") as out:
-            while True:
-                out.write(b"\0" * (1 << 20))
-        time.sleep(30)
-        filler.unlink()
-
-    def _step(self, seconds: float, hold_s: float) -> None:
-        self.quiet_until = self.elapsed + hold_s + STEP_GRACE_S
-        self.offset_file.write_text(str(seconds), encoding="utf-8")
-        time.sleep(hold_s)
-        self.quiet_until = self.elapsed + STEP_GRACE_S + 1
-        self.offset_file.write_text("0", encoding="utf-8")
-
-    def _clock_ahead(self) -> None:
-        self._step(3600, 20)
-
-    def _clock_back(self) -> None:
-        self._step(-3600, 20)
-
-    def _display(self) -> None:
-        """Into the display's off hours (3 h ahead) for 20 s, and back."""
-        self.off_until = self.elapsed + 20 + STEP_GRACE_S + 2
-        self._step(3 * 3600 + 600, 20)
 
     # -- watching ----------------------------------------------------------------------
 
@@ -351,8 +177,8 @@ class Chaos:
             return
         findings.samples += 1
         t = self.elapsed
-        quiet = t < self.quiet_until
-        off = t < self.off_until or status.get("display") == "off"
+        quiet, off = self.troubles.explained(t)
+        off = off or status.get("display") == "off"
         render = status.get("health", {}).get("render", {})
         findings.stalls = max(findings.stalls, render.get("stalls", 0))
         findings.frozen = max(findings.frozen, render.get("frozen", 0))
@@ -388,7 +214,7 @@ class Chaos:
             tick = 0
             while self.elapsed < self.seconds:
                 while plan and plan[0][0] <= self.elapsed:
-                    self.happen(plan.pop(0)[1])
+                    self.troubles.happen(plan.pop(0)[1])
                 if self.elapsed >= next_reload:
                     next_reload = self.elapsed + self.random.uniform(3, 6)
                     threading.Thread(target=self._reload, daemon=True).start()
@@ -415,14 +241,7 @@ class Chaos:
             except subprocess.TimeoutExpired:
                 self.player.kill()
                 self.player.wait()
-        for hog in self.hogs:
-            with contextlib.suppress(OSError):
-                hog.kill()
-        self.broker.kill()
-        with contextlib.suppress(Exception):
-            self.programme.httpd.shutdown()
-        if self.tmpfs:
-            subprocess.run(["umount", "-l", str(self.cache)], capture_output=True, check=False)
+        self.troubles.stop()
 
     def report(self) -> dict[str, Any]:
         f = self.findings
@@ -458,7 +277,7 @@ class Chaos:
             "rss_slope_mb_per_hour": round(rss_slope, 2),
             "fds_min": min(fds) if fds else None,
             "fds_max": max(fds) if fds else None,
-            "cache_disk": "tmpfs 48 MB" if self.tmpfs else "not filled (not root)",
+            "cache_disk": "tmpfs 48 MB" if self.troubles.tmpfs else "not filled (not root)",
             "checks": checks,
             "ok": all(checks.values()),
         }
