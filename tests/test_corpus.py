@@ -93,6 +93,7 @@ def test_the_player_survives_every_bad_input(tmp_path: Path) -> None:
         [str(root), "--screen", "s", "--at", "2026-11-30T10:05", "--tz", "Europe/Paris"]
     )
     results: list[str] = []
+    case = None
     try:
         status = player.wait_for(
             lambda s: s["content"]["version"] and not s["content"]["errors"], timeout=30
@@ -138,6 +139,12 @@ def test_the_player_survives_every_bad_input(tmp_path: Path) -> None:
                 lambda s: not s["content"]["errors"] and not s["content"]["skipped"], timeout=30
             )
             results.append(f"{case.name}: ok ({memory:.0f} MB)")
+    except AssertionError as failed:
+        log = player.stop()
+        name = case.name if case is not None else "start"
+        raise AssertionError(
+            f"case {name}: {failed}\nthe player's log ends:\n{log[-3000:]}"
+        ) from None
     finally:
         log = player.stop()
     assert "Traceback" not in log, log[-3000:]

@@ -387,3 +387,44 @@ def test_a_burst_of_steps_leaves_no_backlog_at_the_worker(display, tmp_path: Pat
         clock.advance(0.001)
     assert len(worker.asked) > 1000  # it was asked all along...
     assert len(worker.pending) <= 1 + timelines.LOOKAHEAD + 1, worker.pending  # ...no backlog
+
+
+@pytest.mark.parametrize("kind", ["programme", "photo", "clip"])
+def test_a_file_turned_into_a_fifo_does_not_hang_the_worker(
+    display, clip: Path, tmp_path: Path, kind: str
+) -> None:
+    """A programme, a photo or a clip replaced by a FIFO after the content was checked:
+    the worker refuses it at once instead of waiting in open() for a writer (which held
+    every frame after it: the 29 s stall of CI), and the next slide plays."""
+    import os
+
+    from PIL import Image
+
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "programme").mkdir()
+    shutil.copy(clip, tmp_path / "assets" / "clip.mp4")
+    Image.new("RGB", (64, 36), (200, 90, 30)).save(tmp_path / "assets" / "photo.jpg")
+    (tmp_path / "programme" / "p.json").write_text('{"sessions": []}', encoding="utf-8")
+    bad = {
+        "programme": (
+            "{type: schedule, id: casse, source: programme/p.json, view: day}",
+            "programme/p.json",
+        ),
+        "photo": ("{type: photo, id: casse, image: assets/photo.jpg}", "assets/photo.jpg"),
+        "clip": ("{type: video, id: casse, file: assets/clip.mp4}", "assets/clip.mp4"),
+    }[kind]
+    content = write_content(
+        tmp_path,
+        {"p.yaml": f"name: P\nslides:\n  - {bad[0]}\n  - {TEXT}\n"},
+        "header: false\n",
+    )
+    (tmp_path / bad[1]).unlink()
+    os.mkfifo(tmp_path / bad[1])
+    player = Player(display, SystemClock(PARIS), Screen("hall"), content)
+    try:
+        _run(player, lambda seen: "texte" in [s for s, _ in seen], timeout=20)
+        skipped = " ".join(player.status.read()["content"]["skipped"])
+        assert "FIFO" in skipped or "not a file" in skipped, skipped
+    finally:
+        player.close()
+        player.preparer.close()

@@ -173,7 +173,7 @@ def test_clock_is_redrawn_each_minute(display, tmp_path: Path) -> None:
         first = player.current
         assert first.valid_until == at("2026-11-30 10:01")
         clock.set(at("2026-11-30 10:00:59"))
-        pump(player, lambda: player.timeline.refresh is not None)
+        pump(player, lambda: player.timeline.redraw.frame is not None)
         clock.set(at("2026-11-30 10:01:00"))
         player.iterate()
         assert player.current is not first
@@ -198,17 +198,17 @@ def test_slide_ending_by_the_minute_is_not_redrawn_and_the_loop_sleeps(
     try:
         pump(player, lambda: player.current is not None and player.compositor.transition is None)
         clock.set(at("2026-11-30 10:00:59"))  # a lasts past this minute: redrawn for it
-        pump(player, lambda: player.timeline.refresh is not None)
+        pump(player, lambda: player.timeline.redraw.frame is not None)
         clock.set(at("2026-11-30 10:01:00"))
         player.iterate()
         assert player.current.valid_until == at("2026-11-30 10:02")
         clock.set(at("2026-11-30 10:01:58.5"))
         waits = [player.iterate() for _ in range(5)]
-        assert player.timeline.refresh_asked != at("2026-11-30 10:02")  # no redraw asked
+        assert player.timeline.redraw.asked != at("2026-11-30 10:02")  # no redraw asked
         assert min(waits) >= 0.1  # asleep until a's end, not spinning
         assert player.playing.slide.id == "a"
         player.timeline.set_paused(True)  # paused, it stays past its end: redrawn after all
-        pump(player, lambda: player.timeline.refresh is not None)
+        pump(player, lambda: player.timeline.redraw.frame is not None)
         clock.set(at("2026-11-30 10:02:00"))
         player.iterate()
         assert player.current.valid_until == at("2026-11-30 10:03")

@@ -10,8 +10,11 @@ would hang the reader, a device file would be read forever).
 
 from __future__ import annotations
 
+import errno
+import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 _KINDS = {
     stat.S_IFIFO: "a FIFO (named pipe)",
@@ -63,6 +66,30 @@ def _shown(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return str(path)
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """``path`` opened for reading, refusing what is not a regular file without waiting:
+    ``open()`` of a FIFO blocks until a writer comes. A programme replaced by a FIFO after
+    its content was checked hung the drawing worker in ``open()``, and with it every frame
+    after (the screen held its slide 29 s and more in CI, with nothing in ``/status``)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            what = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+            raise OSError(errno.EINVAL, f"{what}, not a file", str(path))
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def ensure_regular(path: Path) -> None:
+    """OSError unless ``path`` is a regular file (checked without blocking; for readers
+    that open the file themselves, FFmpeg)."""
+    open_regular(path).close()
 
 
 def regular_file(path: Path) -> bool:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageOps
 
+from signage.core.inside import open_regular
+
 # A PNG can claim 100,000 x 100,000 pixels in a few bytes; refuse such files
 # rather than allocate tens of gigabytes. 24 MP photos (6000 x 4000) are fine.
 MAX_PIXELS = 120_000_000
@@ -27,14 +29,15 @@ def open_image(path: Path, target: tuple[int, int]) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image: Image.Image = Image.open(path)
-            width, height = image.size
-            if width * height > MAX_PIXELS:
-                raise ImageError(f"{path.name}: {width}x{height} pixels is too large to show")
-            if image.format == "JPEG":
-                # draft() picks the smallest power-of-two reduction still >= the request
-                image.draft("RGB", _draft_request(image.size, target))
-            image.load()
+            with open_regular(path) as file:  # a FIFO is refused, never waited on
+                image: Image.Image = Image.open(file)
+                width, height = image.size
+                if width * height > MAX_PIXELS:
+                    raise ImageError(f"{path.name}: {width}x{height} pixels is too large to show")
+                if image.format == "JPEG":
+                    # draft() picks the smallest power-of-two reduction still >= the request
+                    image.draft("RGB", _draft_request(image.size, target))
+                image.load()
             image = ImageOps.exif_transpose(image) or image
     except ImageError:
         raise

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from signage.core.inside import ensure_regular
+
 VIDEO_EXTENSIONS = (".mp4", ".m4v", ".mkv", ".webm", ".mov")
 MAX_PIXELS = 3840 * 2160  # larger (8K) is refused: no screen here decodes it in time
 HEAVY = {"hevc", "vp9", "av1"}  # at 4K, these need a hardware decoder to keep up
@@ -64,6 +66,7 @@ def probe(path: Path) -> Probe:
 def _stat(path: Path) -> tuple[int, float]:
     try:
         info = path.stat()
+        ensure_regular(path)  # FFmpeg's open() of a FIFO waits for a writer
     except OSError as exc:
         raise MediaError(path, f"cannot read: {exc.strerror or exc}") from exc
     if info.st_size == 0:

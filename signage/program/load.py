@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from signage.core.inside import open_regular
 from signage.download import TooLarge, read_capped
 from signage.program.formats import c3voc_json, frab_xml, ical, pretalx_widget, sessionize
 from signage.program.model import Programme, ProgrammeError
@@ -86,9 +87,11 @@ def read_source(source: str) -> bytes:
             raise ProgrammeError(f"{source}: cannot download ({exc})") from exc
     path = Path(source)
     try:
-        if path.stat().st_size > MAX_BYTES:
+        with open_regular(path) as file:  # a FIFO is refused, never waited on
+            data = file.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
             raise ProgrammeError(f"{source}: larger than {MAX_BYTES // 1_000_000} MB")
-        return path.read_bytes()
+        return data
     except FileNotFoundError as exc:
         raise ProgrammeError(f"{source}: no such file") from exc
     except OSError as exc:

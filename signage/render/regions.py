@@ -224,7 +224,7 @@ class Regions:
         for view in self.views:
             view.timeline.frames.clear()
             view.timeline.current = None
-            view.timeline.refresh = None
+            view.timeline.redraw.frame = None
             view.compositor.transition = None
             view.buffers.close()
         self.views = []

@@ -25,6 +25,7 @@ from signage.program.store import ProgrammeServices
 from signage.render.buffers import FrameBuffers
 from signage.render.compositor import Shown
 from signage.render.prepared import Preparer, Ready
+from signage.render.redraw import Redraw
 from signage.render.requests import FrameRequests
 from signage.sequencer import (
     Playing,
@@ -39,7 +40,6 @@ from signage.sequencer import (
 
 log = logging.getLogger(__name__)
 
-REFRESH_LEAD = dt.timedelta(seconds=2)  # ask for a redrawn clock this long before the minute
 # A slide whose frame has not come this long after it was due is passed over for this
 # turn (the one on screen was held past its end meanwhile): a hostile or huge file, a
 # worker starved of CPU, must not hold the screen without end (29 s seen in CI). Its
@@ -102,13 +102,7 @@ class Timeline:
         self.skip: set[SlideKey] = set()
         self.slide_errors: dict[SlideKey, str] = {}
         self.frames: dict[FrameKey, Shown] = {}
-        self.refresh: Shown | None = None
-        self.refresh_asked: dt.datetime | None = None  # the valid_until we asked a redraw for
-        # The redraw of the frame on screen being drawn (its request), one at a time: a
-        # burst of room states asked one per pass, 90 queued at the worker, and the next
-        # slides waited behind them for 20 s. ``_again``: data changed since it was asked.
-        self._redrawing: tuple[Any, ...] | None = None
-        self._again = False
+        self.redraw = Redraw()  # the frame on screen drawn again (clock, new data)
         self.current: Shown | None = None
         self.waiting: FrameKey | None = None
         self.waiting_since = 0.0  # monotonic: when the frame waited for was due
@@ -141,19 +135,14 @@ class Timeline:
         if rooms:
             self.services = services_for(self.content, self.cache_dir, self.rooms())
         self.frames = {k: v for k, v in self.frames.items() if v is self.current}
-        if self.current is not None:
-            self.current.valid_until = self.clock.now()
-            self.refresh_asked = None
-            self._again = self._redrawing is not None
+        self.redraw.stale(self.current, self.clock.now())
         self.prefetch()
 
     def clock_jumped(self, now: dt.datetime) -> None:
         """The wall clock went back: plan again from now, redraw the clock."""
         self.playing = retime(self.content, self.screen.id, now, self.playing, only=self.only)
         self.frames = {k: v for k, v in self.frames.items() if v is self.current}
-        self.refresh = None
-        self.refresh_asked = None
-        self._again = self._redrawing is not None
+        self.redraw.forget()
         if self.current is not None:
             self.current.valid_until = now
         self.waiting = None
@@ -214,8 +203,8 @@ class Timeline:
         request = (key, at, self.name)
         # the same slide asked for another moment (stepped to again): the older drawing
         # is not started (the redraw of the frame on screen, one at a time, goes on)
-        self.requests.drop(lambda r: r[0] == key and r not in (request, self._redrawing))
-        shown = [*self.frames.values(), self.current, self.refresh]
+        self.requests.drop(lambda r: r[0] == key and r not in (request, self.redraw.request))
+        shown = [*self.frames.values(), self.current, self.redraw.frame]
         self.requests.ask(request, playing.slide, self.canvas(at), self._fallback_status(), shown)
 
     def want(self, now: dt.datetime, transition: bool) -> None:
@@ -241,9 +230,7 @@ class Timeline:
         ahead) are dropped before the worker starts them; their blocks are lent again.
         2,500 "next" and "previous" commands each asked for the slides ahead of them: a
         backlog of drawings at the worker, and the next slides waited behind it."""
-        dropped = self.requests.drop(lambda r: r[0] not in keep)
-        if self._redrawing in dropped:
-            self._redrawing = None
+        self.redraw.returned(self.requests.drop(lambda r: r[0] not in keep))
 
     def prefetch(self) -> None:
         """Prepare the slides that come next (``LOOKAHEAD``), each drawn for the moment it
@@ -276,13 +263,12 @@ class Timeline:
     ) -> None:
         """A frame came back from the worker (``ready`` None: it could not be drawn)."""
         self.requests.returned((key, stamp, self.name))
-        if self._redrawing == (key, stamp, self.name):
-            self._redrawing = None
+        self.redraw.returned([(key, stamp, self.name)])
         if ready is None:
             self._slide_failed(key, error or "cannot be shown")
             return
         shown = self.requests.shown(
-            key, stamp, ready, [*self.frames.values(), self.current, self.refresh]
+            key, stamp, ready, [*self.frames.values(), self.current, self.redraw.frame]
         )
         if shown is None:
             return  # written for a layout that is gone: its block went with it
@@ -295,7 +281,7 @@ class Timeline:
                 log.warning("%s", note)
                 self.slide_errors[key[1]] = note
         if self.current is not None and key == self.current.key and self.waiting != key:
-            self.refresh = shown  # a redrawn clock or programme: swap at its moment
+            self.redraw.frame = shown  # a redrawn clock or programme: swap at its moment
             return
         self.frames[key] = shown
         if key == self.waiting:
@@ -403,44 +389,21 @@ class Timeline:
         current = self.current
         if current is None:
             return False
-        if self.refresh is not None and now >= self.refresh.stamp:
-            swapped = bool(self.refresh.key == current.key)
-            if swapped:
-                self.frames[current.key] = self.refresh
-                self.current = self.refresh
-                if self._again:  # the programme changed again while it was drawn
-                    self._again = False
-                    self.current.valid_until = now
-                    self.refresh_asked = None
-            self.refresh = None
-            return swapped
-        due = self._redraw_due()
-        if due is None or self.refresh is not None or self.playing is None:
-            return False
-        if now >= due - REFRESH_LEAD and self.frame_key(self.playing) == current.key:
-            self.refresh_asked = due
-            at = max(due, now)
-            self._redrawing = (current.key, at, self.name)
+        swapped = self.redraw.swap(now, current)
+        if swapped is not None:
+            self.frames[current.key] = self.current = swapped
+            return True
+        if self.playing is None or self.frame_key(self.playing) != current.key:
+            return False  # a step ahead: the next slide's frame is awaited
+        at = self.redraw.ask_at(now, current, self.playing, self.paused)
+        if at is not None:
+            self.redraw.request = (current.key, at, self.name)
             self._request(self.playing, at)
         return False
 
-    def _redraw_due(self) -> dt.datetime | None:
-        """When the frame on screen needs redrawing for (its clock's minute), if not asked
-        yet; None for a slide gone by then (paused, it stays: redrawn all the same)."""
-        due = self.current.valid_until if self.current is not None else None
-        gone = self.playing is not None and due is not None and self.playing.ends <= due
-        if self._redrawing is not None or due == self.refresh_asked or (gone and not self.paused):
-            return None
-        return due
-
     def deadlines(self, now: dt.datetime) -> list[float]:
         """Seconds until this timeline next needs the loop: slide end, a clock to redraw."""
-        found = []
+        found: list[float] = []
         if self.playing is not None and not self.paused:
             found.append((self.playing.until - now).total_seconds())
-        due = self._redraw_due()
-        if due is not None:
-            found.append((due - REFRESH_LEAD - now).total_seconds())
-        if self.refresh is not None:
-            found.append((self.refresh.stamp - now).total_seconds())
-        return found
+        return found + self.redraw.deadlines(now, self.current, self.playing, self.paused)

@@ -15,6 +15,7 @@ from typing import Any
 from PIL import Image
 
 from signage.core.diagnostics import Diagnostic
+from signage.core.inside import ensure_regular
 from signage.core.schema import Asset, Boolean, Choice, Duration, Field, Integer, Text
 from signage.draw.canvas import Canvas, Frame
 from signage.draw.images import ImageError, contain, cover, open_image
@@ -121,6 +122,7 @@ def first_frame(path: Path, at_s: float) -> Image.Image:
     """The clip's picture at ``at_s`` (its first frame), decoded with PyAV."""
     import av
 
+    ensure_regular(path)  # FFmpeg's open() of a FIFO waits for a writer: refused here
     with av.open(str(path), metadata_errors="ignore") as container:
         stream = container.streams.video[0]
         if at_s > 0 and stream.time_base:
