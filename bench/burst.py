@@ -23,7 +23,7 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
 from signage.chaos.troubles import Mosquitto
-from signage.soak import _process_sample
+from signage.soak import _process_sample, descendants
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -64,6 +64,8 @@ def main() -> None:
         time.sleep(5)  # settled: first slides drawn
         before = status(port)
         rss_before = _process_sample(player.pid)[0]
+        own_before = _own_rss(player.pid)
+        processes_before = len(descendants(player.pid))
         client.connect("127.0.0.1", broker.port)
         client.loop_start()
         bad = [b"pas du json", b"[" * 60_000, b"x" * 70_000,
@@ -90,6 +92,8 @@ def main() -> None:
         time.sleep(10)
         settled = status(port)
         rss_settled = _process_sample(player.pid)[0]
+        own_settled = _own_rss(player.pid)
+        processes = len(descendants(player.pid))
     finally:
         client.loop_stop()
         player.terminate()
@@ -104,8 +108,18 @@ def main() -> None:
         "stalls": settled["health"]["render"]["stalls"],
         "rss_mb_before": round(rss_before, 1), "rss_mb_after_2s": round(rss_after, 1),
         "rss_mb_after_12s": round(rss_settled, 1),
+        "player_rss_mb_before": round(own_before, 1), "player_rss_mb_after_12s": round(own_settled, 1),
+        "processes_before": processes_before, "processes_after": processes,
         "slide_after": settled["slide"]["id"], "errors": after["content"]["errors"],
     }))  # fmt: skip
+
+
+def _own_rss(pid: int) -> float:
+    """The player process's own resident memory (its worker and decoders apart)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def _try(port: int) -> dict | None:
