@@ -15,6 +15,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 # Players started by the tests keep their state (proof of play, caches) out of the home folder.
 os.environ["SIGNAGE_STATE_DIR"] = tempfile.mkdtemp(prefix="signage-test-state-")
 
+from tests.support.broker import broker  # noqa: F401  (a real Mosquitto, for every module)
 from tests.support.browser import browser  # noqa: F401  (a fixture for every test module)
 from tests.support.samples import REPO
 

@@ -8,7 +8,6 @@ import json
 import signal
 import threading
 import time
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -79,15 +78,6 @@ class Relay:
 
     def close(self) -> None:
         self.controller.stop()
-
-
-@pytest.fixture()
-def broker() -> Iterator[Broker]:
-    running = Broker()
-    try:
-        yield running
-    finally:
-        running.stop()
 
 
 def test_a_killed_screen_raises_one_alert_and_one_recovery(broker: Broker, tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,15 +19,6 @@ from tests.support.process import PlayerProcess
 
 BIDI = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: shows what follows backwards
 LONE = "\ud800"  # an unpaired surrogate: legal in JSON, not in UTF-8
-
-
-@pytest.fixture()
-def broker() -> Iterator[Broker]:
-    running = Broker()
-    try:
-        yield running
-    finally:
-        running.stop()
 
 
 def _rss_mb(pid: int) -> float:

@@ -8,7 +8,6 @@ import io
 import json
 import signal
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,15 +19,6 @@ from tests.support.broker import Broker, Client
 from tests.support.browser import CHROMEDRIVER, CHROMIUM
 from tests.support.content import write_content
 from tests.support.process import PlayerProcess
-
-
-@pytest.fixture()
-def broker() -> Iterator[Broker]:
-    running = Broker()
-    try:
-        yield running
-    finally:
-        running.stop()
 
 
 def _content(root: Path) -> Path:

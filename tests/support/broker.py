@@ -11,10 +11,12 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import paho.mqtt.client as mqtt
+import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
@@ -107,6 +109,16 @@ class Broker:
                 self.process.kill()
             self.process = None
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@pytest.fixture()
+def broker() -> Iterator[Broker]:
+    """A real Mosquitto on a free loopback port, stopped after the test."""
+    running = Broker()
+    try:
+        yield running
+    finally:
+        running.stop()
 
 
 class Client:
