@@ -166,6 +166,12 @@ class Troubles:
         self.programme.httpd.shutdown()
         self.programme.httpd.server_close()
         time.sleep(15)
+        for _ in range(20):  # the old socket may linger a moment ("address in use" once)
+            try:
+                self.programme = ProgrammeServer(port)
+                return
+            except OSError:
+                time.sleep(0.5)
         self.programme = ProgrammeServer(port)
 
     def _broker(self) -> None:
