@@ -239,6 +239,16 @@ class _SlowWorker:
         return dropped
 
 
+def _timeline(clock, worker, content, on_show):
+    """A main-region timeline on a fake clock, served by a worker the test drives."""
+    from signage.render.timeline import Timeline
+
+    return Timeline(
+        clock, Screen("hall"), (32, 18), worker, content, None,
+        content_errors=list, on_change=lambda redraw: None, on_show=on_show,
+    )  # fmt: skip
+
+
 def _pixels():
     from signage.render.prepared import Pixels, Ready
 
@@ -267,11 +277,9 @@ def test_a_frame_not_ready_in_time_is_passed_over_and_kept_for_its_turn(
     clock = FakeClock(at("2026-11-30 10:00"))
     worker = _SlowWorker()
     shown: list[str] = []
-    line = timelines.Timeline(
-        clock, Screen("hall"), (32, 18), worker, content, None,  # type: ignore[arg-type]
-        content_errors=list, on_change=lambda redraw: None,
-        on_show=lambda previous, frame, animate: shown.append(frame.key[1][1]),
-    )  # fmt: skip
+    line = _timeline(
+        clock, worker, content, lambda previous, frame, animate: shown.append(frame.key[1][1])
+    )
     line.advance(clock.now())
     first = next(k for k in worker.asked if k[0][1][1] == "a")
     line.frame_ready(first[0], first[1], _pixels(), "")
@@ -310,11 +318,9 @@ def test_a_first_frame_prepared_slowly_is_shown_not_chased(display, tmp_path: Pa
     clock = FakeClock(at("2026-11-30 10:00"))
     worker = _SlowWorker()
     shown: list[str] = []
-    line = timelines.Timeline(
-        clock, Screen("hall"), (32, 18), worker, content, None,  # type: ignore[arg-type]
-        content_errors=list, on_change=lambda redraw: None,
-        on_show=lambda previous, frame, animate: shown.append(frame.key[1][1]),
-    )  # fmt: skip
+    line = _timeline(
+        clock, worker, content, lambda previous, frame, animate: shown.append(frame.key[1][1])
+    )
     line.advance(clock.now())
     for _ in range(3):  # 3 s pass, past a's planned end, before its frame comes
         clock.advance(1.0)
@@ -331,7 +337,6 @@ def test_a_burst_of_updates_is_one_redraw_at_a_time(display, tmp_path: Path) -> 
     once at a time, and once more after if they changed meanwhile; they were queued one
     per pass at the worker (90 in a burst), and the next slides waited behind them."""
     from signage.clock import FakeClock
-    from signage.render import timeline as timelines
     from tests.support.content import at
 
     content = write_content(
@@ -339,10 +344,7 @@ def test_a_burst_of_updates_is_one_redraw_at_a_time(display, tmp_path: Path) -> 
     )
     clock = FakeClock(at("2026-11-30 10:00"))
     worker = _SlowWorker()
-    line = timelines.Timeline(
-        clock, Screen("hall"), (32, 18), worker, content, None,  # type: ignore[arg-type]
-        content_errors=list, on_change=lambda redraw: None, on_show=lambda *shown: None,
-    )  # fmt: skip
+    line = _timeline(clock, worker, content, lambda *shown: None)
     line.advance(clock.now())
     first = worker.asked[0]
     line.frame_ready(first[0], first[1], _pixels(), "")
@@ -374,10 +376,7 @@ def test_a_burst_of_steps_leaves_no_backlog_at_the_worker(display, tmp_path: Pat
     content = write_content(tmp_path, {"p.yaml": "name: P\nslides:\n" + slides})
     clock = FakeClock(at("2026-11-30 10:00"))
     worker = _SlowWorker()
-    line = timelines.Timeline(
-        clock, Screen("hall"), (32, 18), worker, content, None,  # type: ignore[arg-type]
-        content_errors=list, on_change=lambda redraw: None, on_show=lambda *shown: None,
-    )  # fmt: skip
+    line = _timeline(clock, worker, content, lambda *shown: None)
     line.advance(clock.now())
     first = worker.asked[0]
     line.frame_ready(first[0], first[1], _pixels(), "")

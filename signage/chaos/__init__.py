@@ -46,11 +46,6 @@ DARK_MEAN = 12  # a screenshot this dark on average is black
 OVERSTAY_S = 1.0
 
 
-def footprint(pid: int) -> tuple[float, int]:
-    """(resident MB, open descriptors) of ``pid`` and every process under it."""
-    return _process_sample(pid)
-
-
 @dataclass
 class Findings:
     samples: int = 0
@@ -201,7 +196,7 @@ class Chaos:
             findings.dark.append(round(t, 1))
         if not off and (slide.get("id") in (None, "fallback")):
             findings.lost.append(round(t, 1))
-        rss, fds = footprint(self.player.pid)
+        rss, fds = _process_sample(self.player.pid)  # every process under it
         findings.memory.append((t, rss, fds))
 
     def run(self) -> dict[str, Any]:

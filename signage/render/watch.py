@@ -189,7 +189,6 @@ class OutputWatch:
         self._dark = False
         self.frozen = 0
         self.dark = 0
-        self.last_frozen_at: float | None = None
         self._changed_at: float | None = None  # when the sampled picture last changed
         self._stale_clock: dt.datetime | None = None  # the due time of a clock counted frozen
         self._due_seen: tuple[dt.datetime, float] | None = None  # (due time, seen due at)
@@ -236,7 +235,6 @@ class OutputWatch:
         elif self._moving_since is not None and now - self._moving_since >= FROZEN_AFTER_S:
             if not self._frozen:
                 self.frozen += 1
-                self.last_frozen_at = now
                 log.error(
                     "frozen output: the picture has not changed for %.0f s while its content moves",
                     now - self._moving_since,
