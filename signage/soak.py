@@ -16,6 +16,7 @@ report and exits non-zero when a check fails.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import io
 import itertools
@@ -155,6 +156,30 @@ def descendants(pid: int) -> list[int]:
             except OSError:
                 continue
     return found
+
+
+def processes(pid: int) -> list[dict[str, Any]]:
+    """Each process under ``pid`` (itself included): its name, resident MB, open files by
+    kind (``socket``, ``pipe``, ``file``...), largest first: where a leak lives."""
+    found = []
+    for each in descendants(pid):
+        try:
+            name = Path(f"/proc/{each}/comm").read_text().strip()
+            rss = next(
+                int(line.split()[1]) / 1024
+                for line in Path(f"/proc/{each}/status").read_text().splitlines()
+                if line.startswith("VmRSS:")
+            )
+            kinds: dict[str, int] = {}
+            for fd in Path(f"/proc/{each}/fd").iterdir():
+                with contextlib.suppress(OSError):
+                    target = str(fd.readlink())
+                    kind = target.split(":", maxsplit=1)[0] if target[:1] != "/" else "file"
+                    kinds[kind] = kinds.get(kind, 0) + 1
+        except (OSError, StopIteration):
+            continue
+        found.append({"pid": each, "name": name, "rss_mb": round(rss, 1), "fds": kinds})
+    return sorted(found, key=lambda p: -p["rss_mb"])
 
 
 def _process_sample(pid: int) -> tuple[float, int]:

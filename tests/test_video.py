@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -459,3 +460,47 @@ def test_a_player_reports_its_decoders_and_the_clips_sound(tone: Path, tmp_path:
     assert loud_s >= 6.0  # three passes of 2 s
     # heard while the loud slide played, not during the muted one
     assert len(heard) * 0.05 == pytest.approx(loud_s, abs=0.3)
+
+
+def test_a_burst_of_steps_through_a_clip_leaves_one_spare_decoder(clip: Path) -> None:
+    """Thirty starts of a clip, each stopped before it began (a burst of next/previous
+    commands over a video slide): the ones never begun are dropped, not started each in a
+    process of its own (the 60-minute chaos soak ended with dozens of decoders, 3 GB), and
+    once every stream is closed one idle decoder process is kept."""
+    import multiprocessing
+
+    from signage.render.video import Clip, Videos
+
+    def decoders() -> int:
+        return sum(1 for p in multiprocessing.active_children() if p.name == "video-decoder")
+
+    videos = Videos("software")
+    played = Clip(clip, play_s=CLIP_S, width=640, height=360, fps=30.0, length_s=CLIP_S)
+    most = 0
+    try:
+        for round_ in range(3):
+            for key in range(10):
+                future = videos._starter.submit(videos._start, played, (64, 36))
+                videos.streams[round_ * 10 + key] = (None, None, future)
+            for key in range(10):
+                videos._stop(round_ * 10 + key)
+                most = max(most, decoders())
+            _until_closed(videos)
+            most = max(most, decoders())
+        assert most <= 2, f"{most} decoder processes for one region"
+        assert len(videos._workers) == 1 and videos._workers[0].alive
+        assert not videos._workers[0].busy
+    finally:
+        videos.close()
+    assert decoders() == 0
+
+
+def _until_closed(videos: Any) -> None:
+    """Until every stopped stream has been closed on the helper thread (30 s at most)."""
+    deadline = time.monotonic() + 30
+    while True:
+        videos._starter.submit(lambda: None).result(timeout=30)  # what was queued has run
+        if not videos._closing:  # taken by a drain, which may still be closing them:
+            videos._starter.submit(lambda: None).result(timeout=30)  # it has finished
+            return
+        assert time.monotonic() < deadline, f"{len(videos._closing)} streams never closed"

@@ -39,7 +39,7 @@ from zoneinfo import ZoneInfo
 from PIL import Image, ImageStat
 
 from signage.chaos.troubles import KINDS, Troubles
-from signage.soak import REPO, TOKEN, _free_port, _get, _process_sample, _slope
+from signage.soak import REPO, TOKEN, _free_port, _get, _process_sample, _slope, processes
 
 PARIS = ZoneInfo("Europe/Paris")
 DARK_MEAN = 12  # a screenshot this dark on average is black
@@ -58,6 +58,8 @@ class Findings:
     stalls: int = 0
     stalled_at_end: bool = False
     memory: list[tuple[float, float, int]] = field(default_factory=list)
+    # every minute: the processes under the player, their memory and open files by kind
+    footprints: list[dict[str, Any]] = field(default_factory=list)
 
 
 class Chaos:
@@ -198,6 +200,10 @@ class Chaos:
             findings.lost.append(round(t, 1))
         rss, fds = _process_sample(self.player.pid)  # every process under it
         findings.memory.append((t, rss, fds))
+        if not findings.footprints or t - findings.footprints[-1]["t"] >= 60:
+            findings.footprints.append(
+                {"t": round(t), "rss_mb": round(rss, 1), "processes": processes(self.player.pid)}
+            )
 
     def run(self) -> dict[str, Any]:
         self.prepare()
@@ -272,6 +278,7 @@ class Chaos:
             "rss_slope_mb_per_hour": round(rss_slope, 2),
             "fds_min": min(fds) if fds else None,
             "fds_max": max(fds) if fds else None,
+            "footprints": f.footprints,
             "cache_disk": "tmpfs 48 MB" if self.troubles.tmpfs else "not filled (not root)",
             "checks": checks,
             "ok": all(checks.values()),

@@ -251,6 +251,7 @@ class Videos:
         self._bases: dict[int, pygame.Surface] = {}
         self._starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="video-start")
         self._workers: list[Worker] = []  # idle decoder processes, kept for the next clip
+        self._closing: deque[Future[VideoStream]] = deque()  # stopped, to close (helper)
         # clips played to their end whose slide stays on (view, frame, clip), by region
         self._rested: dict[int, tuple[Any, Any, Clip]] = {}
 
@@ -280,11 +281,24 @@ class Videos:
             self._later(self.warm)
 
     def _start(self, clip: Clip, size: tuple[int, int]) -> VideoStream:
-        worker = next((w for w in self._workers if not w.busy and w.alive), None)
+        self._drain()
+        worker = next((w for w in self._workers if not w.busy), None)
         if worker is None:
             worker = self._spawn()
             self._workers.append(worker)
         return VideoStream(clip, size, worker)
+
+    def _reap(self) -> None:
+        """Forget decoder processes that died (killed when they would not stop) and stop
+        idle ones beyond one spare (a burst of steps through a video slide once left
+        dozens, 3 GB, for the player's life: the 60-minute chaos soak)."""
+        for worker in [w for w in self._workers if not w.alive]:
+            worker.close(kill=True)
+            self._workers.remove(worker)
+        idle = [w for w in self._workers if not w.busy]
+        for worker in idle[1:]:
+            worker.close()
+            self._workers.remove(worker)
 
     def _stop(self, key: int) -> None:
         """Stop a video; its slide's frame keeps the last picture shown (a copy out of the
@@ -294,9 +308,12 @@ class Videos:
         if base is not None:
             base.blit(shown.base, (0, 0))
             shown.base = base
+        if future.cancel():
+            return  # never started: a burst of steps passed over it
         # stopped on the helper thread: waiting for the decoder to let go of its ring (up
         # to a frame's decoding) must not hold the render thread
-        future.add_done_callback(lambda done: self._later(_close, done))
+        self._closing.append(future)
+        future.add_done_callback(lambda _: self._later(self._drain))
 
     def shown(self, view: Any, shown: Any, playing: Any, root: Path) -> None:
         """A region has a new frame: its video (if the slide plays one) replaces the old."""
@@ -314,6 +331,18 @@ class Videos:
         )  # fmt: skip
         future = self._starter.submit(self._start, clip, view.rect.size)
         self.streams[id(view)] = (view, shown, future)
+
+    def _drain(self) -> None:
+        """Close the streams stopped since (on the helper thread, before any start: a clip
+        started while the one before was still stopping took a process of its own), then
+        the processes no longer needed."""
+        for _ in range(len(self._closing)):
+            future = self._closing.popleft()
+            if not future.done():
+                self._closing.append(future)  # still starting: closed once started
+            elif future.exception() is None:
+                future.result().close()
+        self._reap()
 
     def _later(self, task: Any, *args: Any) -> None:
         try:
@@ -445,8 +474,3 @@ class Videos:
 def _redrawn(current: Any, shown: Any) -> bool:
     """``current`` is the same slide's frame as ``shown``, drawn again."""
     return current is not None and current.key == shown.key and current.video is not None
-
-
-def _close(future: Future[VideoStream]) -> None:
-    if future.exception() is None:
-        future.result().close()
