@@ -21,7 +21,7 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from signage.chaos.troubles import Mosquitto
+from signage.tools.chaos.troubles import Mosquitto
 
 REPO = Path(__file__).resolve().parent.parent
 received: list[tuple[float, dict]] = []

@@ -22,8 +22,8 @@ from pathlib import Path
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
-from signage.chaos.troubles import Mosquitto
-from signage.soak import _process_sample, descendants
+from signage.tools.chaos.troubles import Mosquitto
+from signage.tools.soak import _process_sample, descendants
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -45,7 +45,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--heavy", action="store_true", help="rules twice a week and daily")
     args = parser.parse_args()
-    from signage.program.load import load
+    from signage.programme.load import load
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "salles.ics"

@@ -24,8 +24,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from signage.publish import FeedServer, publish  # noqa: E402
-from signage.sources.feed import FeedClient  # noqa: E402
+from signage.delivery.feed import FeedClient  # noqa: E402
+from signage.delivery.publish import FeedServer, publish  # noqa: E402
 
 
 def status(port: int) -> dict:

@@ -16,9 +16,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from signage.clock import STEPPED_BY_ENV, Clock, StartedAt, SteppedClock, SystemClock
 from signage.content.folder import load_content
 from signage.content.model import Content
+from signage.core.clock import STEPPED_BY_ENV, Clock, StartedAt, SteppedClock, SystemClock
 from signage.core.diagnostics import Report
 from signage.draw.canvas import Screen
 
@@ -92,22 +92,22 @@ def _signals(stop: threading.Event, hup: threading.Event, wake: Any) -> Iterator
 
 def play(options: PlayOptions) -> int:
     """Run the player until it is told to stop. Returns the process exit code."""
-    from signage.control.server import ControlError, ControlServer
+    from signage.core.paths import state_dir
     from signage.core.supervisor import Supervisor
-    from signage.fleet.agent import FleetAgent
-    from signage.fleet.timesync import ClockSync
-    from signage.messages import ProgrammeUpdated
-    from signage.paths import state_dir
-    from signage.plays import PlayLog
-    from signage.program.fetch import Fetcher, credentials_of, sources_of
-    from signage.program.now_next import summary
-    from signage.program.store import ProgrammeStore
-    from signage.render.display import Display, NoDisplayError
-    from signage.render.loop import Player
-    from signage.render.status import StatusBoard, render_health
-    from signage.sources.feed import FeedClient
-    from signage.sources.folder import FolderSource
-    from signage.systemd import Notifier
+    from signage.delivery.feed import FeedClient
+    from signage.delivery.folder import FolderSource
+    from signage.ops.control.server import ControlError, ControlServer
+    from signage.ops.fleet.agent import FleetAgent
+    from signage.ops.fleet.timesync import ClockSync
+    from signage.ops.systemd import Notifier
+    from signage.player.display import Display, NoDisplayError
+    from signage.player.loop import Player
+    from signage.player.messages import ProgrammeUpdated
+    from signage.player.plays import PlayLog
+    from signage.player.status import StatusBoard, render_health
+    from signage.programme.fetch import Fetcher, credentials_of, sources_of
+    from signage.programme.now_next import summary
+    from signage.programme.store import ProgrammeStore
 
     clock: Clock
     if options.at or options.speed != 1.0:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from signage.fleet.alerts import Alerts, AlertSettings, Email, Mailer, load_settings
+from signage.ops.fleet.alerts import Alerts, AlertSettings, Email, Mailer, load_settings
 from tests.support.broker import Broker
 from tests.support.process import free_port
 from tests.test_fleet import FleetPage, _content, _player

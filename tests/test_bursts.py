@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from signage.core.text import text_problem
-from signage.fleet.page import FleetBoard
-from signage.fleet.protocol import CommandError, Topics, parse_command, parse_room_state
+from signage.ops.fleet.page import FleetBoard
+from signage.ops.fleet.protocol import CommandError, Topics, parse_command, parse_room_state
 from tests.support.broker import Broker, Client
 from tests.support.content import write_content
 from tests.support.process import PlayerProcess

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from signage.program.load import load
+from signage.programme.load import load
 from tests.support.content import at
 
 CALENDARS = Path(__file__).parent / "data" / "calendars"
@@ -143,7 +143,7 @@ def test_the_calendar_bench_expands_every_rule_two_years_on() -> None:
 def test_day_labels_say_tomorrow_or_the_date() -> None:
     import datetime as dt
 
-    from signage import i18n
+    from signage.core import i18n
 
     today = dt.date(2026, 11, 29)
     assert i18n.day_label(dt.date(2026, 11, 30), today, "fr") == "Demain"
@@ -159,8 +159,8 @@ REPO = Path(__file__).resolve().parents[1]
 def door_frame(root: Path, moment: str, size: tuple[int, int] = (640, 360)):  # type: ignore[no-untyped-def]
     from signage.content.folder import load_content
     from signage.draw.canvas import Canvas, Screen
-    from signage.preview import flatten
-    from signage.render.prepare import prepare
+    from signage.player.frames import prepare
+    from signage.tools.render import flatten
 
     content, report = load_content(root)
     assert content is not None, [d.format() for d in report.items]
@@ -260,7 +260,7 @@ class PublishedCalendar:
 
 
 def test_a_published_calendar_behind_basic_auth_is_fetched_conditionally(tmp_path: Path) -> None:
-    from signage.program.fetch import Fetcher
+    from signage.programme.fetch import Fetcher
 
     server = PublishedCalendar((CALENDARS / "nextcloud.ics").read_bytes(), "ecran", "s3cret-seine")
     try:
@@ -288,7 +288,7 @@ def test_a_published_calendar_behind_basic_auth_is_fetched_conditionally(tmp_pat
 
 
 def test_credentials_key_reaches_the_fetcher(tmp_path: Path) -> None:
-    from signage.program.fetch import credentials_of
+    from signage.programme.fetch import credentials_of
     from tests.support.content import write_content
 
     playlist = (
@@ -335,7 +335,7 @@ def test_door_sign_in_a_region_of_a_layout(tmp_path: Path) -> None:
 
     from signage.content.folder import load_content
     from signage.draw.canvas import Screen
-    from signage.preview import render_layouts
+    from signage.tools.render import render_layouts
 
     root = tmp_path / "content"
     for name in ("playlists", "programme", "assets"):

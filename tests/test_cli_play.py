@@ -103,7 +103,14 @@ def test_settings_are_declared_once(tmp_path: Path) -> None:
     import argparse
     import dataclasses
 
-    from signage.config import SETTINGS, PlayerConfig, add_flags, load_config, merge, settings_table
+    from signage.player.config import (
+        SETTINGS,
+        PlayerConfig,
+        add_flags,
+        load_config,
+        merge,
+        settings_table,
+    )
 
     fields = {f.name for f in dataclasses.fields(PlayerConfig)} - {"path"}
     assert fields == {s.field for s in SETTINGS}
@@ -136,8 +143,8 @@ def test_settings_are_declared_once(tmp_path: Path) -> None:
 def test_the_bench_workload_is_valid_content(tmp_path: Path) -> None:
     """The bench's content passes the loader's checks (its photos once linked out of the
     folder, which the hardening now refuses: the bench failed before playing a frame)."""
-    from signage.bench import PHOTO_SLIDES, make_workload
     from signage.content.folder import load_content
+    from signage.tools.bench import PHOTO_SLIDES, make_workload
 
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "signage-bench"
     make_workload(tmp_path / "content", cache)
@@ -151,9 +158,9 @@ def test_the_door_bench_workload_plays_a_layout_in_every_phase(tmp_path: Path) -
     one slide held for an hour, only the ticker phase has a ticker region."""
     import datetime as dt
 
-    from signage.bench import make_door_workload
     from signage.content.folder import load_content
-    from signage.sequencer import layout_for
+    from signage.content.sequencer import layout_for
+    from signage.tools.bench import make_door_workload
 
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "signage-bench"
     root = tmp_path / "content"

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 
 import pygame
 
-from signage.render.compositor import Compositor, Shown
-from signage.render.regions import RegionView
+from signage.player.compositor import Compositor, Shown
+from signage.player.regions import RegionView
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 

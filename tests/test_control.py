@@ -13,12 +13,12 @@ import pytest
 import requests
 from PIL import Image
 
-from signage.clock import FakeClock
-from signage.control.server import ControlError, ControlServer
+from signage.core.clock import FakeClock
 from signage.draw.canvas import Screen
-from signage.plays import PlayLog
-from signage.render.display import Display
-from signage.render.loop import Player
+from signage.ops.control.server import ControlError, ControlServer
+from signage.player.display import Display
+from signage.player.loop import Player
+from signage.player.plays import PlayLog
 from tests.support.content import at, write_content
 from tests.support.images import accent_share
 

@@ -21,10 +21,10 @@ import requests
 from PIL import Image
 
 from signage.content.folder import load_content
-from signage.messages import ContentReady
-from signage.publish import FeedServer, PublishError, publish, push
-from signage.sources import feed as feed_module
-from signage.sources.feed import FeedClient, FeedError
+from signage.delivery import feed as feed_module
+from signage.delivery.feed import FeedClient, FeedError
+from signage.delivery.publish import FeedServer, PublishError, publish, push
+from signage.player.messages import ContentReady
 from tests.support.feeds import TOKEN, make_content
 
 
@@ -297,7 +297,7 @@ def test_failures_back_off_and_recover(settled: FeedClient, hostile: Hostile, ca
 CRASHER = """
 import sys
 from pathlib import Path
-from signage.sources.feed import FeedClient, FeedError
+from signage.delivery.feed import FeedClient, FeedError
 from tests.support.feeds import TOKEN, make_content
 client = FeedClient(sys.argv[1], Path(sys.argv[2]), poll_s=0.1)
 client._cleanup()
@@ -463,7 +463,7 @@ import resource, signal, sys
 from pathlib import Path
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG instead
 resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[3]), int(sys.argv[3])))
-from signage.sources.feed import FeedClient, FeedError
+from signage.delivery.feed import FeedClient, FeedError
 from tests.support.feeds import TOKEN, make_content
 client = FeedClient(sys.argv[1], Path(sys.argv[2]))
 try:
@@ -525,8 +525,8 @@ def test_network_loss_and_return(server: FeedServer, tmp_path: Path) -> None:
 
 
 def test_slide_kinds_declare_the_files_and_programmes_they_use(tmp_path: Path) -> None:
-    from signage.program.fetch import sources_of
-    from signage.publish import content_files
+    from signage.delivery.publish import content_files
+    from signage.programme.fetch import sources_of
 
     root = make_content(tmp_path / "c", photos=2)
     (root / "programme").mkdir()
@@ -628,6 +628,6 @@ def test_the_feed_server_answers_ranges_on_files(tmp_path: Path) -> None:
 
 
 def _entries(feed_dir: Path) -> list:
-    from signage.sources.manifest import parse_manifest
+    from signage.delivery.manifest import parse_manifest
 
     return list(parse_manifest((feed_dir / "manifest.json").read_bytes(), "manifest").files)

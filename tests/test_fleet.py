@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from signage.fleet.link import LinkError, backoff_s, parse_broker
-from signage.fleet.protocol import CommandError, parse_command, parse_room_state
+from signage.ops.fleet.link import LinkError, backoff_s, parse_broker
+from signage.ops.fleet.protocol import CommandError, parse_command, parse_room_state
 from tests.support.broker import Broker, Client
 from tests.support.browser import CHROMEDRIVER, CHROMIUM
 from tests.support.content import write_content

@@ -17,12 +17,12 @@ from typing import Any
 
 import pytest
 
-from signage.clock import SystemClock
+from signage.core.clock import SystemClock
 from signage.draw.canvas import Screen
 from signage.media.make import make_clip
-from signage.render.display import Display
-from signage.render.loop import Player
-from signage.render.status import render_health
+from signage.player.display import Display
+from signage.player.loop import Player
+from signage.player.status import render_health
 from tests.support.content import PARIS, write_content
 
 FILM = "{type: video, id: film, file: assets/clip.mp4}"
@@ -241,7 +241,7 @@ class _SlowWorker:
 
 def _timeline(clock, worker, content, on_show):
     """A main-region timeline on a fake clock, served by a worker the test drives."""
-    from signage.render.timeline import Timeline
+    from signage.player.timeline import Timeline
 
     return Timeline(
         clock, Screen("hall"), (32, 18), worker, content, None,
@@ -250,7 +250,7 @@ def _timeline(clock, worker, content, on_show):
 
 
 def _pixels():
-    from signage.render.prepared import Pixels, Ready
+    from signage.player.preparer import Pixels, Ready
 
     return Ready(Pixels((32, 18), "RGB", bytes(32 * 18 * 3)), None, None, False, None, (), 1.0)
 
@@ -261,8 +261,8 @@ def test_a_frame_not_ready_in_time_is_passed_over_and_kept_for_its_turn(
     """The next slide's frame does not come (a hostile file, a starved worker): past the
     timeout the one after it plays instead of the screen holding its slide without end
     (29 s in CI); the late frame, when it comes, is that slide's again."""
-    from signage.clock import FakeClock
-    from signage.render import timeline as timelines
+    from signage.core.clock import FakeClock
+    from signage.player import timeline as timelines
     from tests.support.content import at
 
     monkeypatch.setattr(timelines, "PREPARE_TIMEOUT_S", 0.2)
@@ -304,8 +304,8 @@ def test_a_first_frame_prepared_slowly_is_shown_not_chased(display, tmp_path: Pa
     """Nothing on screen yet and the first frame slow to come (a quarter of a core, a
     24 MP photo): the plan waits for it. The sequencer used to move on meanwhile, ask for
     the next slide, move on again before that one came: 1 frame in 20 s."""
-    from signage.clock import FakeClock
-    from signage.render import timeline as timelines
+    from signage.core.clock import FakeClock
+    from signage.player import timeline as timelines
     from tests.support.content import at
 
     content = write_content(
@@ -336,7 +336,7 @@ def test_a_burst_of_updates_is_one_redraw_at_a_time(display, tmp_path: Path) -> 
     """Room states or programme updates, one per pass: the frame on screen is redrawn
     once at a time, and once more after if they changed meanwhile; they were queued one
     per pass at the worker (90 in a burst), and the next slides waited behind them."""
-    from signage.clock import FakeClock
+    from signage.core.clock import FakeClock
     from tests.support.content import at
 
     content = write_content(
@@ -368,8 +368,8 @@ def test_a_burst_of_steps_leaves_no_backlog_at_the_worker(display, tmp_path: Pat
     """2,500 "next" and "previous": the worker is asked for what is on screen, what plays
     and what comes next, not for every slide stepped past (a backlog it once drew for 20 s
     while the next slides waited)."""
-    from signage.clock import FakeClock
-    from signage.render import timeline as timelines
+    from signage.core.clock import FakeClock
+    from signage.player import timeline as timelines
     from tests.support.content import at
 
     slides = "".join(f"  - {{type: text, id: s{i}, title: S{i}, duration: 10}}\n" for i in range(8))

@@ -25,18 +25,18 @@ import requests
 from PIL import Image
 
 from signage.content.folder import load_content
-from signage.control.server import ControlServer
+from signage.core.httpd import BodyError, host_allowed, parse_json
 from signage.core.supervisor import Supervisor
 from signage.core.text import clean_text, text_problem
 from signage.core.urls import redact_url, without_credentials
-from signage.httpd import BodyError, host_allowed, parse_json
-from signage.messages import Screenshot
-from signage.plays import PlayLog
-from signage.program.fetch import Fetcher
-from signage.program.load import parse as parse_programme
-from signage.publish import FeedServer, PublishError, publish, push
-from signage.sources.feed import FeedClient
-from signage.sources.manifest import ManifestError, parse_manifest
+from signage.delivery.feed import FeedClient
+from signage.delivery.manifest import ManifestError, parse_manifest
+from signage.delivery.publish import FeedServer, PublishError, publish, push
+from signage.ops.control.server import ControlServer
+from signage.player.messages import Screenshot
+from signage.player.plays import PlayLog
+from signage.programme.fetch import Fetcher
+from signage.programme.load import parse as parse_programme
 from tests.support.feeds import TOKEN, make_content
 from tests.support.fs import fill, in_tmpfs, seen_by, tmpfs_available
 from tests.support.process import PlayerProcess

@@ -15,13 +15,13 @@ import pytest
 import yaml
 from PIL import Image
 
-from signage.clock import FakeClock
 from signage.content.folder import load_content
 from signage.content.jsonschema import playlist_schema
+from signage.content.sequencer import layout_for, what_now
+from signage.core.clock import FakeClock
 from signage.draw.canvas import Screen
-from signage.render.display import Display
-from signage.render.loop import Player
-from signage.sequencer import layout_for, what_now
+from signage.player.display import Display
+from signage.player.loop import Player
 from tests.support.content import at, write_content
 
 REPO = Path(__file__).resolve().parents[1]
@@ -309,8 +309,8 @@ def test_status_of_the_door_screen_lists_its_regions(tmp_path: Path) -> None:
 
 
 def test_widget_files_and_programmes_are_published_and_fetched(tmp_path: Path) -> None:
-    from signage.program.fetch import sources_of
-    from signage.publish import content_files
+    from signage.delivery.publish import content_files
+    from signage.programme.fetch import sources_of
 
     (tmp_path / "assets").mkdir()
     Image.new("RGB", (40, 30), (200, 0, 0)).save(tmp_path / "assets" / "logo-salle.png")

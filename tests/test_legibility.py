@@ -19,9 +19,9 @@ from signage.content.model import Content
 from signage.content.theme import with_profiles
 from signage.draw.canvas import Canvas, Frame, Screen
 from signage.draw.legible import CONTENT, floor_height
-from signage.preview import flatten
-from signage.render.prepare import prepare
+from signage.player.frames import prepare
 from signage.slides import Slide
+from signage.tools.render import flatten
 from tests.support.content import at, write_content
 from tests.support.images import compare
 from tests.support.programmes import TITLES, write_programme
@@ -283,10 +283,10 @@ slides:
 def test_duration_auto_holds_a_schedule_for_the_words_it_shows(tmp_path: Path) -> None:
     """A schedule's words are known once drawn: ``duration: auto`` holds it that long (about
     3 words a second + 2 s, here far more than the default 5 s); a fixed one keeps its 5 s."""
-    from signage.clock import FakeClock
     from signage.content.playlist import reading_seconds
-    from signage.render.display import Display
-    from signage.render.loop import Player
+    from signage.core.clock import FakeClock
+    from signage.player.display import Display
+    from signage.player.loop import Player
 
     write_programme(tmp_path / "programme" / "douze.xml", 12)
     content = write_content(tmp_path, {"auto.yaml": SCHEDULES}, "header: false\n")
@@ -319,7 +319,8 @@ def test_duration_auto_holds_a_schedule_for_the_words_it_shows(tmp_path: Path) -
 
 @pytest.mark.parametrize("style", ["fullscreen", "banner"])
 def test_urgent_messages_meet_the_floors(content: Content, style: str) -> None:
-    from signage.urgent import UrgentMessage, render_message
+    from signage.content.urgent import UrgentMessage
+    from signage.draw.urgent import render_message
 
     text = "Évacuation du bâtiment B : sortez par l’escalier nord, " + LONG
     for size in ((1920, 1080), (1080, 1920)):

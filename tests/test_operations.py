@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from signage.clock import FakeClock
-from signage.config import DisplayHours
-from signage.display_hours import is_on, next_change
+from signage.core.clock import FakeClock
 from signage.draw.canvas import Screen
-from signage.render.display import Display
-from signage.render.loop import Player
-from signage.systemd import Notifier
+from signage.ops.systemd import Notifier
+from signage.player.config import DisplayHours
+from signage.player.display import Display
+from signage.player.hours import is_on, next_change
+from signage.player.loop import Player
 from tests.support.content import at, write_content
 from tests.support.systemd import FakeSystemd
 

@@ -13,11 +13,11 @@ import pygame
 import pytest
 from PIL import Image
 
-from signage.clock import FakeClock
-from signage.control.server import ControlServer
+from signage.core.clock import FakeClock
 from signage.draw.canvas import Screen
-from signage.render.display import Display
-from signage.render.loop import Player
+from signage.ops.control.server import ControlServer
+from signage.player.display import Display
+from signage.player.loop import Player
 from tests.support.content import at, write_content
 
 TWO = """

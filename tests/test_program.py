@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from signage.program.formats.common import parse_duration
-from signage.program.load import load, parse
-from signage.program.model import ProgrammeError
-from signage.program.now_next import as_json
-from signage.program.text import clean
+from signage.programme.formats.common import parse_duration
+from signage.programme.load import load, parse
+from signage.programme.model import ProgrammeError
+from signage.programme.now_next import as_json
+from signage.programme.text import clean
 from tests.support.samples import SAMPLES
 
 needs_samples = pytest.mark.skipif(
@@ -323,7 +323,7 @@ def test_conference_in_another_zone_than_the_player() -> None:
 
 def test_titles_and_names_are_kept_as_written() -> None:
     """Markdown heading removal once turned "#NantesDansMaPoche : …" into "NantesDansMaPoche : …"."""
-    from signage.program.text import one_line
+    from signage.programme.text import one_line
 
     assert one_line("#NantesDansMaPoche : l’appli <b>qui</b>\n  marche") == (
         "#NantesDansMaPoche : l’appli qui marche"

@@ -10,8 +10,8 @@ from PIL import ImageStat
 
 from signage.content.folder import load_content
 from signage.draw.canvas import Canvas, Screen
-from signage.preview import flatten
-from signage.render.prepare import SlideError, fallback, prepare
+from signage.player.frames import SlideError, fallback, prepare
+from signage.tools.render import flatten
 from tests.support.content import at
 from tests.support.images import compare
 
@@ -84,7 +84,7 @@ def test_speaker_without_photo_gets_initials(example) -> None:
 def test_english_locale_dates(example) -> None:
     from dataclasses import replace
 
-    from signage import i18n
+    from signage.core import i18n
 
     assert i18n.long_date(MOMENT.date(), "fr") == "lundi 30 novembre"
     assert i18n.long_date(at("2026-11-28 10:00").date(), "en") == "Saturday 28 November"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from signage.sequencer import Playing, active_playlist, relocate, show, step, what_now
+from signage.content.sequencer import Playing, active_playlist, relocate, show, step, what_now
 from tests.support.content import at, write_content
 
 LOOP = """
@@ -258,7 +258,7 @@ def test_synced_cycles_count_real_seconds_on_a_dst_day(tmp_path: Path) -> None:
 
 
 def test_reading_time_does_not_stretch_a_synced_slide(tmp_path: Path) -> None:
-    from signage.sequencer import held_for_reading
+    from signage.content.sequencer import held_for_reading
 
     content = write_content(
         tmp_path,

@@ -1,5 +1,5 @@
 """The short soak: a simulated day of a busy venue on a fast clock, with feed updates,
-programme refreshes, reloads and urgent messages. The long one is `python -m signage.soak`."""
+programme refreshes, reloads and urgent messages. The long one is `python -m signage.tools.soak`."""
 
 from __future__ import annotations
 
@@ -20,7 +20,10 @@ ALL_CHECKS = {
 
 def soak(*args: str) -> tuple[dict, int]:
     result = subprocess.run(
-        [sys.executable, "-m", "signage.soak", *args], capture_output=True, text=True, timeout=400
+        [sys.executable, "-m", "signage.tools.soak", *args],
+        capture_output=True,
+        text=True,
+        timeout=400,
     )
     return json.loads(result.stdout.strip().splitlines()[-1]), result.returncode
 

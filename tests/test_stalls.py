@@ -11,13 +11,13 @@ from pathlib import Path
 import pygame
 import pytest
 
-from signage.clock import FakeClock
+from signage.core.clock import FakeClock
 from signage.draw.canvas import Screen
-from signage.render.display import Display
-from signage.render.loop import Player
-from signage.render.proof import Overstays, PlayTracker
-from signage.render.status import render_health
-from signage.render.watch import FROZEN_AFTER_S, SAMPLE_EVERY_S, OutputWatch, StallWatch
+from signage.player.display import Display
+from signage.player.loop import Player
+from signage.player.proof import Overstays, PlayTracker
+from signage.player.status import render_health
+from signage.player.watch import FROZEN_AFTER_S, SAMPLE_EVERY_S, OutputWatch, StallWatch
 from tests.support.content import at, write_content
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from signage.core.supervisor import Supervisor
-from signage.systemd import Notifier
+from signage.ops.systemd import Notifier
 from tests.support.systemd import FakeSystemd
 
 

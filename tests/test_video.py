@@ -99,7 +99,7 @@ def _screenshot(player: PlayerProcess) -> bytes:
 def _decoders(player: int | None = None) -> list[int]:
     """The video decoder processes under ``player`` (every one on the machine when None:
     another player running beside the suite, a soak, had its own counted)."""
-    from signage.soak import descendants
+    from signage.tools.soak import descendants
 
     found = []
     entries = (
@@ -469,7 +469,7 @@ def test_a_burst_of_steps_through_a_clip_leaves_one_spare_decoder(clip: Path) ->
     once every stream is closed one idle decoder process is kept."""
     import multiprocessing
 
-    from signage.render.video import Clip, Videos
+    from signage.player.video import Clip, Videos
 
     def decoders() -> int:
         return sum(1 for p in multiprocessing.active_children() if p.name == "video-decoder")

@@ -11,6 +11,7 @@ from typing import Any
 from signage.content.layout import LAYOUT_FIELDS, Layouts, layouts_of
 from signage.core.colour import MIN_CONTRAST, contrast, readable
 from signage.core.diagnostics import Report
+from signage.core.i18n import LOCALES
 from signage.core.model import BUNDLED_BOLD, BUNDLED_REGULAR, Colours, Theme
 from signage.core.schema import (
     INVALID,
@@ -27,7 +28,6 @@ from signage.core.schema import (
 )
 from signage.core.yamlsrc import YamlFailure
 from signage.core.yamlsrc import load as load_yaml
-from signage.i18n import LOCALES
 
 FONT_EXTENSIONS = (".ttf", ".otf", ".ttc")
 

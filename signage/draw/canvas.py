@@ -13,7 +13,7 @@ from typing import Any
 
 from PIL import Image
 
-from signage import i18n
+from signage.core import i18n
 from signage.core.model import Theme
 from signage.draw.images import ImageError, contain, open_image
 from signage.draw.legible import (

@@ -1,4 +1,4 @@
-"""The worker's side of the shared-memory frames (``signage.render.buffers``): writing a
+"""The worker's side of the shared-memory frames (``signage.player.buffers``): writing a
 finished picture into a block lent by the render thread, in the display's pixel order."""
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from signage import i18n
+from signage.core import i18n
 from signage.core.schema import Boolean, Field
 from signage.draw.canvas import Canvas, Frame
 from signage.draw.legible import CLOCK, SECONDARY

@@ -9,11 +9,11 @@ import datetime as dt
 
 from PIL import Image
 
-from signage import i18n
+from signage.core import i18n
 from signage.draw.canvas import Canvas
 from signage.draw.legible import SECONDARY
 from signage.draw.text import fit_line
-from signage.program.model import Event, Programme
+from signage.programme.model import Event, Programme
 
 FREE = (30, 132, 73)  # green and red both carry white text at more than 4.5:1
 BUSY = (176, 42, 42)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from signage import i18n
+from signage.core import i18n
 from signage.core.schema import Choice, Field, Text, is_url
 from signage.draw.canvas import Canvas, Frame
 from signage.draw.images import ImageError, open_image
@@ -50,7 +50,7 @@ def _build(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-de
 
 def render(slide: SpeakersSlide, canvas: Canvas) -> Frame:
     """A grid of cards: photo (or initials), name, and the talk with its time and room."""
-    from signage.program.model import ProgrammeError
+    from signage.programme.model import ProgrammeError
     from signage.slides.views import services_of, shown_for
 
     image = canvas.blank()

@@ -2,7 +2,7 @@
 
 The slide's prepared frame is the clip's first frame (or its poster): a transition into
 it starts on a real picture. While it is on screen a decoder process plays the clip
-into the region (``signage.render.video``). ``duration`` defaults to the clip's length
+into the region (``signage.player.video``). ``duration`` defaults to the clip's length
 times ``loop``; a longer duration loops the clip, a shorter one cuts it.
 """
 

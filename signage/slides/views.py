@@ -6,13 +6,13 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from signage import i18n
+from signage.core import i18n
 from signage.draw.canvas import Canvas, Frame
 from signage.draw.legible import SECONDARY, DryPen
 from signage.draw.text import Layout, fit, parse_markdown
 from signage.draw.text import draw as draw_text
-from signage.program.model import Event, Programme, ProgrammeError, fold
-from signage.program.store import STORE, Change, ProgrammeServices, Shown
+from signage.programme.model import Event, Programme, ProgrammeError, fold
+from signage.programme.store import STORE, Change, ProgrammeServices, Shown
 from signage.slides.door import ROOM_STATE, draw_door, room_state, state_words
 from signage.slides.schedule import ScheduleSlide
 

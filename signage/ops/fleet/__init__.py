@@ -1,0 +1,1 @@
+"""Screens in a venue reached over MQTT: presence, room states, commands, alerts."""

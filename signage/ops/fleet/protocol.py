@@ -1,0 +1,206 @@
+"""The fleet's MQTT topics and payloads: what a screen publishes, what it obeys, and how
+commands and room states are checked (the same verbs and rules as the HTTP API).
+
+Topics, under a prefix (``signage`` by default)::
+
+    signage/screens/<screen>/status      retained JSON summary; Last Will {"online": false}
+    signage/screens/<screen>/thumbnail   retained JPEG, at most 30 KB, one per 10 s at most
+    signage/screens/<screen>/events      what a screen refused or did (not retained)
+    signage/screens/<screen>/command     commands for one screen
+    signage/groups/<group>/command       commands for a group of screens
+    signage/all/command                  commands for every screen
+    signage/rooms/<room>/state           retained {"state": "open"|"full"|"closed", ...}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import urllib.parse
+from dataclasses import dataclass
+from typing import Any
+
+from signage.content.urgent import MessageError, validate
+from signage.core.text import clean_tree, text_problem
+
+VERBS = ("next", "previous", "reload", "show", "message", "clear-message")
+ROOM_STATES = ("open", "full", "closed")
+MAX_NOTE = 200
+MAX_PAYLOAD = 64 * 1024
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")  # a screen or group id, one topic level
+
+
+class CommandError(ValueError):
+    """A command that is refused; the text says why (reported on the screen's events)."""
+
+
+@dataclass(frozen=True)
+class Topics:
+    prefix: str = "signage"
+
+    def status(self, screen: str) -> str:
+        return f"{self.prefix}/screens/{screen}/status"
+
+    def thumbnail(self, screen: str) -> str:
+        return f"{self.prefix}/screens/{screen}/thumbnail"
+
+    def events(self, screen: str) -> str:
+        return f"{self.prefix}/screens/{screen}/events"
+
+    def screen_command(self, screen: str) -> str:
+        return f"{self.prefix}/screens/{screen}/command"
+
+    def group_command(self, group: str) -> str:
+        return f"{self.prefix}/groups/{group}/command"
+
+    @property
+    def all_command(self) -> str:
+        return f"{self.prefix}/all/command"
+
+    def room_state(self, room: str) -> str:
+        return f"{self.prefix}/rooms/{room_topic(room)}/state"
+
+    @property
+    def room_states(self) -> str:
+        return f"{self.prefix}/rooms/+/state"
+
+    def room_of(self, topic: str) -> str | None:
+        """The room a ``rooms/<room>/state`` topic is about."""
+        parts = topic.split("/")
+        head = self.prefix.split("/")
+        if len(parts) == len(head) + 3 and parts[: len(head)] == head and parts[-1] == "state":
+            return urllib.parse.unquote(parts[-2])
+        return None
+
+    def screen_of(self, topic: str) -> tuple[str, str] | None:
+        """(screen, what) of a ``screens/<screen>/<what>`` topic."""
+        parts = topic.split("/")
+        head = self.prefix.split("/")
+        if len(parts) == len(head) + 3 and parts[: len(head)] == head and parts[-3] == "screens":
+            return parts[-2], parts[-1]
+        return None
+
+
+def room_topic(room: str) -> str:
+    """A room's name as one topic level: MQTT forbids + # and / there; spaces and accents
+    are fine, but a quoted form keeps topics the same whatever the operator typed."""
+    return urllib.parse.quote(room.strip(), safe="")
+
+
+def parse_command(payload: bytes) -> tuple[str, dict[str, Any]]:
+    """(verb as the render loop names it, arguments) of a command payload, or CommandError."""
+    body = _json(payload)
+    verb = body.get("command")
+    if verb not in VERBS:
+        raise CommandError(f"'command' must be one of {', '.join(VERBS)}")
+    if verb == "show":
+        slide = body.get("id")
+        if not isinstance(slide, str) or not slide.strip() or len(slide) > 200:
+            raise CommandError("'show' needs an 'id': the slide's id")
+        if (problem := text_problem(slide)) is not None:
+            raise CommandError(f"'id' {problem}")
+        return "show", {"id": slide.strip()}
+    if verb == "message":
+        fields = {k: v for k, v in body.items() if k in ("text", "style", "expires_in")}
+        unknown = set(body) - {"command", "text", "style", "expires_in", "id"}
+        if unknown:
+            raise CommandError(f"unknown field(s): {', '.join(sorted(unknown))}")
+        try:
+            text, style, expires = validate(fields)
+        except MessageError as exc:
+            raise CommandError(str(exc)) from None
+        return "message", {"text": text, "style": style, "expires_in": expires}
+    unknown = set(body) - {"command", "id"}
+    if unknown:
+        raise CommandError(f"unknown field(s) for '{verb}': {', '.join(sorted(unknown))}")
+    return verb.replace("-", "_"), {}
+
+
+@dataclass(frozen=True)
+class RoomState:
+    state: str
+    note: str = ""
+    set_at: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"state": self.state, "note": self.note, "set_at": self.set_at}
+
+
+def parse_room_state(payload: bytes) -> RoomState | None:
+    """A room's state; None for an empty payload (the retained state was cleared)."""
+    if not payload.strip():
+        return None
+    body = _json(payload)
+    state = body.get("state")
+    if state not in ROOM_STATES:
+        raise CommandError(f"'state' must be one of {', '.join(ROOM_STATES)}")
+    note = body.get("note", "")
+    if not isinstance(note, str) or len(note) > MAX_NOTE:
+        raise CommandError(f"'note' must be text of at most {MAX_NOTE} characters")
+    if (problem := text_problem(note)) is not None:
+        raise CommandError(f"'note' {problem}")
+    set_at = body.get("set_at")
+    if set_at is not None and (not isinstance(set_at, str) or len(set_at) > 40):
+        raise CommandError("'set_at' must be an ISO 8601 time")
+    return RoomState(state, note.strip(), set_at)
+
+
+# what the fleet page reads of another screen's presence, and the type each must have
+PRESENCE_TYPES: dict[str, type | tuple[type, ...]] = {
+    "online": bool,
+    "room": (str, type(None)),
+    "groups": list,
+    "content": dict,
+    "slide": dict,
+    "regions": list,
+    "errors": list,
+    "message": (dict, type(None)),
+    "room_state": (dict, type(None)),
+    "clock_synchronised": (bool, type(None)),
+    "uptime_s": (int, float, type(None)),
+    "at": (str, type(None)),
+    "screen": (str, type(None)),
+    "health": dict,
+}
+
+
+def parse_presence(payload: bytes) -> dict[str, Any]:
+    """Another screen's retained presence as the fleet page may show it: a JSON object,
+    its known keys of the right type (others dropped), every text cleaned (a lone
+    surrogate would make the page's JSON unencodable for every screen); CommandError."""
+    body = _json(payload)
+    kept = {}
+    for key, kind in PRESENCE_TYPES.items():
+        if key in body and isinstance(body[key], kind):
+            kept[key] = body[key]
+    kept["errors"] = [e for e in kept.get("errors", []) if isinstance(e, str)][:20]
+    kept["regions"] = [r for r in kept.get("regions", []) if isinstance(r, dict)][:20]
+    cleaned: dict[str, Any] = clean_tree(kept)
+    return cleaned
+
+
+def parse_event(payload: bytes) -> dict[str, Any]:
+    """A screen's event (what it refused or did), cleaned like a presence."""
+    event: dict[str, Any] = clean_tree(_json(payload))
+    return event
+
+
+def room_state_payload(state: str, note: str = "") -> bytes:
+    """What the fleet page (or a steward's script) publishes to set a room's state."""
+    if state not in ROOM_STATES:
+        raise CommandError(f"'state' must be one of {', '.join(ROOM_STATES)}")
+    at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    return json.dumps({"state": state, "note": note.strip()[:MAX_NOTE], "set_at": at}).encode()
+
+
+def _json(payload: bytes) -> dict[str, Any]:
+    if len(payload) > MAX_PAYLOAD:
+        raise CommandError(f"the payload is {len(payload)} bytes; the limit is {MAX_PAYLOAD}")
+    try:
+        body = json.loads(payload.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise CommandError(f"not JSON: {exc}") from None
+    if not isinstance(body, dict):
+        raise CommandError('expected a JSON object like {"command": "next"}')
+    return body

@@ -1,1 +1,0 @@
-"""One module per schedule format; :mod:`signage.program.load` detects which from the content."""

@@ -1,0 +1,178 @@
+"""Programmes as slides show them: parsed once per version, compared with the previous version
+(moved, delayed, cancelled, new room), and shifted by the technicians' running delays."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from signage.programme.load import load
+from signage.programme.model import Event, Programme, ProgrammeError, fold
+
+SMALL_SHIFT = dt.timedelta(hours=3)  # within this, a new time reads "+15 min"; beyond, "moved to"
+
+
+def cache_name(url: str) -> str:
+    return hashlib.sha256(url.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class ProgrammeServices:
+    """What schedule slides need beyond the slide; picklable, so it travels to the worker."""
+
+    cache_dir: str | None = None  # downloaded programmes and speaker photos
+    delays: tuple[tuple[str, float], ...] = ()  # (room, seconds)
+    portraits: tuple[tuple[str, str], ...] = ()  # (name, file) from the content's speaker slides
+    rooms: tuple[tuple[str, str, str], ...] = ()  # (folded room, state, note) from the fleet
+
+    def room_state(self, room: str) -> tuple[str, str] | None:
+        """(state, note) of a room that is full or closed (the fleet's room states)."""
+        wanted = fold(room)
+        for name, state, note in self.rooms:
+            if name == wanted and state in ("full", "closed"):
+                return state, note
+        return None
+
+    @classmethod
+    def of(cls, content: object, cache_dir: str | None) -> ProgrammeServices:
+        """Services for a content folder: its delays, and the portraits its speaker slides show."""
+        root = Path(getattr(content, "root", "."))
+        portraits = {
+            fold(slide.name): str(root / slide.photo)
+            for playlist in getattr(content, "playlists", ())
+            for slide in playlist.slides
+            if getattr(slide, "type", "") == "speaker" and getattr(slide, "photo", None)
+        }
+        return cls(cache_dir, getattr(content, "delays", ()), tuple(sorted(portraits.items())))
+
+    def portrait(self, name: str, url: str | None) -> Path | None:
+        """A photo of this speaker: one the content already shows for that name, else the download."""
+        wanted = fold(name)
+        for known, path in self.portraits:
+            if known == wanted and Path(path).is_file():
+                return Path(path)
+        return self.avatar(url)
+
+    def cached(self, url: str) -> Path | None:
+        """The last good download of a programme URL, if there is one."""
+        if not self.cache_dir:
+            return None
+        path = Path(self.cache_dir) / "programmes" / cache_name(url)
+        return path if path.is_file() else None
+
+    def avatar(self, url: str | None) -> Path | None:
+        """A speaker photo downloaded from ``url``, or a file path; None when not available."""
+        if not url:
+            return None
+        if not url.startswith(("http://", "https://")):
+            path = Path(url)
+            return path if path.is_file() else None
+        if not self.cache_dir:
+            return None
+        path = Path(self.cache_dir) / "avatars" / cache_name(url)
+        return path if path.is_file() and path.stat().st_size > 0 else None
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # "shift" | "moved" | "room" | "delay"
+    minutes: int = 0
+    start: dt.datetime | None = None
+    old_room: str = ""
+
+
+@dataclass
+class Shown:
+    """A programme with its changes since the previous version and the running delays applied."""
+
+    programme: Programme
+    changes: dict[str, Change] = field(default_factory=dict)
+    cancelled: tuple[Event, ...] = ()
+
+
+def diff(old: Programme, new: Programme) -> tuple[dict[str, Change], tuple[Event, ...]]:
+    """What changed for each event still in the programme, and the events that disappeared."""
+    before = {e.id: e for e in old.events}
+    changes: dict[str, Change] = {}
+    for event in new.events:
+        previous = before.get(event.id)
+        if previous is None:
+            continue
+        if event.start != previous.start:
+            delta = event.start - previous.start
+            if abs(delta) <= SMALL_SHIFT:
+                changes[event.id] = Change("shift", round(delta.total_seconds() / 60), event.start)
+            else:
+                changes[event.id] = Change("moved", 0, event.start)
+        elif event.room != previous.room:
+            changes[event.id] = Change("room", old_room=previous.room)
+    current = {e.id for e in new.events}
+    cancelled = tuple(e for e in old.events if e.id not in current)
+    return changes, cancelled
+
+
+def apply_delays(
+    programme: Programme, delays: tuple[tuple[str, float], ...], at: dt.datetime
+) -> tuple[Programme, dict[str, Change]]:
+    """Shift the events of delayed rooms that are not over yet (a late talk stays "now" until its shifted end)."""
+    if not delays:
+        return programme, {}
+    by_room = {fold(room): dt.timedelta(seconds=seconds) for room, seconds in delays}
+    changes: dict[str, Change] = {}
+    events = []
+    for event in programme.events:
+        delay = by_room.get(fold(event.room))
+        if delay and event.end + delay > at:
+            events.append(replace(event, start=event.start + delay, end=event.end + delay))
+            changes[event.id] = Change("delay", round(delay.total_seconds() / 60))
+        else:
+            events.append(event)
+    return replace(programme, events=tuple(events)), changes
+
+
+class ProgrammeStore:
+    """Parsed programmes by source, kept per version of the file; lives in the worker process."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[str, tuple[tuple[int, int], Programme]] = {}
+        self._changes: dict[str, tuple[dict[str, Change], tuple[Event, ...]]] = {}
+
+    def get(
+        self, source: str, path: Path, zone: dt.tzinfo | None
+    ) -> tuple[Programme, dict[str, Change], tuple[Event, ...]]:
+        try:
+            stat = path.stat()
+        except OSError as exc:
+            raise ProgrammeError(f"{source}: cannot read ({exc.strerror})") from exc
+        key = (stat.st_mtime_ns, stat.st_size)
+        known = self._parsed.get(source)
+        if known is not None and known[0] == key:
+            changes, cancelled = self._changes.get(source, ({}, ()))
+            return known[1], changes, cancelled
+        programme = load(str(path), zone)
+        if known is not None:
+            new_changes, new_cancelled = diff(known[1], programme)
+            old_changes, old_cancelled = self._changes.get(source, ({}, ()))
+            # changes stay marked until the event changes again; a cancelled event that
+            # comes back is no longer cancelled
+            merged = {k: v for k, v in old_changes.items() if k in {e.id for e in programme.events}}
+            merged.update(new_changes)
+            ids = {e.id for e in programme.events}
+            gone = {e.id: e for e in (*old_cancelled, *new_cancelled) if e.id not in ids}
+            self._changes[source] = (merged, tuple(gone.values()))
+        self._parsed[source] = (key, programme)
+        changes, cancelled = self._changes.get(source, ({}, ()))
+        return programme, changes, cancelled
+
+    def shown(
+        self, source: str, path: Path, services: ProgrammeServices | None, at: dt.datetime
+    ) -> Shown:
+        programme, changes, cancelled = self.get(source, path, at.tzinfo)
+        delayed, delay_changes = apply_delays(programme, services.delays if services else (), at)
+        merged = {**delay_changes, **changes}
+        return Shown(delayed, merged, cancelled)
+
+
+STORE = ProgrammeStore()

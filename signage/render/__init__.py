@@ -1,1 +1,0 @@
-"""Pixels and frames: theme, text fitting, images, slide preparation, the display loop."""

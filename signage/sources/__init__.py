@@ -1,1 +1,0 @@
-"""Where content comes from: a watched folder, a remote feed and its cache."""
