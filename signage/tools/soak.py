@@ -39,7 +39,7 @@ from PIL import Image, ImageStat
 
 from signage.delivery.publish import FeedServer, publish
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]  # the bundled example: the checkout's top level
 TOKEN = "soak-token-0123456789abcdef"  # noqa: S105 - a loopback-only test token
 START = dt.datetime(2026, 11, 30, 7, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
 
