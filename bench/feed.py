@@ -25,7 +25,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from signage.delivery.feed import FeedClient  # noqa: E402
-from signage.delivery.publish import FeedServer, publish  # noqa: E402
+from signage.delivery.publish import publish  # noqa: E402
+from signage.delivery.server import FeedServer  # noqa: E402
 
 
 def status(port: int) -> dict:

@@ -206,7 +206,7 @@ def test_door_sign_never_shows_a_private_meetings_title(tmp_path: Path) -> None:
 
 
 def test_busy_until_runs_through_back_to_back_meetings() -> None:
-    from signage.slides.door import busy_until
+    from signage.draw.door import busy_until
 
     programme = load(str(REPO / "programme" / "salle-seine.ics"))
     now = programme.now("Salle Seine", at("2026-11-30 10:15"))

@@ -1,6 +1,6 @@
 """The chaos soak, short: every kind of trouble within a minute and a half, against a real
 player, a real Mosquitto and a programme feed. The long run is
-``python -m signage.tools.soak --chaos --minutes 60``."""
+``python -m signage.soak --chaos --minutes 60``."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ KINDS = {"hogs", "rewrite", "truncate", "clip", "photo", "feed", "broker", "burs
 
 def test_a_short_chaos_soak_keeps_the_screen_alive() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "signage.tools.soak", "--chaos", "--minutes", "1.5", "--seed", "11",
+        [sys.executable, "-m", "signage.soak", "--chaos", "--minutes", "1.5", "--seed", "11",
          "--json"],
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip

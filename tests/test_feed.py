@@ -23,7 +23,8 @@ from PIL import Image
 from signage.content.folder import load_content
 from signage.delivery import feed as feed_module
 from signage.delivery.feed import FeedClient, FeedError
-from signage.delivery.publish import FeedServer, PublishError, publish, push
+from signage.delivery.publish import PublishError, publish, push
+from signage.delivery.server import FeedServer
 from signage.player.messages import ContentReady
 from tests.support.feeds import TOKEN, make_content
 

@@ -31,7 +31,8 @@ from signage.core.text import clean_text, text_problem
 from signage.core.urls import redact_url, without_credentials
 from signage.delivery.feed import FeedClient
 from signage.delivery.manifest import ManifestError, parse_manifest
-from signage.delivery.publish import FeedServer, PublishError, publish, push
+from signage.delivery.publish import PublishError, publish, push
+from signage.delivery.server import FeedServer
 from signage.ops.control.server import ControlServer
 from signage.player.messages import Screenshot
 from signage.player.plays import PlayLog

@@ -276,7 +276,7 @@ def test_schedule_slide_shows_delay_and_cancellation(tmp_path: Path) -> None:
             "p.yaml": "name: P\nslides: [{type: schedule, id: s, source: programme/p.xml, room: auto, view: room}]\n"
         },
     )
-    from signage.slides.views import shown_for
+    from signage.draw.schedule_parts import shown_for
 
     slide = content.playlists[0].slides[0]
     services = ProgrammeServices.of(content, None)

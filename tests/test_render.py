@@ -125,7 +125,7 @@ def test_schedule_views(example, slide_id: str, moment: str, name: str) -> None:
 
 
 def test_room_view_answers_now_and_next(example) -> None:
-    from signage.slides.views import programme_for
+    from signage.draw.schedule_parts import programme_for
 
     slide = slides(example)["salle"]
     canvas = Canvas(

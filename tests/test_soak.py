@@ -1,5 +1,5 @@
 """The short soak: a simulated day of a busy venue on a fast clock, with feed updates,
-programme refreshes, reloads and urgent messages. The long one is `python -m signage.tools.soak`."""
+programme refreshes, reloads and urgent messages. The long one is `python -m signage.soak`."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ ALL_CHECKS = {
 
 def soak(*args: str) -> tuple[dict, int]:
     result = subprocess.run(
-        [sys.executable, "-m", "signage.tools.soak", *args],
+        [sys.executable, "-m", "signage.soak", *args],
         capture_output=True,
         text=True,
         timeout=400,

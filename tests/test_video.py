@@ -469,7 +469,8 @@ def test_a_burst_of_steps_through_a_clip_leaves_one_spare_decoder(clip: Path) ->
     once every stream is closed one idle decoder process is kept."""
     import multiprocessing
 
-    from signage.player.video import Clip, Videos
+    from signage.player.stream import Clip
+    from signage.player.video import Videos
 
     def decoders() -> int:
         return sum(1 for p in multiprocessing.active_children() if p.name == "video-decoder")

@@ -261,7 +261,7 @@ def _check_programme_zones(root: Path, venue: str, playlists: list[Any], report:
     the venue's zone, and a programme written for another place is probably a mistake."""
     from zoneinfo import ZoneInfo
 
-    from signage.core.schema import is_url
+    from signage.core.values import is_url
     from signage.programme.load import load
     from signage.programme.model import ProgrammeError
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import yaml
 
 from signage.core.diagnostics import Report
-from signage.core.schema import INVALID, Ctx, Duration, join
+from signage.core.schema import INVALID, Ctx, join
+from signage.core.values import Duration
 from signage.core.yamlsrc import YamlFailure, scalar_value
 from signage.core.yamlsrc import load as load_yaml
 

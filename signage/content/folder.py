@@ -9,8 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from signage.content.delays import load_delays
-from signage.content.layout import Layouts, resolve_playlists
-from signage.content.model import Content, Playlist
+from signage.content.layout import resolve_playlists
+from signage.content.model import Content, Layouts, Playlist
 from signage.content.playlist import load_playlist
 from signage.content.theme import load_theme_file
 from signage.core.diagnostics import Diagnostic, Report

@@ -1,17 +1,80 @@
-"""Frozen models of a content folder: playlists and the content as a whole. They know
-nothing of pygame or of YAML."""
+"""Frozen models of a content folder: playlists, layouts and their regions, and the content
+as a whole. They know nothing of pygame or of YAML."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from signage.core.model import Theme, When
+from signage.slides import Slide
 
-if TYPE_CHECKING:
-    from signage.content.layout import Layouts
-    from signage.slides import Slide
+
+@dataclass(frozen=True)
+class Length:
+    value: float
+    percent: bool
+
+    def px(self, total: int) -> int:
+        return round(total * self.value / 100) if self.percent else round(self.value)
+
+    def __str__(self) -> str:
+        if self.value == 0:
+            return "0"
+        return f"{self.value:g}%" if self.percent else f"{self.value:g}px"
+
+
+@dataclass(frozen=True)
+class Region:
+    """One area of the screen and what it shows (``playlist`` path, or a widget's slide)."""
+
+    name: str
+    x: Length
+    y: Length
+    w: Length
+    h: Length
+    z: int = 0
+    playlist: str | None = None  # as written; the playlist's path once resolved
+    widget: str | None = None
+    slide: Slide | None = None  # the widget's slide
+    origin: str = ""  # "theme.yaml:12:5"
+    line: int = 0
+    col: int = 0
+    path: str = ""  # the field path in its file, "layout[0]"
+
+    def rect(self, size: tuple[int, int]) -> tuple[int, int, int, int]:
+        """(x, y, width, height) in pixels on a screen of ``size``, clamped to the screen."""
+        width, height = size
+        x = min(max(0, self.x.px(width)), width - 1)
+        y = min(max(0, self.y.px(height)), height - 1)
+        w = max(1, min(self.w.px(width), width - x))
+        h = max(1, min(self.h.px(height), height - y))
+        return (x, y, w, h)
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.widget or 'playlist ' + str(self.playlist)})"
+
+
+@dataclass(frozen=True)
+class Layout:
+    regions: tuple[Region, ...]
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class Layouts:
+    """The layout for each orientation (a ``layout:`` gives both the same)."""
+
+    landscape: Layout | None = None
+    portrait: Layout | None = None
+
+    def pick(self, size: tuple[int, int]) -> Layout | None:
+        return self.portrait if size[1] > size[0] else self.landscape
+
+    def all(self) -> list[Layout]:
+        found = [self.landscape, self.portrait]
+        return [layout for i, layout in enumerate(found) if layout and layout not in found[:i]]
 
 
 @dataclass(frozen=True)

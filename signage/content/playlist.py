@@ -19,18 +19,16 @@ from signage.core.schema import (
     Boolean,
     Choice,
     Ctx,
-    Date,
-    Duration,
     Field,
     Integer,
     ListOf,
     Located,
     Obj,
     Text,
-    TimeOfDay,
     Type,
     join,
 )
+from signage.core.values import Date, Duration, TimeOfDay
 from signage.core.yamlsrc import Source, YamlFailure, mark_of, scalar_value
 from signage.core.yamlsrc import load as load_yaml
 from signage.slides import Common, Slide, kinds

@@ -11,8 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from signage.content.layout import Layout
-from signage.content.model import Content, Playlist
+from signage.content.model import Content, Layout, Playlist
 from signage.content.playlist import MAX_DURATION_S, reading_seconds
 from signage.slides import Slide
 

@@ -8,24 +8,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from signage.content.layout import LAYOUT_FIELDS, Layouts, layouts_of
+from signage.content.layout import LAYOUT_FIELDS, layouts_of
+from signage.content.model import Layouts
 from signage.core.colour import MIN_CONTRAST, contrast, readable
 from signage.core.diagnostics import Report
 from signage.core.i18n import LOCALES
 from signage.core.model import BUNDLED_BOLD, BUNDLED_REGULAR, Colours, Theme
-from signage.core.schema import (
-    INVALID,
-    Asset,
-    Boolean,
-    Choice,
-    Colour,
-    Ctx,
-    Field,
-    ListOf,
-    Obj,
-    Text,
-    TimeZone,
-)
+from signage.core.schema import INVALID, Boolean, Choice, Ctx, Field, ListOf, Obj, Text
+from signage.core.values import Asset, Colour, TimeZone
 from signage.core.yamlsrc import YamlFailure
 from signage.core.yamlsrc import load as load_yaml
 

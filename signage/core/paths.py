@@ -67,3 +67,6 @@ def atomic_file(path: Path) -> Iterator[Any]:
 
 def remove_tree(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
+
+
+SHM_DIR = Path("/dev/shm")  # noqa: S108 (where Linux keeps POSIX shared memory, not a temp file)

@@ -7,19 +7,16 @@ editors can complete and check playlists.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import yaml
 
 from signage.core.diagnostics import Diagnostic, Report, did_you_mean, one_of
-from signage.core.inside import outside_problem
 from signage.core.yamlsrc import mark_of, scalar_value
 
 JSON = dict[str, Any]
@@ -67,10 +64,10 @@ def _kind(node: yaml.Node) -> str:
         return f"the boolean {node.value}"
     if isinstance(value, int | float):
         return f"the number {node.value}"
-    return f"'{_short(node.value)}'"
+    return f"'{short_text(node.value)}'"
 
 
-def _short(text: str, limit: int = 40) -> str:
+def short_text(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -89,7 +86,7 @@ class Type:
         return ctx.error(node, path, f"expected {self.expected}, got {_kind(node)}")
 
 
-def _scalar(node: yaml.Node) -> bool:
+def scalar_node(node: yaml.Node) -> bool:
     return isinstance(node, yaml.ScalarNode)
 
 
@@ -106,7 +103,7 @@ class Text(Type):
         return self.pattern_help or "text"
 
     def check(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
-        if not _scalar(node):
+        if not scalar_node(node):
             return self.wrong(node, ctx, path)
         value = scalar_value(node)
         if value is None or isinstance(value, bool):
@@ -119,7 +116,7 @@ class Text(Type):
                 node, path, f"is {len(text):,} characters long; the limit is {self.max_len:,}"
             )
         if self.pattern and not re.fullmatch(self.pattern, text):
-            return ctx.error(node, path, f"'{_short(text)}' is not {self.expected}")
+            return ctx.error(node, path, f"'{short_text(text)}' is not {self.expected}")
         return text
 
     def json_schema(self) -> JSON:
@@ -139,7 +136,7 @@ class Integer(Type):
         return f"a whole number from {self.minimum} to {self.maximum}"
 
     def check(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
-        value = scalar_value(node) if _scalar(node) else None
+        value = scalar_value(node) if scalar_node(node) else None
         if not isinstance(value, int) or isinstance(value, bool):
             return self.wrong(node, ctx, path)
         if not self.minimum <= value <= self.maximum:
@@ -162,7 +159,7 @@ class Number(Type):
         return f"a number from {self.minimum:g} to {self.maximum:g}{unit}"
 
     def check(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
-        value = scalar_value(node) if _scalar(node) else None
+        value = scalar_value(node) if scalar_node(node) else None
         if not isinstance(value, int | float) or isinstance(value, bool) or math.isnan(value):
             return self.wrong(node, ctx, path)
         if not self.minimum <= value <= self.maximum:
@@ -177,7 +174,7 @@ class Boolean(Type):
     expected = "true or false"
 
     def check(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
-        value = scalar_value(node) if _scalar(node) else None
+        value = scalar_value(node) if scalar_node(node) else None
         if not isinstance(value, bool):
             return self.wrong(node, ctx, path)
         return value
@@ -198,7 +195,7 @@ class Choice(Type):
         return "one of " + ", ".join(self.choices)
 
     def check(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
-        if not _scalar(node) or scalar_value(node) is None:
+        if not scalar_node(node) or scalar_value(node) is None:
             return self.wrong(node, ctx, path)
         word = str(node.value).strip()
         key = word.lower()
@@ -208,138 +205,11 @@ class Choice(Type):
             return self.aliases[key]
         hint = did_you_mean(key, [*self.choices, *self.aliases])
         return ctx.error(
-            node, path, f"'{_short(word)}' is not allowed{hint}; expected {self.expected}"
+            node, path, f"'{short_text(word)}' is not allowed{hint}; expected {self.expected}"
         )
 
     def json_schema(self) -> JSON:
         return {"type": "string", "enum": [*self.choices, *self.aliases]}
-
-
-_DURATION_RE = re.compile(
-    r"(?:(?P<h>\d+(?:\.\d+)?)\s*h)?\s*(?:(?P<m>\d+(?:\.\d+)?)\s*m(?:in)?)?\s*"
-    r"(?:(?P<s>\d+(?:\.\d+)?)\s*s?)?",
-    re.IGNORECASE,
-)
-
-
-def parse_duration(text: str) -> float | None:
-    """Seconds in ``"8"``, ``"8s"``, ``"1m30s"``, ``"2m"``, ``"1h"``, ``"1.5s"``; None if not."""
-    text = text.strip()
-    match = _DURATION_RE.fullmatch(text)
-    if not text or not match or not any(match.groupdict().values()):
-        return None
-    hours, minutes, seconds = (float(match.group(g) or 0) for g in ("h", "m", "s"))
-    return hours * 3600 + minutes * 60 + seconds
-
-
-@dataclass
-class Duration(Type):
-    """Seconds as a number or ``"1m30s"``; values outside the range are clamped with a warning."""
-
-    minimum: float
-    maximum: float
-    clamp: bool = True
-    allow_zero: bool = False
-
-    @property
-    def expected(self) -> str:  # type: ignore[override]
-        return (
-            f"a duration from {self.minimum:g} to {self.maximum:g} seconds "
-            "(a number of seconds, or like 8s, 1m30s, 2m)"
-        )
-
-    def check(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
-        if not _scalar(node):
-            return self.wrong(node, ctx, path)
-        value = scalar_value(node)
-        seconds: float | None
-        if isinstance(value, bool) or value is None:
-            seconds = None
-        elif isinstance(value, int | float):
-            seconds = float(value)
-        else:
-            seconds = parse_duration(str(node.value))
-        if seconds is None or math.isnan(seconds):
-            return self.wrong(node, ctx, path)
-        if seconds == 0 and self.allow_zero:
-            return 0.0
-        if not self.minimum <= seconds <= self.maximum:
-            if not self.clamp or seconds < 0:
-                return ctx.error(
-                    node, path, f"{node.value} is out of range; expected {self.expected}"
-                )
-            clamped = min(max(seconds, self.minimum), self.maximum)
-            ctx.warning(
-                node,
-                path,
-                f"{_short(str(node.value))} seconds is outside {self.minimum:g}..{self.maximum:g}; "
-                f"using {clamped:g}",
-            )
-            return clamped
-        return seconds
-
-    def json_schema(self) -> JSON:
-        return {
-            "anyOf": [
-                {"type": "number", "minimum": 0},
-                {
-                    "type": "string",
-                    "pattern": r"^\s*(\d+(\.\d+)?\s*h)?\s*(\d+(\.\d+)?\s*m(in)?)?\s*(\d+(\.\d+)?\s*s?)?\s*$",
-                },
-            ],
-            "description": f"seconds ({self.minimum:g} to {self.maximum:g}), or like 8s, 1m30s",
-        }
-
-
-_TIME_RE = re.compile(r"(\d{1,2})[:h](\d{2})")
-
-
-class TimeOfDay(Type):
-    """``"08:00"`` or ``"8h30"``; ``"24:00"`` means the end of the day."""
-
-    expected = 'a time of day like "08:00" (24-hour clock)'
-
-    def check(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
-        if not _scalar(node):
-            return self.wrong(node, ctx, path)
-        value = scalar_value(node)
-        if isinstance(value, int) and not isinstance(value, bool) and ":" in node.value:
-            # YAML 1.1 reads an unquoted 8:30 as the sexagesimal number 510.
-            text = node.value
-        else:
-            text = str(node.value).strip()
-        match = _TIME_RE.fullmatch(text)
-        if not match:
-            return self.wrong(node, ctx, path)
-        hour, minute = int(match.group(1)), int(match.group(2))
-        if (hour, minute) == (24, 0):
-            return dt.time.max
-        if hour > 23 or minute > 59:
-            return ctx.error(node, path, f"'{text}' is not a time of day; expected {self.expected}")
-        return dt.time(hour, minute)
-
-    def json_schema(self) -> JSON:
-        return {"type": "string", "pattern": r"^\d{1,2}[:h]\d{2}$"}
-
-
-class Date(Type):
-    expected = "a date like 2026-11-30"
-
-    def check(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
-        if not _scalar(node):
-            return self.wrong(node, ctx, path)
-        value = scalar_value(node)
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(node.value).strip())
-        except ValueError:
-            return self.wrong(node, ctx, path)
-
-    def json_schema(self) -> JSON:
-        return {"type": "string", "format": "date"}
 
 
 @dataclass
@@ -357,7 +227,7 @@ class ListOf(Type):
 
     def check(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
         if not isinstance(node, yaml.SequenceNode):
-            if self.single_ok and _scalar(node) and scalar_value(node) is not None:
+            if self.single_ok and scalar_node(node) and scalar_value(node) is not None:
                 single = self.item.check(node, ctx, path)
                 return INVALID if single is INVALID else [single]
             return self.wrong(node, ctx, path)
@@ -446,7 +316,7 @@ class Obj(Type):
         seen: dict[str, yaml.Node] = {}
         bad = False
         for key_node, value_node in node.value:
-            key = str(key_node.value) if _scalar(key_node) else ""
+            key = str(key_node.value) if scalar_node(key_node) else ""
             if key in seen:
                 if _merged(seen[key], node):
                     # "<<: *base" then the same key: the mapping's own value wins.
@@ -467,7 +337,7 @@ class Obj(Type):
                 ctx.error(key_node, join(path, key), f"unknown key{hint}{allowed}")
                 bad = True
                 continue
-            if _scalar(value_node) and scalar_value(value_node) is None and not spec.required:
+            if scalar_node(value_node) and scalar_value(value_node) is None and not spec.required:
                 values[key] = spec.default
                 continue
             value = spec.type.check(value_node, ctx, join(path, key))
@@ -528,97 +398,3 @@ class AnyOf(Type):
 
     def json_schema(self) -> JSON:
         return {"anyOf": [o.json_schema() for o in self.options]}
-
-
-def is_url(text: str) -> bool:
-    return text.startswith(("http://", "https://"))
-
-
-@dataclass
-class Asset(Type):
-    """A file or folder inside the content folder, named relative to it."""
-
-    kind: str = "file"  # "file" | "folder"
-    extensions: Sequence[str] = ()
-    urls: bool = False
-
-    @property
-    def expected(self) -> str:  # type: ignore[override]
-        what = f"a {self.kind} in the content folder"
-        if self.extensions:
-            what += f" ({', '.join(self.extensions)})"
-        return what + (" or an http(s) URL" if self.urls else "")
-
-    def check(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
-        text = Text(max_len=2000).check(node, ctx, path)
-        if text is INVALID:
-            return INVALID
-        if self.urls and is_url(text):
-            return text
-        rel = PurePosixPath(text.replace("\\", "/"))
-        if rel.is_absolute() or ".." in rel.parts:
-            return ctx.error(
-                node,
-                path,
-                f"'{text}' must be a path inside the content folder (no '..', not absolute)",
-            )
-        if self.extensions and self.kind == "file" and rel.suffix.lower() not in self.extensions:
-            return ctx.error(node, path, f"'{text}' is not {self.expected}")
-        if ctx.content_root is None:
-            return text
-        full = ctx.content_root / rel
-        problem = outside_problem(ctx.content_root, Path(rel), self.kind)
-        if problem is not None:
-            return ctx.error(node, path, problem)
-        exists = full.is_dir() if self.kind == "folder" else full.is_file()
-        if not exists:
-            return ctx.error(
-                node, path, f"{self.kind} not found: {text} (looked in {full.resolve()})"
-            )
-        return str(rel)
-
-    def json_schema(self) -> JSON:
-        return {"type": "string", "description": self.expected}
-
-
-_COLOUR_RE = re.compile(r"#?([0-9a-fA-F]{6})")
-
-
-class Colour(Type):
-    """``"#0c234e"``: a colour as six hex digits."""
-
-    expected = 'a colour like "#0c234e" (quote it: # starts a comment in YAML)'
-
-    def check(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
-        if not _scalar(node):
-            return self.wrong(node, ctx, path)
-        match = _COLOUR_RE.fullmatch(str(node.value).strip())
-        if not match:
-            return self.wrong(node, ctx, path)
-        hexa = match.group(1)
-        return tuple(int(hexa[i : i + 2], 16) for i in (0, 2, 4))
-
-    def json_schema(self) -> JSON:
-        return {"type": "string", "pattern": "^#?[0-9a-fA-F]{6}$"}
-
-
-class TimeZone(Text):
-    """An IANA time zone name such as Europe/Paris."""
-
-    def __init__(self) -> None:
-        super().__init__(max_len=80)
-
-    @property
-    def expected(self) -> str:  # type: ignore[override]
-        return "a time zone name like Europe/Paris"
-
-    def check(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
-        text = super().check(node, ctx, path)
-        if text is INVALID:
-            return INVALID
-        try:
-            ZoneInfo(text)
-        except (ZoneInfoNotFoundError, ValueError):
-            hint = did_you_mean(text, available_timezones())
-            return ctx.error(node, path, f"unknown time zone '{text}'{hint}")
-        return text

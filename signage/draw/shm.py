@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import mmap
 import os
-from pathlib import Path
 
 from PIL import Image
 
+from signage.core.paths import SHM_DIR
+
 PIXEL_ORDER = "BGRA"  # byte order of a 32-bit display surface (XRGB8888) on little-endian
-SHM_DIR = Path("/dev/shm")  # noqa: S108 (where Linux keeps POSIX shared memory, not a temp file)
 
 
 def write(name: str, image: Image.Image) -> bool:

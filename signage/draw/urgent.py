@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from PIL import Image
 
+from signage.content.urgent import UrgentMessage
 from signage.core import i18n
 from signage.draw.canvas import Canvas, Frame
 from signage.draw.legible import SECONDARY
 from signage.draw.text import draw, fit, parse_markdown
-
-
-class UrgentMessage(Protocol):
-    """What drawing needs of a message (``signage.content.urgent.UrgentMessage``)."""
-
-    @property
-    def text(self) -> str: ...
-
-    @property
-    def style(self) -> str: ...
 
 
 def render_message(message: UrgentMessage, canvas: Canvas) -> Frame:

@@ -17,8 +17,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from signage.core.paths import SHM_DIR
 from signage.core.processes import watch_parent
-from signage.draw.shm import SHM_DIR
 from signage.media.audio import Speaker, Track, pcm, whole
 from signage.media.hardware import SOFTWARE, Source, detect
 from signage.media.ring import Layout, Ring

@@ -12,10 +12,9 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from signage.core.model import BUNDLED_BOLD
-from signage.draw.text import font
 
 
 def texture(size: tuple[int, int]) -> Image.Image:
@@ -50,7 +49,7 @@ def make_clip(
     import av
 
     background = texture(size)
-    face = font(str(BUNDLED_BOLD), max(12, size[1] // 8))
+    face = ImageFont.truetype(str(BUNDLED_BOLD), max(12, size[1] // 8))
     frames = round(seconds * fps)
     path.parent.mkdir(parents=True, exist_ok=True)
     with av.open(str(path), "w") as container:

@@ -20,7 +20,7 @@ from multiprocessing import shared_memory
 
 import pygame
 
-from signage.draw.shm import SHM_DIR
+from signage.core.paths import SHM_DIR
 
 log = logging.getLogger(__name__)
 

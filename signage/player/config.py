@@ -17,20 +17,8 @@ import yaml
 
 from signage.core.diagnostics import Report
 from signage.core.i18n import LOCALES
-from signage.core.schema import (
-    INVALID,
-    Boolean,
-    Choice,
-    Ctx,
-    Duration,
-    Field,
-    ListOf,
-    Obj,
-    Text,
-    TimeOfDay,
-    TimeZone,
-    Type,
-)
+from signage.core.schema import INVALID, Boolean, Choice, Ctx, Field, ListOf, Obj, Text, Type
+from signage.core.values import Duration, TimeOfDay, TimeZone
 from signage.core.yamlsrc import YamlFailure
 from signage.core.yamlsrc import load as load_yaml
 from signage.media.hardware import CHOICES as DECODER_CHOICES

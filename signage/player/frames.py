@@ -7,8 +7,9 @@ from dataclasses import replace
 from signage.core import i18n
 from signage.draw.canvas import Canvas, Frame
 from signage.draw.images import ImageError
+from signage.draw.kinds import RENDERERS
 from signage.draw.legible import CLOCK, SECONDARY
-from signage.slides import Slide, kinds
+from signage.slides import Slide
 
 
 class SlideError(Exception):
@@ -17,12 +18,12 @@ class SlideError(Exception):
 
 def prepare(slide: Slide, canvas: Canvas) -> Frame:
     """Draw ``slide`` for ``canvas``; raises :class:`SlideError` when it cannot be shown."""
-    kind = kinds().get(slide.type)
-    if kind is None or kind.render is None:
+    render = RENDERERS.get(slide.type)
+    if render is None:
         raise SlideError(f"{slide.origin}: no renderer for slide type {slide.type!r}")
     canvas = replace(canvas, marks=[])  # this drawing's own record of its text
     try:
-        frame: Frame = kind.render(slide, canvas)
+        frame: Frame = render(slide, canvas)
     except (ImageError, OSError) as exc:
         raise SlideError(f"{slide.origin}: {exc}") from exc
     frame.marks = canvas.marks

@@ -1,12 +1,10 @@
 """The render loop: the one thread that owns pygame and draws.
 
-Other threads hand it typed messages on a queue (new content, prepared frames,
-commands) and wake it through a threading.Event; it drains the queue once per
-pass. On a static slide it sleeps until the next deadline or event instead of
-redrawing 60 times a second. What plays and its prepared frames are the
-timeline's (``timeline.py``); the picture is the compositor's (``compositor.py``);
-the urgent message, the overlay, proof of play and status have modules of their own.
-"""
+Other threads hand it typed messages on a queue (new content, prepared frames, commands)
+and wake it through a threading.Event; it drains the queue once per pass. On a static
+slide it sleeps until the next deadline or event instead of redrawing 60 times a second.
+What plays is the timeline's (``timeline.py``), the picture the compositor's; the urgent
+message, the overlay, proof of play and status have modules of their own."""
 
 from __future__ import annotations
 
@@ -49,10 +47,8 @@ from signage.player.watch import STALL_AFTER_S, StallWatch
 
 log = logging.getLogger(__name__)
 
-# Keys are read between waits, so a static slide still looks at the keyboard ten times a
-# second; other threads wake the loop at once through a threading.Event. (SDL's own
-# event wait polls every millisecond on some drivers: 1.8 % of a core doing nothing.)
-MAX_SLEEP_S = 0.1
+# Keys read ten times a second between waits; other threads wake the loop through an Event
+MAX_SLEEP_S = 0.1  # (SDL's own event wait polls every ms on some drivers: 1.8 % of a core)
 ANIMATION_FPS = 60
 TICKER_FPS = 30
 

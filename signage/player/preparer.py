@@ -132,10 +132,8 @@ _LIBC = _load_libc()
 
 
 def _warm() -> None:
-    """Import the renderers in the worker before the first real request."""
-    from signage.slides import kinds
-
-    kinds()
+    """Import the renderers in the worker before the first real request (they are, with
+    this module: nothing left to do but be called once)."""
 
 
 class Preparer:

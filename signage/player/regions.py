@@ -18,8 +18,8 @@ from typing import Any
 
 import pygame
 
-from signage.content.layout import Layout, Region, region_content
-from signage.content.model import Content
+from signage.content.layout import region_content
+from signage.content.model import Content, Layout, Region
 from signage.content.sequencer import layout_for, next_boundary
 from signage.draw.canvas import Screen
 from signage.player.buffers import FrameBuffers

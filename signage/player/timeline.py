@@ -1,12 +1,9 @@
 """A timeline: what one area of the screen plays and the frames prepared for it.
 
-It asks the pure sequencer what is on now and next, has the worker prepare each
-slide before its turn (drawn for the instant it will appear), keeps those frames
-(in pooled surfaces, no allocation per slide), skips slides that cannot be drawn,
-swaps in redrawn frames when a clock or programme changes, and tells its owner
-when a new frame should appear. It runs on the render thread only; the screen's
-layout will hold one per region.
-"""
+It asks the pure sequencer what is on now and next, has the worker prepare each slide
+before its turn (drawn for the instant it will appear) into pooled blocks, skips slides
+that cannot be drawn, swaps in redrawn frames when a clock or programme changes, and
+tells its owner when a new frame should appear. Render thread only; one per region."""
 
 from __future__ import annotations
 
@@ -53,14 +50,6 @@ LOOKAHEAD = 2
 FrameKey = tuple[str, SlideKey | None]
 
 
-def services_for(
-    content: Content | None, cache_dir: Path | None, rooms: tuple[tuple[str, str, str], ...]
-) -> ProgrammeServices:
-    """What schedule slides need (delays, portraits, cache, the fleet's room states)."""
-    services = ProgrammeServices.of(content, str(cache_dir) if cache_dir else None)
-    return replace(services, rooms=rooms)
-
-
 class Timeline:
     """The slides of one screen area over time, and their prepared frames."""
 
@@ -98,7 +87,7 @@ class Timeline:
         self.on_show = on_show  # (previous, shown, animate): the frame to put on screen
         self.on_change = on_change  # something to report (True: and to redraw)
         self.content = content
-        self.services = services_for(content, self.cache_dir, self.rooms())
+        self.services = self._services(content)
         self.skip: set[SlideKey] = set()
         self.slide_errors: dict[SlideKey, str] = {}
         self.frames: dict[FrameKey, Shown] = {}
@@ -117,7 +106,7 @@ class Timeline:
         """New content, swapped in whole; False when it is the same version (nothing to do)."""
         old = self.content
         self.content = content
-        self.services = services_for(content, self.cache_dir, self.rooms())
+        self.services = self._services(content)
         self.skip.clear()
         self.late.clear()
         self.slide_errors.clear()
@@ -129,11 +118,16 @@ class Timeline:
         self.want(now, transition=True)
         return True
 
+    def _services(self, content: Content | None) -> ProgrammeServices:
+        """What schedule slides need (delays, portraits, cache, the fleet's room states)."""
+        cache = str(self.cache_dir) if self.cache_dir else None
+        return ProgrammeServices.of(content, cache, self.rooms())
+
     def programme_updated(self, rooms: bool = False) -> None:
         """Prepared frames may show the old programme (or ``rooms``: the old room states):
         drop them, redraw the one on screen."""
         if rooms:
-            self.services = services_for(self.content, self.cache_dir, self.rooms())
+            self.services = self._services(self.content)
         self.frames = {k: v for k, v in self.frames.items() if v is self.current}
         self.redraw.stale(self.current, self.clock.now())
         self.prefetch()
@@ -225,13 +219,6 @@ class Timeline:
         self.prefetch()
         self.on_change(False)
 
-    def _drop_unwanted(self, keep: set[FrameKey]) -> None:
-        """Requests of this region for slides no longer wanted (not on screen, not now, not
-        ahead) are dropped before the worker starts them; their blocks are lent again.
-        2,500 "next" and "previous" commands each asked for the slides ahead of them: a
-        backlog of drawings at the worker, and the next slides waited behind it."""
-        self.redraw.returned(self.requests.drop(lambda r: r[0] not in keep))
-
     def prefetch(self) -> None:
         """Prepare the slides that come next (``LOOKAHEAD``), each drawn for the moment it
         will appear, the nearest first."""
@@ -250,7 +237,10 @@ class Timeline:
             keep.add(self.current.key)
         for stale in [k for k in self.frames if k not in keep]:
             del self.frames[stale]
-        self._drop_unwanted(keep)
+        # requests for slides no longer wanted are dropped before the worker starts them
+        # (2,500 "next"/"previous" commands each asked for the slides ahead: a backlog at
+        # the worker, and the next slides waited behind it); their blocks are lent again
+        self.redraw.returned(self.requests.drop(lambda r: r[0] not in keep))
         asked = {self.frame_key(playing)}
         for each in upcoming:
             key = self.frame_key(each)

@@ -21,9 +21,9 @@ import requests
 
 from signage.core.http import TooLarge, read_capped
 from signage.core.paths import atomic_write
-from signage.core.schema import is_url
 from signage.core.supervisor import Supervisor
 from signage.core.urls import CredentialsError, read_credentials, redact_url
+from signage.core.values import is_url
 from signage.programme.load import parse
 from signage.programme.model import Programme, ProgrammeError
 from signage.programme.store import cache_name

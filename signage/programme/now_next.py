@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from signage.core.schema import is_url
+from signage.core.values import is_url
 from signage.programme.formats.common import zone_named
 from signage.programme.model import Event, Programme
 

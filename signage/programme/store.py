@@ -36,8 +36,11 @@ class ProgrammeServices:
         return None
 
     @classmethod
-    def of(cls, content: object, cache_dir: str | None) -> ProgrammeServices:
-        """Services for a content folder: its delays, and the portraits its speaker slides show."""
+    def of(
+        cls, content: object, cache_dir: str | None, rooms: tuple[tuple[str, str, str], ...] = ()
+    ) -> ProgrammeServices:
+        """Services for a content folder: its delays, the portraits its speaker slides show,
+        and the fleet's room states (``rooms``)."""
         root = Path(getattr(content, "root", "."))
         portraits = {
             fold(slide.name): str(root / slide.photo)
@@ -45,7 +48,8 @@ class ProgrammeServices:
             for slide in playlist.slides
             if getattr(slide, "type", "") == "speaker" and getattr(slide, "photo", None)
         }
-        return cls(cache_dir, getattr(content, "delays", ()), tuple(sorted(portraits.items())))
+        delays = getattr(content, "delays", ())
+        return cls(cache_dir, delays, tuple(sorted(portraits.items())), rooms=rooms)
 
     def portrait(self, name: str, url: str | None) -> Path | None:
         """A photo of this speaker: one the content already shows for that name, else the download."""

@@ -1,116 +1,52 @@
-"""Slide kinds, registered by their YAML ``type``. Each kind owns its schema and renderer."""
+"""Slide kinds by their YAML ``type``: each module declares its keys, its model and its
+builder; :data:`KINDS` lists them all (no registration by import side effect). No Pillow
+here: :mod:`signage.draw.kinds` draws them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Iterator, Mapping
 
-from signage.core.model import Transition, When
+from signage.slides import clock, photo, qr, schedule, speaker, speakers, text, ticker, video
+from signage.slides.base import Common, Slide, SlideKind
 
-if TYPE_CHECKING:
-    from signage.core.schema import Ctx, Field, Located
+__all__ = ["KINDS", "Common", "Registry", "Slide", "SlideKind", "kinds"]
 
 
-@dataclass(frozen=True, kw_only=True)
-class Slide:
-    """What every slide has. Kinds subclass it with their own fields."""
+class Registry(Mapping[str, SlideKind]):
+    """The slide kinds by ``type``, each once."""
 
-    type: ClassVar[str] = ""
-    id: str
-    duration_s: float
-    transition: Transition
-    when: When | None = None
-    origin: str = ""  # "playlists/accueil.yaml:12", for messages about this slide
-    # duration: auto: on screen while its text takes to read; for live slides (schedules)
-    # the player counts the words of each drawing and holds the slide that long
-    auto_duration: bool = False
+    def __init__(self, *given: SlideKind) -> None:
+        self._kinds: dict[str, SlideKind] = {}
+        for kind in given:
+            if kind.type in self._kinds:
+                raise ValueError(f"slide type {kind.type!r} declared twice")
+            self._kinds[kind.type] = kind
 
-    @property
-    def title(self) -> str:
-        """A short human label for status pages and proof of play."""
-        return self.id
+    def __getitem__(self, name: str) -> SlideKind:
+        return self._kinds[name]
 
-    def files(self) -> tuple[str, ...]:
-        """The content folder's files this slide shows (relative paths): what ``publish``
-        and ``push`` send. Kinds that use files say so; nobody guesses key names."""
-        return ()
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._kinds))
 
-    def programmes(self) -> dict[str, float]:
-        """The programmes this slide reads (a file of the content folder or an http(s) URL)
-        with their refresh interval in seconds: what the programme fetcher keeps fresh."""
-        return {}
-
-    def natural_s(self) -> float | None:
-        """The slide's own length when it has one (a video's), for ``duration: auto``."""
-        return None
-
-    def reading(self) -> str:
-        """The text a passer-by reads on this slide (``duration: auto`` counts its words)."""
-        return ""
-
-    def credentials(self) -> dict[str, str]:
-        """Programme URLs that need HTTP basic auth, with the file holding ``user:password``."""
-        return {}
+    def __len__(self) -> int:
+        return len(self._kinds)
 
 
-@dataclass(frozen=True)
-class Common:
-    """The validated common keys of a slide, handed to a kind's ``build``."""
-
-    id: str | None
-    duration_s: float
-    transition: Transition
-    when: When | None
-    origin: str
-
-    def kwargs(self, slide_id: str) -> dict[str, Any]:
-        return {
-            "id": self.id or slide_id,
-            "duration_s": self.duration_s,
-            "transition": self.transition,
-            "when": self.when,
-            "origin": self.origin,
-        }
+KINDS = Registry(
+    clock.KIND,
+    photo.PHOTO,
+    photo.PHOTOS,
+    qr.KIND,
+    schedule.KIND,
+    speaker.KIND,
+    speakers.KIND,
+    text.KIND,
+    ticker.KIND,
+    video.VIDEO,
+    video.VIDEOS,
+)
 
 
-Builder = Callable[["Common", "Located", "Ctx", str], list[Slide]]
-
-
-@dataclass(frozen=True)
-class SlideKind:
-    """A kind of slide: its ``type``, its keys, how to build slides from them, how to draw them."""
-
-    type: str
-    doc: str
-    fields: dict[str, Field]
-    build: Builder
-    render: Callable[..., Any] | None = None
-    one_of: tuple[str, ...] = ()  # at least one of these keys must be given
-
-
-REGISTRY: dict[str, SlideKind] = {}
-
-
-def register(kind: SlideKind) -> SlideKind:
-    if kind.type in REGISTRY:
-        raise ValueError(f"slide type {kind.type!r} registered twice")
-    REGISTRY[kind.type] = kind
-    return kind
-
-
-def kinds() -> dict[str, SlideKind]:
-    """Every registered slide kind (importing the built-in kinds on first use)."""
-    from signage.slides import (  # noqa: F401
-        clock,
-        photo,
-        qr,
-        schedule,
-        speaker,
-        speakers,
-        text,
-        ticker,
-        video,
-    )
-
-    return dict(sorted(REGISTRY.items()))
+def kinds() -> Registry:
+    """Every slide kind, by ``type``."""
+    return KINDS

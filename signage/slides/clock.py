@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from signage.core import i18n
 from signage.core.schema import Boolean, Field
-from signage.draw.canvas import Canvas, Frame
-from signage.draw.legible import CLOCK, SECONDARY
-from signage.draw.text import fit_line
-from signage.slides import Common, Slide, SlideKind, register
+from signage.slides.base import Common, Slide, SlideKind
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -26,47 +22,9 @@ def _build(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-de
     return [ClockSlide(**common.kwargs(slide_id), date=values["date"])]
 
 
-def render(slide: ClockSlide, canvas: Canvas) -> Frame:
-    """The time as large as the area allows, the date below when there is room for it."""
-    colours = canvas.theme.colours
-    image = canvas.blank(colours.panel)
-    pen = canvas.pen(image)
-    fonts = canvas.fonts
-    width, height = canvas.size
-    inner = width - 2 * max(4, height // 10)
-    time_text = i18n.clock(canvas.at, canvas.locale)
-    floor, date_floor = canvas.floor(CLOCK, True), canvas.floor(SECONDARY)
-    date = i18n.long_date(canvas.at.date(), canvas.locale) if slide.date else ""
-    # the date only where it fits at its floor beside a clock at least at its own
-    if date and (
-        height * 0.16 < date_floor
-        or fonts.get(date_floor).getlength(date) > inner
-        or height * 0.62 < floor
-    ):
-        date = ""
-    share = 0.62 if date else 0.85
-    line, size = fit_line(time_text, fonts, inner, max(floor, int(height * share)), floor, True)
-    pen.text(
-        (width // 2, height * (0.4 if date else 0.5)), line,
-        font=fonts.get(size, True), fill=colours.text, anchor="mm", role=CLOCK,
-    )  # fmt: skip
-    if date:
-        small_line, small = fit_line(
-            date, fonts, inner, max(date_floor, int(height * 0.16)), date_floor
-        )
-        pen.text(
-            (width // 2, height * 0.8), small_line, font=fonts.get(small),
-            fill=colours.muted, anchor="mm", role=SECONDARY,
-        )  # fmt: skip
-    return Frame(image, valid_until=canvas.next_minute())
-
-
-KIND = register(
-    SlideKind(
-        type="clock",
-        doc="The time in large figures, with the date under it.",
-        fields={"date": Field(Boolean(), default=True, doc="Show the date under the time")},
-        build=_build,
-        render=render,
-    )
+KIND = SlideKind(
+    type="clock",
+    doc="The time in large figures, with the date under it.",
+    fields={"date": Field(Boolean(), default=True, doc="Show the date under the time")},
+    build=_build,
 )

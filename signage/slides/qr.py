@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PIL import Image
-
 from signage.core.schema import Field, Text
-from signage.draw.canvas import Canvas, Frame
-from signage.draw.legible import SECONDARY
-from signage.draw.text import draw, fit, fit_line, parse_markdown
-from signage.slides import Common, Slide, SlideKind, register
-
-QUIET_MODULES = 2  # white border around the code, in modules (phones read 2 well on screens)
+from signage.slides.base import Common, Slide, SlideKind
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -32,76 +25,12 @@ def _build(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-de
     ]
 
 
-def code_image(url: str, side: int) -> Image.Image:
-    """The QR code as a black-on-white image of whole modules, at most ``side`` pixels wide."""
-    # Imported when a code is drawn: segno's import costs 57 ms, which every player and
-    # worker would pay at start-up (time to first frame) whether it shows a code or not.
-    import segno
-
-    code = segno.make(url, error="m", micro=False)
-    modules = int(code.symbol_size(scale=1, border=QUIET_MODULES)[0])
-    scale = max(1, side // modules)
-    image = Image.new("L", (modules, modules), 255)
-    pixels = image.load()
-    assert pixels is not None
-    for y, row in enumerate(code.matrix_iter(scale=1, border=QUIET_MODULES)):
-        for x, dark in enumerate(row):
-            if dark:
-                pixels[x, y] = 0
-    # nearest neighbour: every module stays a sharp square
-    return image.resize((modules * scale, modules * scale), Image.Resampling.NEAREST).convert("RGB")
-
-
-def render(slide: QrSlide, canvas: Canvas) -> Frame:
-    """The code as large as the area allows; the caption under it, or beside it in a
-    wide area (a band at a door screen's side)."""
-    colours = canvas.theme.colours
-    image = canvas.blank(colours.panel)
-    pen = canvas.pen(image)
-    fonts = canvas.fonts
-    width, height = canvas.size
-    floor = canvas.floor(SECONDARY, True)
-    pad = max(4, min(width, height) // 16)
-    if slide.caption and width > 1.6 * height:
-        code = code_image(slide.url, max(21, height - 2 * pad))
-        image.paste(code, (pad, (height - code.height) // 2))
-        left = 2 * pad + code.width
-        placed = fit(
-            parse_markdown(f"**{slide.caption}**"), fonts, (width - left - pad, height - 2 * pad),
-            max(floor, height // 6), floor, max_lines=4,
-        )  # fmt: skip
-        top = (height - int(placed.height)) // 2
-        draw(
-            pen, placed, fonts, (left, top), colours.text, colours.text, "left",
-            width - left - pad, role=SECONDARY,
-        )  # fmt: skip
-        return Frame(image)
-    caption_h = max(int(height * 0.16), int(floor * 1.5)) if slide.caption else 0
-    side = min(width - 2 * pad, height - 2 * pad - caption_h)
-    code = code_image(slide.url, max(21, side))
-    x = (width - code.width) // 2
-    y = pad + (height - 2 * pad - caption_h - code.height) // 2
-    image.paste(code, (x, y))
-    if slide.caption:
-        line, size = fit_line(
-            slide.caption, fonts, width - 2 * pad, max(floor, int(caption_h * 0.7)), floor, True
-        )
-        pen.text(
-            (width // 2, y + code.height + caption_h // 2 + pad // 2), line,
-            font=fonts.get(size, True), fill=colours.text, anchor="mm", role=SECONDARY,
-        )  # fmt: skip
-    return Frame(image)
-
-
-KIND = register(
-    SlideKind(
-        type="qr",
-        doc="A QR code of a URL (the programme, the stream), with a caption under it.",
-        fields={
-            "url": Field(Text(max_len=1000), required=True, doc="The address the code opens"),
-            "caption": Field(Text(max_len=200), doc="A line under the code"),
-        },
-        build=_build,
-        render=render,
-    )
+KIND = SlideKind(
+    type="qr",
+    doc="A QR code of a URL (the programme, the stream), with a caption under it.",
+    fields={
+        "url": Field(Text(max_len=1000), required=True, doc="The address the code opens"),
+        "caption": Field(Text(max_len=200), doc="A line under the code"),
+    },
+    build=_build,
 )

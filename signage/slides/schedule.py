@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from signage.core.schema import Asset, Choice, Duration, Field, Text, is_url
-from signage.draw.canvas import Canvas, Frame
-from signage.slides import Common, Slide, SlideKind, register
+from signage.core.schema import Choice, Field, Text
+from signage.core.values import Asset, Duration, is_url
+from signage.slides.base import Common, Slide, SlideKind
 
 PROGRAMME_EXTENSIONS = (".xml", ".json", ".ics")
 
@@ -54,12 +54,6 @@ def _build(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-de
     ]
 
 
-def render(slide: ScheduleSlide, canvas: Canvas) -> Frame:
-    from signage.slides.views import render_schedule
-
-    return render_schedule(slide, canvas)
-
-
 SOURCE = Field(
     Asset("file", PROGRAMME_EXTENSIONS, urls=True),
     required=True,
@@ -70,37 +64,34 @@ REFRESH = Field(
     Duration(30, 86400), default=300.0, doc="How often a URL source is fetched again (seconds)"
 )
 
-KIND = register(
-    SlideKind(
-        type="schedule",
-        doc="The programme: what is on now and next in a room, in every room, or the rest of the day.",
-        fields={
-            "source": SOURCE,
-            "room": Field(
-                Text(max_len=200),
-                doc="Room name as in the programme, or 'auto' for the screen's configured room",
-            ),
-            "view": Field(
-                Choice(("room", "now-next", "day", "door")),
-                doc="room: this room now and next; now-next: every room; day: rest of today; "
-                "door: a meeting-room door sign (free or busy, until when, the next meetings). "
-                "Default: room when a room is given, else now-next",
-            ),
-            "title": Field(Text(max_len=200), doc="Heading shown above the programme"),
-            "refresh": REFRESH,
-            "credentials": Field(
-                Text(max_len=500),
-                doc="A file on the screen's machine with one line user:password, for a "
-                "calendar URL behind HTTP basic auth (Nextcloud, a protected export); keep it "
-                "out of the content folder, e.g. /etc/signage/salle-seine.credentials",
-            ),
-            "closing": Field(
-                Text(max_len=200),
-                doc='Shown after the last talk of the programme, e.g. "Fin des Rencontres — '
-                'merci !" (default: "Fin du programme — merci !")',
-            ),
-        },
-        build=_build,
-        render=render,
-    )
+KIND = SlideKind(
+    type="schedule",
+    doc="The programme: what is on now and next in a room, in every room, or the rest of the day.",
+    fields={
+        "source": SOURCE,
+        "room": Field(
+            Text(max_len=200),
+            doc="Room name as in the programme, or 'auto' for the screen's configured room",
+        ),
+        "view": Field(
+            Choice(("room", "now-next", "day", "door")),
+            doc="room: this room now and next; now-next: every room; day: rest of today; "
+            "door: a meeting-room door sign (free or busy, until when, the next meetings). "
+            "Default: room when a room is given, else now-next",
+        ),
+        "title": Field(Text(max_len=200), doc="Heading shown above the programme"),
+        "refresh": REFRESH,
+        "credentials": Field(
+            Text(max_len=500),
+            doc="A file on the screen's machine with one line user:password, for a "
+            "calendar URL behind HTTP basic auth (Nextcloud, a protected export); keep it "
+            "out of the content folder, e.g. /etc/signage/salle-seine.credentials",
+        ),
+        "closing": Field(
+            Text(max_len=200),
+            doc='Shown after the last talk of the programme, e.g. "Fin des Rencontres — '
+            'merci !" (default: "Fin du programme — merci !")',
+        ),
+    },
+    build=_build,
 )

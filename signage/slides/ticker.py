@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from signage.core.schema import Field, ListOf, Text
-from signage.draw.canvas import Canvas, Frame
-from signage.draw.legible import CLOCK
-from signage.slides import Common, Slide, SlideKind, register
+from signage.slides.base import Common, Slide, SlideKind
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -24,25 +22,13 @@ def _build(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-de
     return [TickerSlide(**common.kwargs(slide_id), items=tuple(values.get("items") or ()))]
 
 
-def render(slide: TickerSlide, canvas: Canvas) -> Frame:
-    items = slide.items or canvas.theme.ticker or (canvas.theme.venue or " ",)
-    # a strip's height sets the type (up to the design's 60 px: a full-screen ticker is
-    # still a line of text), never under the floor
-    size = max(canvas.floor(CLOCK), min(round(canvas.height * 0.42), canvas.font_px(60, CLOCK)))
-    strip = canvas.strip(items, canvas.height, size)
-    return Frame(canvas.blank(canvas.theme.colours.header), ticker=strip)
-
-
-KIND = register(
-    SlideKind(
-        type="ticker",
-        doc="Messages scrolling in a strip; without items, the theme's ticker.",
-        fields={
-            "items": Field(
-                ListOf(Text(max_len=500), single_ok=True), doc="The messages; default the theme's"
-            )
-        },
-        build=_build,
-        render=render,
-    )
+KIND = SlideKind(
+    type="ticker",
+    doc="Messages scrolling in a strip; without items, the theme's ticker.",
+    fields={
+        "items": Field(
+            ListOf(Text(max_len=500), single_ok=True), doc="The messages; default the theme's"
+        )
+    },
+    build=_build,
 )

@@ -10,8 +10,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from signage.content.layout import Layout, Region
-from signage.content.model import Content
+from signage.content.model import Content, Layout, Region
 from signage.core.model import BUNDLED_BOLD, BUNDLED_REGULAR
 from signage.draw.canvas import Canvas, Frame, Screen
 from signage.draw.text import Fonts, fit_line

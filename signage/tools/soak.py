@@ -1,8 +1,8 @@
 """Soak: the real player, on a fast clock, through days of a busy venue in minutes.
 
-    python -m signage.tools.soak --days 7 --minutes 5      # the long run (documented in the README)
-    python -m signage.tools.soak --days 1 --minutes 0.75   # the short one CI runs
-    python -m signage.tools.soak --days 7 --minutes 45 --slides 5000 --reload-minutes 10
+    python -m signage.soak --days 7 --minutes 5      # the long run (documented in the README)
+    python -m signage.soak --days 1 --minutes 0.75   # the short one CI runs
+    python -m signage.soak --days 7 --minutes 45 --slides 5000 --reload-minutes 10
                                                      # large content, a new version every
                                                      # simulated 10 minutes
 
@@ -16,88 +16,37 @@ report and exits non-zero when a check fails.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import io
 import itertools
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageStat
 
-from signage.delivery.publish import FeedServer, publish
-
-REPO = Path(__file__).resolve().parents[2]  # the bundled example: the checkout's top level
-TOKEN = "soak-token-0123456789abcdef"  # noqa: S105 - a loopback-only test token
-START = dt.datetime(2026, 11, 30, 7, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _programme(version: int) -> bytes:
-    """A one-room programme that changes with every version (times shift, a talk comes and goes)."""
-    events = []
-    for day in range(8):
-        for slot in range(8):
-            start = (START + dt.timedelta(days=day, hours=1 + slot)).isoformat()
-            title = f"Session {day}-{slot} v{version}"
-            if (slot + version) % 5 == 0:
-                continue  # cancelled in this version
-            events.append(
-                f'<event id="{day}-{slot}"><date>{start}</date><duration>00:{45 + version % 10:02d}</duration>'
-                f"<room>Amphithéâtre Grand Bleu</room><title>{title}</title><persons><person>André Santini</person></persons></event>"
-            )
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?><schedule><conference><title>Soak</title>'
-        "<time_zone_name>Europe/Paris</time_zone_name></conference>"
-        f'<day index="1" date="2026-11-30"><room name="Amphithéâtre Grand Bleu">{"".join(events)}</room></day></schedule>'
-    ).encode()
-
-
-class ProgrammeServer:
-    """Serves the programme URL, with ETags, a new version whenever asked."""
-
-    def __init__(self, port: int = 0) -> None:
-        self.version = 0
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                etag = f'"v{outer.version}"'
-                if self.headers.get("If-None-Match") == etag:
-                    self.send_response(304)
-                    self.end_headers()
-                    return
-                body = _programme(outer.version)
-                self.send_response(200)
-                self.send_header("ETag", etag)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.httpd.daemon_threads = True
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/schedule.xml"
+from signage.delivery.publish import publish
+from signage.delivery.server import FeedServer
+from signage.tools import chaos
+from signage.tools.loopback import (
+    REPO,
+    START,
+    TOKEN,
+    ProgrammeServer,
+    footprint,
+    free_port,
+    get,
+)
+from signage.tools.loopback import (
+    slope as fitted_slope,
+)
 
 
 def _content(root: Path, programme_url: str, version: int, slides: int = 0) -> None:
@@ -128,84 +77,6 @@ def _content(root: Path, programme_url: str, version: int, slides: int = 0) -> N
     )
 
 
-def _get(url: str, data: bytes | None = None, method: str = "GET", timeout: float = 10) -> Any:
-    if not url.startswith("http://127.0.0.1:"):
-        raise ValueError(url)  # the soak only ever talks to its own loopback servers
-    headers = {"Authorization": f"Bearer {TOKEN}"}
-    request = urllib.request.Request(url, data=data, method=method, headers=headers)  # noqa: S310
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-        body = response.read()
-        return (
-            body
-            if response.headers.get("Content-Type", "").startswith("image/")
-            else json.loads(body)
-        )
-
-
-def descendants(pid: int) -> list[int]:
-    """``pid`` and every process under it, whichever of its threads started it: a video
-    decoder is started from a helper thread, so it is that thread's child, and reading
-    the main thread's children alone left it out of the memory figures."""
-    found, waiting = [], [pid]
-    while waiting:
-        each = waiting.pop()
-        found.append(each)
-        for task in Path(f"/proc/{each}/task").glob("*"):
-            try:
-                waiting += [int(p) for p in (task / "children").read_text().split()]
-            except OSError:
-                continue
-    return found
-
-
-def processes(pid: int) -> list[dict[str, Any]]:
-    """Each process under ``pid`` (itself included): its name, resident MB, open files by
-    kind (``socket``, ``pipe``, ``file``...), largest first: where a leak lives."""
-    found = []
-    for each in descendants(pid):
-        try:
-            name = Path(f"/proc/{each}/comm").read_text().strip()
-            rss = next(
-                int(line.split()[1]) / 1024
-                for line in Path(f"/proc/{each}/status").read_text().splitlines()
-                if line.startswith("VmRSS:")
-            )
-            kinds: dict[str, int] = {}
-            for fd in Path(f"/proc/{each}/fd").iterdir():
-                with contextlib.suppress(OSError):
-                    target = str(fd.readlink())
-                    kind = target.split(":", maxsplit=1)[0] if target[:1] != "/" else "file"
-                    kinds[kind] = kinds.get(kind, 0) + 1
-        except (OSError, StopIteration):
-            continue
-        found.append({"pid": each, "name": name, "rss_mb": round(rss, 1), "fds": kinds})
-    return sorted(found, key=lambda p: -p["rss_mb"])
-
-
-def _process_sample(pid: int) -> tuple[float, int]:
-    """(resident MB, open file descriptors) of the player and every process under it."""
-    rss, fds = 0.0, 0
-    for each in descendants(pid):
-        try:
-            for line in Path(f"/proc/{each}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    rss += int(line.split()[1]) / 1024
-            fds += sum(1 for _ in Path(f"/proc/{each}/fd").iterdir())
-        except OSError:
-            continue
-    return rss, fds
-
-
-def _slope(points: list[tuple[float, float]]) -> float:
-    n = len(points)
-    if n < 2:
-        return 0.0
-    mean_x = sum(x for x, _ in points) / n
-    mean_y = sum(y for _, y in points) / n
-    var = sum((x - mean_x) ** 2 for x, _ in points)
-    return sum((x - mean_x) * (y - mean_y) for x, y in points) / var if var else 0.0
-
-
 def run(
     days: float,
     minutes: float,
@@ -226,7 +97,7 @@ def run(
     publish(content, feed_dir)
     feed = FeedServer(feed_dir, ("127.0.0.1", 0), None)
     feed.start()
-    control = _free_port()
+    control = free_port()
     (workdir / "token").write_text(TOKEN)
     plays_path = workdir / "plays.jsonl"
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "PYGAME_HIDE_SUPPORT_PROMPT": "1"}
@@ -248,7 +119,7 @@ def run(
         deadline = time.monotonic() + 60
         while True:
             try:
-                if _get(f"{base}/status")["slide"]["id"]:
+                if get(f"{base}/status")["slide"]["id"]:
                     break
             except OSError:
                 pass
@@ -269,11 +140,11 @@ def run(
             if time.monotonic() - started < tick + 1:
                 continue  # the rest happens once a second
             tick += 1
-            status = _get(f"{base}/status")
-            image = Image.open(io.BytesIO(_get(f"{base}/screenshot.png"))).convert("L")
+            status = get(f"{base}/status")
+            image = Image.open(io.BytesIO(get(f"{base}/screenshot.png"))).convert("L")
             if ImageStat.Stat(image).mean[0] < 12:
                 dark += 1
-            rss, fds = _process_sample(player.pid)
+            rss, fds = footprint(player.pid)
             samples.append(
                 {"t": time.monotonic() - started, "rss": rss, "fds": fds, "now": status["now"]}
             )
@@ -281,7 +152,7 @@ def run(
                 programme.version += 1
                 events["programme_updates"] += 1
             if tick % 4 == 0:
-                reply = _get(f"{base}/reload", b"", "POST", timeout=40)  # waits for the poll
+                reply = get(f"{base}/reload", b"", "POST", timeout=40)  # waits for the poll
                 assert reply["source"] == "feed", reply
                 events["reloads"] += 1
             if tick % 9 == 0:
@@ -289,9 +160,9 @@ def run(
                 body = json.dumps(
                     {"text": f"Message {tick}", "style": style, "expires_in": 1800}
                 ).encode()
-                _get(f"{base}/message", body, "POST")
+                get(f"{base}/message", body, "POST")
                 events["messages"] += 1
-        final = _get(f"{base}/status")
+        final = get(f"{base}/status")
     except Exception:
         tail = (workdir / "player.log").read_text(encoding="utf-8", errors="replace")[-4000:]
         print(f"the player's log ended with:\n{tail}", file=sys.stderr)
@@ -310,7 +181,7 @@ def run(
     # memory: compare the second half's slope per simulated day, and the growth after warm-up
     warm = [s for s in samples if s["t"] >= seconds * 0.25]
     simulated_days = [(s["t"] * speed / 86400, s["rss"]) for s in warm]
-    slope = _slope(simulated_days)
+    slope = fitted_slope(simulated_days)
     # Medians of five samples at each end: a level, not one sample caught in the middle
     # of loading a large content (5,000 slides are 13 MB for a moment), which made the
     # growth jump between 12 and 25 MB from run to run of the same code.
@@ -398,8 +269,6 @@ def main() -> int:
     )
     args = parser.parse_args()
     if args.chaos:
-        from signage.tools import chaos
-
         report = chaos.run(args.minutes, args.seed)
         print(json.dumps(report, ensure_ascii=False) if args.json else chaos.summary(report))
         return 0 if report["ok"] else 1

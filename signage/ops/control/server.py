@@ -24,8 +24,6 @@ from http import HTTPStatus
 from importlib import resources
 from typing import Any
 
-from PIL import Image
-
 from signage.content.urgent import MessageError, validate
 from signage.core.http import bearer_ok, bound_address
 from signage.core.httpd import (
@@ -116,6 +114,9 @@ class ControlServer:
             reply: Future[tuple[tuple[int, int], bytes]] = Future()
             self.post(Screenshot(reply))
             size, data = reply.result(timeout=REPLY_TIMEOUT_S)
+            # Pillow on the first screenshot, not when the API starts (nor in check)
+            from PIL import Image
+
             buffer = io.BytesIO()
             Image.frombytes("RGB", size, data).save(buffer, format="PNG", compress_level=1)
             self._shot = (time.monotonic(), buffer.getvalue())

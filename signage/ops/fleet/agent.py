@@ -18,8 +18,6 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
-from PIL import Image
-
 from signage.core.text import clean_tree, text_problem
 from signage.ops.fleet.link import Broker, Link
 from signage.ops.fleet.protocol import (
@@ -75,6 +73,8 @@ def summary(status: dict[str, Any], groups: tuple[str, ...]) -> dict[str, Any]:
 
 def thumbnail(size: tuple[int, int], rgb: bytes) -> bytes:
     """The screen as a JPEG of at most 30 KB (smaller and softer until it fits)."""
+    from PIL import Image  # on the first thumbnail: the fleet's agent starts without it
+
     image = Image.frombytes("RGB", size, rgb)
     width = THUMBNAIL_WIDTH
     while True:

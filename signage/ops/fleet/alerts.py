@@ -38,7 +38,8 @@ from typing import Any
 import requests
 
 from signage.core.diagnostics import Report
-from signage.core.schema import INVALID, Boolean, Ctx, Duration, Field, ListOf, Obj, Text
+from signage.core.schema import INVALID, Boolean, Ctx, Field, ListOf, Obj, Text
+from signage.core.values import Duration
 from signage.core.yamlsrc import YamlFailure
 from signage.core.yamlsrc import load as load_yaml
 

@@ -1,6 +1,6 @@
 """The chaos soak: the bundled example played while everything around it goes wrong.
 
-    python -m signage.tools.soak --chaos --minutes 60 --seed 7 --json
+    python -m signage.soak --chaos --minutes 60 --seed 7 --json
 
 The soak starts a player on a copy of the bundled example (its folder watched), with its
 control API, a programme feed on loopback and a real Mosquitto broker (the fleet), and at
@@ -39,7 +39,7 @@ from zoneinfo import ZoneInfo
 from PIL import Image, ImageStat
 
 from signage.tools.chaos.troubles import KINDS, Troubles
-from signage.tools.soak import REPO, TOKEN, _free_port, _get, _process_sample, _slope, processes
+from signage.tools.loopback import REPO, TOKEN, footprint, free_port, get, processes, slope
 
 PARIS = ZoneInfo("Europe/Paris")
 DARK_MEAN = 12  # a screenshot this dark on average is black
@@ -72,7 +72,7 @@ class Chaos:
         self.seed = seed
         self.content = workdir / "content"
         self.cache = workdir / "cache"
-        self.control = _free_port()
+        self.control = free_port()
         self.base = f"http://127.0.0.1:{self.control}"
         self.player: subprocess.Popen[str] | None = None
         self.findings = Findings()
@@ -124,7 +124,7 @@ class Chaos:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             with contextlib.suppress(OSError, ValueError, KeyError):
-                if _get(f"{self.base}/status")["slide"]["id"]:
+                if get(f"{self.base}/status")["slide"]["id"]:
                     return
             if self.player.poll() is not None:
                 raise RuntimeError("the player exited at its start (see player.log)")
@@ -163,8 +163,8 @@ class Chaos:
             self.start_player()
             return
         try:
-            status = _get(f"{self.base}/status", timeout=5)
-            shot = Image.open(io.BytesIO(_get(f"{self.base}/screenshot.png", timeout=5))).convert(
+            status = get(f"{self.base}/status", timeout=5)
+            shot = Image.open(io.BytesIO(get(f"{self.base}/screenshot.png", timeout=5))).convert(
                 "L"
             )
         except (OSError, ValueError) as exc:
@@ -198,7 +198,7 @@ class Chaos:
             findings.dark.append(round(t, 1))
         if not off and (slide.get("id") in (None, "fallback")):
             findings.lost.append(round(t, 1))
-        rss, fds = _process_sample(self.player.pid)  # every process under it
+        rss, fds = footprint(self.player.pid)  # every process under it
         findings.memory.append((t, rss, fds))
         if not findings.footprints or t - findings.footprints[-1]["t"] >= 60:
             findings.footprints.append(
@@ -222,7 +222,7 @@ class Chaos:
                 self.sample()
                 tick += 1
                 time.sleep(max(0.0, tick - self.elapsed))
-            final = _get(f"{self.base}/status")
+            final = get(f"{self.base}/status")
             self.findings.stalled_at_end = bool(
                 final.get("health", {}).get("render", {}).get("stalled")
             )
@@ -232,7 +232,7 @@ class Chaos:
 
     def _reload(self) -> None:
         with contextlib.suppress(OSError, ValueError):
-            _get(f"{self.base}/reload", b"", "POST", timeout=30)
+            get(f"{self.base}/reload", b"", "POST", timeout=30)
 
     def stop(self) -> None:
         if self.player is not None:
@@ -247,7 +247,7 @@ class Chaos:
     def report(self) -> dict[str, Any]:
         f = self.findings
         second_half = [m for m in f.memory if m[0] >= self.seconds / 2] or f.memory
-        rss_slope = _slope([(t / 3600, rss) for t, rss, _ in second_half])
+        rss_slope = slope([(t / 3600, rss) for t, rss, _ in second_half])
         fds = [n for _, _, n in second_half]
         log = (self.workdir / "player.log").read_text(encoding="utf-8", errors="replace")
         checks = {

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from signage.tools.soak import ProgrammeServer, _free_port
+from signage.tools.loopback import ProgrammeServer, free_port
 
 STEP_GRACE_S = 3.0  # after a clock step, deadlines are re-planned: not an overstay
 KINDS = ("hogs", "rewrite", "truncate", "clip", "photo", "feed", "broker", "burst", "disk",
@@ -29,7 +29,7 @@ class Mosquitto:
     """A broker on a loopback port, killed and started again on the same port."""
 
     def __init__(self, workdir: Path) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.conf = workdir / "mosquitto.conf"
         self.conf.write_text(
             f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence false\n",

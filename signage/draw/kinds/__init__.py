@@ -1,0 +1,24 @@
+"""One renderer per slide kind, by the slides' ``type`` (a ``photos`` folder makes ``photo``
+slides, ``videos`` makes ``video`` slides): a slide and a canvas in, a frame out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from signage.draw.canvas import Canvas, Frame
+from signage.draw.kinds import clock, photo, qr, schedule, speaker, speakers, text, ticker, video
+
+Renderer = Callable[[Any, Canvas], Frame]
+
+RENDERERS: dict[str, Renderer] = {
+    "clock": clock.render,
+    "photo": photo.render,
+    "qr": qr.render,
+    "schedule": schedule.render,
+    "speaker": speaker.render,
+    "speakers": speakers.render,
+    "text": text.render,
+    "ticker": ticker.render,
+    "video": video.render,
+}

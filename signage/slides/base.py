@@ -1,0 +1,90 @@
+"""What every slide has (:class:`Slide`), the common keys handed to a kind's builder, and
+what a kind declares (:class:`SlideKind`): its ``type``, keys and builder. Drawing is
+:mod:`signage.draw.kinds`'."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from signage.core.model import Transition, When
+
+if TYPE_CHECKING:
+    from signage.core.schema import Ctx, Field, Located
+
+
+@dataclass(frozen=True, kw_only=True)
+class Slide:
+    """What every slide has. Kinds subclass it with their own fields."""
+
+    type: ClassVar[str] = ""
+    id: str
+    duration_s: float
+    transition: Transition
+    when: When | None = None
+    origin: str = ""  # "playlists/accueil.yaml:12", for messages about this slide
+    # duration: auto: on screen while its text takes to read; for live slides (schedules)
+    # the player counts the words of each drawing and holds the slide that long
+    auto_duration: bool = False
+
+    @property
+    def title(self) -> str:
+        """A short human label for status pages and proof of play."""
+        return self.id
+
+    def files(self) -> tuple[str, ...]:
+        """The content folder's files this slide shows (relative paths): what ``publish``
+        and ``push`` send. Kinds that use files say so; nobody guesses key names."""
+        return ()
+
+    def programmes(self) -> dict[str, float]:
+        """The programmes this slide reads (a file of the content folder or an http(s) URL)
+        with their refresh interval in seconds: what the programme fetcher keeps fresh."""
+        return {}
+
+    def natural_s(self) -> float | None:
+        """The slide's own length when it has one (a video's), for ``duration: auto``."""
+        return None
+
+    def reading(self) -> str:
+        """The text a passer-by reads on this slide (``duration: auto`` counts its words)."""
+        return ""
+
+    def credentials(self) -> dict[str, str]:
+        """Programme URLs that need HTTP basic auth, with the file holding ``user:password``."""
+        return {}
+
+
+@dataclass(frozen=True)
+class Common:
+    """The validated common keys of a slide, handed to a kind's ``build``."""
+
+    id: str | None
+    duration_s: float
+    transition: Transition
+    when: When | None
+    origin: str
+
+    def kwargs(self, slide_id: str) -> dict[str, Any]:
+        return {
+            "id": self.id or slide_id,
+            "duration_s": self.duration_s,
+            "transition": self.transition,
+            "when": self.when,
+            "origin": self.origin,
+        }
+
+
+Builder = Callable[["Common", "Located", "Ctx", str], list[Slide]]
+
+
+@dataclass(frozen=True)
+class SlideKind:
+    """A kind of slide: its ``type``, its keys, how to build slides from them."""
+
+    type: str
+    doc: str
+    fields: dict[str, Field]
+    build: Builder
+    one_of: tuple[str, ...] = ()  # at least one of these keys must be given
