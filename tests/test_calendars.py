@@ -12,8 +12,9 @@ import pytest
 
 from signage.programme.load import load
 from tests.support.content import at
+from tests.support.paths import DATA, REPO
 
-CALENDARS = Path(__file__).parent / "data" / "calendars"
+CALENDARS = DATA / "calendars"
 ROOM = "Salle Seine"
 
 
@@ -152,8 +153,6 @@ def test_day_labels_say_tomorrow_or_the_date() -> None:
 
 
 # -- the door sign --------------------------------------------------------------------------
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def door_frame(root: Path, moment: str, size: tuple[int, int] = (640, 360)):  # type: ignore[no-untyped-def]

@@ -27,6 +27,7 @@ from signage.delivery.publish import PublishError, publish, push
 from signage.delivery.server import FeedServer
 from signage.player.messages import ContentReady
 from tests.support.feeds import TOKEN, make_content
+from tests.support.paths import REPO
 
 
 @pytest.fixture
@@ -317,7 +318,7 @@ def test_killed_in_the_middle_of_updates_leaves_valid_content(tmp_path: Path) ->
     srv.start()
     cache = tmp_path / "cache"
     rng = random.Random(7)
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
     try:
         for iteration in range(8):
             # a new version with a few large-ish photos, so the kill often lands mid-download
@@ -487,7 +488,7 @@ def test_disk_full_while_caching_keeps_the_last_good_version(
         source / "assets" / "p0.jpg", quality=98
     )
     push(source, server.url, TOKEN)
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
     result = subprocess.run(
         [sys.executable, "-c", DISK_FULL, server.url, str(cache), "60000"],
         capture_output=True,

@@ -18,6 +18,7 @@ from signage.ops.fleet.protocol import CommandError, parse_command, parse_room_s
 from tests.support.broker import Broker, Client
 from tests.support.browser import CHROMEDRIVER, CHROMIUM
 from tests.support.content import write_content
+from tests.support.paths import REPO
 from tests.support.process import PlayerProcess
 
 
@@ -437,7 +438,7 @@ def test_the_fleet_page_refuses_a_public_bind_without_a_token(broker: Broker) ->
     assert "without a token" in done.stderr and "Traceback" not in done.stderr
 
 
-ACL = (Path(__file__).parent.parent / "deploy" / "mosquitto" / "signage.acl").read_text()
+ACL = (REPO / "deploy" / "mosquitto" / "signage.acl").read_text()
 USERS = {
     "porte-seine": "pw-porte",
     "hall-1": "pw-hall",

@@ -40,9 +40,9 @@ from signage.programme.fetch import Fetcher
 from signage.programme.load import parse as parse_programme
 from tests.support.feeds import TOKEN, make_content
 from tests.support.fs import fill, in_tmpfs, seen_by, tmpfs_available
+from tests.support.paths import REPO
 from tests.support.process import PlayerProcess
 
-REPO = Path(__file__).resolve().parent.parent
 CONTROL_TOKEN = "control-token-for-tests-0123456789"
 
 needs_tmpfs = pytest.mark.skipif(

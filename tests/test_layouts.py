@@ -23,8 +23,7 @@ from signage.draw.canvas import Screen
 from signage.player.display import Display
 from signage.player.loop import Player
 from tests.support.content import at, write_content
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.support.paths import REPO
 
 SIDE = """
 name: Côté

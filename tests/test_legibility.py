@@ -24,6 +24,7 @@ from signage.slides import Slide
 from signage.tools.render import flatten
 from tests.support.content import at, write_content
 from tests.support.images import compare
+from tests.support.paths import DATA
 from tests.support.programmes import TITLES, write_programme
 
 SIZES = {"landscape": (640, 360), "portrait": (360, 640)}
@@ -255,7 +256,7 @@ def test_check_legibility_passes_on_the_bundled_example(capsys: pytest.CaptureFi
 def test_check_legibility_fails_on_a_folder_made_to_fail(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    folder = Path(__file__).parent / "data" / "illegible"
+    folder = DATA / "illegible"
     code = main(["check", "--legibility", str(folder), "--size", "1920x1080",
                  "--at", "2026-11-30T10:00:00+01:00"])  # fmt: skip
     out = capsys.readouterr().out

@@ -22,9 +22,8 @@ from signage.player.display import Display
 from signage.player.hours import is_on, next_change
 from signage.player.loop import Player
 from tests.support.content import at, write_content
+from tests.support.paths import REPO
 from tests.support.systemd import FakeSystemd
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def test_notifier_speaks_the_protocol(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from signage.player.frames import SlideError, fallback, prepare
 from signage.tools.render import flatten
 from tests.support.content import at
 from tests.support.images import compare
+from tests.support.paths import REPO
 
 SIZES = {"landscape": (640, 360), "portrait": (360, 640)}
 MOMENT = at("2026-11-30 10:05")
@@ -21,7 +22,7 @@ MOMENT = at("2026-11-30 10:05")
 
 @pytest.fixture(scope="module")
 def example():
-    content, report = load_content(Path(__file__).resolve().parent.parent)
+    content, report = load_content(REPO)
     assert content is not None, report.items
     return content
 

@@ -7,9 +7,8 @@ import sys
 from pathlib import Path
 
 from signage.content.theme import load_theme
+from tests.support.paths import REPO
 from tests.support.process import PlayerProcess
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def test_the_bundled_example_declares_paris() -> None:

@@ -22,6 +22,7 @@ from signage.media.hardware import HWACCELS, candidates, detect
 from signage.media.make import make_clip
 from signage.media.probe import MediaError, probe
 from tests.support.content import write_content
+from tests.support.paths import REPO
 from tests.support.process import PlayerProcess
 from tests.support.sound import windows
 
@@ -317,7 +318,7 @@ def _sound(tmp: Path, clip: Path, delay_s: float, play_s: float, driver: str) ->
             str(play_s),
         ],
         env={**os.environ, "SDL_AUDIODRIVER": driver},
-        cwd=Path(__file__).parent.parent,
+        cwd=REPO,
         capture_output=True,
         text=True,
         timeout=60,

@@ -35,6 +35,44 @@ class CommandError(ValueError):
     """A command that is refused; the text says why (reported on the screen's events)."""
 
 
+# The topics as the reference page documents them (docs/reference/mqtt.md is generated
+# from this): (topic under the prefix, who writes, what).
+TOPIC_DOCS = (
+    (
+        "signage/screens/<screen>/status",
+        "the screen, retained",
+        "`screen`, `online`, `room`, `groups`, `content.version`, `slide` {id, type, title, "
+        "shown_at}, `regions`, `errors`, `message`, `room_state`, `clock_synchronised`, "
+        "`uptime_s`, `at`; on every change and at least every 60 s. Last Will "
+        '`{"screen": ..., "online": false}`, also published on a clean stop',
+    ),
+    (
+        "signage/screens/<screen>/thumbnail",
+        "the screen, retained",
+        "a JPEG of the screen, at most 30 KB, at most one every 10 s (when the slide "
+        "changes, and every minute)",
+    ),
+    (
+        "signage/screens/<screen>/events",
+        "the screen",
+        "each command's result, and what it refused and why",
+    ),
+    (
+        "signage/screens/<screen>/command, signage/groups/<group>/command, signage/all/command",
+        "operators",
+        '`{"command": "next" | "previous" | "reload" | "show" | "message" | "clear-message", '
+        '"id": ..., "text": ..., "style": "fullscreen" | "banner", "expires_in": ...}`, '
+        "checked as the HTTP API checks them",
+    ),
+    (
+        "signage/rooms/<room>/state",
+        "stewards, the fleet page; retained",
+        '`{"state": "open" | "full" | "closed", "note": "...", "set_at": ...}` (the room\'s '
+        "name URL-quoted: `Salle%20Seine`)",
+    ),
+)
+
+
 @dataclass(frozen=True)
 class Topics:
     prefix: str = "signage"
