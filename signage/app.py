@@ -20,39 +20,48 @@ from signage.content.folder import load_content
 from signage.content.model import Content
 from signage.core.clock import STEPPED_BY_ENV, Clock, StartedAt, SteppedClock, SystemClock
 from signage.core.diagnostics import Report
+from signage.core.urls import read_credentials, read_token
 from signage.draw.canvas import Screen
+from signage.player.config import PlayerConfig, parse_address
 
 log = logging.getLogger("signage")
 
 
 @dataclass(frozen=True)
-class PlayOptions:
+class Run:
+    """What one ``signage play`` adds to the player's settings (``PlayerConfig``): the
+    folder it plays, the venue's zone, and for tests and soaks a start and a clock speed."""
+
     content: Path
-    screen: Screen
     zone: dt.tzinfo
-    at: dt.datetime | None = None
-    size: tuple[int, int] | None = None
-    windowed: bool = False
-    rotate: int = 0
-    control: tuple[str, int] | None = ("127.0.0.1", 8765)
-    locale: str | None = None
-    cache: Path | None = None  # default: the state directory
-    feed: str | None = None  # a feed URL: content comes from it instead of a folder
-    feed_auth: tuple[str, str] | None = None  # HTTP basic auth for the feed (from a file)
-    poll_s: float = 30.0
-    token: str | None = None  # the control API's bearer token
-    plays: Path | None = None  # proof-of-play log (default: in the state directory)
-    hours: Any = None  # config.DisplayHours
-    speed: float = 1.0  # the clock runs this many times faster (soak tests)
     zone_configured: bool = False  # False: the content's theme.yaml timezone applies
-    accessibility: tuple[str, ...] = ()  # the screen's profiles: high-contrast, ...
-    video_decoder: str = "auto"  # hardware video decoding: auto, software, or one by name
-    mqtt: Any = None  # fleet.link.Broker: the fleet's broker (None: no fleet)
-    mqtt_prefix: str = "signage"
-    groups: tuple[str, ...] = ()
-    health_grace_s: float = 300.0  # an essential part down this long stops the watchdog
-    stall_after_s: float = 2.0  # no render pass this long is a stall
-    control_hosts: tuple[str, ...] = ()  # names the control API answers to (DNS rebinding)
+    at: dt.datetime | None = None
+    speed: float = 1.0  # the clock runs this many times faster (soak tests)
+
+
+@dataclass(frozen=True)
+class Reached:
+    """The settings that name files and addresses, read and parsed before anything starts
+    (ValueError or OSError: the player does not start, and says why)."""
+
+    control: tuple[str, int] | None  # the control API's address (None: off)
+    token: str | None  # its bearer token
+    feed_auth: tuple[str, str] | None  # HTTP basic auth for the feed
+    broker: Any  # ops.fleet.link.Broker (None: no fleet)
+
+    @classmethod
+    def of(cls, config: PlayerConfig) -> Reached:
+        from signage.ops.fleet.link import parse_broker
+
+        control = None if config.control == "off" else parse_address(config.control)
+        token = read_token(Path(config.token_file)) if config.token_file else None
+        auth = None
+        if config.feed_credentials:
+            auth = read_credentials(Path(config.feed_credentials))  # a ValueError too
+        broker = None
+        if config.mqtt:
+            broker = parse_broker(config.mqtt, config.mqtt_password_file, config.mqtt_insecure)
+        return cls(control, token, auth, broker)
 
 
 def localise(content: Content | None, locale: str | None) -> Content | None:
@@ -90,8 +99,14 @@ def _signals(stop: threading.Event, hup: threading.Event, wake: Any) -> Iterator
             signal.signal(sig, handler)
 
 
-def play(options: PlayOptions) -> int:
+def play(config: PlayerConfig, run: Run) -> int:
     """Run the player until it is told to stop. Returns the process exit code."""
+    try:
+        reached = Reached.of(config)
+    except (ValueError, OSError) as exc:
+        print(f"signage play: error: {exc}", file=sys.stderr)
+        return 2
+    screen = Screen(config.screen, config.room)
     from signage.core.paths import state_dir
     from signage.core.supervisor import Supervisor
     from signage.delivery.feed import FeedClient
@@ -110,15 +125,15 @@ def play(options: PlayOptions) -> int:
     from signage.programme.store import ProgrammeStore
 
     clock: Clock
-    if options.at or options.speed != 1.0:
-        start = options.at or dt.datetime.now(options.zone)
-        clock = StartedAt(start, options.zone, options.speed)
+    if run.at or run.speed != 1.0:
+        start = run.at or dt.datetime.now(run.zone)
+        clock = StartedAt(start, run.zone, run.speed)
     else:
-        clock = SystemClock(options.zone)
+        clock = SystemClock(run.zone)
     stepped = os.environ.get(STEPPED_BY_ENV)
     if stepped:
         clock = SteppedClock(clock, stepped)
-    cache = options.cache or state_dir()
+    cache = Path(config.cache) if config.cache else state_dir()
     inbox: queue.Queue[Any] = queue.Queue()  # sources may post before the loop runs
     player_ref: list[Any] = []
 
@@ -129,21 +144,21 @@ def play(options: PlayOptions) -> int:
             inbox.put(message)  # before the player exists: the first load, a few at most
 
     def adapt(content: Content | None) -> Content | None:
-        return localise(content, options.locale)
+        return localise(content, config.locale)
 
-    supervisor = Supervisor(grace_s=options.health_grace_s)
+    supervisor = Supervisor(grace_s=config.health_grace_s)
     source: FeedClient | FolderSource
-    if options.feed:
-        source = FeedClient(options.feed, cache, post, options.poll_s, adapt, options.feed_auth)
+    if config.feed:
+        source = FeedClient(config.feed, cache, post, config.poll_s, adapt, reached.feed_auth)
         current = source.current()
         content, report = load_content(current) if current else (None, Report())
         origin = f"{source.url} (cache)" if content else source.url
         if current is None:
             log.info("feed %s: nothing cached yet; waiting for the first download", source.url)
     else:
-        source = FolderSource(options.content, post, adapt)
-        content, report = load_content(options.content)
-        origin = str(options.content)
+        source = FolderSource(run.content, post, adapt)
+        content, report = load_content(run.content)
+        origin = str(run.content)
     content = adapt(content)
     report_once(report, set())
     if content is not None:
@@ -153,26 +168,26 @@ def play(options: PlayOptions) -> int:
         )  # fmt: skip
 
     try:
-        display = Display(options.size, fullscreen=not options.windowed, rotate=options.rotate)
+        display = Display(config.size, fullscreen=not config.windowed, rotate=config.rotate)
     except NoDisplayError as exc:
         print(f"signage play: {exc}", file=sys.stderr)
         return 3
 
     stop = threading.Event()
     status = StatusBoard()
-    fetcher = Fetcher(cache, zone=options.zone)
-    plays = PlayLog(options.plays or state_dir() / "plays.jsonl")
+    fetcher = Fetcher(cache, zone=run.zone)
+    plays = PlayLog(Path(config.plays) if config.plays else state_dir() / "plays.jsonl")
     notifier = Notifier(healthy=supervisor.healthy)
 
     def follow(new: Content) -> None:
         fetcher.set_sources(*sources_of(new), credentials=credentials_of(new))
 
     player = Player(
-        display, clock, options.screen, content, report, inbox=inbox, stop=stop, status=status,
+        display, clock, screen, content, report, inbox=inbox, stop=stop, status=status,
         source=origin, cache_dir=cache, on_content=follow, on_play=plays.record,
-        notifier=notifier, hours=options.hours, supervisor=supervisor,
-        zone_configured=options.zone_configured, accessibility=options.accessibility,
-        video_decoder=options.video_decoder, stall_after_s=options.stall_after_s,
+        notifier=notifier, hours=config.display, supervisor=supervisor,
+        zone_configured=run.zone_configured, accessibility=config.accessibility,
+        video_decoder=config.video_decoder, stall_after_s=config.stall_after_s,
     )  # fmt: skip
     player_ref.append(player)
     # the loop's stalls, seen by its watch thread (the watchdog heartbeat, sent from the
@@ -198,9 +213,9 @@ def play(options: PlayOptions) -> int:
 
     status.extra["clock_synchronised"] = ClockSync()
     agent = None
-    if options.mqtt is not None:
+    if reached.broker is not None:
         agent = FleetAgent(
-            options.mqtt, options.screen.id, options.groups, status.read, post, options.mqtt_prefix
+            reached.broker, screen.id, config.groups, status.read, post, config.mqtt_prefix
         )
         status.extra["fleet"] = agent.health
     server = None
@@ -210,17 +225,17 @@ def play(options: PlayOptions) -> int:
             agent.start(supervisor)
         fetcher.start(supervisor)
         source.start(supervisor)
-        if options.control is not None:
+        if reached.control is not None:
             try:
                 server = ControlServer(
-                    options.control, status.read, player.post, options.token, plays, programme,
-                    options.control_hosts,
+                    reached.control, status.read, player.post, reached.token, plays, programme,
+                    config.control_hosts,
                 )  # fmt: skip
             except ControlError as exc:
                 print(f"signage play: error: {exc}", file=sys.stderr)
                 return 2
             except OSError as exc:
-                log.error("control API not started on %s:%s: %s", *options.control, exc.strerror)
+                log.error("control API not started on %s:%s: %s", *reached.control, exc.strerror)
             else:
                 server.start(supervisor)
                 status.extra["control"] = lambda: server.address if server else None

@@ -124,12 +124,6 @@ def setup_logging(level: int) -> None:
 
 def read_token(path: str | None) -> str | None:
     """The control API's bearer token from its file; ValueError when it cannot be used."""
-    if path is None:
-        return None
-    try:
-        token = Path(path).read_text(encoding="utf-8").strip()
-    except OSError as exc:
-        raise ValueError(f"cannot read the token file {path}: {exc.strerror}") from exc
-    if len(token) < 16:
-        raise ValueError(f"{path}: the token is too short (at least 16 characters)")
-    return token
+    from signage.core.urls import read_token as read
+
+    return None if path is None else read(Path(path))

@@ -17,7 +17,6 @@ from signage.cli.common import (
     load_content_or_report,
     load_player_config,
     programme_services,
-    read_token,
     setup_logging,
     shown_path,
     zone_for,
@@ -83,10 +82,9 @@ def add_parser(sub: Any) -> None:
 def cmd_play(args: argparse.Namespace) -> int:
     import logging
 
-    from signage.app import PlayOptions, play
+    from signage.app import Run, play
     from signage.core.clock import parse_instant
-    from signage.draw.canvas import Screen
-    from signage.player.config import merge, parse_address
+    from signage.player.config import merge
 
     setup_logging(logging.DEBUG if args.verbose else logging.INFO)
     file_config, code = load_player_config(args)
@@ -104,38 +102,11 @@ def cmd_play(args: argparse.Namespace) -> int:
     # a naive --at is the venue's time; the player follows it when the content changes
     venue = venue_zone(config.timezone, timezone_of(root))
     try:
-        options = PlayOptions(
-            content=root,
-            screen=Screen(config.screen, config.room),
-            zone=venue,
-            zone_configured=bool(config.timezone),
-            accessibility=config.accessibility,
-            video_decoder=config.video_decoder,
-            at=parse_instant(args.at, venue) if args.at else None,
-            size=config.size,
-            windowed=config.windowed,
-            rotate=config.rotate,
-            control=None if config.control == "off" else parse_address(config.control),
-            locale=config.locale,
-            cache=Path(config.cache) if config.cache else None,
-            feed=config.feed,
-            feed_auth=_feed_auth(config.feed_credentials),
-            poll_s=config.poll_s,
-            token=read_token(config.token_file),
-            plays=Path(config.plays) if config.plays else None,
-            hours=config.display,
-            speed=args.speed,
-            health_grace_s=config.health_grace_s,
-            stall_after_s=config.stall_after_s,
-            control_hosts=config.control_hosts,
-            mqtt=_broker(config),
-            mqtt_prefix=config.mqtt_prefix,
-            groups=config.groups,
-        )
-    except (ValueError, OSError) as exc:
+        at = parse_instant(args.at, venue) if args.at else None
+    except ValueError as exc:
         print(f"signage play: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    return play(options)
+    return play(config, Run(root, venue, bool(config.timezone), at, args.speed))
 
 
 def cmd_settings(args: argparse.Namespace) -> int:
@@ -207,23 +178,3 @@ def _room_states(given: list[str]) -> tuple[tuple[str, str, str], ...]:
             )
         states.append((fold(room.strip()), state, ""))
     return tuple(states)
-
-
-def _broker(config: Any) -> Any:
-    """The fleet's broker from the settings (None: no fleet); ValueError when refused."""
-    if not config.mqtt:
-        return None
-    from signage.ops.fleet.link import parse_broker
-
-    return parse_broker(config.mqtt, config.mqtt_password_file, config.mqtt_insecure)
-
-
-def _feed_auth(path: str | None) -> tuple[str, str] | None:
-    if path is None:
-        return None
-    from signage.core.urls import CredentialsError, read_credentials
-
-    try:
-        return read_credentials(Path(path))
-    except CredentialsError as exc:
-        raise ValueError(str(exc)) from exc

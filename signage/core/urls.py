@@ -60,6 +60,20 @@ def read_credentials(path: Path) -> tuple[str, str]:
     return user, password
 
 
+def read_token(path: Path) -> str:
+    """A bearer token from its file (the control API's, the feed server's); ValueError when
+    it cannot be read or is too short to be a secret."""
+    try:
+        token = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ValueError(f"cannot read the token file {path}: {exc.strerror}") from exc
+    if len(token) < 16:
+        raise ValueError(
+            f"{path}: the token is too short (use at least 16 characters, e.g. `openssl rand -hex 24`)"
+        )
+    return token
+
+
 def redact_tree(value: Any) -> Any:
     """Every string of a JSON-like tree passed through :func:`redact_url` (for ``/status``)."""
     if isinstance(value, str):

@@ -16,6 +16,7 @@ from typing import Any
 
 from signage.content.folder import load_content, relative
 from signage.content.model import Content
+from signage.core import urls
 from signage.core.diagnostics import Report
 from signage.core.paths import atomic_write, chunks
 from signage.delivery.manifest import Entry, Manifest
@@ -138,9 +139,7 @@ def _raise_for(response: Any) -> None:
 
 
 def read_token(path: Path) -> str:
-    token = path.read_text(encoding="utf-8").strip()
-    if len(token) < 16:
-        raise PublishError(
-            f"{path}: the token is too short (use at least 16 characters, e.g. `openssl rand -hex 24`)"
-        )
-    return token
+    try:
+        return urls.read_token(path)
+    except ValueError as exc:
+        raise PublishError(str(exc)) from exc
