@@ -1,0 +1,111 @@
+"""The house (issue 26): packages that keep to their layers, modules of a readable size,
+Pillow and pygame only where drawing happens, reference pages generated from the code."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from signage.cli import reference
+from signage.draw.kinds import RENDERERS
+from signage.slides import KINDS, Registry, SlideKind
+from signage.slides.base import Slide
+from tests.support.paths import REPO
+
+PACKAGE = REPO / "signage"
+
+
+def test_check_loading_content_and_the_control_api_import_neither_pillow_nor_pygame() -> None:
+    """What a technician runs on a laptop and what answers the operator page start without
+    the drawing libraries: ``signage check`` on the example, its content loaded, the
+    control API and the fleet imported (they load Pillow on their first screenshot)."""
+    script = f"""
+import contextlib, io, json, sys
+from pathlib import Path
+from signage.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    code = main(["check", {str(REPO)!r}])
+from signage.content.folder import load_content
+content, report = load_content(Path({str(REPO)!r}))
+import signage.ops.control.server, signage.ops.fleet.agent, signage.ops.fleet.page
+loaded = sorted({{m.split(".")[0] for m in sys.modules}} & {{"PIL", "pygame"}})
+print(json.dumps({{"code": code, "slides": content.slide_count(), "loaded": loaded}}))
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["code"] == 0 and seen["slides"] > 10
+    assert seen["loaded"] == [], f"imported by check, loading or the control API: {seen}"
+
+
+def test_the_generated_pages_are_current() -> None:
+    """docs/index.md and docs/reference/*.md are what the declarations give today; a
+    setting, a flag, a slide key or a topic changed without regenerating them fails here
+    (python -m signage.cli.reference writes them)."""
+    assert reference.stale() == []
+
+
+def test_a_stale_reference_page_is_named(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    shutil.copytree(REPO / "docs", tmp_path / "docs")
+    page = tmp_path / "docs" / "reference" / "slides.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("`caption`", "`légende`"))
+    assert reference.stale(tmp_path / "docs") == ["reference/slides.md"]
+    assert reference.write(tmp_path / "docs") == ["reference/slides.md"]
+    assert reference.stale(tmp_path / "docs") == []
+
+
+def test_the_slide_keys_reference_lists_every_kind_and_key() -> None:
+    page = reference.slides_page()
+    for name in KINDS:
+        assert f"## `type: {name}`" in page
+        for key in KINDS[name].fields:
+            assert f"| `{key}` |" in page, (name, key)
+
+
+def test_every_slide_type_has_one_renderer() -> None:
+    """Each model a kind builds is drawn by one renderer (``photos`` builds ``photo``
+    slides, ``videos`` builds ``video`` slides)."""
+
+    def types(cls: type[Slide]) -> set[str]:
+        found = {cls.type} if cls.type else set()
+        for sub in cls.__subclasses__():
+            found |= types(sub)
+        return found
+
+    assert types(Slide) == set(RENDERERS)
+    assert {"photos", "videos"} <= set(KINDS) and not {"photos", "videos"} & set(RENDERERS)
+
+
+def test_the_registry_refuses_a_kind_declared_twice() -> None:
+    kind = KINDS["qr"]
+    with pytest.raises(ValueError, match="'qr' declared twice"):
+        Registry(kind, SlideKind("qr", "again", {}, kind.build))
+
+
+def test_modules_stay_readable() -> None:
+    """No module over 400 lines, at most four modules at the package's top."""
+    long = {
+        str(path.relative_to(REPO)): n
+        for path in PACKAGE.rglob("*.py")
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 400
+    }
+    assert long == {}
+    top = sorted(p.name for p in PACKAGE.glob("*.py"))
+    assert len(top) <= 4, top
+
+
+def test_the_import_contracts_hold() -> None:
+    """pyproject.toml's layers, the no-drawing contract and no cycles (as CI runs them)."""
+    script = (
+        "import sys; from importlinter.cli import lint_imports; "
+        "sys.exit(lint_imports(config_filename='pyproject.toml', no_cache=True, no_logo=True))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "0 broken" in result.stdout
