@@ -17,6 +17,7 @@ from signage.programme.load import load, parse
 from signage.programme.model import ProgrammeError
 from signage.programme.now_next import as_json
 from signage.programme.text import clean
+from tests.support.paths import REPO
 from tests.support.samples import SAMPLES
 
 needs_samples = pytest.mark.skipif(
@@ -336,3 +337,21 @@ def test_titles_and_names_are_kept_as_written() -> None:
     xml = xml_event("1", "2026-11-30T10:00:00+01:00", "00:30", "#NantesDansMaPoche : le territoire")
     programme = parse(XML.format(events=xml).encode(), "t.xml")
     assert programme.events[0].title == "#NantesDansMaPoche : le territoire"
+
+
+def test_the_programme_store_keeps_only_the_programmes_used_last(tmp_path: Path) -> None:
+    """The worker's store of parsed programmes is bounded: after many sources, only the
+    most recently used are kept (with their changes), and one used again is parsed again."""
+    from signage.programme.store import ProgrammeStore
+
+    store = ProgrammeStore()
+    sample = next(p for p in sorted((REPO / "programme").iterdir()) if p.suffix == ".xml")
+    for n in range(ProgrammeStore.KEPT + 10):
+        copy = tmp_path / f"p{n}.xml"
+        copy.write_bytes(sample.read_bytes())
+        programme, _, _ = store.get(f"source-{n}", copy, None)
+        assert programme.events
+    assert len(store._parsed) == ProgrammeStore.KEPT
+    assert "source-0" not in store._parsed and f"source-{ProgrammeStore.KEPT + 9}" in store._parsed
+    store.get("source-12", tmp_path / "p12.xml", None)  # used again: the most recent
+    assert list(store._parsed)[-1] == "source-12"

@@ -137,11 +137,26 @@ def apply_delays(
 
 
 class ProgrammeStore:
-    """Parsed programmes by source, kept per version of the file; lives in the worker process."""
+    """Parsed programmes by source, kept per version of the file; lives in the worker process.
+
+    Bounded: the ``KEPT`` sources used last are kept (a content folder names a handful);
+    one not asked for since is forgotten with its changes, so a player whose content
+    named many programmes over a week does not keep them all."""
+
+    KEPT = 16
 
     def __init__(self) -> None:
         self._parsed: dict[str, tuple[tuple[int, int], Programme]] = {}
         self._changes: dict[str, tuple[dict[str, Change], tuple[Event, ...]]] = {}
+
+    def _used(self, source: str) -> None:
+        """``source`` moves to the end (the most recent); the oldest beyond KEPT go."""
+        if source in self._parsed:
+            self._parsed[source] = self._parsed.pop(source)
+        while len(self._parsed) > self.KEPT:
+            oldest = next(iter(self._parsed))
+            del self._parsed[oldest]
+            self._changes.pop(oldest, None)
 
     def get(
         self, source: str, path: Path, zone: dt.tzinfo | None
@@ -152,6 +167,7 @@ class ProgrammeStore:
             raise ProgrammeError(f"{source}: cannot read ({exc.strerror})") from exc
         key = (stat.st_mtime_ns, stat.st_size)
         known = self._parsed.get(source)
+        self._used(source)
         if known is not None and known[0] == key:
             changes, cancelled = self._changes.get(source, ({}, ()))
             return known[1], changes, cancelled
@@ -167,6 +183,7 @@ class ProgrammeStore:
             gone = {e.id: e for e in (*old_cancelled, *new_cancelled) if e.id not in ids}
             self._changes[source] = (merged, tuple(gone.values()))
         self._parsed[source] = (key, programme)
+        self._used(source)
         changes, cancelled = self._changes.get(source, ({}, ()))
         return programme, changes, cancelled
 
