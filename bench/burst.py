@@ -23,7 +23,7 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
 from signage.tools.chaos.troubles import Mosquitto
-from signage.tools.soak import _process_sample, descendants
+from signage.tools.loopback import descendants, footprint
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -63,7 +63,7 @@ def main() -> None:
             time.sleep(0.2)
         time.sleep(5)  # settled: first slides drawn
         before = status(port)
-        rss_before = _process_sample(player.pid)[0]
+        rss_before = footprint(player.pid)[0]
         own_before = _own_rss(player.pid)
         processes_before = len(descendants(player.pid))
         client.connect("127.0.0.1", broker.port)
@@ -88,10 +88,10 @@ def main() -> None:
         sent_s = time.monotonic() - started
         time.sleep(2)
         after = status(port)
-        rss_after = _process_sample(player.pid)[0]
+        rss_after = footprint(player.pid)[0]
         time.sleep(10)
         settled = status(port)
-        rss_settled = _process_sample(player.pid)[0]
+        rss_settled = footprint(player.pid)[0]
         own_settled = _own_rss(player.pid)
         processes = len(descendants(player.pid))
     finally:

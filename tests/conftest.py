@@ -47,3 +47,12 @@ def content(tmp_path: Path) -> Path:
     (root / "assets").mkdir()
     Image.new("RGB", (64, 48), (200, 30, 30)).save(root / "assets" / "red.jpg")
     return root
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests under tests/integration/ (real processes, a broker, a browser, loopback
+    servers) are ``integration`` and ``slow``: ``pytest -m "not slow"`` is the quick loop."""
+    for item in items:
+        if "integration" in item.path.parts:
+            item.add_marker(pytest.mark.integration)
+            item.add_marker(pytest.mark.slow)

@@ -28,9 +28,9 @@ from signage.core.clock import BackJumps, follow_zone
 from signage.core.diagnostics import Report
 from signage.core.model import Theme
 from signage.draw.canvas import Canvas, Screen
-from signage.player.commands import Commands
 from signage.player.compositor import Compositor, Shown
 from signage.player.display import Display
+from signage.player.handling import Handling
 from signage.player.mailbox import Mailbox
 from signage.player.onscreen import OnScreen
 from signage.player.overlay import InfoOverlay
@@ -53,7 +53,7 @@ ANIMATION_FPS = 60
 TICKER_FPS = 30
 
 
-class Player:
+class Player(Handling):
     """Plays content on a display, driven by a clock, fed by messages."""
 
     def __init__(
@@ -124,8 +124,7 @@ class Player:
             self._follow_zone(content)
         self.videos.warm_for(content)
         self.regions.start(content)
-        self.commands = Commands(self)
-        self.mail = Mailbox(self, inbox)
+        self.mail = Mailbox(inbox)
         self.painter = Painter(display.surface, self.regions, self.urgent)
         self.jumps = BackJumps()
         self.publish()  # the status is complete from the start, before the first frame
@@ -164,11 +163,6 @@ class Player:
 
     def wake(self) -> None:
         self.mail.wake()
-
-    # -- commands (keys, control API) --------------------------------------------------
-
-    def command(self, name: str, args: dict[str, Any]) -> dict[str, Any]:
-        return self.commands.run(name, args)
 
     def reload(self, reply: Any) -> None:
         """Ask the content source to load again; it answers ``reply`` with what it did."""
@@ -339,8 +333,12 @@ class Player:
 
     def _pass(self) -> bool:
         """Messages, events, the sequencer, drawing; True when a frame was drawn."""
-        self.mail.drain()
-        self.commands.keys()
+        if self.hup.is_set():
+            self.hup.clear()
+            log.info("SIGHUP: reloading the content")
+            self.reload(None)
+        self.mail.drain(self.handle)
+        self.keys()
         now = self.clock.now()
         if self.notifier is not None:
             self.notifier.heartbeat()

@@ -41,6 +41,8 @@ class PlayerProcess:
             "PYGAME_HIDE_SUPPORT_PROMPT": "1",
             **(env or {}),
         }
+        if python != sys.executable:  # another install (a wheel's venv): only its own code
+            env.pop("PYTHONPATH", None)
         # a file, not a pipe read only at stop: a chatty player would block on a full pipe
         self._log = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed by stop)
         self.process = subprocess.Popen(

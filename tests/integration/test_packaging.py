@@ -3,6 +3,7 @@ install once looked for it in site-packages and played nothing)."""
 
 from __future__ import annotations
 
+import os
 import site
 import subprocess
 import sys
@@ -43,6 +44,7 @@ def test_a_wheel_installed_elsewhere_plays_the_bundled_example(tmp_path: Path) -
     where = subprocess.run(
         [python, "-c", "import signage.cli as c; print(c.__file__); print(c.bundled_content())"],
         check=True, capture_output=True, text=True, cwd=tmp_path, timeout=60,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},  # the wheel's code only
     ).stdout.split()  # fmt: skip
     assert where[0].startswith(str(venv)), where  # the installed copy, not this checkout
     # every package of the source is in the wheel (signage.media once was not: the

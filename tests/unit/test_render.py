@@ -43,6 +43,7 @@ def test_snapshots(example, slide_id: str, orientation: str) -> None:
     compare(image, f"{slide_id}-{orientation}")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", [(1280, 720), (1920, 1080), (1080, 1920), (3840, 2160)])
 def test_every_slide_fills_the_screen_and_is_never_black(example, size) -> None:
     canvas = Canvas(size, example.theme, Path(example.root), MOMENT, Screen("hall"))

@@ -257,6 +257,7 @@ def test_shared_memory_blocks_are_recycled_not_grown(display, tmp_path: Path) ->
 # -- the bundled example -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", ["1920x1080", "1080x1920"])
 def test_render_composes_the_door_layout(tmp_path: Path, size: str) -> None:
     out = tmp_path / "out"

@@ -100,7 +100,7 @@ def _screenshot(player: PlayerProcess) -> bytes:
 def _decoders(player: int | None = None) -> list[int]:
     """The video decoder processes under ``player`` (every one on the machine when None:
     another player running beside the suite, a soak, had its own counted)."""
-    from signage.tools.soak import descendants
+    from signage.tools.loopback import descendants
 
     found = []
     entries = (

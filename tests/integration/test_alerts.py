@@ -16,8 +16,8 @@ from aiosmtpd.controller import Controller
 
 from signage.ops.fleet.alerts import Alerts, AlertSettings, Email, Mailer, load_settings
 from tests.support.broker import Broker
+from tests.support.fleet import FleetPage, fleet_content, fleet_player
 from tests.support.process import free_port
-from tests.test_fleet import FleetPage, _content, _player
 
 
 class Hook:
@@ -86,9 +86,9 @@ def test_a_killed_screen_raises_one_alert_and_one_recovery(broker: Broker, tmp_p
     the fleet page lists both."""
     offline_after = 5.0
     hook = Hook()
-    root = _content(tmp_path)
+    root = fleet_content(tmp_path)
     page = FleetPage(broker, None, "--alerts-webhook", hook.url, "--offline-after", "5")
-    door = _player(root, broker, "porte")
+    door = fleet_player(root, broker, "porte")
     again = None
     try:
         page_sees = lambda: [s for s in page.get("/api/screens")["screens"] if s["online"]]  # noqa: E731
@@ -105,7 +105,7 @@ def test_a_killed_screen_raises_one_alert_and_one_recovery(broker: Broker, tmp_p
         )
         assert alert["screen"] == "porte" and "porte" in alert["text"]
         assert at - killed <= offline_after + 10 + 22.5, at - killed
-        again = _player(root, broker, "porte")
+        again = fleet_player(root, broker, "porte")
         back = time.monotonic()
         at, alert = hook.wait_for(
             lambda a: a["problem"] == "offline" and a["state"] == "recovered", timeout=30

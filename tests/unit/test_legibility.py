@@ -240,6 +240,7 @@ def test_states_are_said_in_words_and_symbols_not_colour_alone(content: Content)
     assert "Occupé" in door or "Libre" in door
 
 
+@pytest.mark.slow
 def test_check_legibility_passes_on_the_bundled_example(capsys: pytest.CaptureFixture[str]) -> None:
     code = main([
         "check", "--legibility", "--at", "2026-11-30T10:20:00+01:00",
@@ -331,6 +332,7 @@ def test_urgent_messages_meet_the_floors(content: Content, style: str) -> None:
         assert_legible(frame, 1080, what=f"{style} {size}")
 
 
+@pytest.mark.slow
 def test_check_legibility_passes_on_the_example_with_the_large_profile(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

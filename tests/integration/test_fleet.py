@@ -18,28 +18,9 @@ from signage.ops.fleet.protocol import CommandError, parse_command, parse_room_s
 from tests.support.broker import Broker, Client
 from tests.support.browser import CHROMEDRIVER, CHROMIUM
 from tests.support.content import write_content
+from tests.support.fleet import FleetPage, fleet_content, fleet_player
 from tests.support.paths import REPO
 from tests.support.process import PlayerProcess
-
-
-def _content(root: Path) -> Path:
-    write_content(
-        root,
-        {
-            "p.yaml": "name: P\nslides:\n"
-            "  - {type: text, id: un, title: Premier, duration: 30}\n"
-            "  - {type: text, id: deux, title: Deuxième, duration: 30}\n"
-        },
-        "header: false\n",
-    )
-    return root
-
-
-def _player(root: Path, broker: Broker, screen: str, *more: str) -> PlayerProcess:
-    return PlayerProcess(
-        [str(root), "--screen", screen, "--mqtt", broker.url, "--plays", str(root / f"{screen}.jsonl"),
-         "--cache", str(root / f"cache-{screen}"), *more],
-    )  # fmt: skip
 
 
 def test_broker_urls_and_their_refusals(tmp_path: Path) -> None:
@@ -105,8 +86,8 @@ def test_a_screen_in_the_fleet(broker: Broker, tmp_path: Path) -> None:
     """Presence retained (and its Last Will), a thumbnail, commands to the screen, to its
     group and to all, a refused command reported on its events, its room set full."""
     watcher = Client(broker.port, "signage/screens/#")
-    root = _content(tmp_path)
-    player = _player(root, broker, "porte-seine", "--room", "Salle Seine", "--group", "portes")
+    root = fleet_content(tmp_path)
+    player = fleet_player(root, broker, "porte-seine", "--room", "Salle Seine", "--group", "portes")
     try:
         status_topic = "signage/screens/porte-seine/status"
         # published again as soon as the first slide is on screen (a change)
@@ -197,7 +178,7 @@ def test_a_screen_killed_is_offline_by_its_last_will(broker: Broker, tmp_path: P
     watcher.publish(
         "signage/screens/hall-1/command", {"command": "show", "id": "deux"}, retain=True
     )
-    player = _player(_content(tmp_path), broker, "hall-1")
+    player = fleet_player(fleet_content(tmp_path), broker, "hall-1")
     topic = "signage/screens/hall-1/status"
     try:
         watcher.wait_for(lambda: (watcher.last_json(topic) or {}).get("online"), timeout=15)
@@ -224,8 +205,8 @@ def test_a_message_waits_for_a_screen_that_was_off_until_it_expires(
 ) -> None:
     """QoS 1 and a persistent session: a message sent while the screen is off is shown when
     it comes back, for what is left of its time; one that expired meanwhile never is."""
-    root = _content(tmp_path)
-    player = _player(root, broker, "salle-1")
+    root = fleet_content(tmp_path)
+    player = fleet_player(root, broker, "salle-1")
     sender = Client(broker.port)
     try:
         player.wait_for(lambda s: (s.get("fleet") or {}).get("connected"), timeout=15)
@@ -240,7 +221,7 @@ def test_a_message_waits_for_a_screen_that_was_off_until_it_expires(
         {"command": "message", "text": "Toujours valable", "expires_in": 120}, expiry_s=120,
     )  # fmt: skip
     time.sleep(3)  # the first has expired in the broker's queue
-    player = _player(root, broker, "salle-1")
+    player = fleet_player(root, broker, "salle-1")
     try:
         shown = player.wait_for(lambda s: s.get("message"), timeout=15)
         assert shown["message"]["text"] == "Toujours valable"
@@ -262,72 +243,6 @@ def dt_parse(text: str):  # type: ignore[no-untyped-def]
     return dt.datetime.fromisoformat(text)
 
 
-class FleetPage:
-    """``signage fleet`` in a subprocess, on a free loopback port."""
-
-    def __init__(self, broker: Broker, token_file: Path | None, *more: str) -> None:
-        import subprocess
-        import sys
-
-        from tests.support.process import free_port
-
-        self.port = free_port()
-        args = [
-            sys.executable,
-            "-m",
-            "signage",
-            "fleet",
-            "--mqtt",
-            broker.url,
-            "--bind",
-            f"127.0.0.1:{self.port}",
-        ]
-        if token_file is not None:
-            args += ["--token-file", str(token_file)]
-        args += more
-        self.process = subprocess.Popen(
-            args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            try:
-                if self.get("/api/screens")["broker"]["connected"]:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError("the fleet page did not start")
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
-
-    def get(self, path: str) -> dict:
-        import urllib.request
-
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=5) as answer:
-            return json.loads(answer.read())
-
-    def post(self, path: str, body: dict, token: str | None) -> tuple[int, dict]:
-        import urllib.error
-        import urllib.request
-
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{self.port}{path}", data=json.dumps(body).encode(), method="POST",
-            headers={"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})},
-        )  # fmt: skip
-        try:
-            with urllib.request.urlopen(request, timeout=5) as answer:
-                return answer.status, json.loads(answer.read())
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read())
-
-    def stop(self) -> str:
-        self.process.terminate()
-        out, _ = self.process.communicate(timeout=10)
-        return out
-
-
 FLEET_TOKEN = "fleet-page-token-for-tests-0123456789"
 
 
@@ -343,9 +258,9 @@ def test_the_fleet_page_in_a_browser(browser, broker: Broker, tmp_path: Path) ->
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
-    root = _content(tmp_path)
-    door = _player(root, broker, "porte-seine", "--room", "Salle Seine", "--group", "portes")
-    hall = _player(root, broker, "hall-1", "--group", "hall")
+    root = fleet_content(tmp_path)
+    door = fleet_player(root, broker, "porte-seine", "--room", "Salle Seine", "--group", "portes")
+    hall = fleet_player(root, broker, "hall-1", "--group", "hall")
     token = tmp_path / "token"
     token.write_text(FLEET_TOKEN)
     page = FleetPage(broker, token)
@@ -454,7 +369,7 @@ def test_the_shipped_acl_keeps_each_screen_to_its_own_topics(tmp_path: Path) -> 
     broker = Broker(acl=ACL, users=USERS)
     secret = tmp_path / "porte.pw"
     secret.write_text(USERS["porte-seine"])
-    root = _content(tmp_path)
+    root = fleet_content(tmp_path)
     player = PlayerProcess(
         [str(root), "--screen", "porte-seine", "--room", "Salle Seine",
          "--mqtt", broker.user_url("porte-seine"), "--mqtt-password-file", str(secret),
@@ -507,7 +422,7 @@ def test_a_screen_over_tls(tmp_path: Path) -> None:
     openssl("x509", "-req", "-in", "broker.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
             "-CAcreateserial", "-out", "broker.crt", "-days", "1", "-extfile", "san.ext")  # fmt: skip
     broker = Broker(tls=(tmp_path / "broker.crt", tmp_path / "broker.key"))
-    root = _content(tmp_path)
+    root = fleet_content(tmp_path)
     player = PlayerProcess(
         [str(root), "--screen", "tls-1", "--mqtt", f"mqtts://127.0.0.1:{broker.port}",
          "--plays", str(root / "plays.jsonl"), "--cache", str(root / "cache")],
@@ -550,7 +465,7 @@ def test_the_broker_killed_and_started_again(tmp_path: Path) -> None:
     setter = Client(broker.port)
     setter.publish("signage/rooms/Salle%20Seine/state", {"state": "full", "note": ""}, retain=True)
     setter.close()
-    player = _player(root, broker, "porte-seine", "--room", "Salle Seine")
+    player = fleet_player(root, broker, "porte-seine", "--room", "Salle Seine")
     try:
         first = player.wait_for(
             lambda s: (s.get("room_state") or {}).get("state") == "full", timeout=15

@@ -1,0 +1,1 @@
+"""Integration tests: real processes, a real broker, a browser, loopback servers."""
