@@ -228,7 +228,7 @@ def _list_videos(root: Path, playlist: Any, path: Path) -> bool:
 
     failed = False
     for slide in playlist.slides:
-        if slide.type in ("video", "videos"):
+        if slide.type == "video":
             try:
                 info = probe(root / slide.file).describe()
             except MediaError as exc:
@@ -242,46 +242,9 @@ def _list_videos(root: Path, playlist: Any, path: Path) -> bool:
 def _check_layout_playlists(root: Path, playlists: list[Any]) -> bool:
     """What spans files: regions name playlists of the folder (True when one names a
     playlist that is not there); programmes' zones against theme.yaml's (a warning)."""
-    from signage.content.folder import resolve_layouts
-    from signage.content.theme import load_theme_file
-    from signage.core.diagnostics import Report
+    from signage.content.checks import across_files
 
-    report = Report()
-    theme, layouts, _ = load_theme_file(root)
-    resolve_layouts(layouts, playlists, report)
-    if theme.timezone:
-        _check_programme_zones(root, theme.timezone, playlists, report)
+    report = across_files(root, playlists)
     for diagnostic in report.sorted():
         print(diagnostic.format())
     return not report.ok
-
-
-def _check_programme_zones(root: Path, venue: str, playlists: list[Any], report: Any) -> None:
-    """Warn when a programme file declares another zone than theme.yaml's: the screen shows
-    the venue's zone, and a programme written for another place is probably a mistake."""
-    from zoneinfo import ZoneInfo
-
-    from signage.core.values import is_url
-    from signage.programme.load import load
-    from signage.programme.model import ProgrammeError
-
-    sources = {s for p in playlists for slide in p.slides for s in slide.programmes()}
-    for source in sorted(s for s in sources if not is_url(s)):
-        try:
-            programme = load(str(root / source))
-        except (ProgrammeError, OSError):
-            continue  # the playlist check reports unreadable programmes
-        declared = programme.timezone
-        first = min((e.start for e in programme.events), default=None)
-        # a zone name of its own, or only offsets that the venue's zone would not give
-        other = ("/" in declared and declared != venue) or (
-            "/" not in declared
-            and first is not None
-            and first.utcoffset() != first.astimezone(ZoneInfo(venue)).utcoffset()
-        )
-        if other:
-            report.add_warning(
-                source,
-                f"declares the time zone {declared}, theme.yaml says {venue}: times are shown "
-                f"in {venue} (set timezone: {declared} in theme.yaml if the venue is there)",
-            )

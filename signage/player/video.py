@@ -65,7 +65,7 @@ class Videos:
 
     def warm_for(self, content: Any) -> None:
         """A decoder process ready before the content's first clip comes on screen."""
-        if content is not None and any(s.type in ("video", "videos") for s in content.slides()):
+        if content is not None and any(s.type == "video" for s in content.slides()):
             # on the helper thread: not a process started before the first frame
             self._later(self.warm)
 
@@ -110,7 +110,7 @@ class Videos:
         if id(view) in self.streams:
             self._stop(id(view))
         slide = playing.slide if playing is not None else None
-        if shown.video is None or slide is None or slide.type not in ("video", "videos"):
+        if shown.video is None or slide is None or slide.type != "video":
             return
         info = shown.video
         clip = Clip(

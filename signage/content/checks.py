@@ -1,0 +1,51 @@
+"""What spans the files of a content folder, checked as a whole: the playlists that layouts'
+regions name, and the programmes' time zones against theme.yaml's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from signage.content.folder import resolve_layouts
+from signage.content.model import Playlist
+from signage.content.theme import load_theme_file
+from signage.core.diagnostics import Report
+from signage.core.values import is_url
+from signage.programme.load import load
+from signage.programme.model import ProgrammeError
+
+
+def across_files(root: Path, playlists: list[Playlist]) -> Report:
+    """Regions that name a playlist not in the folder (errors); programmes written for
+    another zone than the venue's (warnings)."""
+    report = Report()
+    theme, layouts, _ = load_theme_file(root)
+    resolve_layouts(layouts, playlists, report)
+    if theme.timezone:
+        programme_zones(root, theme.timezone, playlists, report)
+    return report
+
+
+def programme_zones(root: Path, venue: str, playlists: list[Playlist], report: Report) -> None:
+    """Warn when a programme file declares another zone than theme.yaml's: the screen shows
+    the venue's zone, and a programme written for another place is probably a mistake."""
+    sources = {s for p in playlists for slide in p.slides for s in slide.programmes()}
+    for source in sorted(s for s in sources if not is_url(s)):
+        try:
+            programme = load(str(root / source))
+        except (ProgrammeError, OSError):
+            continue  # the playlist check reports unreadable programmes
+        declared = programme.timezone
+        first = min((e.start for e in programme.events), default=None)
+        # a zone name of its own, or only offsets that the venue's zone would not give
+        other = ("/" in declared and declared != venue) or (
+            "/" not in declared
+            and first is not None
+            and first.utcoffset() != first.astimezone(ZoneInfo(venue)).utcoffset()
+        )
+        if other:
+            report.add_warning(
+                source,
+                f"declares the time zone {declared}, theme.yaml says {venue}: times are shown "
+                f"in {venue} (set timezone: {declared} in theme.yaml if the venue is there)",
+            )
