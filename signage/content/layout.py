@@ -140,7 +140,7 @@ class RegionType(Type):
                 when=None,
                 origin=f"{ctx.display}:{line}",
             )
-            built = kind.build(common, Located(values, line, col), ctx, values["name"])
+            built = kind.make(common, Located(values, line, col), ctx, values["name"])
             slide = built[0] if built else None
             values["widget"] = word
         return Region(

@@ -299,7 +299,7 @@ def build_playlist(source: Source, ctx: Ctx) -> Playlist | None:
             origin=f"{source.display}:{slide.line}",
         )
         errors_before = len(ctx.report.errors)
-        built = kind.build(common, slide, ctx, f"{stem}-{index + 1}")
+        built = kind.make(common, slide, ctx, f"{stem}-{index + 1}")
         built = _timed(built, given, default_duration, ctx, slide, index)
         if not built and len(ctx.report.errors) == errors_before:  # not already said why
             ctx.error(

@@ -1,9 +1,7 @@
 """The declared schema: every key, its type, range and default, in one place.
 
-Types validate PyYAML nodes (so errors carry line and column), collect every
-problem into a :class:`Report`, and describe themselves as JSON Schema so that
-editors can complete and check playlists.
-"""
+Types validate PyYAML nodes (so errors carry line and column), collect every problem into
+a :class:`Report`, and describe themselves as JSON Schema for editors."""
 
 from __future__ import annotations
 
@@ -254,12 +252,13 @@ class ListOf(Type):
 
 @dataclass(frozen=True)
 class Field:
-    """A key of a mapping: its type, whether it is required, its default, what it means."""
+    """A mapping's key: its type, whether required, default, meaning, model attribute if renamed."""
 
     type: Type
     required: bool = False
     default: Any = None
     doc: str = ""
+    attr: str = ""
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ what a kind declares (:class:`SlideKind`): its ``type``, keys and builder. Drawi
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -81,10 +82,25 @@ Builder = Callable[["Common", "Located", "Ctx", str], list[Slide]]
 
 @dataclass(frozen=True)
 class SlideKind:
-    """A kind of slide: its ``type``, its keys, how to build slides from them."""
+    """A kind of slide: its ``type``, its keys, and its model (one slide whose attributes
+    are the keys, each under its ``attr`` when named otherwise), or its own ``build`` when
+    one entry makes several slides or needs more than its keys (a folder, a probe)."""
 
     type: str
     doc: str
     fields: dict[str, Field]
-    build: Builder
+    build: Builder | None = None
     one_of: tuple[str, ...] = ()  # at least one of these keys must be given
+    model: builtins.type[Slide] | None = None  # ``type`` is the field above
+
+    def make(self, common: Common, values: Located, ctx: Ctx, slide_id: str) -> list[Slide]:
+        """The slides an entry of a playlist (or a layout's widget) gives."""
+        if self.build is not None:
+            return self.build(common, values, ctx, slide_id)
+        assert self.model is not None, f"slide type {self.type!r} has neither model nor build"
+        given: dict[str, Any] = {}
+        for key, spec in self.fields.items():
+            value = values.get(key)
+            if value is not None:
+                given[spec.attr or key] = tuple(value) if isinstance(value, list) else value
+        return [self.model(**common.kwargs(slide_id), **given)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from signage.core.schema import Boolean, Field
-from signage.slides.base import Common, Slide, SlideKind
+from signage.slides.base import Slide, SlideKind
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -18,13 +18,9 @@ class ClockSlide(Slide):
         return "clock"
 
 
-def _build(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-def]
-    return [ClockSlide(**common.kwargs(slide_id), date=values["date"])]
-
-
 KIND = SlideKind(
     type="clock",
     doc="The time in large figures, with the date under it.",
     fields={"date": Field(Boolean(), default=True, doc="Show the date under the time")},
-    build=_build,
+    model=ClockSlide,
 )

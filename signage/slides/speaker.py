@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from signage.core.schema import Choice, Field, Text
 from signage.core.values import Asset
-from signage.slides.base import Common, Slide, SlideKind
+from signage.slides.base import Slide, SlideKind
 from signage.slides.text import IMAGE_EXTENSIONS
 
 
@@ -31,20 +31,6 @@ class SpeakerSlide(Slide):
         return " ".join((self.name, self.role, self.organisation, self.bio))
 
 
-def _build(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-def]
-    return [
-        SpeakerSlide(
-            **common.kwargs(slide_id),
-            name=values["name"],
-            role=values.get("role", ""),
-            organisation=values.get("organisation", ""),
-            photo=values.get("photo"),
-            bio=values.get("bio", ""),
-            shape=values["shape"],
-        )
-    ]
-
-
 KIND = SlideKind(
     type="speaker",
     doc="A speaker card: photo cropped to a circle or rounded square, name, role, bio.",
@@ -58,5 +44,5 @@ KIND = SlideKind(
             Choice(("circle", "rounded")), default="circle", doc="How the photo is cropped"
         ),
     },
-    build=_build,
+    model=SpeakerSlide,
 )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from signage.core.schema import Choice, Field, Text
 from signage.core.values import is_url
-from signage.slides.base import Common, Slide, SlideKind
+from signage.slides.base import Slide, SlideKind
 from signage.slides.schedule import REFRESH, SOURCE
 
 
@@ -30,19 +30,6 @@ class SpeakersSlide(Slide):
         return {self.source: self.refresh_s}
 
 
-def _build(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-def]
-    return [
-        SpeakersSlide(
-            **common.kwargs(slide_id),
-            source=values["source"],
-            room=values.get("room"),
-            scope=values["scope"],
-            heading=values.get("title", ""),
-            refresh_s=values["refresh"],
-        )
-    ]
-
-
 KIND = SlideKind(
     type="speakers",
     doc="Speaker cards for the talks on now and next in a room (or every room), or all day, "
@@ -58,8 +45,8 @@ KIND = SlideKind(
             default="now-next",
             doc="Talks now and next, or the rest of the day",
         ),
-        "title": Field(Text(max_len=200), doc="Heading"),
-        "refresh": REFRESH,
+        "title": Field(Text(max_len=200), doc="Heading", attr="heading"),
+        "refresh": replace(REFRESH, attr="refresh_s"),
     },
-    build=_build,
+    model=SpeakersSlide,
 )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from signage.core.schema import Choice, Field, Text
 from signage.core.values import Asset
-from signage.slides.base import Common, Slide, SlideKind
+from signage.slides.base import Slide, SlideKind
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp")
 
@@ -31,24 +31,13 @@ class TextSlide(Slide):
         return " ".join((self.heading, self.subtitle, self.body))
 
 
-def _build(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-def]
-    return [
-        TextSlide(
-            **common.kwargs(slide_id),
-            heading=values.get("title", ""),
-            subtitle=values.get("subtitle", ""),
-            body=values.get("body", ""),
-            align=values.get("align", "left"),
-            background=values.get("background"),
-        )
-    ]
-
-
 KIND = SlideKind(
     type="text",
     doc="A title and a body of short Markdown: paragraphs, **bold**, lists (- item).",
     fields={
-        "title": Field(Text(max_len=300), doc="Heading; long titles wrap and shrink to fit"),
+        "title": Field(
+            Text(max_len=300), doc="Heading; long titles wrap and shrink to fit", attr="heading"
+        ),
         "subtitle": Field(Text(max_len=300), doc="A line under the title"),
         "body": Field(
             Text(max_len=5000),
@@ -59,6 +48,6 @@ KIND = SlideKind(
             Asset("file", IMAGE_EXTENSIONS), doc="An image behind the text (darkened)"
         ),
     },
-    build=_build,
+    model=TextSlide,
     one_of=("title", "body"),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from signage.core.schema import Field, ListOf, Text
-from signage.slides.base import Common, Slide, SlideKind
+from signage.slides.base import Slide, SlideKind
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -18,10 +18,6 @@ class TickerSlide(Slide):
         return "ticker"
 
 
-def _build(common: Common, values, ctx, slide_id):  # type: ignore[no-untyped-def]
-    return [TickerSlide(**common.kwargs(slide_id), items=tuple(values.get("items") or ()))]
-
-
 KIND = SlideKind(
     type="ticker",
     doc="Messages scrolling in a strip; without items, the theme's ticker.",
@@ -30,5 +26,5 @@ KIND = SlideKind(
             ListOf(Text(max_len=500), single_ok=True), doc="The messages; default the theme's"
         )
     },
-    build=_build,
+    model=TickerSlide,
 )
