@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         old = stale()
         for name in old:
             print(
-                f"docs/reference/{name}: stale; run python -m signage.cli.reference",
+                f"docs/{name}: stale; run python -m signage.cli.reference",
                 file=sys.stderr,
             )
         return 1 if old else 0
