@@ -29,11 +29,9 @@ from signage.player.messages import (
 from signage.player.preparer import Preparer
 from signage.player.regions import Regions
 from signage.player.requests import to_surface
+from signage.player.timeline import Timeline
 from signage.player.urgent_layer import UrgentLayer
 from signage.programme.model import fold
-
-if TYPE_CHECKING:
-    from signage.player.timeline import Timeline
 
 log = logging.getLogger(__name__)
 

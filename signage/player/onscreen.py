@@ -9,17 +9,15 @@ crossfade. ``/status`` and the benches read it; the render thread alone writes i
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pygame
 
 from signage.content.sequencer import Playing
 from signage.player.proof import Overstays
+from signage.player.regions import RegionView
+from signage.player.timeline import Timeline
 from signage.player.watch import OutputWatch, Transitions
-
-if TYPE_CHECKING:
-    from signage.player.regions import RegionView
-    from signage.player.timeline import Timeline
 
 
 class OnScreen:

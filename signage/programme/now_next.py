@@ -8,7 +8,8 @@ from typing import Any
 
 from signage.core.values import is_url
 from signage.programme.formats.common import zone_named
-from signage.programme.model import Event, Programme
+from signage.programme.model import Event, Programme, ProgrammeError
+from signage.programme.store import ProgrammeServices
 
 
 def display_zone(programme: Programme, fallback: dt.tzinfo) -> dt.tzinfo:
@@ -78,9 +79,6 @@ def summary(
     content: Any, cache_dir: str | None, at: dt.datetime, store: Any
 ) -> dict[str, Any] | None:
     """Now and next for the first programme the content's slides show (for the operator's page)."""
-
-    from signage.programme.store import ProgrammeServices
-
     if content is None:
         return None
     services = ProgrammeServices.of(content, cache_dir)
@@ -96,7 +94,6 @@ def _programme_at(
     source: str, root: str, services: Any, store: Any, at: dt.datetime
 ) -> dict[str, Any] | None:
     """The programme ``source`` as ``/programme`` shows it, or None if it cannot be read."""
-    from signage.programme.model import ProgrammeError
 
     path = services.cached(source) if is_url(source) else Path(root) / source
     if path is None:

@@ -7,12 +7,10 @@ from __future__ import annotations
 import builtins
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from signage.core.model import Transition, When
-
-if TYPE_CHECKING:
-    from signage.core.schema import Ctx, Field, Located
+from signage.core.schema import Ctx, Field, Located
 
 
 @dataclass(frozen=True, kw_only=True)
