@@ -45,7 +45,9 @@ class PlayTracker:
             "title": slide.title,
             "playlist": playing.playlist.name,
             "region": region,
-            "started": now.isoformat(timespec="milliseconds"),
+            "started": now.isoformat(timespec="milliseconds"),  # its first frame presented
+            "due": playing.started.isoformat(timespec="milliseconds"),  # as planned
+            "late_s": round((now - playing.started).total_seconds(), 3),
             "version": version,
         }
 
