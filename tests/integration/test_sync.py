@@ -68,5 +68,7 @@ def test_players_started_apart_change_slides_together(tmp_path: Path) -> None:
     # and presented it then: late by a frame or a scheduler's delay, never by a slot's part
     # (how late, on this machine and under load: bench/sync.py, in the figures)
     for log in logs:
-        for (slide, shown), (_, due) in list(zip(_starts(log), _starts(log, "due")))[1:]:
+        for (slide, shown), (_, due) in list(zip(_starts(log), _starts(log, "due"), strict=True))[
+            1:
+        ]:
             assert 0 <= shown - due < 1.0, (slide, shown - due)
