@@ -122,7 +122,6 @@ def play(config: PlayerConfig, run: Run) -> int:
     from signage.player.status import StatusBoard, render_health
     from signage.programme.fetch import Fetcher, credentials_of, sources_of
     from signage.programme.now_next import summary
-    from signage.programme.store import ProgrammeStore
 
     clock: Clock
     if run.at or run.speed != 1.0:
@@ -188,6 +187,7 @@ def play(config: PlayerConfig, run: Run) -> int:
         notifier=notifier, hours=config.display, supervisor=supervisor,
         zone_configured=run.zone_configured, accessibility=config.accessibility,
         video_decoder=config.video_decoder, stall_after_s=config.stall_after_s,
+        programmes=fetcher.store.snapshot,
     )  # fmt: skip
     player_ref.append(player)
     # the loop's stalls, seen by its watch thread (the watchdog heartbeat, sent from the
@@ -206,10 +206,9 @@ def play(config: PlayerConfig, run: Run) -> int:
         status.extra["feed"] = source.status
     if content is not None:
         follow(content)
-    programmes = ProgrammeStore()  # the operator page's own copy, parsed on the HTTP thread
 
-    def programme() -> Any:
-        return summary(player.content, str(cache), clock.now(), programmes)
+    def programme() -> Any:  # /programme: the fetcher's programmes, parsed where they arrived
+        return summary(player.content, str(cache), clock.now(), fetcher.store)
 
     status.extra["clock_synchronised"] = ClockSync()
     agent = None

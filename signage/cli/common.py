@@ -70,8 +70,8 @@ def programme_services(content: Any, zone: Any) -> Any:
     for url in urls:  # a preview downloads what the player would have downloaded
         fetcher.fetch(url)
     for path in files:
-        fetcher.photos_of_file(path)
-    return ProgrammeServices.of(content, str(cache))
+        fetcher.local(path)
+    return ProgrammeServices.of(content, str(cache), parsed=fetcher.store.snapshot())
 
 
 def zone_for(

@@ -24,8 +24,9 @@ def services_of(canvas: Canvas) -> ProgrammeServices | None:
 
 
 def shown_for(source: str, canvas: Canvas) -> Shown:
-    """The programme as slides show it: parsed once per version (in the worker), with changes
-    since the previous version and the running delays."""
+    """The programme as slides show it, with its changes since the previous version and the
+    running delays: as the fetcher parsed it where it arrived, else parsed here once per
+    version (a preview, or a file the fetcher has not read yet)."""
     services = services_of(canvas)
     if source.startswith(("http://", "https://")):
         path = services.cached(source) if services else None
@@ -35,7 +36,10 @@ def shown_for(source: str, canvas: Canvas) -> Shown:
         path = canvas.root / Path(source)
     # keyed by the file itself (or the URL): two content folders may both say programme/p.xml
     key = source if source.startswith(("http://", "https://")) else str(path.resolve())
-    return STORE.shown(key, path, services, canvas.at)
+    parsed = services.known(key) if services else None
+    if parsed is not None:  # parsed where it arrived (the player's fetcher): drawn as is
+        return parsed.shown(services, canvas.at)
+    return STORE.shown(key, path, services, canvas.at)  # a preview, or before it arrived
 
 
 def programme_for(slide: ScheduleSlide, canvas: Canvas) -> Programme:

@@ -80,6 +80,7 @@ class Player(Handling):
         accessibility: tuple[str, ...] = (),
         video_decoder: str = "auto",
         stall_after_s: float = STALL_AFTER_S,
+        programmes: Callable[[], Any] = tuple,
     ) -> None:
         self.display = display
         self.accessibility = accessibility  # the screen's profiles (high-contrast, ...)
@@ -117,6 +118,7 @@ class Player(Handling):
             display.surface, clock, screen, self.preparer, cache_dir,
             content_errors=lambda: self.errors, on_show=self._show, on_change=self._region_changed,
         )  # fmt: skip
+        self.regions.programmes = programmes  # as the fetcher parsed them where they arrived
         self._content = content
         # the screen's configured zone wins; else the content's (theme.yaml), else the machine's
         self.zone_configured = zone_configured

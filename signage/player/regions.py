@@ -26,6 +26,7 @@ from signage.player.buffers import FrameBuffers
 from signage.player.compositor import Compositor, Shown
 from signage.player.preparer import Preparer
 from signage.player.timeline import Timeline
+from signage.programme.store import Parsed
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,8 @@ class Regions:
         self.on_change = on_change
         # the fleet's room states, (folded room, state, note): every timeline draws with them
         self.room_states: tuple[tuple[str, str, str], ...] = ()
+        # the programmes as the fetcher parsed them (the player's; none in a preview)
+        self.programmes: Callable[[], tuple[Parsed, ...]] = tuple
         self.layout: Layout | None = None
         self.views: list[RegionView] = []
         self.recheck_at: dt.datetime | None = None
@@ -128,6 +131,7 @@ class Regions:
             on_change=lambda redraw: self.on_change(holder[0], redraw),
             name=region.name if region is not None else MAIN,
             rooms=lambda: self.room_states,
+            programmes=self.programmes,
             only=region.playlist if region is not None else None,
             buffers=buffers,
             held=lambda: holder[0].compositor.held() if holder else set(),

@@ -33,7 +33,7 @@ from signage.player.compositor import Shown
 from signage.player.preparer import Preparer, Ready
 from signage.player.redraw import Redraw
 from signage.player.requests import FrameRequests
-from signage.programme.store import ProgrammeServices
+from signage.programme.store import Parsed, ProgrammeServices
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +72,10 @@ class Timeline:
         chrome: bool = True,
         display: tuple[int, int] | None = None,
         rooms: Callable[[], tuple[tuple[str, str, str], ...]] = tuple,
+        programmes: Callable[[], tuple[Parsed, ...]] = tuple,
     ) -> None:
         self.rooms = rooms  # the fleet's room states (full, closed), as schedule slides see them
+        self.programmes = programmes  # as the fetcher parsed them where they arrived
         self.name = name  # the region of the screen it plays in
         self.only = only  # the playlist a layout's region plays (None: the screen's)
         self.chrome = chrome  # slides drawn with the theme's header and ticker (see Canvas)
@@ -121,7 +123,7 @@ class Timeline:
     def _services(self, content: Content | None) -> ProgrammeServices:
         """What schedule slides need (delays, portraits, cache, the fleet's room states)."""
         cache = str(self.cache_dir) if self.cache_dir else None
-        return ProgrammeServices.of(content, cache, self.rooms())
+        return ProgrammeServices.of(content, cache, self.rooms(), self.programmes())
 
     def programme_updated(self, rooms: bool = False) -> None:
         """Prepared frames may show the old programme (or ``rooms``: the old room states):

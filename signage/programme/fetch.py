@@ -26,7 +26,7 @@ from signage.core.urls import CredentialsError, read_credentials, redact_url
 from signage.core.values import is_url
 from signage.programme.load import parse
 from signage.programme.model import Programme, ProgrammeError
-from signage.programme.store import cache_name
+from signage.programme.store import ProgrammeStore, cache_name
 
 log = logging.getLogger(__name__)
 
@@ -52,12 +52,14 @@ class Fetcher:
         self._files: list[Path] = []  # local programmes, for their speakers' photos
         self._due: dict[str, float] = {}
         self._failing: dict[str, str] = {}
-        self._files_seen: set[tuple[str, int]] = set()
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self.errors: dict[str, str] = {}  # shown in /status: URLs without their passwords
         self.credentials: dict[str, str] = {}  # url -> file with user:password
+        # every programme the content shows, parsed and compared once, where it arrives
+        # (here): slides and /programme read it instead of parsing the files again
+        self.store = ProgrammeStore()
 
     def programme_path(self, url: str) -> Path:
         return self.cache_dir / "programmes" / cache_name(url)
@@ -98,19 +100,22 @@ class Fetcher:
                 if changed and self.on_change:
                     self.on_change()
             for path in files:
-                self.photos_of_file(path)
+                if self.local(path) and self.on_change:
+                    self.on_change()
             with self._lock:
                 next_due = min(self._due.values(), default=now + 60)
             self._wake.wait(timeout=max(1.0, min(60.0, next_due - time.monotonic())))
             self._wake.clear()
 
     def fetch(self, url: str) -> bool:
-        """Fetch ``url`` once; True when a new, valid version was stored."""
+        """Fetch ``url`` once; True when the store has a new version of it (downloaded now,
+        or the cached copy taken after a restart)."""
         try:
-            return self._fetch(url)
+            changed = self._fetch(url)
         except OSError as exc:  # the cache: a full disk, a read-only folder
             self._failed(url, f"cannot write the cache {self.cache_dir} ({exc.strerror or exc})")
-            return False
+            changed = False
+        return self._held(url) or changed
 
     def _fetch(self, url: str) -> bool:
         target = self.programme_path(url)
@@ -149,6 +154,7 @@ class Fetcher:
         old = target.read_bytes() if target.exists() else None
         if old != data:
             atomic_write(target, data)
+            self.store.take(url, programme, _version(target))
         atomic_write(
             meta_path, json.dumps({"etag": etag, "last_modified": modified, "url": url}).encode()
         )
@@ -156,20 +162,35 @@ class Fetcher:
         self._photos(programme)
         return old != data
 
-    def photos_of_file(self, path: Path) -> None:
+    def _held(self, url: str) -> bool:
+        """The cached copy of ``url`` in the store when it is not there yet (after a restart,
+        or while the server answers 304 or fails); True when it was added."""
+        target = self.programme_path(url)
+        if self.store.version(url) is not None or not target.exists():
+            return False
         try:
-            stat = path.stat()
+            self.store.get(url, target, self.zone)
+        except (OSError, ProgrammeError):
+            return False
+        return True
+
+    def local(self, path: Path) -> bool:
+        """A programme file of the content folder, parsed into the store when it changed
+        (and its speakers' photos fetched); True when a new version was taken."""
+        try:
+            version = _version(path)
+            source = str(path.resolve())
         except OSError:
-            return
-        key = (str(path), stat.st_mtime_ns)
-        if key in self._files_seen:
-            return
-        self._files_seen.add(key)
+            return False
+        if self.store.version(source) == version:
+            return False
         try:
             programme = parse(path.read_bytes(), str(path), self.zone)
         except (OSError, ProgrammeError):
-            return  # the slide itself reports a broken programme
+            return False  # the slide itself reports a broken programme
+        self.store.take(source, programme, version)
         self._photos(programme)
+        return True
 
     def _photos(self, programme: Programme) -> None:
         """Download each speaker's photo once; a failure leaves the initials badge."""
@@ -210,6 +231,11 @@ class Fetcher:
             self.errors.pop(redact_url(url), None)
         if recovered is not None:
             log.info("programme %s: refreshed again", redact_url(url))
+
+
+def _version(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return (stat.st_mtime_ns, stat.st_size)
 
 
 def _read_capped(response: requests.Response, limit: int, url: str) -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -26,6 +27,13 @@ class ProgrammeServices:
     delays: tuple[tuple[str, float], ...] = ()  # (room, seconds)
     portraits: tuple[tuple[str, str], ...] = ()  # (name, file) from the content's speaker slides
     rooms: tuple[tuple[str, str, str], ...] = ()  # (folded room, state, note) from the fleet
+    # the programmes as they arrived, parsed and compared once (the fetcher's store): the
+    # worker draws from these instead of parsing the files again
+    parsed: tuple[Parsed, ...] = ()
+
+    def known(self, source: str) -> Parsed | None:
+        """The parsed programme of ``source`` (a URL, or a file's resolved path), if here."""
+        return next((p for p in self.parsed if p.source == source), None)
 
     def room_state(self, room: str) -> tuple[str, str] | None:
         """(state, note) of a room that is full or closed (the fleet's room states)."""
@@ -37,7 +45,11 @@ class ProgrammeServices:
 
     @classmethod
     def of(
-        cls, content: object, cache_dir: str | None, rooms: tuple[tuple[str, str, str], ...] = ()
+        cls,
+        content: object,
+        cache_dir: str | None,
+        rooms: tuple[tuple[str, str, str], ...] = (),
+        parsed: tuple[Parsed, ...] = (),
     ) -> ProgrammeServices:
         """Services for a content folder: its delays, the portraits its speaker slides show,
         and the fleet's room states (``rooms``)."""
@@ -49,7 +61,7 @@ class ProgrammeServices:
             if getattr(slide, "type", "") == "speaker" and getattr(slide, "photo", None)
         }
         delays = getattr(content, "delays", ())
-        return cls(cache_dir, delays, tuple(sorted(portraits.items())), rooms=rooms)
+        return cls(cache_dir, delays, tuple(sorted(portraits.items())), rooms, parsed)
 
     def portrait(self, name: str, url: str | None) -> Path | None:
         """A photo of this speaker: one the content already shows for that name, else the download."""
@@ -85,6 +97,23 @@ class Change:
     minutes: int = 0
     start: dt.datetime | None = None
     old_room: str = ""
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One version of a programme as it arrived: parsed, and compared with the versions
+    before it (what moved, what was cancelled). Picklable: it travels to the worker."""
+
+    source: str
+    programme: Programme
+    changes: tuple[tuple[str, Change], ...] = ()
+    cancelled: tuple[Event, ...] = ()
+
+    def shown(self, services: ProgrammeServices | None, at: dt.datetime) -> Shown:
+        """As slides show it at ``at``: the running delays applied."""
+        delays = services.delays if services else ()
+        delayed, delay_changes = apply_delays(self.programme, delays, at)
+        return Shown(delayed, {**delay_changes, **dict(self.changes)}, self.cancelled)
 
 
 @dataclass
@@ -148,6 +177,23 @@ class ProgrammeStore:
     def __init__(self) -> None:
         self._parsed: dict[str, tuple[tuple[int, int], Programme]] = {}
         self._changes: dict[str, tuple[dict[str, Change], tuple[Event, ...]]] = {}
+        self._lock = threading.RLock()  # the fetcher's thread writes, the HTTP thread reads
+        self._snapshot: tuple[Parsed, ...] = ()
+
+    def snapshot(self) -> tuple[Parsed, ...]:
+        """Every programme held, as it arrived (cheap: made when one changes)."""
+        return self._snapshot
+
+    def version(self, source: str) -> tuple[int, int] | None:
+        """The (mtime, size) of the version of ``source`` held (None: none)."""
+        known = self._parsed.get(source)
+        return known[0] if known is not None else None
+
+    def take(self, source: str, programme: Programme, version: tuple[int, int]) -> None:
+        """A version of ``source`` that arrived parsed (the fetcher parsed it to check it):
+        compared with the one before, kept, and put in the snapshot."""
+        with self._lock:
+            self._record(source, version, programme)
 
     def _used(self, source: str) -> None:
         """``source`` moves to the end (the most recent); the oldest beyond KEPT go."""
@@ -166,12 +212,19 @@ class ProgrammeStore:
         except OSError as exc:
             raise ProgrammeError(f"{source}: cannot read ({exc.strerror})") from exc
         key = (stat.st_mtime_ns, stat.st_size)
+        with self._lock:
+            known = self._parsed.get(source)
+            self._used(source)
+            if known is not None and known[0] == key:
+                changes, cancelled = self._changes.get(source, ({}, ()))
+                return known[1], changes, cancelled
+            programme = load(str(path), zone)
+            return self._record(source, key, programme)
+
+    def _record(
+        self, source: str, key: tuple[int, int], programme: Programme
+    ) -> tuple[Programme, dict[str, Change], tuple[Event, ...]]:
         known = self._parsed.get(source)
-        self._used(source)
-        if known is not None and known[0] == key:
-            changes, cancelled = self._changes.get(source, ({}, ()))
-            return known[1], changes, cancelled
-        programme = load(str(path), zone)
         if known is not None:
             new_changes, new_cancelled = diff(known[1], programme)
             old_changes, old_cancelled = self._changes.get(source, ({}, ()))
@@ -184,6 +237,11 @@ class ProgrammeStore:
             self._changes[source] = (merged, tuple(gone.values()))
         self._parsed[source] = (key, programme)
         self._used(source)
+        self._snapshot = tuple(
+            Parsed(name, parsed, tuple(self._changes.get(name, ({}, ()))[0].items()),
+                   self._changes.get(name, ({}, ()))[1])
+            for name, (_, parsed) in self._parsed.items()
+        )  # fmt: skip
         changes, cancelled = self._changes.get(source, ({}, ()))
         return programme, changes, cancelled
 

@@ -306,3 +306,45 @@ def test_schedule_slide_shows_delay_and_cancellation(tmp_path: Path) -> None:
     from tests.support.images import compare
 
     compare(flatten(prepare(slide, canvas), (640, 360)), "schedule-room-delay-cancelled")
+
+
+def test_a_programme_is_parsed_once_where_it_arrives_and_drawn_from_there(
+    tmp_path: Path,
+) -> None:
+    """The fetcher parses a programme of the content folder when a version arrives and
+    compares it with the one before; the slide is drawn from that (the worker does not
+    read the file: here it is garbage by then), with the change the fetcher found."""
+    root = tmp_path / "content"
+    xml = root / "programme" / "p.xml"
+    xml.parent.mkdir(parents=True)
+    xml.write_text(BASE.format(events=event("1", "10:00", "01:00", "Ouverture")))
+    content = write_content(
+        root,
+        {
+            "p.yaml": "name: P\nslides: [{type: schedule, id: s, source: programme/p.xml, room: Salle A, view: room}]\n"
+        },
+    )
+    fetcher = Fetcher(tmp_path / "cache")
+    assert fetcher.local(xml) is True
+    assert fetcher.local(xml) is False  # the same version: not parsed again
+    xml.write_text(BASE.format(events=event("1", "10:15", "01:00", "Ouverture")))
+    import os
+
+    os.utime(xml, ns=(1, 2_000_000_000))
+    assert fetcher.local(xml) is True  # a new version: parsed and compared once
+    parsed = fetcher.store.snapshot()
+    (held,) = parsed
+    assert held.source == str(xml.resolve())
+    assert dict(held.changes)["1"].minutes == 15  # "+15 min", found where it arrived
+    xml.write_text("not a programme")  # the worker would fail on it: it never reads it
+    from signage.draw.schedule_parts import shown_for
+
+    services = ProgrammeServices.of(content, None, parsed=parsed)
+    canvas = Canvas(
+        (640, 360), content.theme, root, at("2026-11-30 10:30"), Screen("s", "Salle A"), services
+    )
+    shown = shown_for("programme/p.xml", canvas)
+    assert [e.title for e in shown.programme.events] == ["Ouverture"]
+    assert shown.changes["1"].minutes == 15
+    frame = prepare(content.playlists[0].slides[0], canvas)
+    assert "+15 min" in " ".join(m.text for m in frame.marks)
