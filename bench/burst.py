@@ -94,6 +94,13 @@ def main() -> None:
         rss_settled = footprint(player.pid)[0]
         own_settled = _own_rss(player.pid)
         processes = len(descendants(player.pid))
+        # back on the slide shown before the burst (the burst's steps left another one on,
+        # a clip's 50 MB ring mapped, say): the memory of the same picture, compared
+        back_on = before["slide"]["id"]
+        _post(port, f"/show/{back_on}")
+        time.sleep(10)
+        back = status(port)
+        rss_back = footprint(player.pid)[0]
     finally:
         client.loop_stop()
         player.terminate()
@@ -111,7 +118,16 @@ def main() -> None:
         "player_rss_mb_before": round(own_before, 1), "player_rss_mb_after_12s": round(own_settled, 1),
         "processes_before": processes_before, "processes_after": processes,
         "slide_after": settled["slide"]["id"], "errors": after["content"]["errors"],
+        "slide_before": back_on, "slide_back": back["slide"]["id"],
+        "rss_mb_back_on_the_same_slide": round(rss_back, 1),
+        "rss_mb_back_minus_before": round(rss_back - rss_before, 1),
     }))  # fmt: skip
+
+
+def _post(port: int, path: str) -> dict:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=b"", method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
 
 
 def _own_rss(pid: int) -> float:
