@@ -175,13 +175,19 @@ def test_an_overstay_is_counted_and_marked_in_proof_of_play() -> None:
     class Playing:
         slide, playlist = Slide(), Playlist()
 
-    tracker.started(start, "hall", Playing(), "v1")
-    # the next slide starts 9 s later; the one before overstayed by 4 s
-    tracker.started(start + dt.timedelta(seconds=9), "hall", Playing(), "v1", "main", late)
+        def __init__(self, due: dt.datetime) -> None:
+            self.started = due  # when its turn began (the plan)
+
+    tracker.started(start, "hall", Playing(start), "v1")
+    # the next slide was due 5 s later, starts 9 s later: the one before overstayed by 4 s
+    due = start + dt.timedelta(seconds=5)
+    tracker.started(start + dt.timedelta(seconds=9), "hall", Playing(due), "v1", "main", late)
     assert len(plays) == 1  # the new play is open, not closed with the old one's overstay
     assert plays[0]["overstay_s"] == 4.0 and plays[0]["duration_s"] == 9.0
+    assert plays[0]["late_s"] == 0.0 and plays[0]["due"] == plays[0]["started"]
     tracker.closed(start + dt.timedelta(seconds=14))
     assert "overstay_s" not in plays[1] and plays[1]["duration_s"] == 5.0
+    assert plays[1]["late_s"] == 4.0 and plays[1]["due"] == due.isoformat(timespec="milliseconds")
 
 
 def test_a_stopped_decoder_is_frozen_output_in_status(tmp_path: Path) -> None:
