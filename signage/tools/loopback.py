@@ -146,6 +146,22 @@ def footprint(pid: int) -> tuple[float, int]:
     return rss, fds
 
 
+def proportional(pid: int) -> float:
+    """Proportional set size (MB) of the player and every process under it: shared memory
+    counted once, shared out between the processes that map it (a clip's frame ring is
+    mapped by the player and its decoder: summed resident sizes count it twice, and rise
+    and fall as clips start and stop)."""
+    pss = 0.0
+    for each in descendants(pid):
+        try:
+            for line in Path(f"/proc/{each}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    pss += int(line.split()[1]) / 1024
+        except OSError:
+            continue
+    return pss
+
+
 def slope(points: list[tuple[float, float]]) -> float:
     n = len(points)
     if n < 2:

@@ -39,7 +39,16 @@ from zoneinfo import ZoneInfo
 from PIL import Image, ImageStat
 
 from signage.tools.chaos.troubles import KINDS, Troubles
-from signage.tools.loopback import REPO, TOKEN, footprint, free_port, get, processes, slope
+from signage.tools.loopback import (
+    REPO,
+    TOKEN,
+    footprint,
+    free_port,
+    get,
+    processes,
+    proportional,
+    slope,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 DARK_MEAN = 12  # a screenshot this dark on average is black
@@ -58,6 +67,7 @@ class Findings:
     stalls: int = 0
     stalled_at_end: bool = False
     memory: list[tuple[float, float, int]] = field(default_factory=list)
+    pss: list[tuple[float, float]] = field(default_factory=list)  # (t, MB) every 10 s
     # every minute: the processes under the player, their memory and open files by kind
     footprints: list[dict[str, Any]] = field(default_factory=list)
 
@@ -200,6 +210,8 @@ class Chaos:
             findings.lost.append(round(t, 1))
         rss, fds = footprint(self.player.pid)  # every process under it
         findings.memory.append((t, rss, fds))
+        if not findings.pss or t - findings.pss[-1][0] >= 10:
+            findings.pss.append((t, proportional(self.player.pid)))
         if not findings.footprints or t - findings.footprints[-1]["t"] >= 60:
             findings.footprints.append(
                 {"t": round(t), "rss_mb": round(rss, 1), "processes": processes(self.player.pid)}
@@ -248,6 +260,8 @@ class Chaos:
         f = self.findings
         second_half = [m for m in f.memory if m[0] >= self.seconds / 2] or f.memory
         rss_slope = slope([(t / 3600, rss) for t, rss, _ in second_half])
+        pss_half = [m for m in f.pss if m[0] >= self.seconds / 2] or f.pss
+        pss_slope = slope([(t / 3600, pss) for t, pss in pss_half])
         fds = [n for _, _, n in second_half]
         log = (self.workdir / "player.log").read_text(encoding="utf-8", errors="replace")
         checks = {
@@ -257,7 +271,9 @@ class Chaos:
             "no_unrecovered_stall": not f.stalled_at_end,
             "no_crash": f.crashes == 0 and "Traceback" not in log,
             "no_lost_content": not f.lost,
-            "memory_flat": abs(rss_slope) < 5.0 if self.seconds >= 1800 else True,
+            # shared memory counted once (PSS): resident sizes summed over the player and
+            # its decoder count a clip's ring twice, and swing as clips start and stop
+            "memory_flat": abs(pss_slope) < 5.0 if self.seconds >= 1800 else True,
             "fds_flat": (max(fds) - min(fds) <= 8) if fds else False,
         }
         return {
@@ -276,6 +292,9 @@ class Chaos:
             "rss_mb_first": round(second_half[0][1], 1) if second_half else None,
             "rss_mb_last": round(second_half[-1][1], 1) if second_half else None,
             "rss_slope_mb_per_hour": round(rss_slope, 2),
+            "pss_mb_first": round(pss_half[0][1], 1) if pss_half else None,
+            "pss_mb_last": round(pss_half[-1][1], 1) if pss_half else None,
+            "pss_slope_mb_per_hour": round(pss_slope, 2),
             "fds_min": min(fds) if fds else None,
             "fds_max": max(fds) if fds else None,
             "footprints": f.footprints,
@@ -308,6 +327,7 @@ def summary(report: dict[str, Any]) -> str:
         f"  overstays {len(report['overstays'])}, dark {len(report['dark_seconds'])} s, frozen "
         f"{report['frozen_episodes']}, stalls {report['stalls']}, crashes {report['crashes']}, "
         f"lost {len(report['lost_content_seconds'])} s, RSS slope {report['rss_slope_mb_per_hour']} MB/h, "
+        f"PSS slope {report['pss_slope_mb_per_hour']} MB/h, "
         f"fds {report['fds_min']}-{report['fds_max']}"
     )
     return "\n".join(lines)
