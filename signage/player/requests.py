@@ -48,6 +48,8 @@ class FrameRequests:
         self.buffers = buffers
         self.held = held  # blocks others still show (a transition's outgoing frame)
         self._lent: dict[Any, str] = {}  # request -> block the worker is writing
+        self._asked: set[Request] = set()  # asked of the worker, not back yet
+        self._outdated: set[Request] = set()  # asked before the data they draw changed
         # Area-size surfaces for frames that came back as bytes, reused: allocating 8 MB
         # per slide cost 3 to 7 ms of page faults on the render thread.
         self._pool: list[pygame.Surface] = []
@@ -60,6 +62,7 @@ class FrameRequests:
         if self.buffers is not None and request not in self._lent:
             used = {s.block for s in shown if s is not None and s.block is not None}
             into = self.buffers.lend(used | set(self._lent.values()) | self.held())
+        self._asked.add(request)
         if self.preparer.request(request, slide, canvas, status, into) and into is not None:
             self._lent[request] = into
 
@@ -69,11 +72,22 @@ class FrameRequests:
         dropped = self.preparer.cancel(lambda r: len(r) == 3 and r[2] == self.name and unwanted(r))
         for request in dropped:
             self._lent.pop(request, None)
+            self._asked.discard(request)
         return dropped
 
-    def returned(self, request: Request) -> None:
-        """The worker is done with ``request`` (drawn or failed): its block is free."""
+    def outdate(self) -> None:
+        """The data the frames are drawn from changed (a programme): the ones being drawn
+        will come back drawn from the old, and are not to be shown."""
+        self._outdated |= self._asked
+
+    def returned(self, request: Request) -> bool:
+        """The worker is done with ``request`` (drawn or failed): its block is free. False
+        when it was drawn from data that has changed since (``outdate``)."""
         self._lent.pop(request, None)
+        self._asked.discard(request)
+        fresh = request not in self._outdated
+        self._outdated.discard(request)
+        return fresh
 
     def shown(
         self, key: Any, stamp: Any, ready: Ready, held: Iterable[Shown | None]

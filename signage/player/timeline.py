@@ -75,7 +75,7 @@ class Timeline:
         programmes: Callable[[], tuple[Parsed, ...]] = tuple,
     ) -> None:
         self.rooms = rooms  # the fleet's room states (full, closed), as schedule slides see them
-        self.programmes = programmes  # as the fetcher parsed them where they arrived
+        self.programmes = programmes  # as the fetcher parsed them, where they arrived
         self.name = name  # the region of the screen it plays in
         self.only = only  # the playlist a layout's region plays (None: the screen's)
         self.chrome = chrome  # slides drawn with the theme's header and ticker (see Canvas)
@@ -127,9 +127,9 @@ class Timeline:
 
     def programme_updated(self, rooms: bool = False) -> None:
         """Prepared frames may show the old programme (or ``rooms``: the old room states):
-        drop them, redraw the one on screen."""
-        if rooms:
-            self.services = self._services(self.content)
+        drop them, redraw the one on screen with the programmes and rooms as they are now."""
+        self.requests.outdate()  # frames being drawn from the old ones are drawn again
+        self.services = self._services(self.content)
         self.frames = {k: v for k, v in self.frames.items() if v is self.current}
         self.redraw.stale(self.current, self.clock.now())
         self.prefetch()
@@ -254,8 +254,13 @@ class Timeline:
         self, key: FrameKey, stamp: dt.datetime, ready: Ready | None, error: str
     ) -> None:
         """A frame came back from the worker (``ready`` None: it could not be drawn)."""
-        self.requests.returned((key, stamp, self.name))
+        fresh = self.requests.returned((key, stamp, self.name))
         self.redraw.returned([(key, stamp, self.name)])
+        if not fresh:  # drawn from a programme that changed meanwhile: asked again
+            if key == self.waiting and self.playing is not None:
+                self._request(self.playing, stamp)
+            self.prefetch()
+            return
         if ready is None:
             self._slide_failed(key, error or "cannot be shown")
             return
@@ -334,24 +339,18 @@ class Timeline:
             for key in self.late:
                 self.slide_errors.pop(key, None)
             self.late.clear()
-        self._read_time(shown)
-        self.on_show(previous, shown, transition)
-
-    def _read_time(self, shown: Shown) -> None:
-        """``duration: auto`` on a slide whose text is only known once drawn (a schedule):
-        on screen at least as long as its words take to read."""
+        # duration: auto, text known once drawn (a schedule): on as long as it takes to read
         if self.playing is not None and shown.key == self.frame_key(self.playing):
             self.playing = held_for_reading(self.playing, shown.words)
+        self.on_show(previous, shown, transition)
 
     # -- time passing ------------------------------------------------------------------
 
     def advance(self, now: dt.datetime) -> None:
         if self.waiting is not None:
-            # Hold the slide on screen until the next one is ready; with nothing on screen
-            # yet, hold the plan too: the sequencer moving on while the first frame was
-            # prepared asked for the next slide, whose frame came after it had moved on
-            # again: at a quarter of a core, the first photo never appeared (1 frame in
-            # 20 s, every frame prepared and thrown away).
+            # The slide on screen held until the next is ready, the plan too with nothing on
+            # screen yet (moving on while the first frame was drawn, at a quarter of a core
+            # the first photo never appeared: every frame drawn then thrown away).
             if time.monotonic() - self.waiting_since > PREPARE_TIMEOUT_S:
                 self._pass_over(self.waiting)
             return

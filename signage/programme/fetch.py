@@ -187,7 +187,9 @@ class Fetcher:
         try:
             programme = parse(path.read_bytes(), str(path), self.zone)
         except (OSError, ProgrammeError):
-            return False  # the slide itself reports a broken programme
+            # the slide itself reports a broken programme (the worker parses it and fails):
+            # no older version is drawn in its place
+            return self.store.forget(source)
         self.store.take(source, programme, version)
         self._photos(programme)
         return True

@@ -189,6 +189,15 @@ class ProgrammeStore:
         known = self._parsed.get(source)
         return known[0] if known is not None else None
 
+    def forget(self, source: str) -> bool:
+        """Drop ``source`` (a file that no longer parses: its slide says why, not an old
+        version); True when it was held."""
+        with self._lock:
+            held = self._parsed.pop(source, None) is not None
+            self._changes.pop(source, None)
+            self._snapshot = tuple(p for p in self._snapshot if p.source != source)
+            return held
+
     def take(self, source: str, programme: Programme, version: tuple[int, int]) -> None:
         """A version of ``source`` that arrived parsed (the fetcher parsed it to check it):
         compared with the one before, kept, and put in the snapshot."""
