@@ -122,6 +122,7 @@ def main() -> None:
         # before it (a crossfade's first frames are too faint to count as changed)
         "shown_at_after_its_screenshots_s_max": round(max([0.0, *gaps]), 3),
         "shown_at_before_its_screenshots_s_max": round(-min([0.0, *gaps]), 3),
+        "shown_at_gaps_s": [round(g, 2) for g in gaps],  # each change's signed gap
         "screenshot_bracket_s_p50": round(sorted(widths)[len(widths) // 2], 2) if widths else None,
         "health_render": final["health"]["render"],
         "render": final["render"],
