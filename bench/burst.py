@@ -26,6 +26,7 @@ from signage.tools.chaos.troubles import Mosquitto
 from signage.tools.loopback import descendants, footprint
 
 REPO = Path(__file__).resolve().parent.parent
+TOKEN = "bench-burst-token-0123456789abcdef"
 
 
 def free_port() -> int:
@@ -47,12 +48,13 @@ def main() -> None:
     broker = Mosquitto(work)
     broker.start()
     port = free_port()
+    (work / "token").write_text(TOKEN)
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
     player = subprocess.Popen(
         [sys.executable, "-m", "signage", "play", str(REPO), "--screen", "hall", "--room",
          "Amphithéâtre Grand Bleu", "--windowed", "--size", "1920x1080", "--control", f"127.0.0.1:{port}",
          "--plays", str(work / "plays.jsonl"), "--cache", str(work / "cache"),
-         "--mqtt", f"mqtt://127.0.0.1:{broker.port}"],
+         "--token-file", str(work / "token"), "--mqtt", f"mqtt://127.0.0.1:{broker.port}"],
         env=env, stdout=(work / "player.log").open("w"), stderr=subprocess.STDOUT,
     )  # fmt: skip
     client = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
@@ -98,7 +100,10 @@ def main() -> None:
         # a clip's 50 MB ring mapped, say): the memory of the same picture, compared
         back_on = before["slide"]["id"]
         _post(port, f"/show/{back_on}")
-        time.sleep(10)
+        deadline = time.monotonic() + 10
+        while status(port)["slide"]["id"] != back_on and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1.5)  # its transition over, the next slide not yet drawn
         back = status(port)
         rss_back = footprint(player.pid)[0]
     finally:
@@ -125,7 +130,10 @@ def main() -> None:
 
 
 def _post(port: int, path: str) -> dict:
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=b"", method="POST")
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", data=b"", method="POST",
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )  # fmt: skip
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.load(response)
 

@@ -38,6 +38,7 @@ class FrameBuffers:
 
     def __init__(self, size: tuple[int, int], count: int = 3) -> None:
         self.size = size
+        self.count = count  # kept; more are made for a burst and given back after it
         self.capacity = capacity_for(size)
         self._blocks: dict[str, shared_memory.SharedMemory] = {}
         # The mapping surfaces wrap: a plain mmap of the block's file, which (unlike
@@ -75,6 +76,22 @@ class FrameBuffers:
             return None
         log.info("frame buffers for %dx%d: one more block (%d)", *self.size, len(self._blocks) + 1)
         return self._new()
+
+    def trim(self, keep: set[str]) -> None:
+        """Blocks beyond the first ``count`` that no frame holds, given back (a burst of
+        steps made the region's blocks 8: 40 MB more at 1080p, kept for the player's life).
+        A block a surface still wraps stays until the next time."""
+        spare = [name for name in self._blocks if name not in keep]
+        while len(self._blocks) > self.count and spare:
+            name = spare.pop()
+            try:
+                self._maps[name].close()
+            except BufferError:
+                continue  # a surface over it is still alive somewhere
+            del self._maps[name]
+            with contextlib.suppress(FileNotFoundError):
+                self._blocks.pop(name).unlink()
+            log.info("frame buffers for %dx%d: back to %d blocks", *self.size, len(self._blocks))
 
     def surface(self, name: str, size: tuple[int, int]) -> pygame.Surface | None:
         """The block as an opaque display-order surface, without copying (None if not ours)."""

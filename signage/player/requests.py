@@ -61,7 +61,10 @@ class FrameRequests:
         into = None
         if self.buffers is not None and request not in self._lent:
             used = {s.block for s in shown if s is not None and s.block is not None}
-            into = self.buffers.lend(used | set(self._lent.values()) | self.held())
+            keep = used | set(self._lent.values()) | self.held()
+            if not self._lent:  # nothing being drawn: the blocks a burst added go back
+                self.buffers.trim(keep)
+            into = self.buffers.lend(keep)
         self._asked.add(request)
         if self.preparer.request(request, slide, canvas, status, into) and into is not None:
             self._lent[request] = into
