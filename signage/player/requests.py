@@ -29,6 +29,9 @@ def to_surface(pixels: Pixels, into: pygame.Surface | None = None) -> pygame.Sur
     return surface.convert_alpha() if pixels.mode == "RGBA" else surface.convert()
 
 
+POOL_KEPT = 2  # spare area-size surfaces kept (8 MB each at 1080p); a burst's go back
+
+
 class FrameRequests:
     """One region's requests to the worker and the blocks lent to them."""
 
@@ -60,10 +63,15 @@ class FrameRequests:
         """Ask for ``request``'s frame, into a block no frame in ``shown`` holds."""
         into = None
         if self.buffers is not None and request not in self._lent:
+            shown = list(shown)
             used = {s.block for s in shown if s is not None and s.block is not None}
             keep = used | set(self._lent.values()) | self.held()
-            if not self._lent:  # nothing being drawn: the blocks a burst added go back
+            if not self._lent:  # nothing being drawn: what a burst added goes back
                 self.buffers.trim(keep)
+                held = {id(s.base) for s in shown if s is not None}
+                spare = {id(f) for f in self._pool if id(f) not in held}
+                extra = [i for i in (id(f) for f in self._pool) if i in spare][POOL_KEPT:]
+                self._pool = [f for f in self._pool if id(f) not in extra]
             into = self.buffers.lend(keep)
         self._asked.add(request)
         if self.preparer.request(request, slide, canvas, status, into) and into is not None:
