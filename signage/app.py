@@ -18,6 +18,7 @@ from typing import Any
 
 from signage.content.folder import load_content
 from signage.content.model import Content
+from signage.content.theme import with_profiles
 from signage.core.clock import STEPPED_BY_ENV, Clock, StartedAt, SteppedClock, SystemClock
 from signage.core.diagnostics import Report
 from signage.core.urls import read_credentials, read_token
@@ -165,6 +166,13 @@ def play(config: PlayerConfig, run: Run) -> int:
             "content %s: %d playlist(s), %d slide(s)",
             content.version, len(content.playlists), content.slide_count(),
         )  # fmt: skip
+        theme = with_profiles(content.theme, (), config.viewing)
+        if theme.viewing.assumed:  # said once: the floors hang on it
+            log.info(
+                "viewing: %s; no diagonal given (player.yaml viewing.diagonal, --diagonal): "
+                "55 in assumed",
+                theme.viewing.describe(),
+            )
 
     try:
         display = Display(config.size, fullscreen=not config.windowed, rotate=config.rotate)
@@ -186,6 +194,7 @@ def play(config: PlayerConfig, run: Run) -> int:
         source=origin, cache_dir=cache, on_content=follow, on_play=plays.record,
         notifier=notifier, hours=config.display, supervisor=supervisor,
         zone_configured=run.zone_configured, accessibility=config.accessibility,
+        viewing=config.viewing,
         video_decoder=config.video_decoder, stall_after_s=config.stall_after_s,
         programmes=fetcher.store.snapshot,
     )  # fmt: skip

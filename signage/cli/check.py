@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,8 @@ from signage.cli.common import (
 
 
 def add_parser(sub: Any) -> None:
+    from signage.player.config import add_viewing_flags
+
     check = sub.add_parser(
         "check",
         help="validate playlists or content folders",
@@ -57,6 +60,10 @@ def add_parser(sub: Any) -> None:
     check.add_argument("--screen", help="with --legibility: screen id (default: configuration)")
     check.add_argument("--room", help="with --legibility: the screen's room (for room: auto)")
     check.add_argument("--tz", help="with --legibility: time zone (default: configuration)")
+    add_viewing_flags(check)
+    check.add_argument(
+        "--json", action="store_true", help="with --legibility: one JSON report, per slide"
+    )
     check.set_defaults(func=cmd_check)
 
     schema = sub.add_parser("schema", help="print the playlist JSON Schema (for editors)")
@@ -155,7 +162,7 @@ def cmd_legibility(args: argparse.Namespace) -> int:
     content = load_content_or_report(root)
     if content is None:
         return EXIT_INVALID
-    content = as_configured(content, config, None)
+    content = as_configured(content, config, None, args)
     zone = zone_for(args, config, content.theme.timezone)
     try:
         moments = [parse_instant(a, zone) for a in args.at] or [dt.datetime.now(zone)]
@@ -168,14 +175,31 @@ def cmd_legibility(args: argparse.Namespace) -> int:
         room=args.room or (config.room if config else None),
     )
     services = programme_services(content, zone)
+    theme = content.theme
     under = total = 0
+    found: list[dict[str, Any]] = []
+    nearest: float | None = None
     for size in sizes:
-        print(f"legibility at {floors_line(size, content.theme.text_scale)}")
+        if not args.json:
+            print(f"legibility at {floors_line(size, theme.viewing, theme.text_scale)}")
         for finding in check(content, [size], moments, screen, services):
             total += 1
             under += finding.under
-            print(f"  {finding.line()}")
-    print(f"{total} slides and regions checked, {under} under the floors")
+            readable = finding.readable_from_m()
+            if readable is not None and finding.viewing.distance_mm == theme.viewing.distance_mm:
+                nearest = readable if nearest is None else min(nearest, readable)
+            if args.json:
+                found.append(finding.as_json())
+            else:
+                print(f"  {finding.line()}")
+    if args.json:
+        json.dump({"slides": found, "checked": total, "under": under}, sys.stdout, indent=1)
+        print()
+    else:
+        if theme.viewing.assumed:
+            print("no diagonal given (viewing.diagonal, --diagonal): 55 in assumed")
+        said = f"; readable from {nearest:.1f} m" if nearest is not None else ""
+        print(f"{total} slides and regions checked, {under} under the floors{said}")
     return EXIT_INVALID if under else EXIT_OK
 
 

@@ -42,17 +42,23 @@ def shown_path(path: Path) -> str:
     return str(path.resolve()) if shown.startswith("..") else shown
 
 
-def as_configured(content: Any, config: PlayerConfigT | None, locale: str | None) -> Any:
-    """The content as this screen would show it: locale override, accessibility profiles."""
+def as_configured(
+    content: Any, config: PlayerConfigT | None, locale: str | None, args: Any = None
+) -> Any:
+    """The content as this screen would show it: locale override, accessibility profiles,
+    the screen's viewing (player.yaml's, ``--diagonal`` and ``--distance`` in ``args`` over it)."""
     from dataclasses import replace
 
     from signage.content.theme import with_profiles
+    from signage.player.config import viewing_given
 
     locale = locale or (config.locale if config else None)
     if locale:
         content = replace(content, theme=replace(content.theme, locale=locale))
-    if config is not None and config.accessibility:
-        content = replace(content, theme=with_profiles(content.theme, config.accessibility))
+    profiles = config.accessibility if config is not None else ()
+    viewing = viewing_given(config, args)
+    if profiles or viewing:
+        content = replace(content, theme=with_profiles(content.theme, profiles, viewing))
     return content
 
 

@@ -24,7 +24,7 @@ from signage.cli.common import (
 
 
 def add_parser(sub: Any) -> None:
-    from signage.player.config import add_flags
+    from signage.player.config import add_flags, add_viewing_flags
 
     play = sub.add_parser(
         "play",
@@ -40,6 +40,7 @@ def add_parser(sub: Any) -> None:
         "--config", type=Path, help="player configuration (default /etc/signage/player.yaml)"
     )
     add_flags(play)  # every setting of player.yaml that has a flag
+    add_viewing_flags(play)
     play.add_argument(
         "--speed", type=float, default=1.0, help="run the clock N times faster (soak tests)"
     )
@@ -71,6 +72,7 @@ def add_parser(sub: Any) -> None:
     )
     render.add_argument("--locale", choices=("fr", "en"), help="override the theme's locale")
     render.add_argument("--config", type=Path, help="player configuration file")
+    add_viewing_flags(render)
     render.add_argument("--sheet", type=Path, help="also write a contact sheet of all slides")
     render.add_argument(
         "--room-state", action="append", default=[], metavar="ROOM=STATE",
@@ -146,7 +148,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         id=args.screen or (config.screen if config else "screen"),
         room=(config.room if config else None),
     )
-    content = as_configured(content, config, args.locale)
+    content = as_configured(content, config, args.locale, args)
     services = programme_services(content, zone)
     try:
         services = dataclasses.replace(services, rooms=_room_states(args.room_state))

@@ -20,6 +20,7 @@ from signage.content.model import Content, Layout, Layouts, Length, Playlist, Re
 from signage.core.diagnostics import Diagnostic, Report, did_you_mean, one_of
 from signage.core.model import Transition
 from signage.core.schema import INVALID, Ctx, Field, Integer, ListOf, Located, Obj, Text, Type, join
+from signage.core.values import DISTANCE
 from signage.core.yamlsrc import mark_of, scalar_value
 from signage.slides import Common, kinds
 
@@ -84,6 +85,11 @@ REGION_FIELDS: dict[str, Field] = {
         Text(max_len=200), doc="The playlist this region plays: its file name (no .yaml) or name"
     ),
     "widget": Field(Text(max_len=40), doc=f"A widget: {', '.join(WIDGETS)}"),
+    "distance": Field(
+        DISTANCE,
+        doc="How far this region is read from, like 2m (default: the theme's viewing distance; "
+        "2 m in a layout with a room widget, a door sign): its text floors follow",
+    ),
 }
 
 
@@ -147,7 +153,7 @@ class RegionType(Type):
             name=values["name"], x=values["x"], y=values["y"], w=values["w"], h=values["h"],
             z=values["z"] if values.get("z") is not None else 0, playlist=values.get("playlist"),
             widget=values.get("widget"), slide=slide, origin=f"{ctx.display}:{line}:{col}",
-            line=line, col=col, path=path,
+            line=line, col=col, path=path, distance_mm=values.get("distance"),
         )  # fmt: skip
 
     def json_schema(self) -> dict[str, Any]:

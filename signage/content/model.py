@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from signage.core.model import Theme, When
+from signage.core.viewing import DOOR_DISTANCE_MM
 from signage.slides import Slide
 
 
@@ -41,6 +42,7 @@ class Region:
     line: int = 0
     col: int = 0
     path: str = ""  # the field path in its file, "layout[0]"
+    distance_mm: float | None = None  # how far it is read from, when it says so
 
     def rect(self, size: tuple[int, int]) -> tuple[int, int, int, int]:
         """(x, y, width, height) in pixels on a screen of ``size``, clamped to the screen."""
@@ -60,6 +62,15 @@ class Region:
 class Layout:
     regions: tuple[Region, ...]
     origin: str = ""
+
+    def distance_of(self, region: Region) -> float | None:
+        """How far ``region`` is read from: its own ``distance``, else 2 m in a layout with
+        a room widget (a door sign, read by someone about to walk in), else the theme's."""
+        if region.distance_mm is not None:
+            return region.distance_mm
+        if any(r.widget == "room" for r in self.regions):
+            return DOOR_DISTANCE_MM
+        return None
 
 
 @dataclass(frozen=True)

@@ -145,6 +145,13 @@ COMMON_FIELDS: dict[str, Field] = {
     ),
     "transition": Field(TRANSITION, doc="How this slide comes in: cut, fade or slide"),
     "when": Field(WHEN, doc="Only show this slide in this window"),
+    "overflow": Field(
+        Choice(("page", "cut")),
+        default="page",
+        doc="Text that does not fit at its floor: page (shown in pages in turn, the slide "
+        "held until every page is read; the default) or cut (cut with an ellipsis; check "
+        "says what was cut)",
+    ),
 }
 
 
@@ -297,6 +304,7 @@ def build_playlist(source: Source, ctx: Ctx) -> Playlist | None:
             transition=_transition(slide.get("transition"), default_transition),
             when=_when(slide.get("when")),
             origin=f"{source.display}:{slide.line}",
+            overflow=slide.get("overflow") or "page",
         )
         errors_before = len(ctx.report.errors)
         built = kind.make(common, slide, ctx, f"{stem}-{index + 1}")
@@ -362,7 +370,8 @@ def _timed(
                     f"slides[{index}].duration", "warning",
                 )
             )  # fmt: skip
-        timed.append(one)
+        # a duration the author fixed: text in pages shares it (see draw.pages)
+        timed.append(replace(one, fixed_duration=True) if given is not None else one)
     return timed
 
 

@@ -315,15 +315,18 @@ def retime(
     return _start(current.playlist, current.index, now, next_boundary(content, screen, now, only))
 
 
-def held_for_reading(playing: Playing, words: int) -> Playing:
-    """A ``duration: auto`` slide whose words are known once drawn (a schedule view): its
-    end moved so it stays on screen the time those words take to read (3 a second + 2 s)."""
+def held_for_reading(playing: Playing, words: int, reading_s: float = 0.0) -> Playing:
+    """A ``duration: auto`` slide whose words are known once drawn (a schedule view, a
+    text in pages): its end moved so it stays on screen the time those words take to read
+    (3 a second + 2 s; ``reading_s`` for every page of a paged one)."""
     slide = playing.slide
-    if slide is None or not slide.auto_duration or not words:
+    paged = reading_s > 0 and not (slide is not None and slide.fixed_duration)
+    if slide is None or not (slide.auto_duration or paged) or not (words or reading_s):
         return playing
     if playing.playlist is not None and playing.playlist.sync:
         return playing  # in step with the other screens: the slot is the slot
-    needed = dt.timedelta(seconds=min(MAX_DURATION_S, reading_seconds(words)))
+    seconds = max(reading_seconds(words) if words and slide.auto_duration else 0.0, reading_s)
+    needed = dt.timedelta(seconds=min(MAX_DURATION_S, seconds))
     if playing.ends - playing.started >= needed:
         return playing
     ends = playing.started + needed

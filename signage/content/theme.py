@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from signage.content.layout import LAYOUT_FIELDS, layouts_of
-from signage.content.model import Layouts
+from signage.content.model import Content, Layouts
 from signage.core.colour import MIN_CONTRAST, contrast, readable
 from signage.core.diagnostics import Report
 from signage.core.i18n import LOCALES
 from signage.core.model import BUNDLED_BOLD, BUNDLED_REGULAR, Colours, Theme
 from signage.core.schema import INVALID, Boolean, Choice, Ctx, Field, ListOf, Obj, Text
-from signage.core.values import Asset, Colour, TimeZone
+from signage.core.values import Asset, Colour, TimeZone, viewing_of, viewing_type
 from signage.core.yamlsrc import YamlFailure
 from signage.core.yamlsrc import load as load_yaml
 
@@ -57,6 +57,11 @@ THEME = Obj(
         "clock": Field(Boolean(), default=True, doc="Show the clock in the header"),
         "ticker": Field(
             ListOf(Text(max_len=500), single_ok=True), doc="Messages scrolling in a footer"
+        ),
+        "viewing": Field(
+            viewing_type(),
+            doc="The screen's diagonal and how far it is read from, like {diagonal: 55in, "
+            "distance: 4m}: the text floors follow (a screen's player.yaml may say its own)",
         ),
         **LAYOUT_FIELDS,
     },
@@ -152,6 +157,7 @@ def load_theme_file(root: Path) -> tuple[Theme, Layouts | None, Report]:
             clock=values["clock"],
             ticker=tuple(values.get("ticker") or ()),
             timezone=values.get("timezone"),
+            viewing=viewing_of(values.get("viewing")),
         ),
         layouts_of(values),
         report,
@@ -172,10 +178,16 @@ HIGH_CONTRAST_LIGHT = Colours(
 LARGE_SCALE = 1.25  # the ``large`` profile raises every text floor by a quarter
 
 
-def with_profiles(theme: Theme, profiles: tuple[str, ...]) -> Theme:
+def with_profiles(
+    theme: Theme, profiles: tuple[str, ...], viewing: dict[str, float] | None = None
+) -> Theme:
     """The theme for a screen's accessibility profiles: ``high-contrast`` (white on black)
     or ``high-contrast-light`` (black on white) replace its colours, keeping its layout;
-    ``large`` raises every text floor (and the header and ticker with them) by 25 %."""
+    ``large`` raises every text floor (and the header and ticker with them) by 25 %.
+    ``viewing`` (the screen's diagonal and distance in mm, from player.yaml or flags) goes
+    over the theme's."""
+    if viewing:
+        theme = replace(theme, viewing=viewing_of(viewing, theme.viewing))
     if "large" in profiles:
         theme = replace(theme, text_scale=LARGE_SCALE)
     if "high-contrast-light" in profiles:
@@ -183,6 +195,13 @@ def with_profiles(theme: Theme, profiles: tuple[str, ...]) -> Theme:
     if "high-contrast" in profiles:
         return replace(theme, colours=HIGH_CONTRAST)
     return theme
+
+
+def for_screen(
+    content: Content, profiles: tuple[str, ...], viewing: dict[str, float] | None
+) -> Content:
+    """``content`` with its theme as this screen shows it (see :func:`with_profiles`)."""
+    return replace(content, theme=with_profiles(content.theme, profiles, viewing))
 
 
 # The colour pairs a theme draws text with (foreground, background), and what they are for.

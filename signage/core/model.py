@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from signage.core.viewing import Viewing
+
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -97,3 +99,6 @@ class Theme:
     ticker: tuple[str, ...] = ()
     timezone: str | None = None  # the venue's zone (IANA), when the screen has none configured
     text_scale: float = 1.0  # the ``large`` accessibility profile: every text floor x 1.25
+    # the screen's diagonal and the distance it is read from (theme.yaml's ``viewing``,
+    # the player's configuration over it): the text floors follow from them
+    viewing: Viewing = field(default_factory=Viewing)

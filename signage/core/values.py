@@ -1,4 +1,4 @@
-"""Value types of the schema framework beyond text and numbers: durations, times of day, dates, files of the content folder, colours, time zones."""
+"""Value types of the schema framework beyond text and numbers: durations, times of day, dates, files of the content folder, colours, time zones, real lengths."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import yaml
 from signage.core.diagnostics import did_you_mean
 from signage.core.inside import outside_problem
 from signage.core.schema import INVALID, JSON, Ctx, Text, Type, scalar_node, short_text
+from signage.core.viewing import Viewing, parse_length, show_length
 from signage.core.yamlsrc import scalar_value
 
 _DURATION_RE = re.compile(
@@ -237,3 +238,84 @@ class TimeZone(Text):
             hint = did_you_mean(text, available_timezones())
             return ctx.error(node, path, f"unknown time zone '{text}'{hint}")
         return text
+
+
+@dataclass
+class RealLength(Type):
+    """A physical length with its unit: ``55in``, ``4m``, ``140cm``, ``1397mm`` (millimetres
+    once checked), between ``minimum_mm`` and ``maximum_mm``."""
+
+    what: str
+    minimum_mm: float
+    maximum_mm: float
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        return f"a {self.what} with its unit (in, cm, m or mm), like {self.example}"
+
+    @property
+    def example(self) -> str:
+        return "55in" if self.what == "diagonal" else "4m"
+
+    def check(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+        if not scalar_node(node) or isinstance(scalar_value(node), bool):
+            return self.wrong(node, ctx, path)
+        text = str(node.value)
+        try:
+            mm = parse_length(text)
+        except ValueError:
+            bare = re.fullmatch(r"\s*\d+(\.\d+)?\s*", text) is not None
+            hint = f" (a number needs its unit: {text.strip()}in? {text.strip()}m?)" if bare else ""
+            return ctx.error(node, path, f"'{short_text(text)}' is not {self.expected}{hint}")
+        if not self.minimum_mm <= mm <= self.maximum_mm:
+            return ctx.error(
+                node,
+                path,
+                f"{text.strip()} is out of range for a {self.what}: from "
+                f"{show_length(self.minimum_mm, self.what == 'diagonal')} to "
+                f"{show_length(self.maximum_mm, self.what == 'diagonal')}",
+            )
+        return mm
+
+    def json_schema(self) -> JSON:
+        return {
+            "type": "string",
+            "pattern": r"^\s*\d+(\.\d+)?\s*(mm|cm|m|in)\s*$",
+            "description": self.expected,
+        }
+
+
+DIAGONAL = RealLength("diagonal", 100.0, 10_000.0)  # 4 in (a tablet) to 10 m (a wall)
+DISTANCE = RealLength("distance", 300.0, 100_000.0)  # 30 cm to 100 m
+
+
+def viewing_type() -> Any:
+    """``viewing: {diagonal: 55in, distance: 4m}``: the screen and how far it is read from
+    (theme.yaml and player.yaml)."""
+    from signage.core.schema import Field, Obj
+
+    return Obj(
+        {
+            "diagonal": Field(
+                DIAGONAL, doc="The panel's diagonal, like 55in or 140cm (default 55in)"
+            ),
+            "distance": Field(
+                DISTANCE, doc="How far people read it from, like 4m (default 4m; door layouts 2m)"
+            ),
+        },
+        name="viewing like {diagonal: 55in, distance: 4m}",
+    )
+
+
+def viewing_of(values: dict[str, Any] | None, under: Viewing | None = None) -> Viewing:
+    """A checked ``viewing:`` mapping over ``under`` (the theme's, else the defaults)."""
+    base = under or Viewing()
+    if not values:
+        return base
+    diagonal = values.get("diagonal")
+    distance = values.get("distance")
+    return Viewing(
+        diagonal if diagonal is not None else base.diagonal_mm,
+        distance if distance is not None else base.distance_mm,
+        base.assumed and diagonal is None,
+    )

@@ -15,6 +15,7 @@ from PIL import Image
 
 from signage.core import i18n
 from signage.core.model import Theme
+from signage.core.viewing import Viewing
 from signage.draw.images import ImageError, contain, open_image
 from signage.draw.legible import (
     CLOCK,
@@ -22,11 +23,11 @@ from signage.draw.legible import (
     SECONDARY,
     Mark,
     Pen,
-    floor_height,
+    floor_cap,
     size_for,
     words_read,
 )
-from signage.draw.text import Fonts, fit_line
+from signage.draw.text import Fonts, Layout, fit_line, wrap_line
 
 RGB = tuple[int, int, int]
 TICKER_SEPARATOR = "     •     "
@@ -38,6 +39,17 @@ class Screen:
 
     id: str = "screen"
     room: str | None = None
+
+
+@dataclass(frozen=True)
+class Area:
+    """Where a player's timeline draws its slides: with the theme's header and ticker (the
+    whole screen) or not (a region), the whole screen's size (text floors follow it), how
+    far it is read from (None: the theme's distance). See :class:`Canvas`."""
+
+    chrome: bool = True
+    display: tuple[int, int] | None = None
+    distance_mm: float | None = None
 
 
 @dataclass
@@ -52,6 +64,10 @@ class Frame:
     notes: list[str] = field(default_factory=list)  # problems to report (a missing photo)
     marks: list[Mark] = field(default_factory=list)  # every text line drawn (legibility)
     video: dict[str, Any] | None = None  # a playable clip's codec, size and rate
+    pages: int = 1  # a slide in pages: how many (this frame shows one)
+    page: int = 0
+    reading_s: float = 0.0  # reading every page takes this long (the slide is held that long)
+    cut: list[str] = field(default_factory=list)  # what ``overflow: cut`` cut (its first words)
 
     @property
     def words(self) -> int:
@@ -74,6 +90,12 @@ class Canvas:
     # to the screen's shorter side, whatever the region (None: the canvas is the screen)
     display: tuple[int, int] | None = None
     marks: list[Mark] = field(default_factory=list, compare=False)  # filled by pens
+    # how far this region is read from when it is not the theme's (a door sign: 2 m)
+    distance_mm: float | None = None
+    # when the slide appeared on screen: a slide in pages turns them from then (None: not
+    # playing, a preview); ``page`` draws that page (a preview of every page)
+    started: dt.datetime | None = None
+    page: int | None = None
 
     @property
     def width(self) -> int:
@@ -109,14 +131,28 @@ class Canvas:
         return min(self.display or self.size)
 
     @property
+    def viewing(self) -> Viewing:
+        """The screen's diagonal and the distance this canvas is read from."""
+        return self.theme.viewing.at(self.distance_mm)
+
+    @property
+    def screen_size(self) -> tuple[int, int]:
+        return self.display or self.size
+
+    @property
     def scale(self) -> float:
-        """The theme's text scale (1.25 with the ``large`` accessibility profile)."""
-        return self.theme.text_scale
+        """The type scale: the theme's (1.25 with the ``large`` accessibility profile) times
+        what the viewing distance asks over the reference (55 in, 4 m; never under 1)."""
+        return self.theme.text_scale * self.viewing.design_scale(self.screen_size)
+
+    def floor_cap(self, role: str = CONTENT) -> float:
+        """The smallest cap height, in pixels, text of ``role`` may have here."""
+        return floor_cap(role, self.viewing, self.screen_size, self.theme.text_scale)
 
     def floor(self, role: str = CONTENT, bold: bool = False) -> int:
         """The smallest font size text of ``role`` may be drawn at on this screen."""
         path = self.theme.font_bold if bold else self.theme.font_regular
-        return size_for(path, floor_height(role, self.short_side, self.scale))
+        return size_for(path, self.floor_cap(role))
 
     def font_px(self, design: float, role: str = CONTENT, bold: bool = False) -> int:
         """A font size from the 1080-line design, never under the role's floor."""
@@ -129,6 +165,20 @@ class Canvas:
         under the role's floor, then cut with an ellipsis: the line and its font size."""
         largest, smallest = self.font_px(design, role, bold), self.floor(role, bold)
         return fit_line(text, self.fonts, width, largest, smallest, bold)
+
+    def wrap(
+        self,
+        text: str,
+        width: float,
+        design: float,
+        role: str = CONTENT,
+        bold: bool = False,
+        max_lines: int = 2,
+    ) -> Layout:
+        """A name, a title or a role at the design's size (1080-line pixels) shrunk to hold
+        in ``max_lines`` lines of ``width``, never under the role's floor, never cut."""
+        largest, smallest = self.font_px(design, role, bold), self.floor(role, bold)
+        return wrap_line(text, self.fonts, width, largest, smallest, bold, max_lines)
 
     def pen(self, image: Image.Image, scrim: bool = False) -> Pen:
         """A drawing pen on ``image`` that records the text it draws in ``marks``."""
@@ -182,7 +232,7 @@ class Canvas:
         else:
             self.draw_chrome(image)
         valid = self.next_minute() if self.header_height and self.theme.clock else None
-        frame = Frame(image, valid_until=kwargs.pop("valid_until", valid), **kwargs)
+        frame = Frame(image, valid_until=kwargs.pop("valid_until", None) or valid, **kwargs)
         if frame.valid_until and valid:
             frame.valid_until = min(frame.valid_until, valid)
         frame.ticker = self.ticker_strip()
@@ -233,12 +283,25 @@ class Canvas:
                     role=SECONDARY,
                 )  # fmt: skip
                 right -= int(small.getlength(date)) + self.px(32)
-        if self.theme.venue and right - x > self.px(200):
-            venue, size = self.fit_line(self.theme.venue, right - x, 30, SECONDARY)
+        venue = self.header_venue(right - x)
+        if venue is not None:
             draw.text(
-                (x, h // 2), venue, font=fonts.get(size), fill=colours.text, anchor="lm",
+                (x, h // 2), venue[0], font=fonts.get(venue[1]), fill=colours.text, anchor="lm",
                 role=SECONDARY,
             )  # fmt: skip
+
+    def header_venue(self, width: float) -> tuple[str, int] | None:
+        """The venue as the header can show it whole in ``width``: all of it, else its first
+        part ("Microsoft France" of "Microsoft France · Issy-les-Moulineaux"), else nothing
+        (the logo says it): never cut with an ellipsis."""
+        venue = self.theme.venue.strip()
+        for candidate in (venue, venue.split(" · ")[0].strip()):
+            if not candidate:
+                continue
+            line, size = self.fit_line(candidate, width, 30, SECONDARY)
+            if line == candidate:
+                return line, size
+        return None
 
     def ticker_strip(self) -> Image.Image | None:
         """The footer's messages, joined, as one RGBA strip the loop scrolls."""

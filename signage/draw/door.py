@@ -12,7 +12,7 @@ from PIL import Image
 from signage.core import i18n
 from signage.draw.canvas import Canvas
 from signage.draw.legible import SECONDARY
-from signage.draw.text import fit_line
+from signage.draw.text import draw, fit_line, wrap_line
 from signage.programme.model import Event, Programme
 
 FREE = (30, 132, 73)  # green and red both carry white text at more than 4.5:1
@@ -69,11 +69,11 @@ def draw_door(image: Image.Image, canvas: Canvas, programme: Programme, room: st
     ]  # fmt: skip
     # type scales with the shorter measure: a portrait screen is not read from further away
     unit = min(h, w * 1.2)
-    name, size = fit_line(
-        room, fonts, w, max(bold_floor, int(unit * 0.08 * canvas.scale)), bold_floor, bold=True
+    name = wrap_line(
+        room, fonts, w, max(bold_floor, int(unit * 0.08 * canvas.scale)), bold_floor, True
     )
-    pen.text((x, y), name, font=fonts.get(size, True), fill=colours.text)
-    top = y + int(size * 1.4)
+    draw(pen, name, fonts, (x, y), colours.text)
+    top = y + int(name.height + name.size * 0.4)
     band_h = int(h * (0.36 if canvas.portrait else 0.40))
     state = BUSY if now is not None else FREE
     said = room_state(canvas, room)
@@ -115,30 +115,31 @@ def draw_door(image: Image.Image, canvas: Canvas, programme: Programme, room: st
         face = fonts.get(max(small_floor, int(line_h * 0.6)))
         pen.text((x, cursor), hours, font=face, fill=colours.muted, role=SECONDARY)
         cursor += int(face.size * 1.35)
-        text, text_size = fit_line(title_of(now, canvas), fonts, w, line_h, bold_floor, bold=True)
-        pen.text((x, cursor), text, font=fonts.get(text_size, True), fill=colours.text)
-        cursor += int(line_h * 1.4)
+        title = wrap_line(title_of(now, canvas), fonts, w, line_h, bold_floor, True)
+        draw(pen, title, fonts, (x, cursor), colours.text)
+        cursor += int(title.height + line_h * 0.4)
     label = i18n.label("later_today", canvas.locale).upper()
     face = fonts.get(max(canvas.floor(SECONDARY, True), int(line_h * 0.55)), True)
+    if cursor + line_h * 1.6 > y + h:
+        return  # no room for what comes later: now and until when are what matter
     pen.text((x, cursor), label, font=face, fill=colours.accent, role=SECONDARY)
     cursor += int(line_h * 0.9)
     if not coming:
-        pen.text(
-            (x, cursor),
-            i18n.label("none_later", canvas.locale),
-            font=fonts.get(int(line_h * 0.7)),
-            fill=colours.muted,
+        none = wrap_line(
+            i18n.label("none_later", canvas.locale), fonts, w, max(floor, int(line_h * 0.7)), floor
         )
+        if cursor + none.height <= y + h:
+            draw(pen, none, fonts, (x, cursor), colours.muted)
         return
     for event in coming[:LATER]:
-        if cursor + line_h > y + h:
-            break
-        start = i18n.clock(canvas.local(event.start), canvas.locale)
-        face = fonts.get(int(line_h * 0.7), True)
-        pen.text((x, cursor), start, font=face, fill=colours.muted, role=SECONDARY)
+        face = fonts.get(max(small_floor, int(line_h * 0.7)), True)
         offset = int(face.getlength("00:00  "))
-        text, text_size = fit_line(
-            title_of(event, canvas), fonts, w - offset, int(line_h * 0.7), floor
+        title = wrap_line(
+            title_of(event, canvas), fonts, w - offset, max(floor, int(line_h * 0.7)), floor
         )
-        pen.text((x + offset, cursor), text, font=fonts.get(text_size), fill=colours.text)
-        cursor += line_h
+        if cursor + title.height > y + h:
+            break  # what does not fit is left out whole, never cut
+        start = i18n.clock(canvas.local(event.start), canvas.locale)
+        pen.text((x, cursor), start, font=face, fill=colours.muted, role=SECONDARY)
+        draw(pen, title, fonts, (x + offset, cursor), colours.text)
+        cursor += max(line_h, int(title.height + line_h * 0.3))

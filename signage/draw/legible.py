@@ -1,15 +1,16 @@
-"""Text that can be read from the back of the hall, and a record of how legible it is.
+"""Text that can be read from where people stand, and a record of how legible it is.
 
 Every line of text a slide draws goes through a :class:`Pen`, which draws it and
-records a :class:`Mark`: its role, its height (ascender to descender, as the
-font's metrics give it) and the lowest contrast it has against the pixels that
-were actually behind it. The legibility check reads those marks: it measures
-what the renderer drew, not what a guess from pixels would say.
+records a :class:`Mark`: its role, its line height (ascender to descender), the cap
+height and x-height of the face at the size drawn, and the lowest contrast it has
+against the pixels that were actually behind it. The legibility check reads those
+marks: it measures what the renderer drew, not what a guess from pixels would say.
 
-Floors are relative to the screen's shorter side S (1080 on a 1920x1080 or a
-1080x1920 screen), whatever region the text is drawn in: content (titles,
-names, rooms, now/next) S/30, secondary text (times, roles, labels, captions)
-S/45, the clock and the ticker S/36.
+Floors are angles on capitals (:mod:`signage.core.viewing`): a capital letter must
+subtend at least 20 minutes of arc from the screen's viewing distance for content
+(titles, names, rooms, now/next) and 16 for secondary text (times, roles, labels,
+captions), the clock and the ticker (ISO 9241-303's minimum). On a 55-inch 1080p panel
+read from 4 m that is a cap height of 36.7 px (a 51 px DejaVu) and 29.4 px (41 px).
 
 Over photos a pen given ``scrim=True`` lays a dark (or light) veil behind a line
 only where the image would break the contrast, and only as dark as needed.
@@ -24,31 +25,47 @@ from typing import Any
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from signage.core.colour import LARGE_CONTRAST, MIN_CONTRAST, RGB, luminance, ratio
+from signage.core.viewing import CONTENT_ARCMIN, SECONDARY_ARCMIN, Viewing
 
 CONTENT, SECONDARY, CLOCK = "content", "secondary", "clock"
 ROLES = (CONTENT, SECONDARY, CLOCK)
-DIVISOR = {CONTENT: 30, SECONDARY: 45, CLOCK: 36}  # floor = S / divisor
+ARCMIN = {CONTENT: CONTENT_ARCMIN, SECONDARY: SECONDARY_ARCMIN, CLOCK: SECONDARY_ARCMIN}
 LARGE_TEXT = 18  # text at S/18 and larger needs only 3:1 (WCAG's large text)
 SAMPLE = (48, 12)  # a line's background is measured on a copy at most this size (averaged)
 DARKEST_SHARE = 0.02  # the contrast of the worst 2 % of the background (not one stray pixel)
 
 
-def floor_height(role: str, short_side: int, scale: float = 1.0) -> float:
-    """The smallest line height, in pixels, text of this role may have on this screen."""
-    return short_side / DIVISOR[role] * scale
+def floor_cap(role: str, viewing: Viewing, display: tuple[int, int], scale: float = 1.0) -> float:
+    """The smallest cap height, in pixels, text of this role may have on this screen read
+    from its distance (``scale``: the ``large`` profile's 1.25)."""
+    return viewing.cap_floor_px(ARCMIN[role], display) * scale
 
 
 def line_height(face: ImageFont.FreeTypeFont) -> int:
-    """A font's line height from ascender to descender (what the floors measure)."""
+    """A font's line height from ascender to descender."""
     ascent, descent = face.getmetrics()
     return int(ascent + descent)
 
 
+def letter_heights(face: ImageFont.FreeTypeFont) -> tuple[int, int]:
+    """The face's cap height and x-height at its size, in pixels: 'H' and 'x' measured from
+    the baseline (what a reader sees of a letter, whatever the font's line box)."""
+    return _letters(str(face.path), face.size)
+
+
+@lru_cache(maxsize=2048)
+def _letters(path: str, size: int) -> tuple[int, int]:
+    face = ImageFont.truetype(path, size)
+    cap = -face.getbbox("H", anchor="ls")[1]
+    x_height = -face.getbbox("x", anchor="ls")[1]
+    return int(cap), int(x_height)
+
+
 @lru_cache(maxsize=1024)
-def size_for(path: str, height: float) -> int:
-    """The smallest font size of this font whose line is at least ``height`` tall."""
-    size = max(1, int(height / 1.4))
-    while line_height(ImageFont.truetype(path, size)) < height:
+def size_for(path: str, cap: float) -> int:
+    """The smallest font size of this font whose capitals are at least ``cap`` pixels tall."""
+    size = max(1, int(cap / 0.8))
+    while _letters(path, size)[0] < cap:
         size += 1
     return size
 
@@ -65,6 +82,8 @@ class Mark:
     needed: float  # 4.5, or 3 for large text
     clipped: bool = False  # partly outside the area it was drawn in (it does not fit)
     read: bool = True  # part of what the slide says (not the header's venue and date)
+    cap: int = 0  # the face's cap height at the size drawn, pixels (what the floors measure)
+    x_height: int = 0
 
     @property
     def words(self) -> int:
@@ -164,8 +183,10 @@ class Pen:
         w, h = self.image.size
         clipped = box[0] < -1 or box[1] < -1 or box[2] > w + 1 or box[3] > h + 1
         moved = (box[0] + ox, box[1] + oy, box[2] + ox, box[3] + oy)
+        cap, x_height = letter_heights(font)
+        found = round(found, 2)
         self.marks.append(
-            Mark(text, role, height, round(found, 2), moved, needed, clipped, self.read)
+            Mark(text, role, height, found, moved, needed, clipped, self.read, cap, x_height)
         )
 
     def guard(self, box: tuple[int, int, int, int], fill: RGB, height: int) -> None:

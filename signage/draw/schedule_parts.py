@@ -117,13 +117,14 @@ def _heading(pen: Pen, canvas: Canvas, text: str, box: tuple[int, int, int], k: 
     """The view's title with its accent bar, leaving room at the right for a page number."""
     x, y, w = box
     w -= int(canvas.fonts.get(canvas.font_px(30, SECONDARY)).getlength("00/00")) + canvas.px(24)
-    line, size = canvas.fit_line(text, w, 64 * min(k, 1.4), bold=True)
-    pen.text((x, y), line, font=canvas.fonts.get(size, True), fill=canvas.theme.colours.text)
+    title = canvas.wrap(text, w, 64 * min(k, 1.4), bold=True, max_lines=1)  # never cut
+    draw_text(pen, title, canvas.fonts, (x, y), canvas.theme.colours.text)
+    below = int(title.height)
     pen.rectangle(
-        (x, y + size + canvas.px(18), x + canvas.px(120), y + size + canvas.px(26)),
+        (x, y + below + canvas.px(18), x + canvas.px(120), y + below + canvas.px(26)),
         fill=canvas.theme.colours.accent,
     )
-    return size + canvas.px(56)
+    return below + canvas.px(56)
 
 
 def _state_band(
@@ -165,20 +166,23 @@ def _talk(
     speaker_px: float,
     lines: int,
 ) -> int:
-    """A talk's title (wrapped to ``lines``, then an ellipsis; never under the floor) and its
-    speakers under it; returns the y below them. Sizes are in 1080-line pixels."""
+    """A talk's title (wrapped, never cut, never under the floor) and its speakers under it
+    when they fit whole; returns the y below them. Sizes are in 1080-line pixels."""
     x, y, w, h = box
     bottom = y + h
     fonts = canvas.fonts
     if h < canvas.floor(bold=True) * 1.2:
         return y  # not even one line of the title fits
     title = _title(canvas, event.title, (w, h), title_px, lines)
+    if title.height > h:
+        return y  # left out whole rather than drawn past the area's edge
     draw_text(pen, title, fonts, (x, y), canvas.theme.colours.text)
     y += int(title.height) + int(title.size * 0.35)
-    if event.speakers and y + canvas.font_px(speaker_px) * 1.2 <= bottom:
-        line, size = canvas.fit_line(_speakers(event), w, speaker_px)
-        pen.text((x, y), line, font=fonts.get(size), fill=canvas.theme.colours.accent)
-        y += int(size * 1.7)
+    if event.speakers:
+        names = canvas.wrap(_speakers(event), w, speaker_px, SECONDARY)
+        if y + names.height <= bottom:  # whole, or not at all: the title comes first
+            draw_text(pen, names, fonts, (x, y), canvas.theme.colours.accent, role=SECONDARY)
+            y += int(names.height + names.size * 0.7)
     return y
 
 
@@ -190,13 +194,14 @@ def _title(
     lines: int,
     shrink: bool = True,
 ) -> Layout:
-    """A title in bold, as large as ``design_px`` allows in ``box``, wrapped to ``lines``
-    and then cut with an ellipsis; never under the floor. ``shrink=False``: always at
-    ``design_px``, like its neighbours in a list (it wraps instead of getting smaller)."""
+    """A title in bold, as large as ``design_px`` allows in ``box`` on ``lines`` lines; at
+    the floor, on as many lines as it takes: never cut (the view makes room, or pages).
+    ``shrink=False``: always at ``design_px``, like its neighbours in a list (it wraps
+    instead of getting smaller)."""
     size = canvas.font_px(design_px, bold=True)
     return fit(
         parse_markdown(f"**{text}**"), canvas.fonts, box,
-        size, size if not shrink else canvas.floor(bold=True), max_lines=lines,
+        size, size if not shrink else canvas.floor(bold=True), max_lines=lines, cut=False,
     )  # fmt: skip
 
 

@@ -1,8 +1,8 @@
 """Text for screens: a small Markdown subset, word wrapping, and fitting to a box.
 
-Everything here is Pillow and runs off the render thread. Text never spills
-out of its box: it wraps, shrinks down to a minimum size, and as a last resort
-is cut with an ellipsis.
+Everything here is Pillow and runs off the render thread. Text wraps and shrinks down
+to a minimum size (its floor); what still does not fit goes on further pages
+(:mod:`signage.draw.pages`), or is cut with an ellipsis where the author asked for it.
 """
 
 from __future__ import annotations
@@ -13,6 +13,9 @@ from functools import lru_cache
 from typing import Any
 
 from PIL import ImageFont
+
+from signage.draw.typography import GLUED
+from signage.draw.typography import carried as carry
 
 RGB = tuple[int, int, int]
 
@@ -111,11 +114,12 @@ class Layout:
 
 
 def _words(runs: tuple[Run, ...]) -> list[tuple[str, bool, bool]]:
-    """(word, bold, space_before) for each word; NBSP keeps French "14 h" together."""
+    """(word, bold, space_before) for each word; NBSP keeps French "14 h" together, and
+    the space before a colon (see :mod:`signage.draw.typography`)."""
     out: list[tuple[str, bool, bool]] = []
     pending_space = False
     for run in runs:
-        chunks = re.split(r"([ \t]+)", run.text)
+        chunks = re.split(r"([ \t]+)", GLUED.sub("\u00a0", run.text))
         for chunk in chunks:
             if not chunk:
                 continue
@@ -133,6 +137,30 @@ def _words(runs: tuple[Run, ...]) -> list[tuple[str, bool, bool]]:
     return out
 
 
+def _broken(
+    runs: tuple[Run, ...], fonts: Fonts, size: int, width: float, breaking: bool
+) -> list[tuple[str, bool, bool]]:
+    """The words of ``runs``; with ``breaking``, one wider than ``width`` in pieces that
+    fit (the pieces after the first follow without a space, each on its own line)."""
+    words = _words(runs)
+    if not breaking:
+        return words
+    out: list[tuple[str, bool, bool]] = []
+    for whole, bold, spaced in words:
+        face = fonts.get(size, bold)
+        word, space = whole, spaced
+        while face.getlength(word) > width and len(word) > 1:
+            cut = len(word) - 1
+            while cut > 1 and face.getlength(word[:cut]) > width:
+                cut -= 1
+            hyphen = word.rfind("-", 0, cut) + 1  # "Olympe-de-" then "Gouges"
+            cut = hyphen if hyphen > 1 else cut
+            out.append((word[:cut], bold, space))
+            word, space = word[cut:], True  # the rest starts the next line
+        out.append((word, bold, space))
+    return out
+
+
 def layout(
     blocks: list[Block],
     fonts: Fonts,
@@ -141,8 +169,11 @@ def layout(
     line_spacing: float = 1.25,
     paragraph_spacing: float = 0.5,
     max_lines: int | None = None,
+    break_words: bool = False,
 ) -> Layout:
-    """Wrap blocks at ``size`` into ``width``; ``fits`` is False when a word is too wide."""
+    """Wrap blocks at ``size`` into ``width``; ``fits`` is False when a word is too wide
+    (``break_words``: such a word is broken across lines instead, "#NantesDansMa" then
+    "Poche": every letter shown, none cut)."""
     lines: list[Line] = []
     y = 0.0
     line_h = size * line_spacing
@@ -158,15 +189,22 @@ def layout(
             indent = fonts.get(size).getlength(block.marker + "  ")
         pieces: list[Piece] = [marker_piece] if marker_piece else []
         x = indent
-        for word, bold, space in _words(block.runs):
+        for word, bold, space in _broken(block.runs, fonts, size, width - indent, break_words):
             face = fonts.get(size, bold)
             space_w = face.getlength(" ") if space and x > indent else 0.0
             word_w = face.getlength(word)
             if x + space_w + word_w > width and x > indent:
+                carried = carry(pieces, fonts, size, width - indent - word_w)
+                end = pieces[-1] if pieces else None
+                x = end.x + fonts.get(size, end.bold).getlength(end.text) if end else indent
                 lines.append(Line(y, tuple(pieces), x))
                 widest = max(widest, x)
                 y += line_h
-                pieces, x, space_w = [], indent, 0.0
+                pieces, x = [], indent
+                for piece in carried:  # "la" goes down with "poche"
+                    pieces.append(Piece(x, piece.text, piece.bold))
+                    x += fonts.get(size, piece.bold).getlength(piece.text + " ")
+                space_w = 0.0
             if word_w > width - indent:
                 fits = False
             pieces.append(Piece(x + space_w, word, bold))
@@ -188,11 +226,13 @@ def fit(
     min_size: int,
     max_lines: int | None = None,
     line_spacing: float = 1.25,
+    cut: bool = True,
 ) -> Layout:
     """The largest size from ``max_size`` down to ``min_size`` at which the text fits the box.
 
     When even ``min_size`` does not fit, the layout is cut to the lines that fit
-    and the last one ends with an ellipsis.
+    and the last one ends with an ellipsis; ``cut=False``: every line at ``min_size``
+    (a title or a name, which the caller makes room for, or pages).
     """
     width, height = box
     min_size = max(1, min(min_size, max_size))
@@ -215,6 +255,8 @@ def fit(
             high = mid - 1
     if found is not None:
         return found
+    if not cut:
+        return layout(blocks, fonts, min_size, width, line_spacing, break_words=True)
     return _truncate(layout(blocks, fonts, min_size, width, line_spacing), fonts, box, max_lines)
 
 
@@ -291,3 +333,27 @@ def fit_line(
     while text and face.getlength(text + "…") > width:
         text = text[:-1]
     return text.rstrip() + "…", size
+
+
+def wrap_line(
+    text: str,
+    fonts: Fonts,
+    width: float,
+    max_size: int,
+    min_size: int,
+    bold: bool = False,
+    max_lines: int = 2,
+) -> Layout:
+    """A name, a title or a room: the largest size from ``max_size`` down to ``min_size``
+    at which it holds in ``max_lines`` lines of ``width``; at ``min_size`` on as many lines
+    as it takes. Never cut: a name or a title with an ellipsis is not acceptable."""
+    blocks = [Block((Run(" ".join(text.split()), bold),))]
+    size = max(max_size, min_size)
+    while True:
+        placed = layout(blocks, fonts, size, width, 1.15, 0.0, max_lines)
+        if placed.fits or size <= min_size:
+            break
+        size = max(min_size, int(size * 0.94))
+    if not placed.fits:
+        placed = layout(blocks, fonts, min_size, width, 1.15, 0.0, break_words=True)
+    return placed

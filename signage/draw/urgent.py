@@ -17,12 +17,14 @@ def render_message(message: UrgentMessage, canvas: Canvas) -> Frame:
     fonts = canvas.fonts
     if message.style == "banner":
         floor = canvas.floor()
-        height = max(canvas.px(150 * canvas.scale), int(floor * 1.25 * 2 + canvas.px(36)))
+        margin = canvas.margin
+        least = max(canvas.px(150 * canvas.scale), int(floor * 1.25 * 2 + canvas.px(36)))
+        # two lines as large as they fit; a longer message makes the strip taller, never cut
+        placed = fit(parse_markdown(message.text), fonts, (canvas.width - 2 * margin, least - canvas.px(36)),
+                     canvas.font_px(52), floor, max_lines=2, cut=False)  # fmt: skip
+        height = max(least, int(placed.height) + canvas.px(36))
         strip = Image.new("RGBA", (canvas.width, height), (*colours.accent, 245))
         pen = canvas.pen(strip)
-        margin = canvas.margin
-        placed = fit(parse_markdown(message.text), fonts, (canvas.width - 2 * margin, height - canvas.px(36)),
-                     canvas.font_px(52), floor, max_lines=2)  # fmt: skip
         draw(pen, placed, fonts, (margin, (height - placed.height) / 2), colours.background)
         return Frame(strip, marks=canvas.marks)
     image = Image.new("RGB", canvas.size, colours.accent)
@@ -38,7 +40,7 @@ def render_message(message: UrgentMessage, canvas: Canvas) -> Frame:
     )
     box = (canvas.width - 2 * margin, canvas.height - 4 * margin)
     placed = fit(parse_markdown(f"**{message.text}**"), fonts, box, canvas.font_px(130, bold=True),
-                 canvas.floor(bold=True))  # fmt: skip
+                 canvas.floor(bold=True), cut=False)  # fmt: skip
     top = (canvas.height - placed.height) / 2
     draw(pen, placed, fonts, (margin, top), colours.background, align="center", box_width=box[0])
     return Frame(image, marks=canvas.marks)

@@ -6,8 +6,9 @@ import datetime as dt
 
 from signage.core import i18n
 from signage.draw.canvas import Canvas, Frame
-from signage.draw.door import ROOM_STATE, draw_door, room_state, state_words
+from signage.draw.door import draw_door, room_state
 from signage.draw.legible import SECONDARY
+from signage.draw.rooms_grid import _rooms
 from signage.draw.schedule_parts import (
     RUNNING,
     Pen,
@@ -19,7 +20,6 @@ from signage.draw.schedule_parts import (
     _minutes,
     _over,
     _page,
-    _speakers,
     _state_band,
     _talk,
     _time_line,
@@ -128,10 +128,9 @@ def _room(
                  fill=colours.muted, anchor="ra", role=SECONDARY)  # fmt: skip
         cursor += bar_h + int(left_face.size * 2.2)
     else:
-        face = fonts.get(canvas.font_px(48 * k))
-        pen.text((x, cursor), i18n.label("nothing_now", canvas.locale), font=face,
-                 fill=colours.muted)  # fmt: skip
-        cursor += int(face.size * 2)
+        nothing = canvas.wrap(i18n.label("nothing_now", canvas.locale), w, 48 * k)
+        draw_text(pen, nothing, fonts, (x, cursor), colours.muted)
+        cursor += int(nothing.height + nothing.size * 0.8)
     if cursor + step + time_px * 1.5 + one_line > bottom:
         return cursor  # no room for what comes next: the talk on now is what matters
     pen.text((x, cursor), i18n.label("next", canvas.locale).upper(), font=label,
@@ -153,173 +152,10 @@ def _room(
             cursor = _cancelled(pen, canvas, shown, room, (x, cursor, w, bottom), k)
     else:
         ending = closing if _over(programme, at) else i18n.label("room_done", canvas.locale)
-        line, size = canvas.fit_line(ending, w, 44 * k, bold=True)
-        pen.text((x, cursor), line, font=fonts.get(size, True), fill=colours.text)
-        cursor += int(size * 1.3)
+        words = canvas.wrap(ending, w, 44 * k, bold=True, max_lines=3)
+        draw_text(pen, words, fonts, (x, cursor), colours.text)
+        cursor += int(words.height + words.size * 0.3)
     return cursor
-
-
-def _rooms(
-    pen: Pen, canvas: Canvas, shown: Shown, heading: str, closing: str
-) -> dt.datetime | None:
-    """Every room, what is on now and next. Rows share the height (two rooms: large type);
-    rooms that do not fit at the floors go to further pages. Returns when the page turns."""
-    programme = shown.programme
-    x, y, w, h = canvas.body()
-    colours = canvas.theme.colours
-    fonts = canvas.fonts
-    at = canvas.at
-    today = canvas.local(at).date()
-    rooms = [
-        r
-        for r in programme.room_names()
-        if any(canvas.local(e.end).date() >= today for e in programme.in_room(r))
-    ]
-    top = y + _heading(pen, canvas, heading, (x, y, w))
-    if not rooms:  # nothing today or later: the programme is over
-        line, size = canvas.fit_line(closing, w, 56, bold=True)
-        pen.text((x, top + canvas.px(40)), line, font=fonts.get(size, True), fill=colours.text)
-        return None
-    portrait = _stacked(canvas, rooms, w)
-    gap = canvas.px(16)
-    least = _row_height(canvas, 1.0, portrait)
-    per_page = max(1, (y + h - top) // least)
-    pages = max(1, -(-len(rooms) // per_page))
-    page, turn = _page(canvas, pages)
-    on_page = rooms[page * per_page : (page + 1) * per_page]
-    if pages > 1:
-        marker = i18n.label("page", canvas.locale, p=page + 1, n=pages)
-        pen.text((x + w, y), marker, font=fonts.get(canvas.font_px(30, SECONDARY)),
-                 fill=colours.muted, anchor="ra", role=SECONDARY)  # fmt: skip
-    # the rows share the height: fewer rooms, larger type (up to twice the design)
-    row_h = (y + h - top) // max(1, len(on_page) if pages == 1 else per_page)
-    k = max(1.0, min(2.0, row_h / least))
-    while k > 1.0 and _row_height(canvas, k, portrait) > row_h:
-        k -= 0.05
-    room_w = int(w * 0.26)
-    col_w = (w - room_w - canvas.px(24)) // 2 if not portrait else w - canvas.px(48)
-    for index, room in enumerate(on_page):
-        row_y = top + index * row_h
-        pen.rounded_rectangle((x, row_y, x + w, row_y + row_h - gap), radius=canvas.px(14),
-                              fill=colours.panel)  # fmt: skip
-        pad = canvas.px(20 * k)
-        # landscape: the room on the left, now and next side by side; portrait: the room
-        # across the top, now and next below each other
-        name_w = (room_w if not portrait else w) - canvas.px(40)
-        said = room_state(canvas, room)
-        if said is not None:  # marked in every now/next view, in words on its colour
-            cell_h_all = row_h - gap
-            tag, tag_size = canvas.fit_line(
-                f"✕ {state_words(canvas, said)[0]}", name_w, 30 * min(k, 1.4), bold=True
-            )
-            tag_w = int(fonts.get(tag_size, True).getlength(tag)) + canvas.px(24)
-            # landscape: under the room's name; portrait (the name across the top): at its right
-            tag_x = x + w - pad - tag_w if portrait else x + pad
-            if portrait:  # the name wraps before the tag rather than running under it
-                name_w -= tag_w + canvas.px(16)
-            tag_y = row_y + pad if portrait else row_y + cell_h_all - pad - tag_size - canvas.px(12)
-            pen.rounded_rectangle((tag_x, tag_y, tag_x + tag_w, tag_y + tag_size + canvas.px(14)),
-                                  radius=canvas.px(8), fill=ROOM_STATE[said[0]])  # fmt: skip
-            pen.text((tag_x + canvas.px(12), tag_y + canvas.px(5)), tag,
-                     font=fonts.get(tag_size, True), fill=(255, 255, 255))  # fmt: skip
-        if portrait:  # a long room name wraps to a second line rather than being cut
-            size = canvas.font_px(36 * k, bold=True)
-            placed = _title(canvas, room, (name_w, size * 2.6), 36 * k, 2)
-            draw_text(pen, placed, fonts, (x + pad, row_y + pad), colours.text)
-            cell_top = row_y + pad + int(placed.height + placed.size * 0.4)
-        else:
-            placed = _title(canvas, room, (name_w, row_h - gap - 2 * pad), 36 * k, 3)
-            draw_text(pen, placed, fonts, (x + pad, row_y + pad), colours.text)
-            cell_top = row_y + pad
-        now, nxt = programme.now(room, at), programme.next(room, at)
-        cells = [(i18n.label("now", canvas.locale), now), (i18n.label("next", canvas.locale), nxt)]
-        bottom = row_y + row_h - gap - pad
-        cell_h = (bottom - cell_top) // 2 if portrait else bottom - cell_top
-        for column, (label, event) in enumerate(cells):
-            if portrait:
-                cx, cy = x + pad, cell_top + column * cell_h
-            else:
-                cx, cy = x + room_w + canvas.px(16) + column * (col_w + canvas.px(24)), cell_top
-            cell = (cx, cy, col_w - canvas.px(24), cell_h - canvas.px(8))
-            _cell(pen, canvas, shown, cell, label, event, column, k)
-    return turn
-
-
-def _cell(
-    pen: Pen,
-    canvas: Canvas,
-    shown: Shown,
-    box: tuple[int, int, int, int],
-    label: str,
-    event: Event | None,
-    column: int,
-    k: float,
-) -> None:
-    """One room's "now" or "next" in ``box`` (x, y, width, height): when (and what changed),
-    the title on up to three lines, the speakers when there is room for them."""
-    cx, cy, width, height = box
-    colours = canvas.theme.colours
-    today = canvas.local(canvas.at).date()
-    if event is None:  # words, never a dash alone
-        nothing = "nothing_now" if column == 0 else "room_done"
-        text, when = i18n.label(nothing, canvas.locale), label
-    elif column == 1 and canvas.local(event.start).date() != today:
-        text, when = event.title, f"{label} · {_later(event, canvas)}"
-    else:
-        text = event.title
-        marker = f"{RUNNING} " if column == 0 else ""
-        when = f"{marker}{label} · {_hours(event, canvas)}"
-        extra = change_label(shown.changes.get(event.id), canvas)
-        if extra:
-            when = f"{when} · {extra}"
-    # labels grow less than titles
-    line, size = canvas.fit_line(when, width, 26 * min(k, 1.4), SECONDARY)
-    pen.text((cx, cy), line, font=canvas.fonts.get(size), fill=colours.accent, role=SECONDARY)
-    top = cy + int(size * 1.45)
-    who = _speakers(event) if event is not None else ""
-    who_design = 24 * min(k, 1.4)
-    who_px = canvas.font_px(who_design, SECONDARY)
-    room_for_title = height - (top - cy) - (int(who_px * 1.5) if who else 0)
-    placed = _title(canvas, text, (width, room_for_title), 34 * k * 1.15, 3)
-    if who and int(placed.height) + who_px * 1.5 > height - (top - cy):
-        who = ""  # no room left for the speakers: the title comes first
-    if not who:
-        placed = _title(canvas, text, (width, height - (top - cy)), 34 * k * 1.15, 3)
-    if top + placed.height > cy + height + 1:
-        return  # not one line of the title fits the cell: nothing drawn over the next one
-    draw_text(pen, placed, canvas.fonts, (cx, top), colours.text)
-    if who:
-        line, size = canvas.fit_line(who, width, who_design, SECONDARY)
-        y = top + int(placed.height) + int(who_px * 0.4)
-        pen.text((cx, y), line, font=canvas.fonts.get(size), fill=colours.muted, role=SECONDARY)
-
-
-def _stacked(canvas: Canvas, rooms: list[str], width: int) -> bool:
-    """Rooms stacked (name across the top, now and next below each other): portrait areas,
-    landscape ones too narrow for three columns (a 1080x960 region), and any where a word
-    of a room's name would not fit its column at the floor ("Amphithéâtre" in large type)."""
-    if canvas.width < canvas.height * 1.5:
-        return True
-    face = canvas.fonts.get(canvas.floor(bold=True), True)
-    column = int(width * 0.26) - canvas.px(40)
-    return any(face.getlength(word) > column for room in rooms for word in room.split())
-
-
-def _cell_height(canvas: Canvas, k: float) -> int:
-    """A now/next cell: its time line and two lines of title."""
-    small = canvas.font_px(26 * min(k, 1.4), SECONDARY)
-    title = canvas.font_px(34 * k, bold=True)
-    return int(small * 1.45 + title * 1.25 * 2 + canvas.px(12 * k))
-
-
-def _row_height(canvas: Canvas, k: float, stacked: bool) -> int:
-    """A room's row at type scale ``k``: its cells (stacked in portrait) and padding."""
-    pad = canvas.px(20 * k)
-    cells = _cell_height(canvas, k)
-    if stacked:  # the room's name may wrap to two lines
-        name = int(canvas.font_px(36 * k, bold=True) * 2.65)
-        return name + 2 * cells + 2 * pad + canvas.px(16)
-    return cells + 2 * pad + canvas.px(16)
 
 
 def _day(pen: Pen, canvas: Canvas, shown: Shown, heading: str) -> dt.datetime | None:
@@ -348,15 +184,17 @@ def _day(pen: Pen, canvas: Canvas, shown: Shown, heading: str) -> dt.datetime | 
             text = f"{i18n.label('starts_on', canvas.locale, d=day)} · {i18n.clock(canvas.local(first.start), canvas.locale)}"
         else:
             text = i18n.label("nothing_left", canvas.locale)
-        line, size = canvas.fit_line(text, w, 44)
-        pen.text((x, top), line, font=fonts.get(size), fill=colours.muted)
+        said = canvas.wrap(text, w, 44, max_lines=3)
+        draw_text(pen, said, fonts, (x, top), colours.muted)
         return None
-    portrait = canvas.portrait
     time_face = fonts.get(canvas.font_px(36, SECONDARY, True), True)
     time_w = int(time_face.getlength(f"{RUNNING} 00:00")) + canvas.px(28)
+    # narrow (portrait, or a region where a title would get under 18 letters a line):
+    # the room under the title, which takes the width
+    narrow = w - time_w - int(w * 0.24) < 18 * canvas.font_px(40, bold=True)
+    portrait = canvas.portrait or narrow
     room_w = int(w * 0.24) if not portrait else 0
     title_w = w - time_w - room_w
-    room_px = canvas.font_px(30, SECONDARY)
     rows = []
     for event in events:
         if event.id in cancelled:
@@ -365,9 +203,13 @@ def _day(pen: Pen, canvas: Canvas, shown: Shown, heading: str) -> dt.datetime | 
             label = change_label(shown.changes.get(event.id), canvas)
         text = f"{event.title} · {label}" if label else event.title
         placed = _title(canvas, text, (title_w, h), 40, 3, shrink=False)
-        height = int(placed.height) + (int(room_px * 1.3) if portrait else 0) + canvas.px(26)
-        rows.append((event, placed, label, height))
-    pages: list[list[tuple[Event, Layout, str, int]]] = [[]]
+        where = canvas.wrap(event.room, (room_w or title_w) - canvas.px(20), 30, SECONDARY)
+        if portrait:  # the room under the title
+            height = int(placed.height + where.height) + canvas.px(6)
+        else:  # the room in its own column, on two lines if need be
+            height = max(int(placed.height), int(where.height))
+        rows.append((event, placed, label, height + canvas.px(26), where))
+    pages: list[list[tuple[Event, Layout, str, int, Layout]]] = [[]]
     used = 0
     for row in rows:
         if pages[-1] and used + row[3] > y + h - top:
@@ -381,7 +223,7 @@ def _day(pen: Pen, canvas: Canvas, shown: Shown, heading: str) -> dt.datetime | 
         pen.text((x + w, y), marker, font=fonts.get(canvas.font_px(30, SECONDARY)),
                  fill=colours.muted, anchor="ra", role=SECONDARY)  # fmt: skip
     row_y = top
-    for event, placed, label, height in pages[page]:
+    for event, placed, label, height, where in pages[page]:
         running = event.start <= at < event.end
         clock = i18n.clock(canvas.local(event.start), canvas.locale)
         pen.text((x, row_y), f"{RUNNING} {clock}" if running else clock, font=time_face,
@@ -394,7 +236,6 @@ def _day(pen: Pen, canvas: Canvas, shown: Shown, heading: str) -> dt.datetime | 
             if not portrait
             else (x + time_w, row_y + int(placed.height) + canvas.px(6))
         )
-        room, size = canvas.fit_line(event.room, (room_w or title_w) - canvas.px(20), 30, SECONDARY)
-        pen.text((room_x, room_y), room, font=fonts.get(size), fill=colours.muted, role=SECONDARY)
+        draw_text(pen, where, fonts, (room_x, room_y), colours.muted, role=SECONDARY)
         row_y += height
     return turn

@@ -32,6 +32,7 @@ class Shown:
     block: str | None = None  # the shared-memory block the base wraps (see buffers.py)
     words: int = 0  # words a passer-by reads on it
     video: dict[str, Any] | None = None  # a clip plays over it (its codec, size, rate)
+    reading_s: float = 0.0  # what reading every page of it takes (0: one page)
 
 
 @dataclass

@@ -18,7 +18,8 @@ import yaml
 from signage.core.diagnostics import Report
 from signage.core.i18n import LOCALES
 from signage.core.schema import INVALID, Boolean, Choice, Ctx, Field, ListOf, Obj, Text, Type
-from signage.core.values import Duration, TimeOfDay, TimeZone
+from signage.core.values import DIAGONAL, DISTANCE, Duration, TimeOfDay, TimeZone, viewing_type
+from signage.core.viewing import parse_length
 from signage.core.yamlsrc import YamlFailure
 from signage.core.yamlsrc import load as load_yaml
 from signage.media.hardware import CHOICES as DECODER_CHOICES
@@ -153,6 +154,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("locale", Choice(LOCALES), "Language of labels and dates (overrides the theme's)", flags=("--locale",), choices=LOCALES),
     Setting("content", Text(max_len=1000), "Content folder to play (default: the bundled example; on the command line, the first argument)", metavar="FOLDER"),
     Setting("rotate", Choice(("0", "90", "180", "270")), "Rotation for portrait screens mounted on their side", 0, flags=("--rotate",), flag_type=int, choices=(0, 90, 180, 270)),
+    Setting(
+        "viewing",
+        viewing_type(),
+        "The screen's diagonal and how far it is read from, like {diagonal: 55in, distance: 4m} (over the theme's; with no diagonal, 55 in is assumed and said once): the text floors follow",
+    ),
     Setting("size", SizeType(), "Window size like 1920x1080 (default: the display's)", flags=("--size",), flag_type=parse_size, metavar="WxH"),
     Setting("windowed", Boolean(), "Run in a window instead of fullscreen", False, flags=("--windowed",), action="store_true"),
     Setting("control", AddressType(), "Control API address HOST:PORT, or off", DEFAULT_CONTROL, flags=("--control",), metavar="HOST:PORT"),
@@ -265,6 +271,7 @@ class PlayerConfig:
     cache: str | None = None
     plays: str | None = None
     display: DisplayHours | None = None
+    viewing: dict[str, float] | None = None  # {diagonal, distance} in mm, as given
     accessibility: tuple[str, ...] = _SETTINGS["accessibility"].default
     video_decoder: str = _SETTINGS["video_decoder"].default
     mqtt: str | None = None
@@ -297,6 +304,8 @@ def _from_file(key: str, value: Any) -> Any:
         return int(value)
     if key in ("control_hosts", "accessibility", "group"):
         return tuple(value)
+    if key == "viewing":
+        return {k: value.get(k) for k in ("diagonal", "distance") if value.get(k) is not None}
     if key == "display":
         return DisplayHours(
             value["on"],
@@ -324,6 +333,39 @@ def add_flags(parser: Any) -> None:
         parser.add_argument(*setting.flags, **options)
 
 
+def add_viewing_flags(parser: Any) -> None:
+    """``--diagonal`` and ``--distance``: the ``viewing`` setting's two halves, on ``play``,
+    ``render`` and ``check`` (over player.yaml's and the theme's)."""
+    parser.add_argument(
+        "--diagonal", type=_length(DIAGONAL), metavar="LENGTH",
+        help="the screen's diagonal, like 55in or 140cm (viewing.diagonal)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--distance", type=_length(DISTANCE), metavar="LENGTH",
+        help="how far the screen is read from, like 4m (viewing.distance)",
+    )  # fmt: skip
+
+
+def _length(kind: Any) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        mm = parse_length(text)  # ValueError: argparse says "invalid value"
+        if not kind.minimum_mm <= mm <= kind.maximum_mm:
+            raise ValueError(text)
+        return mm
+
+    parse.__name__ = kind.what  # argparse: "invalid distance value: '4'"
+    return parse
+
+
+def viewing_given(config: PlayerConfig | None, args: Any) -> dict[str, float]:
+    """The viewing the file and the flags give (flags win), in mm; empty when neither does."""
+    given = dict(config.viewing or {}) if config is not None else {}
+    for key in ("diagonal", "distance"):
+        if getattr(args, key, None) is not None:
+            given[key] = getattr(args, key)
+    return given
+
+
 def merge(config: PlayerConfig | None, args: Any) -> PlayerConfig:
     """The configuration with the flags given on the command line over it."""
     merged = config or PlayerConfig()
@@ -335,6 +377,9 @@ def merge(config: PlayerConfig | None, args: Any) -> PlayerConfig:
         if setting.action == "append":  # flags add to the file's list
             value = tuple(value) + tuple(getattr(merged, setting.field))
         changes[setting.field] = value
+    viewing = viewing_given(config, args)
+    if viewing:
+        changes["viewing"] = viewing
     return replace(merged, **changes)
 
 

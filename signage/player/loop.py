@@ -14,7 +14,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ import pygame
 
 from signage.content.model import Content
 from signage.content.sequencer import Playing
-from signage.content.theme import with_profiles
+from signage.content.theme import for_screen
 from signage.content.urgent import UrgentMessage
 from signage.core.clock import BackJumps, follow_zone
 from signage.core.diagnostics import Report
@@ -78,13 +78,16 @@ class Player(Handling):
         supervisor: Any = None,
         zone_configured: bool = True,
         accessibility: tuple[str, ...] = (),
+        viewing: dict[str, float] | None = None,
         video_decoder: str = "auto",
         stall_after_s: float = STALL_AFTER_S,
         programmes: Callable[[], Any] = tuple,
     ) -> None:
         self.display = display
-        self.accessibility = accessibility  # the screen's profiles (high-contrast, ...)
-        content = self._for_screen(content) if content is not None else None
+        # the content as this screen shows it: its accessibility profiles (high-contrast,
+        # ...), its diagonal and distance (mm)
+        self.for_screen = partial(for_screen, profiles=accessibility, viewing=viewing)
+        content = self.for_screen(content) if content is not None else None
         self.clock = clock
         self.screen = screen
         self.stop = stop or threading.Event()
@@ -183,15 +186,9 @@ class Player(Handling):
 
     # -- what the timeline tells -----------------------------------------------------------
 
-    def _for_screen(self, content: Content) -> Content:
-        """The content as this screen shows it: its accessibility profiles applied."""
-        if not self.accessibility:
-            return content
-        return replace(content, theme=with_profiles(content.theme, self.accessibility))
-
     def swap_content(self, content: Content) -> None:
         """New content, validated: the regions take it (a new layout rebuilds them)."""
-        content = self._for_screen(content)
+        content = self.for_screen(content)
         self._content = content
         self.videos.warm_for(content)
         if self._follow_zone(content):

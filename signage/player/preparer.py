@@ -65,6 +65,7 @@ class Ready:
     worker_peak_mb: float = 0.0
     words: int = 0  # words drawn (duration: auto of a schedule slide)
     video: dict[str, Any] | None = None  # the clip this slide plays (see render/video.py)
+    reading_s: float = 0.0  # reading every page of a paged slide takes this long
 
     @classmethod
     def of(cls, frame: Frame, prepare_ms: float, into: str | None = None) -> Ready:
@@ -82,6 +83,7 @@ class Ready:
             peak_rss_mb(),
             frame.words,
             frame.video,
+            frame.reading_s,
         )
 
 

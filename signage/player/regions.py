@@ -21,7 +21,7 @@ import pygame
 from signage.content.layout import region_content
 from signage.content.model import Content, Layout, Region
 from signage.content.sequencer import layout_for, next_boundary
-from signage.draw.canvas import Screen
+from signage.draw.canvas import Area, Screen
 from signage.player.buffers import FrameBuffers
 from signage.player.compositor import Compositor, Shown
 from signage.player.preparer import Preparer
@@ -135,8 +135,8 @@ class Regions:
             only=region.playlist if region is not None else None,
             buffers=buffers,
             held=lambda: holder[0].compositor.held() if holder else set(),
-            chrome=region is None,
-            display=self.size,
+            area=Area(region is None, self.size, self.layout.distance_of(region)
+                      if self.layout and region else None),
         )  # fmt: skip
         view = RegionView(
             timeline.name, rect, region.z if region is not None else 0, timeline,

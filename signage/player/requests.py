@@ -119,6 +119,7 @@ class FrameRequests:
             ready.base.block,
             ready.words,
             ready.video,
+            ready.reading_s,
         )
 
     def base(self, pixels: Pixels, shown: Iterable[Shown | None]) -> pygame.Surface | None:

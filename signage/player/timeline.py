@@ -27,7 +27,7 @@ from signage.content.sequencer import (
     what_now,
 )
 from signage.core.model import Theme
-from signage.draw.canvas import Canvas, Screen
+from signage.draw.canvas import Area, Canvas, Screen
 from signage.player.buffers import FrameBuffers
 from signage.player.compositor import Shown
 from signage.player.preparer import Preparer, Ready
@@ -69,8 +69,7 @@ class Timeline:
         only: str | None = None,
         buffers: FrameBuffers | None = None,
         held: Callable[[], set[str]] = set,
-        chrome: bool = True,
-        display: tuple[int, int] | None = None,
+        area: Area | None = None,
         rooms: Callable[[], tuple[tuple[str, str, str], ...]] = tuple,
         programmes: Callable[[], tuple[Parsed, ...]] = tuple,
     ) -> None:
@@ -78,8 +77,7 @@ class Timeline:
         self.programmes = programmes  # as the fetcher parsed them, where they arrived
         self.name = name  # the region of the screen it plays in
         self.only = only  # the playlist a layout's region plays (None: the screen's)
-        self.chrome = chrome  # slides drawn with the theme's header and ticker (see Canvas)
-        self.display = display  # the whole screen's size: text floors follow its shorter side
+        self.area = area or Area()  # the whole screen, or a region of it
         self.clock = clock
         self.screen = screen
         self.size = size
@@ -175,12 +173,13 @@ class Timeline:
 
     # -- choosing and preparing slides -------------------------------------------------
 
-    def canvas(self, at: dt.datetime) -> Canvas:
+    def canvas(self, at: dt.datetime, started: dt.datetime | None = None) -> Canvas:
         theme = self.content.theme if self.content is not None else Theme()
         root = Path(self.content.root) if self.content is not None else Path()
-        return Canvas(
-            self.size, theme, root, at, self.screen, self.services, self.chrome, self.display
-        )
+        return Canvas(  # the area's chrome, display and distance_mm are the canvas's own
+            self.size, theme, root, at, self.screen, self.services, started=started,
+            **vars(self.area),
+        )  # fmt: skip
 
     def frame_key(self, playing: Playing | None) -> FrameKey:
         version = self.content.version if self.content is not None else ""
@@ -201,7 +200,8 @@ class Timeline:
         # is not started (the redraw of the frame on screen, one at a time, goes on)
         self.requests.drop(lambda r: r[0] == key and r not in (request, self.redraw.request))
         shown = [*self.frames.values(), self.current, self.redraw.frame]
-        self.requests.ask(request, playing.slide, self.canvas(at), self._fallback_status(), shown)
+        canvas = self.canvas(at, playing.started)  # a paged slide's pages run from then
+        self.requests.ask(request, playing.slide, canvas, self._fallback_status(), shown)
 
     def want(self, now: dt.datetime, transition: bool) -> None:
         """Show the frame for ``self.playing``: now if prepared, else as soon as it is."""
@@ -341,7 +341,7 @@ class Timeline:
             self.late.clear()
         # duration: auto, text known once drawn (a schedule): on as long as it takes to read
         if self.playing is not None and shown.key == self.frame_key(self.playing):
-            self.playing = held_for_reading(self.playing, shown.words)
+            self.playing = held_for_reading(self.playing, shown.words, shown.reading_s)
         self.on_show(previous, shown, transition)
 
     # -- time passing ------------------------------------------------------------------

@@ -26,6 +26,12 @@ class Slide:
     # duration: auto: on screen while its text takes to read; for live slides (schedules)
     # the player counts the words of each drawing and holds the slide that long
     auto_duration: bool = False
+    # text that does not fit at its floor: "page" (shown in pages, the default) or "cut"
+    # (the author's explicit choice: cut with an ellipsis, and ``check`` says what was cut)
+    overflow: str = "page"
+    # the slide says ``duration: N`` itself: text in pages shares it; otherwise (auto, or
+    # the playlist's default) the slide is held until every page is read
+    fixed_duration: bool = False
 
     @property
     def title(self) -> str:
@@ -64,6 +70,7 @@ class Common:
     transition: Transition
     when: When | None
     origin: str
+    overflow: str = "page"
 
     def kwargs(self, slide_id: str) -> dict[str, Any]:
         return {
@@ -72,6 +79,7 @@ class Common:
             "transition": self.transition,
             "when": self.when,
             "origin": self.origin,
+            "overflow": self.overflow,
         }
 
 

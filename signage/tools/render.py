@@ -24,9 +24,11 @@ class Rendered:
     label: str
     error: str | None = None
     regions: tuple[tuple[str, tuple[int, int, int, int]], ...] = ()  # a composed layout's
+    idle: bool = False  # does not play at the instant drawn (its when: window)
 
 
 MAX_STATES = 8  # composed states rendered per layout
+REGION_COLOURS = ((255, 220, 0), (0, 220, 255), (255, 110, 200), (120, 255, 120), (255, 160, 60))
 
 
 def flatten(frame: Frame, size: tuple[int, int]) -> Image.Image:
@@ -43,6 +45,23 @@ def flatten(frame: Frame, size: tuple[int, int]) -> Image.Image:
         strip = frame.ticker.crop((0, 0, size[0], frame.ticker.height))
         image.paste(strip, (0, size[1] - strip.height), strip)
     return image
+
+
+def _save(frame: Frame, size: tuple[int, int], path: Path, idle_at: dt.datetime | None) -> None:
+    """The frame as a PNG; a slide that does not play at ``idle_at`` crossed out by a band
+    that says so (a preview must not pass it off as what the screen shows)."""
+    image = flatten(frame, size)
+    if idle_at is not None:
+        draw = ImageDraw.Draw(image, "RGBA")
+        fonts = Fonts(str(BUNDLED_REGULAR), str(BUNDLED_BOLD))
+        band = max(40, size[1] // 12)
+        top = (size[1] - band) // 2
+        draw.rectangle((0, top, size[0], top + band), fill=(0, 0, 0, 200))
+        text = f"does not play at {idle_at:%H:%M} (when:)"
+        line, px = fit_line(text, fonts, size[0] * 0.9, band * 6 // 10, 12, True)
+        draw.text((size[0] // 2, top + band // 2), line, font=fonts.get(px, True),
+                  fill=(255, 220, 0), anchor="mm")  # fmt: skip
+    image.save(path)
 
 
 def _safe(name: str) -> str:
@@ -68,14 +87,19 @@ def render_all(
         for slide in playlist.slides:
             order += 1
             path = out / f"{order:02d}-{_safe(slide.id)}.png"
+            idle = slide.when is not None and not slide.when.contains(at)
             try:
-                frame = prepare(slide, replace(canvas))
+                frame = prepare(slide, replace(canvas, page=0))
             except SlideError as exc:
                 results.append(Rendered(path, slide.id, str(exc)))
                 frame = fallback(canvas, str(exc))
             else:
-                results.append(Rendered(path, slide.id))
-            flatten(frame, size).save(path)
+                results.append(Rendered(path, slide.id, idle=idle))
+            _save(frame, size, path, at if idle else None)
+            for page in range(1, frame.pages):  # every page of a slide in pages
+                more = path.with_name(f"{path.stem}-p{page + 1}.png")
+                _save(prepare(slide, replace(canvas, page=page)), size, more, at if idle else None)
+                results.append(Rendered(more, f"{slide.id} {page + 1}/{frame.pages}", idle=idle))
     if not results:
         path = out / "00-fallback.png"
         flatten(fallback(canvas, "no playlist for this screen"), size).save(path)
@@ -152,7 +176,7 @@ def contact_sheet(results: list[Rendered], target: Path, columns: int | None = N
     thumb_h = round(thumb_w * first.height / first.width)
     cols = columns or max(1, min(4, math.ceil(math.sqrt(len(images)))))
     rows = math.ceil(len(images) / cols)
-    label_h, pad = 34, 16
+    label_h, pad = (62 if any(r.regions for r in results) else 34), 16
     sheet = Image.new(
         "RGB", (cols * (thumb_w + pad) + pad, rows * (thumb_h + label_h + pad) + pad), (40, 40, 46)
     )
@@ -166,18 +190,21 @@ def contact_sheet(results: list[Rendered], target: Path, columns: int | None = N
             image.convert("RGB").resize((thumb_w, thumb_h), Image.Resampling.LANCZOS), (x, y)
         )
         scale = thumb_w / image.width
-        for name, (rx, ry, rw, rh) in result.regions:  # a layout: its regions, named
+        legend_x = x
+        for number, (name, (rx, ry, rw, rh)) in enumerate(result.regions):
+            # a layout: its regions outlined, each in its colour, named under the picture
+            # (a label over the picture hid the text it was meant to show)
+            colour = REGION_COLOURS[number % len(REGION_COLOURS)]
             box = [x + round(rx * scale), y + round(ry * scale)]
             box += [box[0] + round(rw * scale) - 1, box[1] + round(rh * scale) - 1]
-            draw.rectangle(box, outline=(255, 220, 0), width=2)
+            draw.rectangle(box, outline=colour, width=2)
             tag = fonts.get(14, True)
-            draw.rectangle(
-                (box[0] + 2, box[1] + 2, box[0] + 8 + round(tag.getlength(name)), box[1] + 22),
-                fill=(255, 220, 0),
-            )
-            draw.text((box[0] + 5, box[1] + 4), name, font=tag, fill=(0, 0, 0))
+            draw.text((legend_x, y + thumb_h + 34), name, font=tag, fill=colour)
+            legend_x += round(tag.getlength(name + "  "))
         label, size = fit_line(result.path.name, fonts, thumb_w, 20, 12)
         colour = (255, 120, 120) if result.error else (230, 230, 230)
+        if result.idle:
+            colour = (160, 160, 160)
         draw.text((x, y + thumb_h + 6), label, font=fonts.get(size), fill=colour)
         image.close()
     sheet.save(target)

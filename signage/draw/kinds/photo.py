@@ -11,6 +11,7 @@ from signage.draw.canvas import Canvas, Frame
 from signage.draw.images import contain, cover, open_image
 from signage.draw.legible import SECONDARY
 from signage.draw.portraits import soft_background
+from signage.draw.text import draw
 from signage.slides.photo import (
     GRADIENTS,
     PAN_SCALE,
@@ -67,17 +68,15 @@ def chrome_layer(canvas: Canvas, overlay: Image.Image | None, backdrop: Image.Im
 def caption_layer(photo: Image.Image, text: str, canvas: Canvas) -> Image.Image:
     """A caption at the bottom, above the footer, on a dark gradient only when the photo
     under it would make it hard to read (and only as dark as needed)."""
-    band = canvas.px(130 * canvas.scale)
+    placed = canvas.wrap(text, canvas.width - 2 * canvas.margin, 40, SECONDARY, max_lines=3)
     bottom = canvas.height - canvas.footer_height
-    line, size = canvas.fit_line(text, canvas.width - 2 * canvas.margin, 40, SECONDARY)
-    face = canvas.fonts.get(size)
+    top = bottom - canvas.px(28) - int(placed.height)  # a long caption wraps upwards
+    band = max(canvas.px(130 * canvas.scale), bottom - top + canvas.px(40))
     colour = canvas.theme.colours.text
-    at = (canvas.margin, bottom - canvas.px(28))
     layer = Image.new("RGBA", canvas.size, (0, 0, 0, 0))
     probe = canvas.pen(layer)
     probe.backdrop = photo
-    left, top, right, _ = probe.draw.textbbox(at, line, font=face, anchor="ls")
-    box = (int(left), int(top), int(right), bottom)
+    box = (canvas.margin, top, canvas.margin + int(placed.width), bottom)
     for darkest in GRADIENTS:  # the lightest gradient under which the caption reads
         if darkest:
             _gradient(layer, bottom - band, band, darkest)
@@ -85,7 +84,7 @@ def caption_layer(photo: Image.Image, text: str, canvas: Canvas) -> Image.Image:
             break
     pen = canvas.pen(layer, scrim=True)
     pen.backdrop = photo
-    pen.text(at, line, font=face, fill=(*colour, 255), anchor="ls", role=SECONDARY)
+    draw(pen, placed, canvas.fonts, (canvas.margin, top), colour, role=SECONDARY)
     return layer
 
 

@@ -6,7 +6,7 @@ from PIL import Image
 
 from signage.draw.canvas import Canvas, Frame
 from signage.draw.legible import SECONDARY
-from signage.draw.text import draw, fit, fit_line, parse_markdown
+from signage.draw.text import Layout, draw, fit, parse_markdown, wrap_line
 from signage.slides.qr import QrSlide
 
 QUIET_MODULES = 2  # white border around the code, in modules (phones read 2 well on screens)
@@ -48,7 +48,7 @@ def render(slide: QrSlide, canvas: Canvas) -> Frame:
         left = 2 * pad + code.width
         placed = fit(
             parse_markdown(f"**{slide.caption}**"), fonts, (width - left - pad, height - 2 * pad),
-            max(floor, height // 6), floor, max_lines=4,
+            max(floor, height // 6), floor, max_lines=4, cut=False,
         )  # fmt: skip
         top = (height - int(placed.height)) // 2
         draw(
@@ -56,18 +56,20 @@ def render(slide: QrSlide, canvas: Canvas) -> Frame:
             width - left - pad, role=SECONDARY,
         )  # fmt: skip
         return Frame(image)
-    caption_h = max(int(height * 0.16), int(floor * 1.5)) if slide.caption else 0
+    caption: Layout | None = None
+    caption_h = 0
+    if slide.caption:  # the caption first, wrapped whole; the code takes what is left
+        largest = max(floor, int(max(int(height * 0.16), int(floor * 1.5)) * 0.7))
+        caption = wrap_line(slide.caption, fonts, width - 2 * pad, largest, floor, True, 2)
+        caption_h = int(caption.height) + pad
     side = min(width - 2 * pad, height - 2 * pad - caption_h)
     code = code_image(slide.url, max(21, side))
     x = (width - code.width) // 2
     y = pad + (height - 2 * pad - caption_h - code.height) // 2
     image.paste(code, (x, y))
-    if slide.caption:
-        line, size = fit_line(
-            slide.caption, fonts, width - 2 * pad, max(floor, int(caption_h * 0.7)), floor, True
-        )
-        pen.text(
-            (width // 2, y + code.height + caption_h // 2 + pad // 2), line,
-            font=fonts.get(size, True), fill=colours.text, anchor="mm", role=SECONDARY,
+    if caption is not None:
+        draw(
+            pen, caption, fonts, (pad, y + code.height + pad), colours.text, colours.text,
+            "center", width - 2 * pad, role=SECONDARY,
         )  # fmt: skip
     return Frame(image)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from signage.draw.canvas import Canvas, Frame
 from signage.draw.images import ImageError, open_image
 from signage.draw.legible import SECONDARY
+from signage.draw.pages import ONE_PAGE, draw_marker, finish_paged, fit_or_page
 from signage.draw.portraits import badge, portrait_tile, ring
-from signage.draw.text import draw, fit, parse_markdown
+from signage.draw.text import Layout, draw, parse_markdown, wrap_line
 from signage.slides.speaker import SpeakerSlide
 
 
@@ -22,6 +24,7 @@ def render(slide: SpeakerSlide, canvas: Canvas) -> Frame:
         slide.bio,
         canvas.root / Path(slide.photo) if slide.photo else None,
         slide.shape,
+        slide=slide,
     )
 
 
@@ -34,7 +37,9 @@ def speaker_card(
     photo: Path | None,
     shape: str = "circle",
     heading: str = "",
+    slide: Any = None,
 ) -> Frame:
+    """The card; ``slide`` (its overflow and duration) times the bio's pages."""
     colours = canvas.theme.colours
     fonts = canvas.fonts
     image = canvas.blank()
@@ -46,6 +51,7 @@ def speaker_card(
         pen.text((x, y), heading, font=face, fill=colours.accent, role=SECONDARY)
         y += int(face.size * 1.9)
         h -= int(face.size * 1.9)
+    box: tuple[int, int, int, int] | None
     if canvas.portrait:
         size = min(int(w * 0.62), int(h * 0.38))
         box = (x + (w - size) // 2, y, x + (w - size) // 2 + size, y + size)
@@ -62,51 +68,56 @@ def speaker_card(
         left = box[2] + canvas.px(80)
         text_box = (left, y, x + w - left, h)
         align = "left"
-    tile = None
-    if photo is not None:
-        try:
-            tile = portrait_tile(canvas, open_image(photo, (size, size)), size, shape)
-        except ImageError as exc:
-            notes.append(str(exc))
-    if tile is None:
-        tile = badge(canvas, name, size, shape)
-    image.paste(tile, box[:2], tile)
-    ring(canvas, image, box, shape)
 
+    def wrapped(tw: int) -> list[tuple[Layout, tuple[int, int, int], str]]:
+        # one size per role: the name on up to two lines, then the role above the
+        # organisation (wrapped, never shrunk under it); the bio takes what is left
+        lines = [(canvas.wrap(name, tw, 88, bold=True), colours.text, "content")]
+        if role:
+            lines.append(
+                (canvas.wrap(role, tw, 44, SECONDARY, max_lines=3), colours.accent, SECONDARY)
+            )
+        if organisation:
+            org_size = min(lines[-1][0].size, canvas.font_px(40, SECONDARY))
+            org = wrap_line(organisation, fonts, tw, org_size, canvas.floor(SECONDARY), False, 3)
+            lines.append((org, colours.muted, SECONDARY))
+        return lines
+
+    lines = wrapped(text_box[2])
+    if sum(int(p.height) + canvas.px(14) for p, _, _ in lines) > text_box[3]:
+        # a small area: the words before the picture (the photo is left out)
+        box, text_box = None, (x, y, w, h)
+        lines = wrapped(w)
+    if box is not None:
+        tile = None
+        if photo is not None:
+            try:
+                tile = portrait_tile(canvas, open_image(photo, (size, size)), size, shape)
+            except ImageError as exc:
+                notes.append(str(exc))
+        if tile is None:
+            tile = badge(canvas, name, size, shape)
+        image.paste(tile, box[:2], tile)
+        ring(canvas, image, box, shape)
     tx, ty, tw, th = text_box
-    line, name_size = canvas.fit_line(name, tw, 88, bold=True)
-    cursor = ty
-    lines: list[tuple[str, int, tuple[int, int, int], bool]] = [
-        (line, name_size, colours.text, True)
-    ]
-    if role:
-        text, size_role = canvas.fit_line(role, tw, 44, SECONDARY)
-        lines.append((text, size_role, colours.accent, False))
-    if organisation:
-        text, size_org = canvas.fit_line(organisation, tw, 40, SECONDARY)
-        lines.append((text, size_org, colours.muted, False))
-    heights = sum(int(s * 1.3) for _, s, _, _ in lines)
+    spacing = canvas.px(14)
+    heights = sum(int(placed.height) + spacing for placed, _, _ in lines)
     bio_layout = None
+    paged, cut = ONE_PAGE, list[str]()
     if bio:
         room = th - heights - canvas.px(56)
         if room > canvas.floor() * 1.3:
-            bio_layout = fit(
-                parse_markdown(bio), fonts, (tw, room), canvas.font_px(40), canvas.floor()
-            )
+            bio_layout, paged, cut = fit_or_page(
+                canvas, parse_markdown(bio), (tw, room), 40, slide,
+                len(f"{name} {role} {organisation}".split()),
+            )  # fmt: skip
     total = heights + (int(bio_layout.height) + canvas.px(56) if bio_layout else 0)
+    cursor = ty
     if not canvas.portrait:
         cursor = ty + max(0, (th - total) // 2)
-    for index, (text, size_line, fill, bold) in enumerate(lines):
-        face = fonts.get(size_line, bold)
-        line_x = tx + (tw - face.getlength(text)) / 2 if align == "center" else tx
-        pen.text(
-            (line_x, cursor),
-            text,
-            font=face,
-            fill=fill,
-            role="content" if index == 0 else SECONDARY,
-        )
-        cursor += int(size_line * 1.3)
+    for placed, fill, line_role in lines:
+        draw(pen, placed, fonts, (tx, cursor), fill, None, align, tw, None, line_role)
+        cursor += int(placed.height) + spacing
     if bio_layout is not None:
         cursor += canvas.px(24)
         bar_x = tx if align == "left" else tx + (tw - canvas.px(120)) // 2
@@ -115,4 +126,6 @@ def speaker_card(
         )
         cursor += canvas.px(32)
         draw(pen, bio_layout, fonts, (tx, cursor), colours.text, colours.accent, align, tw)
-    return canvas.finish(image, notes=notes)
+        draw_marker(pen, canvas, paged, (tx + tw, ty + th))
+    frame = canvas.finish(image, notes=notes, valid_until=paged.turn)
+    return finish_paged(frame, paged, cut)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from signage.core import i18n
 from signage.draw.canvas import Canvas, Frame
 from signage.draw.images import ImageError, open_image
 from signage.draw.legible import CONTENT, SECONDARY
 from signage.draw.portraits import badge, portrait_tile
-from signage.draw.schedule_parts import services_of, shown_for
+from signage.draw.schedule_parts import _heading, _page, services_of, shown_for
+from signage.draw.text import draw as draw_text
 from signage.programme.model import ProgrammeError
 from signage.slides.speakers import SpeakersSlide
 
@@ -56,36 +58,51 @@ def render(slide: SpeakersSlide, canvas: Canvas) -> Frame:
                       and e.start.astimezone(at.tzinfo).date() == today]  # fmt: skip
     talks.sort(key=lambda e: (e.start, e.order))
     cards = [(person, talk) for talk in talks for person in talk.speakers]
-    line, size = canvas.fit_line(heading, w, 64, bold=True)
-    pen.text((x, y), line, font=fonts.get(size, True), fill=colours.text)
-    pen.rectangle(
-        (x, y + size + canvas.px(18), x + canvas.px(120), y + size + canvas.px(26)),
-        fill=colours.accent,
-    )
-    top = y + size + canvas.px(56)
+    top = y + _heading(pen, canvas, heading, (x, y, w))
     if not cards:
-        pen.text(
-            (x, top),
-            i18n.label("nothing_left", canvas.locale),
-            font=fonts.get(canvas.font_px(44)),
-            fill=colours.muted,
-        )
+        said = canvas.wrap(i18n.label("nothing_left", canvas.locale), w, 44, max_lines=3)
+        draw_text(pen, said, fonts, (x, top), colours.muted)
         return canvas.finish(image)
-    columns, rows = (3, 2) if not canvas.portrait else (2, 3)
-    per_page = columns * rows
+    area_h = y + h - top
+    gap = canvas.px(8)
+
+    def texts_of(shown: list[tuple[Any, Any]], inner: int) -> list[list[Any]]:
+        return [
+            [
+                (canvas.wrap(person.name, inner, 40, CONTENT, True), colours.text, CONTENT),
+                (canvas.wrap(person.role or talk.title, inner, 30, SECONDARY), colours.accent, SECONDARY),
+                (canvas.wrap(_when(talk.start, talk.room, canvas), inner, 28, SECONDARY), colours.muted, SECONDARY),
+            ]
+            for person, talk in shown
+        ]  # fmt: skip
+
+    # the grid with the most cards a page whose text, wrapped (a name on two lines rather
+    # than cut), leaves room for a photo; fewer cards a page rather than smaller type
+    least_photo = canvas.px(90)
+    for columns, rows in GRIDS[canvas.portrait]:
+        per_page = columns * rows
+        cell_w, cell_h = w // columns, area_h // rows
+        inner = cell_w - canvas.px(24)
+        probe = texts_of(cards[:per_page], inner)
+        text_h = max(sum(int(t.height) + gap for t, _, _ in lines) for lines in probe)
+        if text_h + least_photo + canvas.px(30) <= cell_h:
+            break
     pages = -(-len(cards) // per_page)
-    page = (at.hour * 60 + at.minute) % pages
+    page, turn = _page(canvas, pages)
     on_page = min(per_page, len(cards) - page * per_page)
     rows = min(rows, -(-on_page // columns))  # fewer cards: larger cards
     columns = min(columns, on_page) if rows == 1 else columns
     cell_w = w // columns
-    cell_h = (y + h - top) // rows
+    cell_h = area_h // rows
     services = services_of(canvas)
-    for index, (person, talk) in enumerate(cards[page * per_page : (page + 1) * per_page]):
+    shown_cards = cards[page * per_page : (page + 1) * per_page]
+    inner = cell_w - canvas.px(24)
+    # one size per line for the whole grid; the photos take what is left, all the same size
+    texts = texts_of(shown_cards, inner)
+    text_h = max(sum(int(t.height) + gap for t, _, _ in lines) for lines in texts)
+    for index, (person, _) in enumerate(shown_cards):
         cx = x + (index % columns) * cell_w
         cy = top + (index // columns) * cell_h
-        # the three lines of text first, at their sizes; the photo takes what is left
-        text_h = int(1.35 * (canvas.font_px(40, bold=True) + 2 * canvas.font_px(30, SECONDARY)))
         photo_size = max(
             canvas.px(60),
             min(cell_w - canvas.px(40), cell_h - text_h - canvas.px(30), canvas.px(420)),
@@ -103,23 +120,21 @@ def render(slide: SpeakersSlide, canvas: Canvas) -> Frame:
             tile = badge(canvas, person.name, photo_size)
         image.paste(tile, (cx + (cell_w - photo_size) // 2, cy), tile)
         text_y = cy + photo_size + canvas.px(14)
-        for text, size_max, fill, bold, role in (
-            (person.name, 40, colours.text, True, CONTENT),
-            (person.role or talk.title, 30, colours.accent, False, SECONDARY),
-            (_when(talk.start, talk.room, canvas), 28, colours.muted, False, SECONDARY),
-        ):
-            shown, size_line = canvas.fit_line(text, cell_w - canvas.px(24), size_max, role, bold)
-            face = fonts.get(size_line, bold)
-            pen.text(
-                (cx + (cell_w - face.getlength(shown)) / 2, text_y), shown, font=face, fill=fill,
-                role=role,
-            )  # fmt: skip
-            text_y += int(size_line * 1.35)
+        for placed, fill, role in texts[index]:
+            origin = (cx + canvas.px(12), text_y)
+            draw_text(pen, placed, fonts, origin, fill, None, "center", inner, None, role)
+            text_y += int(placed.height) + gap
     if pages > 1:
         pen.text((x + w, y), i18n.label("page", canvas.locale, p=page + 1, n=pages),
-                 font=fonts.get(canvas.font_px(30, SECONDARY)), fill=colours.muted, anchor="ra",
+                 font=fonts.get(canvas.floor(SECONDARY)), fill=colours.muted, anchor="ra",
                  role=SECONDARY)  # fmt: skip
-    return canvas.finish(image)
+    return canvas.finish(image, valid_until=turn)
+
+
+GRIDS = {  # (columns, rows) tried in turn, landscape and portrait
+    False: ((3, 2), (3, 1), (2, 1), (1, 1)),
+    True: ((2, 3), (2, 2), (1, 2), (1, 1)),
+}
 
 
 def _when(start: dt.datetime, room: str, canvas: Canvas) -> str:

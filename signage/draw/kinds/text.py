@@ -7,13 +7,15 @@ from pathlib import Path
 from signage.draw.canvas import Canvas, Frame
 from signage.draw.images import ImageError, cover, open_image
 from signage.draw.legible import SECONDARY
+from signage.draw.pages import ONE_PAGE, draw_marker, finish_paged, fit_or_page
 from signage.draw.portraits import darken
 from signage.draw.text import Layout, draw, fit, parse_markdown
 from signage.slides.text import TextSlide
 
 
 def render(slide: TextSlide, canvas: Canvas) -> Frame:
-    """Title, subtitle and body, each fitted to its share of the body area."""
+    """Title, subtitle and body, each fitted to its share of the body area; a body that
+    does not fit at its floor goes on in pages (``overflow: cut``: cut, and said)."""
     colours = canvas.theme.colours
     image = canvas.blank()
     notes: list[str] = []
@@ -37,10 +39,10 @@ def render(slide: TextSlide, canvas: Canvas) -> Frame:
             fonts,
             (w, int(h * (0.45 if slide.body else 0.8))),
             canvas.font_px(104, bold=True),
-            # a long title keeps a title's size: three lines and an ellipsis, never a
-            # shrunken block smaller than the body under it
-            canvas.font_px(60, bold=True),
-            max_lines=3,
+            # a long title wraps onto more lines down to the floor: never an ellipsis
+            # that drops the words that matter
+            canvas.floor(bold=True),
+            cut=False,
         )
         parts.append(("title", title))
         remaining -= int(title.height) + bar + gap
@@ -48,26 +50,35 @@ def render(slide: TextSlide, canvas: Canvas) -> Frame:
         subtitle = fit(
             parse_markdown(slide.subtitle),
             fonts,
-            (w, int(h * 0.14)),
+            (w, int(h * 0.2)),
             canvas.font_px(46, SECONDARY),
             canvas.floor(SECONDARY),
-            max_lines=2,
+            cut=False,
         )
         parts.append(("subtitle", subtitle))
         remaining -= int(subtitle.height) + gap
-    if slide.body:
-        body = fit(
-            parse_markdown(slide.body), fonts, (w, max(remaining, canvas.px(30))),
-            canvas.font_px(54), canvas.floor(),
+    paged, cut = ONE_PAGE, list[str]()
+    if slide.body and remaining < h * 0.4:
+        # a small area: title, subtitle and body read on as one text, in pages
+        flow = parse_markdown(f"**{slide.heading}**") if slide.heading else []
+        flow += parse_markdown(slide.subtitle) if slide.subtitle else []
+        flow += parse_markdown(slide.body)
+        body, paged, cut = fit_or_page(canvas, flow, (w, h), 54, slide)
+        parts, bar = [("flow", body)], 0
+    elif slide.body:
+        heading_words = len(f"{slide.heading} {slide.subtitle}".split())
+        body, paged, cut = fit_or_page(
+            canvas, parse_markdown(slide.body), (w, max(remaining, canvas.px(30))), 54, slide,
+            heading_words,
         )  # fmt: skip
         parts.append(("body", body))
     total = sum(int(p.height) for _, p in parts) + gap * (len(parts) - 1) + bar
-    centred = slide.align == "center" or not slide.body
+    centred = (slide.align == "center" or not slide.body) and paged.count == 1
     cursor = y + max(0, (h - total) // 2) if centred else y
     pen = canvas.pen(image, scrim=bool(slide.background))
     for name, placed in parts:
         fill = colours.muted if name == "subtitle" else colours.text
-        bold = colours.accent if name == "body" else None
+        bold = colours.accent if name == "body" else None  # a flow's bold is its title
         if slide.background:  # one scrim behind the block, where the picture needs it
             left = x + (w - int(placed.width)) // 2 if slide.align == "center" else x
             block = (left, cursor, left + int(placed.width), cursor + int(placed.height))
@@ -84,4 +95,5 @@ def render(slide: TextSlide, canvas: Canvas) -> Frame:
             )
             cursor += bar
         cursor += gap
-    return canvas.finish(image, notes=notes)
+    draw_marker(pen, canvas, paged, (x + w, y + h))
+    return finish_paged(canvas.finish(image, notes=notes, valid_until=paged.turn), paged, cut)

@@ -1,0 +1,274 @@
+"""Readable from where people stand (issue 27): the screen's diagonal and viewing distance
+with their units, floors as angles on capitals, text in pages instead of cut, the fixed
+duration too short to read them, ``overflow: cut``, and ``check --legibility`` in metres."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from signage.cli import main
+from signage.content.sequencer import Playing, held_for_reading
+from signage.core.viewing import Viewing, parse_length
+from signage.draw.canvas import Canvas, Screen
+from signage.draw.legible import CONTENT, SECONDARY, letter_heights
+from signage.player.config import load_config
+from signage.player.frames import prepare
+from tests.support.content import at, write_content
+from tests.support.programmes import write_programme
+
+MOMENT = at("2026-11-30 10:20")
+WORDS = [
+    "Les",
+    "collectivités",
+    "accueillent",
+    "chaque",
+    "jour",
+    "des",
+    "milliers",
+    "d’usagers",
+    ":",
+    "l’agent",
+    "conversationnel",
+    "ne",
+    "remplace",
+    "pas",
+    "l’accueil",
+    "humain,",
+    "il",
+    "l’oriente",
+    "et",
+    "le",
+    "soulage.",
+]
+LONG_BODY = " ".join(WORDS[i % len(WORDS)] for i in range(600))  # 600 words
+PAGED = f"""
+name: Annonces
+slides:
+  - {{type: text, id: longue, title: Un long texte, body: "{LONG_BODY}"}}
+"""
+
+
+def test_lengths_take_their_units_and_refuse_a_bare_number() -> None:
+    assert parse_length("55in") == pytest.approx(1397.0)
+    assert parse_length('55"') == pytest.approx(1397.0)
+    assert parse_length("4m") == 4000.0
+    assert parse_length("140 cm") == 1400.0
+    assert parse_length("1397mm") == 1397.0
+    for bad in ("55", "4 metres", "-4m", "0m", "m"):
+        with pytest.raises(ValueError):
+            parse_length(bad)
+
+
+def test_floors_are_angles_on_capitals_for_the_screen_and_its_distance() -> None:
+    hall = Viewing.of("55in", "4m")
+    assert hall.pitch_mm((1920, 1080)) == pytest.approx(0.634, abs=0.001)
+    assert hall.cap_floor_px(20, (1920, 1080)) == pytest.approx(36.7, abs=0.1)
+    assert hall.cap_floor_px(16, (1920, 1080)) == pytest.approx(29.4, abs=0.1)
+    # the angle and the distance a capital reads from are the same rule read backwards
+    assert hall.arcmin(36.7, (1920, 1080)) == pytest.approx(20, abs=0.05)
+    assert hall.readable_from_mm(29.4, (1920, 1080)) == pytest.approx(4000, rel=0.005)
+    # the same panel in 4K has half the pitch: twice the pixels for the same capital
+    assert hall.cap_floor_px(20, (3840, 2160)) == pytest.approx(73.4, abs=0.1)
+
+
+def test_a_bigger_distance_gives_bigger_type_and_a_door_lower_floors(tmp_path: Path) -> None:
+    content = write_content(tmp_path, {"a.yaml": PAGED})
+    near = Canvas((1920, 1080), content.theme, tmp_path, MOMENT, distance_mm=2000)
+    hall = Canvas((1920, 1080), content.theme, tmp_path, MOMENT)
+    far_theme = replace(content.theme, viewing=Viewing(distance_mm=8000, assumed=False))
+    far = Canvas((1920, 1080), far_theme, tmp_path, MOMENT)
+    caps = [letter_heights(c.fonts.get(c.floor(CONTENT)))[0] for c in (near, hall, far)]
+    assert caps[0] < caps[1] < caps[2]
+    assert caps[1] >= 36.7 and caps[2] >= 73.4 and caps[0] >= 18.3
+    assert hall.scale == 1.0 and far.scale == pytest.approx(2.0)  # design sizes follow
+    assert near.scale == 1.0  # a screen read from closer keeps the reference's type
+    assert far.font_px(54) > 2 * hall.font_px(54) - 2
+
+
+def test_bad_viewing_values_name_the_file_line_and_field(tmp_path: Path) -> None:
+    config = tmp_path / "player.yaml"
+    config.write_text("screen: hall\nviewing:\n  diagonal: 55\n  distance: 400m\n", "utf-8")
+    loaded, report = load_config(config)
+    assert loaded is None
+    said = [d.format() for d in report.items]
+    assert any(
+        f"{config}:3:" in line and "viewing.diagonal" in line and "needs its unit" in line
+        for line in said
+    ), said
+    assert any(f"{config}:4:" in line and "out of range for a distance" in line for line in said)
+    config.write_text("viewing: {diagonal: 32in, distance: 3m}\n", "utf-8")
+    loaded, _ = load_config(config)
+    assert loaded is not None and loaded.viewing == {
+        "diagonal": pytest.approx(812.8),
+        "distance": 3000.0,
+    }
+
+
+def test_a_door_layout_is_read_from_two_metres_and_a_region_may_say_its_own(
+    tmp_path: Path,
+) -> None:
+    door = """
+name: Porte
+layout:
+  - {name: main, x: 0, y: 0, w: 60%, h: 100%, playlist: porte}
+  - {name: salle, x: 60%, y: 0, w: 40%, h: 100%, widget: room, source: programme/p.xml}
+  - {name: loin, x: 0, y: 0, w: 10%, h: 10%, z: 1, widget: clock, distance: 6m}
+slides:
+  - {type: text, id: t, title: Porte}
+"""
+    write_programme(tmp_path / "programme" / "p.xml", 2)
+    content = write_content(tmp_path, {"porte.yaml": door})
+    layout = content.playlists[0].layouts.pick((1920, 1080))  # type: ignore[union-attr]
+    assert layout is not None
+    distances = {r.name: layout.distance_of(r) for r in layout.regions}
+    assert distances == {"main": 2000.0, "salle": 2000.0, "loin": 6000.0}
+
+
+def test_a_text_too_long_for_the_floor_goes_on_in_pages_each_long_enough_to_read(
+    tmp_path: Path,
+) -> None:
+    content = write_content(tmp_path, {"a.yaml": PAGED})
+    slide = content.playlists[0].slides[0]
+    assert not slide.fixed_duration
+    started = MOMENT
+    first = prepare(slide, Canvas((1920, 1080), content.theme, tmp_path, MOMENT, started=started))
+    assert first.pages >= 3 and first.page == 0
+    assert not any(m.text.endswith("…") for m in first.marks)  # nothing cut
+    assert f"1/{first.pages}" in {m.text for m in first.marks}
+    # each page as long as its words take (3 a second + 2 s): 600 words, well over 200 s
+    assert first.reading_s >= 600 / 3 + 2 * first.pages
+    turn = first.valid_until
+    assert turn is not None and started < turn < started + dt.timedelta(seconds=first.reading_s)
+    later = prepare(slide, Canvas((1920, 1080), content.theme, tmp_path, turn, started=started))
+    assert later.page == 1 and f"2/{first.pages}" in {m.text for m in later.marks}
+    assert {m.text for m in later.marks} != {m.text for m in first.marks}
+    # the player holds a slide in pages until every page is read (its duration not fixed)
+    eight = started + dt.timedelta(seconds=8)
+    playing = Playing(content.playlists[0], 0, started, eight, eight)
+    held = held_for_reading(playing, later.words, later.reading_s)
+    assert (held.ends - held.started).total_seconds() == pytest.approx(later.reading_s)
+    told = replace(content.playlists[0], slides=(replace(slide, fixed_duration=True),))
+    fixed = replace(playing, playlist=told)
+    assert held_for_reading(fixed, later.words, later.reading_s).ends == eight
+
+
+def check_folder(tmp_path: Path, body_keys: str, *more: str) -> tuple[int, str]:
+    text = f"""
+name: Annonces
+slides:
+  - {{type: text, id: longue, title: Un long texte, body: "{LONG_BODY}"{body_keys}}}
+"""
+    write_content(tmp_path, {"annonces.yaml": text})
+    code = main(["check", "--legibility", str(tmp_path), "--size", "1920x1080",
+                 "--at", "2026-11-30T10:00:00+01:00", *more])  # fmt: skip
+    return code, ""
+
+
+def test_check_fails_a_fixed_duration_too_short_to_read_every_page(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _ = check_folder(tmp_path, ", duration: 5")
+    out = capsys.readouterr().out
+    assert code == 1, out
+    line = next(line for line in out.splitlines() if "longue" in line)
+    assert "UNDER" in line and "playlists/annonces.yaml:4: error: duration 5 s is too short" in line
+
+
+def test_overflow_cut_is_the_explicit_opt_in_and_check_names_the_cut(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _ = check_folder(tmp_path, ", duration: 5, overflow: cut")
+    out = capsys.readouterr().out
+    assert code == 0, out
+    line = next(line for line in out.splitlines() if "longue" in line)
+    assert 'overflow: cut, cut: "' in line and "UNDER" not in line
+
+
+def test_check_speaks_in_metres_and_json_says_the_same_per_slide(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _ = check_folder(tmp_path, "", "--distance", "6m", "--diagonal", "65in", "--json")
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0, report
+    (slide,) = [s for s in report["slides"] if s["slide"] == "longue"]
+    assert slide["distance_m"] == 6.0 and slide["diagonal_in"] == 65.0
+    assert slide["readable_from_m"] >= 6.0 and slide["pages"] >= 2
+    smallest = slide["smallest"]
+    assert smallest["arcmin"] >= 16 and smallest["cap_mm"] == pytest.approx(
+        smallest["cap_px"] * 65 * 25.4 / (1920**2 + 1080**2) ** 0.5, abs=0.1
+    )
+    # the same folder read from 10 m at 4 m's type: refused, in metres
+    code = main(["check", "--legibility", str(tmp_path), "--size", "1920x1080",
+                 "--at", "2026-11-30T10:00:00+01:00", "--distance", "4m"])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0 and re.search(r"readable from 4\.\d m\n", out), out
+    with pytest.raises(SystemExit) as exited:  # a bare number: argparse refuses it
+        main(["check", "--legibility", "--distance", "4"])
+    assert exited.value.code == 2
+
+
+def test_render_writes_every_page_and_marks_what_does_not_play(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    later = """
+name: Plus tard
+slides:
+  - {type: text, id: soir, title: Ce soir, when: {from: "16:00"}}
+"""
+    write_content(tmp_path, {"annonces.yaml": PAGED, "soir.yaml": later})
+    out = tmp_path / "out"
+    code = main(["render", str(tmp_path), "--out", str(out), "--at", "2026-11-30T10:05:00+01:00",
+                 "--size", "1920x1080", "--sheet", str(tmp_path / "sheet.png")])  # fmt: skip
+    assert code == 0
+    names = sorted(p.name for p in out.iterdir())
+    pages = [n for n in names if n.startswith("01-longue")]
+    assert len(pages) >= 3 and "01-longue-p2.png" in pages
+    from PIL import Image
+
+    soir = Image.open(out / "02-soir.png").convert("RGB")
+    band = soir.getpixel((960, 540))
+    assert band[0] < 60 and band[2] < 60  # crossed by the dark band that says so
+
+
+def test_the_header_says_the_venue_whole_or_its_first_part_never_cut(tmp_path: Path) -> None:
+    content = write_content(tmp_path, {"a.yaml": PAGED})
+    theme = replace(content.theme, venue="Microsoft France · Issy-les-Moulineaux")
+    for size in ((1920, 1080), (1080, 1920), (720, 1280)):
+        canvas = Canvas(size, theme, tmp_path, MOMENT, Screen("s"))
+        venue = canvas.header_venue(size[0] * 0.5)
+        assert venue is None or venue[0] in (
+            "Microsoft France · Issy-les-Moulineaux",
+            "Microsoft France",
+        )
+        assert canvas.floor(SECONDARY) <= (venue[1] if venue else canvas.floor(SECONDARY))
+
+
+@pytest.mark.parametrize("width", [380, 420, 460, 500, 560, 640])
+def test_french_lines_never_start_with_a_colon_nor_end_on_an_article(width: int) -> None:
+    from signage.core.model import BUNDLED_BOLD, BUNDLED_REGULAR
+    from signage.draw.text import Fonts, layout, parse_markdown
+    from signage.draw.typography import clings
+
+    fonts = Fonts(str(BUNDLED_REGULAR), str(BUNDLED_BOLD))
+    for text in (
+        "Applis mobiles : le territoire dans la poche",
+        "Snapchat : parler aux ados là où ils sont",
+        "Campagnes d’intérêt général : U-Report de l’UNICEF",
+        "Il a dit « bonjour » à la ville de Nantes !",
+    ):
+        placed = layout(parse_markdown(text), fonts, 40, width)
+        lines = [[p.text for p in line.pieces] for line in placed.lines]
+        said = " ".join(w for line in lines for w in line).replace("\u00a0", " ")
+        assert said == text  # every word, in order
+        for index, line in enumerate(lines):
+            assert not line[0].startswith((":", ";", "!", "?", "»")), lines
+            # an article or a short word ends a line only when the line has two words
+            if index < len(lines) - 1 and len(line) > 2:
+                assert not clings(line[-1]), lines
+        assert all(line.width <= width for line in placed.lines)
