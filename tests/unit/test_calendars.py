@@ -197,10 +197,10 @@ def test_door_sign_never_shows_a_private_meetings_title(tmp_path: Path) -> None:
     for name in ("playlists", "programme", "assets"):
         shutil.copytree(REPO / name, root / name)
     shutil.copy(REPO / "theme.yaml", root / "theme.yaml")
-    _, before = door_frame(root, "2026-11-30 10:15")
+    _, before = door_frame(root, "2026-11-30 12:45")
     ics = root / "programme" / "salle-seine.ics"
     ics.write_bytes(ics.read_bytes().replace(b"Entretien individuel", b"Secret"))
-    _, after = door_frame(root, "2026-11-30 10:15")
+    _, after = door_frame(root, "2026-11-30 12:45")
     assert before.tobytes() == after.tobytes()  # the title is nowhere in the picture
 
 
@@ -208,9 +208,25 @@ def test_busy_until_runs_through_back_to_back_meetings() -> None:
     from signage.draw.door import busy_until
 
     programme = load(str(REPO / "programme" / "salle-seine.ics"))
-    now = programme.now("Salle Seine", at("2026-11-30 10:15"))
+    now = programme.now("Salle Seine", at("2026-11-30 12:45"))
     assert now is not None and now.private
-    assert busy_until(programme, "Salle Seine", now) == at("2026-11-30 11:30")
+    # the press briefing and two workshops follow without a gap
+    assert busy_until(programme, "Salle Seine", now) == at("2026-11-30 15:45")
+
+
+def test_the_door_calendar_and_the_programme_tell_one_story() -> None:
+    """The Salle Seine's booking calendar holds the programme's workshops at their hours,
+    and nothing it books overlaps a workshop (it once booked a private meeting over one)."""
+    calendar = load(str(REPO / "programme" / "salle-seine.ics"))
+    programme = load(str(REPO / "programme" / "rencontres.xml"))
+    workshops = [e for e in programme.events if e.room == "Salle Seine"]
+    assert workshops
+    booked = [(e.start, e.end, e.title) for e in calendar.events]
+    for talk in workshops:
+        same = [b for b in booked if (b[0], b[1]) == (talk.start, talk.end)]
+        assert same and talk.title.split(" : ")[0] in same[0][2], talk.title
+        others = [b for b in booked if b not in same and b[0] < talk.end and talk.start < b[1]]
+        assert not others, (talk.title, others)
 
 
 # -- published calendar URLs ----------------------------------------------------------------

@@ -12,6 +12,8 @@ from signage.draw.portraits import darken
 from signage.draw.text import Layout, draw, fit, parse_markdown
 from signage.slides.text import TextSlide
 
+SHARES = {"title": 0.45, "subtitle": 0.2}  # of the height, at most (the title with a body)
+
 
 def render(slide: TextSlide, canvas: Canvas) -> Frame:
     """Title, subtitle and body, each fitted to its share of the body area; a body that
@@ -37,7 +39,7 @@ def render(slide: TextSlide, canvas: Canvas) -> Frame:
         title = fit(
             parse_markdown(f"**{slide.heading}**"),
             fonts,
-            (w, int(h * (0.45 if slide.body else 0.8))),
+            (w, int(h * (SHARES["title"] if slide.body else 0.8))),
             canvas.font_px(104, bold=True),
             # a long title wraps onto more lines down to the floor: never an ellipsis
             # that drops the words that matter
@@ -50,7 +52,7 @@ def render(slide: TextSlide, canvas: Canvas) -> Frame:
         subtitle = fit(
             parse_markdown(slide.subtitle),
             fonts,
-            (w, int(h * 0.2)),
+            (w, int(h * SHARES["subtitle"])),
             canvas.font_px(46, SECONDARY),
             canvas.floor(SECONDARY),
             cut=False,
@@ -58,8 +60,10 @@ def render(slide: TextSlide, canvas: Canvas) -> Frame:
         parts.append(("subtitle", subtitle))
         remaining -= int(subtitle.height) + gap
     paged, cut = ONE_PAGE, list[str]()
-    if slide.body and remaining < h * 0.4:
-        # a small area: title, subtitle and body read on as one text, in pages
+    spilled = any(placed.height > SHARES[name] * h + 1 for name, placed in parts)
+    if slide.body and (spilled or remaining < h * 0.25):
+        # a small area (the title or subtitle does not hold in its share even at the
+        # floor): title, subtitle and body read on as one text, in pages
         flow = parse_markdown(f"**{slide.heading}**") if slide.heading else []
         flow += parse_markdown(slide.subtitle) if slide.subtitle else []
         flow += parse_markdown(slide.body)
