@@ -221,7 +221,7 @@ class Canvas:
         """Add the header (logo, venue, clock) and footer, and say when the clock needs redrawing."""
         if translucent and kwargs.get("overlay") is None:
             overlay = Image.new("RGBA", self.size, (0, 0, 0, 0))
-            self.draw_chrome(overlay, translucent=True, backdrop=image)
+            self.draw_chrome(overlay, backdrop=image)
             image = image.convert("RGB")
             if not kwargs.get("pan"):
                 image.paste(overlay, (0, 0), overlay)
@@ -238,11 +238,9 @@ class Canvas:
         frame.ticker = self.ticker_strip()
         return frame
 
-    def draw_chrome(
-        self, image: Image.Image, translucent: bool = False, backdrop: Image.Image | None = None
-    ) -> None:
-        """The header: logo, venue, clock and date; over a photo (``backdrop``, under a
-        translucent header) text gets a scrim where the photo shows through too much."""
+    def draw_chrome(self, image: Image.Image, backdrop: Image.Image | None = None) -> None:
+        """The header: logo, venue, clock and date, on its own opaque band (over a photo,
+        ``backdrop``, the overlay is measured against what shows under it)."""
         if not self.header_height:
             return
         colours = self.theme.colours
@@ -250,7 +248,9 @@ class Canvas:
         draw.backdrop = backdrop
         draw.read = False  # the venue and date are not what the slide says
         h = self.header_height
-        fill = (*colours.header, 170) if translucent else (*colours.header, 255)
+        # opaque over a photo or a clip too: a translucent band let the picture's stripes
+        # run behind the date
+        fill = (*colours.header, 255)
         draw.rectangle((0, 0, self.width, h), fill=fill)
         draw.rectangle((0, h - self.px(4), self.width, h), fill=(*colours.accent, 255))
         x = self.margin

@@ -72,6 +72,16 @@ def cover(image: Image.Image, size: tuple[int, int]) -> Image.Image:
     return ImageOps.fit(image, size, Image.Resampling.LANCZOS, centering=(0.5, 0.45))
 
 
+MIN_KEPT = 0.6  # a cover that would keep less of the picture than this shows it whole
+
+
+def kept_by_cover(picture: tuple[int, int], size: tuple[int, int]) -> float:
+    """The share of the picture's width (or height) that filling ``size`` keeps: 0.32 for
+    a landscape photo on a portrait screen ("ncontres nat" of a banner)."""
+    ratio, screen = picture[0] / picture[1], size[0] / size[1]
+    return min(ratio, screen) / max(ratio, screen)
+
+
 def contain(image: Image.Image, size: tuple[int, int]) -> Image.Image:
     """The whole image inside ``size``, aspect ratio kept (not padded)."""
     return ImageOps.contain(image, size, Image.Resampling.LANCZOS)

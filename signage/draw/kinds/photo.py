@@ -8,7 +8,7 @@ from PIL import Image
 
 from signage.core.colour import MIN_CONTRAST
 from signage.draw.canvas import Canvas, Frame
-from signage.draw.images import contain, cover, open_image
+from signage.draw.images import MIN_KEPT, contain, cover, kept_by_cover, open_image
 from signage.draw.legible import SECONDARY
 from signage.draw.portraits import soft_background
 from signage.draw.text import draw
@@ -25,7 +25,9 @@ def render(slide: PhotoSlide, canvas: Canvas) -> Frame:
     Raises ImageError when the file cannot be read: the player skips the slide.
     """
     photo = open_image(canvas.root / Path(slide.image), canvas.size)
-    if slide.fit == "cover":
+    # a cover that would crop most of the picture (a landscape photo on a portrait screen)
+    # shows it whole on its soft background instead
+    if slide.fit == "cover" and kept_by_cover(photo.size, canvas.size) >= MIN_KEPT:
         size = canvas.size
         if slide.pan:
             size = (round(canvas.width * PAN_SCALE), round(canvas.height * PAN_SCALE))
@@ -61,7 +63,7 @@ def _start_view(image: Image.Image, size: tuple[int, int]) -> Image.Image:
 
 def chrome_layer(canvas: Canvas, overlay: Image.Image | None, backdrop: Image.Image) -> Image.Image:
     layer = overlay or Image.new("RGBA", canvas.size, (0, 0, 0, 0))
-    canvas.draw_chrome(layer, translucent=True, backdrop=backdrop)
+    canvas.draw_chrome(layer, backdrop=backdrop)
     return layer
 
 
