@@ -27,6 +27,19 @@ def key_of(playlist: Playlist, slide: Slide) -> SlideKey:
     return (playlist.path, slide.id)
 
 
+def not_here(content: Content | None, room: str | None) -> set[SlideKey]:
+    """The slides that show the screen's own room (``room: auto``), on a screen that has
+    none: they do not play there (the room view fell back to every room and repeated the
+    slide before it; "Intervenants de la salle" showed every room's)."""
+    if content is None or room:
+        return set()
+    return {key_of(p, s) for p in content.playlists for s in p.slides if needs_room(s)}
+
+
+def needs_room(slide: Slide) -> bool:
+    return getattr(slide, "room", None) == "auto"
+
+
 @dataclass(frozen=True)
 class Playing:
     """The slide on screen: where it is, when it started, when it ends, when to ask again."""

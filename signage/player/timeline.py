@@ -20,6 +20,7 @@ from signage.content.sequencer import (
     Playing,
     SlideKey,
     held_for_reading,
+    not_here,
     relocate,
     retime,
     show,
@@ -88,7 +89,7 @@ class Timeline:
         self.on_change = on_change  # something to report (True: and to redraw)
         self.content = content
         self.services = self._services(content)
-        self.skip: set[SlideKey] = set()
+        self.skip: set[SlideKey] = not_here(content, screen.room)  # and those that fail
         self.slide_errors: dict[SlideKey, str] = {}
         self.frames: dict[FrameKey, Shown] = {}
         self.redraw = Redraw()  # the frame on screen drawn again (clock, new data)
@@ -107,7 +108,7 @@ class Timeline:
         old = self.content
         self.content = content
         self.services = self._services(content)
-        self.skip.clear()
+        self.skip = not_here(content, self.screen.room)
         self.late.clear()
         self.slide_errors.clear()
         self.frames = {k: v for k, v in self.frames.items() if self.current is v}
@@ -239,9 +240,8 @@ class Timeline:
             keep.add(self.current.key)
         for stale in [k for k in self.frames if k not in keep]:
             del self.frames[stale]
-        # requests for slides no longer wanted are dropped before the worker starts them
-        # (2,500 "next"/"previous" commands each asked for the slides ahead: a backlog at
-        # the worker, and the next slides waited behind it); their blocks are lent again
+        # requests for slides no longer wanted are dropped before the worker starts them (2,500
+        # "next"/"previous" asked for the slides ahead: the next waited behind that backlog)
         self.redraw.returned(self.requests.drop(lambda r: r[0] not in keep))
         asked = {self.frame_key(playing)}
         for each in upcoming:

@@ -12,6 +12,7 @@ from PIL import Image, ImageDraw
 
 from signage.content.model import Content, Layout, Region
 from signage.core.model import BUNDLED_BOLD, BUNDLED_REGULAR
+from signage.content.sequencer import needs_room
 from signage.draw.canvas import Canvas, Frame, Screen
 from signage.draw.text import Fonts, fit_line
 from signage.player.frames import SlideError, fallback, prepare
@@ -57,7 +58,7 @@ def _save(frame: Frame, size: tuple[int, int], path: Path, idle_at: dt.datetime 
         band = max(40, size[1] // 12)
         top = (size[1] - band) // 2
         draw.rectangle((0, top, size[0], top + band), fill=(0, 0, 0, 200))
-        text = f"does not play at {idle_at:%H:%M} (when:)"
+        text = f"does not play here at {idle_at:%H:%M} (when:, or room: auto)"
         line, px = fit_line(text, fonts, size[0] * 0.9, band * 6 // 10, 12, True)
         draw.text((size[0] // 2, top + band // 2), line, font=fonts.get(px, True),
                   fill=(255, 220, 0), anchor="mm")  # fmt: skip
@@ -88,6 +89,7 @@ def render_all(
             order += 1
             path = out / f"{order:02d}-{_safe(slide.id)}.png"
             idle = slide.when is not None and not slide.when.contains(at)
+            idle = idle or (needs_room(slide) and not screen.room)  # played elsewhere
             try:
                 frame = prepare(slide, replace(canvas, page=0))
             except SlideError as exc:

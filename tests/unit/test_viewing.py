@@ -232,7 +232,7 @@ slides:
     from PIL import Image
 
     soir = Image.open(out / "02-soir.png").convert("RGB")
-    band = soir.getpixel((960, 540))
+    band = soir.getpixel((8, 540))
     assert band[0] < 60 and band[2] < 60  # crossed by the dark band that says so
 
 
@@ -272,3 +272,31 @@ def test_french_lines_never_start_with_a_colon_nor_end_on_an_article(width: int)
             if index < len(lines) - 1 and len(line) > 2:
                 assert not clings(line[-1]), lines
         assert all(line.width <= width for line in placed.lines)
+
+
+def test_a_room_slide_does_not_play_on_a_screen_without_a_room(tmp_path: Path) -> None:
+    """``room: auto`` on a screen with no room: skipped (the room view fell back to every
+    room and repeated the slide before it), played on a screen that has one."""
+    from signage.content.sequencer import not_here, what_now
+
+    write_programme(tmp_path / "programme" / "p.xml", 2)
+    playlist = """
+name: Programme
+slides:
+  - {type: schedule, id: salle, source: programme/p.xml, view: room, room: auto}
+  - {type: schedule, id: tout, source: programme/p.xml, view: now-next}
+  - {type: speakers, id: gens, source: programme/p.xml, room: auto}
+"""
+    content = write_content(tmp_path, {"p.yaml": playlist})
+    skip = not_here(content, None)
+    assert {key[1] for key in skip} == {"salle", "gens"}
+    assert not_here(content, "Salle Seine") == set()
+    shown = set()
+    moment = MOMENT
+    playing = what_now(content, "s", moment, None, skip)
+    for _ in range(6):
+        assert playing.slide is not None
+        shown.add(playing.slide.id)
+        moment = playing.until + dt.timedelta(milliseconds=1)
+        playing = what_now(content, "s", moment, playing, skip)
+    assert shown == {"tout"}
