@@ -11,8 +11,8 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from signage.content.model import Content, Layout, Region
-from signage.core.model import BUNDLED_BOLD, BUNDLED_REGULAR
 from signage.content.sequencer import needs_room
+from signage.core.model import BUNDLED_BOLD, BUNDLED_REGULAR
 from signage.draw.canvas import Canvas, Frame, Screen
 from signage.draw.text import Fonts, fit_line
 from signage.player.frames import SlideError, fallback, prepare
