@@ -43,6 +43,11 @@ def status(port: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=5000)
+    parser.add_argument(
+        "--rounds", type=int, default=1,
+        help="bursts one after the other: the player's memory back on the same slide after each "
+        "(a leak grows every round, a high-water mark does not)",
+    )  # fmt: skip
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="signage-burst-"))
     broker = Mosquitto(work)
@@ -70,23 +75,15 @@ def main() -> None:
         processes_before = len(descendants(player.pid))
         client.connect("127.0.0.1", broker.port)
         client.loop_start()
-        bad = [b"pas du json", b"[" * 60_000, b"x" * 70_000,
-               json.dumps({"command": "show", "id": "x\ud800"}).encode("utf-8", "surrogatepass"),
-               json.dumps({"command": "message", "text": "a\u202eb"}).encode()]  # fmt: skip
+        rounds: list[dict[str, float]] = []
+        for _ in range(args.rounds - 1):  # the earlier rounds: memory back on the same slide
+            _burst(client, args.messages)
+            time.sleep(12)
+            _back(port, before["slide"]["id"])
+            rounds.append({"player_mb": round(_own_rss(player.pid), 1),
+                           "all_mb": round(footprint(player.pid)[0], 1)})  # fmt: skip
         started = time.monotonic()
-        for i in range(args.messages):
-            if i % 2 == 0:
-                topic = f"signage/rooms/Salle {i % 600}/state"
-                payload = json.dumps({"state": ("full", "open", "closed")[i % 3]}).encode()
-            elif i % 5 == 1:
-                topic, payload = "signage/screens/hall/command", bad[i % len(bad)]
-            else:
-                verb = ("next", "previous", "clear-message")[i % 3]
-                topic, payload = (
-                    "signage/screens/hall/command",
-                    json.dumps({"command": verb}).encode(),
-                )
-            client.publish(topic, payload, qos=0)
+        _burst(client, args.messages)
         sent_s = time.monotonic() - started
         time.sleep(2)
         after = status(port)
@@ -99,13 +96,9 @@ def main() -> None:
         # back on the slide shown before the burst (the burst's steps left another one on,
         # a clip's 50 MB ring mapped, say): the memory of the same picture, compared
         back_on = before["slide"]["id"]
-        _post(port, f"/show/{back_on}")
-        deadline = time.monotonic() + 10
-        while status(port)["slide"]["id"] != back_on and time.monotonic() < deadline:
-            time.sleep(0.1)
-        time.sleep(1.5)  # its transition over, the next slide not yet drawn
-        back = status(port)
+        back = _back(port, back_on)
         rss_back = footprint(player.pid)[0]
+        rounds.append({"player_mb": round(_own_rss(player.pid), 1), "all_mb": round(rss_back, 1)})
     finally:
         client.loop_stop()
         player.terminate()
@@ -126,7 +119,39 @@ def main() -> None:
         "slide_before": back_on, "slide_back": back["slide"]["id"],
         "rss_mb_back_on_the_same_slide": round(rss_back, 1),
         "rss_mb_back_minus_before": round(rss_back - rss_before, 1),
+        "player_rss_mb_before_back_on_the_same_slide": round(own_before, 1),
+        "back_on_the_same_slide_by_round": rounds,
     }))  # fmt: skip
+
+
+def _burst(client: mqtt.Client, messages: int) -> None:
+    """``messages`` room states, commands and malformed payloads, as fast as they go."""
+    bad = [b"pas du json", b"[" * 60_000, b"x" * 70_000,
+           json.dumps({"command": "show", "id": "x\ud800"}).encode("utf-8", "surrogatepass"),
+           json.dumps({"command": "message", "text": "a\u202eb"}).encode()]  # fmt: skip
+    for i in range(messages):
+        if i % 2 == 0:
+            topic = f"signage/rooms/Salle {i % 600}/state"
+            payload = json.dumps({"state": ("full", "open", "closed")[i % 3]}).encode()
+        elif i % 5 == 1:
+            topic, payload = "signage/screens/hall/command", bad[i % len(bad)]
+        else:
+            verb = ("next", "previous", "clear-message")[i % 3]
+            topic, payload = (
+                "signage/screens/hall/command",
+                json.dumps({"command": verb}).encode(),
+            )
+        client.publish(topic, payload, qos=0)
+
+
+def _back(port: int, slide: str) -> dict:
+    """Shows ``slide`` again and waits for it; its status."""
+    _post(port, f"/show/{slide}")
+    deadline = time.monotonic() + 10
+    while status(port)["slide"]["id"] != slide and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1.5)  # its transition over, the next slide not yet drawn
+    return status(port)
 
 
 def _post(port: int, path: str) -> dict:

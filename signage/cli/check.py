@@ -178,7 +178,7 @@ def cmd_legibility(args: argparse.Namespace) -> int:
     theme = content.theme
     under = total = 0
     found: list[dict[str, Any]] = []
-    nearest: float | None = None
+    nearest: dict[float, float] = {}  # per viewing distance: the nearest a slide reads from
     for size in sizes:
         if not args.json:
             print(f"legibility at {floors_line(size, theme.viewing, theme.text_scale)}")
@@ -186,8 +186,9 @@ def cmd_legibility(args: argparse.Namespace) -> int:
             total += 1
             under += finding.under
             readable = finding.readable_from_m()
-            if readable is not None and finding.viewing.distance_mm == theme.viewing.distance_mm:
-                nearest = readable if nearest is None else min(nearest, readable)
+            if readable is not None:
+                far = finding.viewing.distance_mm
+                nearest[far] = min(nearest.get(far, readable), readable)
             if args.json:
                 found.append(finding.as_json())
             else:
@@ -198,7 +199,10 @@ def cmd_legibility(args: argparse.Namespace) -> int:
     else:
         if theme.viewing.assumed:
             print("no diagonal given (viewing.diagonal, --diagonal): 55 in assumed")
-        said = f"; readable from {nearest:.1f} m" if nearest is not None else ""
+        said = "".join(
+            f"; read from {far / 1000:g} m: readable from {near:.1f} m"
+            for far, near in sorted(nearest.items(), reverse=True)
+        )
         print(f"{total} slides and regions checked, {under} under the floors{said}")
     return EXIT_INVALID if under else EXIT_OK
 

@@ -67,14 +67,16 @@ def draw_door(image: Image.Image, canvas: Canvas, programme: Programme, room: st
         e for e in sorted(programme.in_room(room), key=lambda e: (e.start, e.order))
         if e.start > at and canvas.local(e.start).date() == at.date()
     ]  # fmt: skip
-    # type scales with the shorter measure: a portrait screen is not read from further away
-    unit = min(h, w * 1.2)
-    name = wrap_line(
-        room, fonts, w, max(bold_floor, int(unit * 0.08 * canvas.scale)), bold_floor, True
-    )
+    # type scales with the shorter measure: a portrait screen is not read from further away;
+    # a door sign is the room, what is on now, until when, what is next, in that order of size
+    unit = min(h, w * 1.2) * canvas.scale
+    room_px, state_px, until_px = (int(unit * k) for k in (0.11, 0.095, 0.06))
+    name = wrap_line(room, fonts, w, max(bold_floor, room_px), bold_floor, True)
     draw(pen, name, fonts, (x, y), colours.text)
     top = y + int(name.height + name.size * 0.4)
-    band_h = int(h * (0.36 if canvas.portrait else 0.40))
+    pad = max(6, int(unit * 0.025))
+    state_px = min(state_px, name.size)  # never larger than the room's name
+    band_h = int(max(bold_floor, state_px) * 1.15 + max(floor, until_px) * 1.3 + 3 * pad)
     state = BUSY if now is not None else FREE
     said = room_state(canvas, room)
     if said is not None:  # full or closed wins over free or busy: that is what people need
@@ -97,25 +99,26 @@ def draw_door(image: Image.Image, canvas: Canvas, programme: Programme, room: st
         )
     else:
         until = i18n.label("rest_of_day", canvas.locale)
-    pad = max(6, band_h // 10)
     big, big_size = fit_line(
-        word, fonts, w - 2 * pad, max(bold_floor, int(band_h * 0.5)), bold_floor, bold=True
+        word, fonts, w - 2 * pad, max(bold_floor, state_px), bold_floor, bold=True
     )
     pen.text((x + pad, top + pad), big, font=fonts.get(big_size, True), fill=(255, 255, 255))
-    small, small_size = fit_line(until, fonts, w - 2 * pad, max(floor, int(band_h * 0.2)), floor)
+    small, small_size = fit_line(until, fonts, w - 2 * pad, max(floor, until_px), floor)
     pen.text(
         (x + pad, top + band_h - pad), small, font=fonts.get(small_size), fill=(255, 255, 255),
         anchor="ls",
     )  # fmt: skip
     cursor = top + band_h + int(h * 0.04)
     # a line of the list: its text at least at the floor, its time at the secondary one
-    line_h = max(int(floor / 0.7) + 1, int(unit * 0.065 * canvas.scale))
-    if now is not None:
+    line_h = max(int(floor / 0.7) + 1, int(unit * 0.065))
+    if now is not None:  # the meeting's hours as large as "until when", its title larger
         hours = i18n.hours(canvas.local(now.start), canvas.local(now.end), canvas.locale)
-        face = fonts.get(max(small_floor, int(line_h * 0.6)))
+        face = fonts.get(max(small_floor, small_size))
         pen.text((x, cursor), hours, font=face, fill=colours.muted, role=SECONDARY)
         cursor += int(face.size * 1.35)
-        title = wrap_line(title_of(now, canvas), fonts, w, line_h, bold_floor, True)
+        title = wrap_line(
+            title_of(now, canvas), fonts, w, max(line_h, small_size), bold_floor, True
+        )
         draw(pen, title, fonts, (x, cursor), colours.text)
         cursor += int(title.height + line_h * 0.4)
     label = i18n.label("later_today", canvas.locale).upper()

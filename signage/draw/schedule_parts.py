@@ -113,11 +113,21 @@ def _over(programme: Programme, at: dt.datetime) -> bool:
     return not any(e.end > at for e in programme.events)
 
 
-def _heading(pen: Pen, canvas: Canvas, text: str, box: tuple[int, int, int], k: float = 1) -> int:
-    """The view's title with its accent bar, leaving room at the right for a page number."""
+def _heading(
+    pen: Pen,
+    canvas: Canvas,
+    text: str,
+    box: tuple[int, int, int],
+    k: float = 1,
+    design: float = 64,
+    lines: int = 1,
+) -> int:
+    """The view's title with its accent bar, leaving room at the right for a page number:
+    on one line, shrunk to the floor before it wraps (``lines``: a room's name, the largest
+    text of its view, takes two rather than shrink)."""
     x, y, w = box
     w -= int(canvas.fonts.get(canvas.font_px(30, SECONDARY)).getlength("00/00")) + canvas.px(24)
-    title = canvas.wrap(text, w, 64 * min(k, 1.4), bold=True, max_lines=1)  # never cut
+    title = canvas.wrap(text, w, design * min(k, 1.4), bold=True, max_lines=lines)  # never cut
     draw_text(pen, title, canvas.fonts, (x, y), canvas.theme.colours.text)
     below = int(title.height)
     pen.rectangle(

@@ -87,7 +87,8 @@ def _room(
     fonts = canvas.fonts
     at = canvas.at
     bottom = y + h if clip else 10**6  # what does not fit is left out, never drawn over the edge
-    cursor = y + _heading(pen, canvas, room, (x, y, w), k)
+    # the room first and largest, then what is on now, until when, and what is next
+    cursor = y + _heading(pen, canvas, room, (x, y, w), k, design=84, lines=2)
     said = room_state(canvas, room)
     if said is not None:  # "Complet" in large type: what the people at the door need first
         cursor = _state_band(pen, canvas, said, (x, cursor, w), k)

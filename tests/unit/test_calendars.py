@@ -182,11 +182,11 @@ def test_door_sign_snapshots(moment: str, size: tuple[int, int], name: str) -> N
 
     frame, image = door_frame(REPO, moment, size)
     compare(image, name)
-    # state in colour as well as words: green when free, red when busy, in the band
-    band = image.crop((size[0] // 10, size[1] // 3, size[0] // 5, size[1] // 3 + 4)).getpixel(
-        (2, 2)
-    )
-    assert (band[1] > band[0]) == ("free" in name)
+    # state in colour as well as words: green when free, red when busy, in the band (just
+    # left of the state's word, in the band's padding)
+    word = next(m for m in frame.marks if m.text in ("Libre", "Occupé"))
+    band = image.getpixel((word.box[0] - 3, (word.box[1] + word.box[3]) // 2))
+    assert (band[1] > band[0]) == ("free" in name), band
     assert frame.valid_until is not None  # redrawn every minute, in a region without a clock too
 
 
