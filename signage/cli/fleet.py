@@ -17,26 +17,15 @@ from signage.cli.common import (
 
 
 def add_parser(sub: Any) -> None:
+    from signage.player.config import add_flags
+
     fleet = sub.add_parser(
         "fleet",
         help="serve the fleet page: every screen, commands, messages and room states over MQTT",
     )
-    fleet.add_argument(
-        "--mqtt",
-        required=True,
-        metavar="URL",
-        help="the broker, mqtt://[user@]HOST[:PORT] or mqtts://",
-    )
-    fleet.add_argument(
-        "--mqtt-password-file", metavar="FILE", help="file holding the MQTT user's password"
-    )
-    fleet.add_argument(
-        "--mqtt-insecure",
-        action="store_true",
-        help="allow a broker off this machine without credentials",
-    )
-    fleet.add_argument(
-        "--mqtt-prefix", default="signage", metavar="PREFIX", help="topic prefix (default signage)"
+    # the broker's flags are the player's own settings: declared once (player/config.py)
+    add_flags(
+        fleet, keys=("mqtt", "mqtt_password_file", "mqtt_insecure", "mqtt_prefix"), required=True
     )
     fleet.add_argument(
         "--alerts",
@@ -78,16 +67,21 @@ def cmd_fleet(args: argparse.Namespace) -> int:
 
     from signage.ops.fleet.link import LinkError, parse_broker
     from signage.ops.fleet.page import FleetError, FleetServer
-    from signage.player.config import parse_address
+    from signage.player.config import flag_value, parse_address
 
     setup_logging(logging.INFO)
     try:
         alerts = _alert_settings(args)
-        broker = parse_broker(args.mqtt, args.mqtt_password_file, args.mqtt_insecure)
+        broker = parse_broker(args.mqtt, args.mqtt_password_file, flag_value(args, "mqtt_insecure"))
         address = parse_address(args.bind)
         token = read_token(args.token_file) if args.token_file else None
         server = FleetServer(
-            broker, address, token, args.mqtt_prefix, tuple(args.allow_host or ()), alerts
+            broker,
+            address,
+            token,
+            flag_value(args, "mqtt_prefix"),
+            tuple(args.allow_host or ()),
+            alerts,
         )
     except (LinkError, FleetError, ValueError, OSError) as exc:
         print(f"signage fleet: error: {exc}", file=sys.stderr)

@@ -316,12 +316,16 @@ def _from_file(key: str, value: Any) -> Any:
     return value
 
 
-def add_flags(parser: Any) -> None:
-    """The settings' flags on an argparse parser (``signage play``)."""
+def add_flags(parser: Any, keys: tuple[str, ...] | None = None, required: bool = False) -> None:
+    """The settings' flags on an argparse parser: every one (``signage play``), or those of
+    ``keys`` (``signage fleet`` shares the broker's four; ``required``: the first of them
+    must be given). A flag not given is None: see :func:`flag_value`."""
     for setting in SETTINGS:
-        if not setting.flags:
+        if not setting.flags or (keys is not None and setting.key not in keys):
             continue
         options: dict[str, Any] = {"dest": setting.field, "help": setting.doc, "default": None}
+        if required and keys is not None and setting.key == keys[0]:
+            options["required"] = True
         if setting.action is not None:
             options["action"] = setting.action
         else:
@@ -331,6 +335,14 @@ def add_flags(parser: Any) -> None:
         if setting.choices is not None:
             options["choices"] = setting.choices
         parser.add_argument(*setting.flags, **options)
+
+
+def flag_value(args: Any, key: str) -> Any:
+    """A setting's flag as given, else the setting's default (outside ``signage play``,
+    where no player.yaml comes under the flags)."""
+    setting = _SETTINGS[key]
+    value = getattr(args, setting.field, None)
+    return setting.default if value is None else value
 
 
 def add_viewing_flags(parser: Any) -> None:
