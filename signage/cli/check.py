@@ -24,7 +24,7 @@ from signage.cli.common import (
 
 
 def add_parser(sub: Any) -> None:
-    from signage.player.config import add_viewing_flags
+    from signage.player.flags import add_viewing_flags
 
     check = sub.add_parser(
         "check",

@@ -50,7 +50,7 @@ def as_configured(
     from dataclasses import replace
 
     from signage.content.theme import with_profiles
-    from signage.player.config import viewing_given
+    from signage.player.flags import viewing_given
 
     locale = locale or (config.locale if config else None)
     if locale:

@@ -17,7 +17,7 @@ from signage.cli.common import (
 
 
 def add_parser(sub: Any) -> None:
-    from signage.player.config import add_flags
+    from signage.player.flags import add_flags
 
     fleet = sub.add_parser(
         "fleet",
@@ -67,7 +67,8 @@ def cmd_fleet(args: argparse.Namespace) -> int:
 
     from signage.ops.fleet.link import LinkError, parse_broker
     from signage.ops.fleet.page import FleetError, FleetServer
-    from signage.player.config import flag_value, parse_address
+    from signage.player.config import parse_address
+    from signage.player.flags import flag_value
 
     setup_logging(logging.INFO)
     try:

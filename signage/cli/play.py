@@ -24,7 +24,7 @@ from signage.cli.common import (
 
 
 def add_parser(sub: Any) -> None:
-    from signage.player.config import add_flags, add_viewing_flags
+    from signage.player.flags import add_flags, add_viewing_flags
 
     play = sub.add_parser(
         "play",
@@ -86,7 +86,7 @@ def cmd_play(args: argparse.Namespace) -> int:
 
     from signage.app import Run, play
     from signage.core.clock import parse_instant
-    from signage.player.config import merge
+    from signage.player.flags import merge
 
     setup_logging(logging.DEBUG if args.verbose else logging.INFO)
     file_config, code = load_player_config(args)

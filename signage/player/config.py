@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import socket
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +18,7 @@ import yaml
 from signage.core.diagnostics import Report
 from signage.core.i18n import LOCALES
 from signage.core.schema import INVALID, Boolean, Choice, Ctx, Field, ListOf, Obj, Text, Type
-from signage.core.values import DIAGONAL, DISTANCE, Duration, TimeOfDay, TimeZone, viewing_type
-from signage.core.viewing import parse_length
+from signage.core.values import Duration, TimeOfDay, TimeZone, viewing_type
 from signage.core.yamlsrc import YamlFailure
 from signage.core.yamlsrc import load as load_yaml
 from signage.media.hardware import CHOICES as DECODER_CHOICES
@@ -233,7 +232,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
 )  # fmt: skip
 
-_SETTINGS = {s.key: s for s in SETTINGS}
+BY_KEY = {s.key: s for s in SETTINGS}
 CONFIG = Obj(
     {s.key: Field(s.type, default=s.default, doc=s.doc) for s in SETTINGS},
     name="a player configuration",
@@ -257,28 +256,28 @@ class PlayerConfig:
     timezone: str | None = None
     locale: str | None = None
     content: str | None = None
-    rotate: int = _SETTINGS["rotate"].default
+    rotate: int = BY_KEY["rotate"].default
     size: tuple[int, int] | None = None
-    windowed: bool = _SETTINGS["windowed"].default
-    control: str = _SETTINGS["control"].default
+    windowed: bool = BY_KEY["windowed"].default
+    control: str = BY_KEY["control"].default
     token_file: str | None = None
-    control_hosts: tuple[str, ...] = _SETTINGS["control_hosts"].default
+    control_hosts: tuple[str, ...] = BY_KEY["control_hosts"].default
     feed: str | None = None
     feed_credentials: str | None = None
-    poll_s: float = _SETTINGS["poll"].default
-    health_grace_s: float = _SETTINGS["health_grace"].default
-    stall_after_s: float = _SETTINGS["stall_after"].default
+    poll_s: float = BY_KEY["poll"].default
+    health_grace_s: float = BY_KEY["health_grace"].default
+    stall_after_s: float = BY_KEY["stall_after"].default
     cache: str | None = None
     plays: str | None = None
     display: DisplayHours | None = None
     viewing: dict[str, float] | None = None  # {diagonal, distance} in mm, as given
-    accessibility: tuple[str, ...] = _SETTINGS["accessibility"].default
-    video_decoder: str = _SETTINGS["video_decoder"].default
+    accessibility: tuple[str, ...] = BY_KEY["accessibility"].default
+    video_decoder: str = BY_KEY["video_decoder"].default
     mqtt: str | None = None
     mqtt_password_file: str | None = None
-    mqtt_insecure: bool = _SETTINGS["mqtt_insecure"].default
-    mqtt_prefix: str = _SETTINGS["mqtt_prefix"].default
-    groups: tuple[str, ...] = _SETTINGS["group"].default
+    mqtt_insecure: bool = BY_KEY["mqtt_insecure"].default
+    mqtt_prefix: str = BY_KEY["mqtt_prefix"].default
+    groups: tuple[str, ...] = BY_KEY["group"].default
     path: str | None = None  # the file it came from
 
 
@@ -294,7 +293,7 @@ def load_config(path: Path) -> tuple[PlayerConfig | None, Report]:
     if values is INVALID:
         return None, report
     given = {s.key: values[s.key] for s in SETTINGS if values.get(s.key) is not None}
-    kwargs = {_SETTINGS[key].field: _from_file(key, value) for key, value in given.items()}
+    kwargs = {BY_KEY[key].field: _from_file(key, value) for key, value in given.items()}
     return PlayerConfig(**kwargs, path=shown), report
 
 
@@ -314,85 +313,6 @@ def _from_file(key: str, value: Any) -> Any:
             tuple(value.get("command_off") or ()),
         )
     return value
-
-
-def add_flags(parser: Any, keys: tuple[str, ...] | None = None, required: bool = False) -> None:
-    """The settings' flags on an argparse parser: every one (``signage play``), or those of
-    ``keys`` (``signage fleet`` shares the broker's four; ``required``: the first of them
-    must be given). A flag not given is None: see :func:`flag_value`."""
-    for setting in SETTINGS:
-        if not setting.flags or (keys is not None and setting.key not in keys):
-            continue
-        options: dict[str, Any] = {"dest": setting.field, "help": setting.doc, "default": None}
-        if required and keys is not None and setting.key == keys[0]:
-            options["required"] = True
-        if setting.action is not None:
-            options["action"] = setting.action
-        else:
-            options["type"] = setting.flag_type or str
-        if setting.metavar and setting.action != "store_true":
-            options["metavar"] = setting.metavar
-        if setting.choices is not None:
-            options["choices"] = setting.choices
-        parser.add_argument(*setting.flags, **options)
-
-
-def flag_value(args: Any, key: str) -> Any:
-    """A setting's flag as given, else the setting's default (outside ``signage play``,
-    where no player.yaml comes under the flags)."""
-    setting = _SETTINGS[key]
-    value = getattr(args, setting.field, None)
-    return setting.default if value is None else value
-
-
-def add_viewing_flags(parser: Any) -> None:
-    """``--diagonal`` and ``--distance``: the ``viewing`` setting's two halves, on ``play``,
-    ``render`` and ``check`` (over player.yaml's and the theme's)."""
-    parser.add_argument(
-        "--diagonal", type=_length(DIAGONAL), metavar="LENGTH",
-        help="the screen's diagonal, like 55in or 140cm (viewing.diagonal)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--distance", type=_length(DISTANCE), metavar="LENGTH",
-        help="how far the screen is read from, like 4m (viewing.distance)",
-    )  # fmt: skip
-
-
-def _length(kind: Any) -> Callable[[str], float]:
-    def parse(text: str) -> float:
-        mm = parse_length(text)  # ValueError: argparse says "invalid value"
-        if not kind.minimum_mm <= mm <= kind.maximum_mm:
-            raise ValueError(text)
-        return mm
-
-    parse.__name__ = kind.what  # argparse: "invalid distance value: '4'"
-    return parse
-
-
-def viewing_given(config: PlayerConfig | None, args: Any) -> dict[str, float]:
-    """The viewing the file and the flags give (flags win), in mm; empty when neither does."""
-    given = dict(config.viewing or {}) if config is not None else {}
-    for key in ("diagonal", "distance"):
-        if getattr(args, key, None) is not None:
-            given[key] = getattr(args, key)
-    return given
-
-
-def merge(config: PlayerConfig | None, args: Any) -> PlayerConfig:
-    """The configuration with the flags given on the command line over it."""
-    merged = config or PlayerConfig()
-    changes: dict[str, Any] = {}
-    for setting in SETTINGS:
-        value = getattr(args, setting.field, None) if setting.flags else None
-        if value is None or value is False:
-            continue
-        if setting.action == "append":  # flags add to the file's list
-            value = tuple(value) + tuple(getattr(merged, setting.field))
-        changes[setting.field] = value
-    viewing = viewing_given(config, args)
-    if viewing:
-        changes["viewing"] = viewing
-    return replace(merged, **changes)
 
 
 def settings_table() -> str:

@@ -108,14 +108,8 @@ def test_settings_are_declared_once(tmp_path: Path) -> None:
     import argparse
     import dataclasses
 
-    from signage.player.config import (
-        SETTINGS,
-        PlayerConfig,
-        add_flags,
-        load_config,
-        merge,
-        settings_table,
-    )
+    from signage.player.config import SETTINGS, PlayerConfig, load_config, settings_table
+    from signage.player.flags import add_flags, merge
 
     fields = {f.name for f in dataclasses.fields(PlayerConfig)} - {"path"}
     assert fields == {s.field for s in SETTINGS}

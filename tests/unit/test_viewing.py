@@ -300,3 +300,19 @@ slides:
         moment = playing.until + dt.timedelta(milliseconds=1)
         playing = what_now(content, "s", moment, playing, skip)
     assert shown == {"tout"}
+
+
+def test_play_flags_go_over_the_files_viewing(tmp_path: Path) -> None:
+    import argparse
+
+    from signage.player.flags import add_flags, add_viewing_flags, merge
+
+    config = tmp_path / "player.yaml"
+    config.write_text("viewing: {diagonal: 65in, distance: 5m}\n", "utf-8")
+    loaded, _ = load_config(config)
+    parser = argparse.ArgumentParser()
+    add_flags(parser)
+    add_viewing_flags(parser)
+    merged = merge(loaded, parser.parse_args(["--distance", "8m"]))
+    assert merged.viewing == {"diagonal": pytest.approx(1651.0), "distance": 8000.0}
+    assert merge(loaded, parser.parse_args([])).viewing == loaded.viewing  # type: ignore[union-attr]

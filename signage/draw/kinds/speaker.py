@@ -84,7 +84,9 @@ def speaker_card(
         return lines
 
     lines = wrapped(text_box[2])
-    if sum(int(p.height) + canvas.px(14) for p, _, _ in lines) > text_box[3]:
+    # the bio needs three lines at least (fewer made pages of a line each: 17 of them)
+    bio_least = int(canvas.floor() * 1.25 * 3) + canvas.px(56) if bio else 0
+    if sum(int(p.height) + canvas.px(14) for p, _, _ in lines) + bio_least > text_box[3]:
         # a small area: the words before the picture (the photo is left out)
         box, text_box = None, (x, y, w, h)
         lines = wrapped(w)
