@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import io
 import json
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -72,21 +75,32 @@ def main() -> None:
     args = parser.parse_args()
     heights: list[tuple[float, str, str]] = []
     with tempfile.TemporaryDirectory(prefix="signage-ocr-") as work:
+        pictures: dict[str, tuple[Path, tuple[int, int]]] = {}  # the same picture read once
         for screen in SCREENS:
             for size in SIZES:
                 for moment in MOMENTS:
                     out = Path(work) / f"{screen}-{size[0]}x{size[1]}-{moment.replace(':', '')}"
                     render(out, screen, size, moment)
                     for png in sorted(out.glob("*.png")):
-                        skip = bands(png, size)
-                        for top, bottom, height, text in lines_of(png):
-                            if any(a <= (top + bottom) / 2 <= b for a, b in skip):
-                                continue
-                            where = f"{out.name}/{png.name}"
-                            heights.append((height * 1080 / min(size), text, where))
+                        digest = hashlib.sha256(png.read_bytes()).hexdigest()
+                        pictures.setdefault(digest, (png, size))
+
+        def read(item: tuple[Path, tuple[int, int]]) -> list[tuple[float, str, str]]:
+            png, size = item
+            skip = bands(png, size)
+            return [
+                (height * 1080 / min(size), text, f"{png.parent.name}/{png.name}")
+                for top, bottom, height, text in lines_of(png)
+                if not any(a <= (top + bottom) / 2 <= b for a, b in skip)
+            ]
+
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            for found in pool.map(read, pictures.values()):
+                heights.extend(found)
     values = sorted(h for h, _, _ in heights)
     smallest = min(heights)
     report = {
+        "pictures": len(pictures),
         "lines": len(values),
         "smallest_px_per_1080": round(smallest[0], 1),
         "smallest_line": smallest[1],

@@ -27,9 +27,11 @@ def render(slide: PhotoSlide, canvas: Canvas) -> Frame:
     photo = open_image(canvas.root / Path(slide.image), canvas.size)
     # a cover that would crop most of the picture (a landscape photo on a portrait screen)
     # shows it whole on its soft background instead
-    if slide.fit == "cover" and kept_by_cover(photo.size, canvas.size) >= MIN_KEPT:
+    covering = slide.fit == "cover" and kept_by_cover(photo.size, canvas.size) >= MIN_KEPT
+    pan = slide.pan and covering  # a picture shown whole does not pan: nothing lies beyond it
+    if covering:
         size = canvas.size
-        if slide.pan:
+        if pan:
             size = (round(canvas.width * PAN_SCALE), round(canvas.height * PAN_SCALE))
         image = cover(photo, size)
     else:
@@ -42,12 +44,12 @@ def render(slide: PhotoSlide, canvas: Canvas) -> Frame:
     seen = _start_view(image, canvas.size)
     if slide.caption:
         overlay = caption_layer(seen, slide.caption, canvas)
-        if slide.pan:
+        if pan:
             return canvas.finish(
                 image, translucent=True, pan=True, overlay=chrome_layer(canvas, overlay, seen)
             )
         image.paste(overlay, (0, 0), overlay)
-    if slide.pan:
+    if pan:
         return canvas.finish(
             image, translucent=True, pan=True, overlay=chrome_layer(canvas, None, seen)
         )
