@@ -54,6 +54,8 @@ def lines_of(png: Path) -> list[tuple[int, int, int, str]]:
         lines.setdefault((row["block_num"], row["par_num"], row["line_num"]), []).append(row)
     found = []
     for words in lines.values():
+        if not any(sum(c.isalpha() for c in w["text"]) >= 3 for w in words):
+            continue  # fragments read in a photo's windows ("CL"), not a line of text
         top = min(int(w["top"]) for w in words)
         bottom = max(int(w["top"]) + int(w["height"]) for w in words)
         found.append((top, bottom, bottom - top, " ".join(w["text"] for w in words)))
@@ -107,6 +109,9 @@ def main() -> None:
         "smallest_in": smallest[2],
         "median_px_per_1080": round(statistics.median(values), 1),
         "p10_px_per_1080": round(values[len(values) // 10], 1),
+        "smallest_lines": [
+            (round(h, 1), text[:40], where) for h, text, where in sorted(heights)[:12]
+        ],
         "targets": {"smallest": 30, "median": 48},
     }
     if args.json:
