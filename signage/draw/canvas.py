@@ -67,7 +67,6 @@ class Frame:
     pages: int = 1  # a slide in pages: how many (this frame shows one)
     page: int = 0
     reading_s: float = 0.0  # reading every page takes this long (the slide is held that long)
-    cut: list[str] = field(default_factory=list)  # what ``overflow: cut`` cut (its first words)
 
     @property
     def words(self) -> int:

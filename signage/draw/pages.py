@@ -102,26 +102,25 @@ def fit_or_page(
     slide: Any,
     heading_words: int = 0,
     role: str = CONTENT,
-) -> tuple[Layout, Paging, list[str]]:
+) -> tuple[Layout, Paging]:
     """``blocks`` in ``box``: at the largest size from the design's down to the floor that
     fits; when even the floor does not, the page on screen of the text in pages (room left
     under it for the page number), or, with ``overflow: cut`` (or no slide to time pages
-    by), cut with an ellipsis: (layout, paging, what was cut)."""
+    by), cut with an ellipsis (``check`` finds the cut in the Pen's marks)."""
     fonts = canvas.fonts
     width, height = box
     floor = canvas.floor(role)
     at_floor = layout(blocks, fonts, floor, width)
     if at_floor.height <= height:
-        return fit(blocks, fonts, box, canvas.font_px(design, role), floor), ONE_PAGE, []
+        return fit(blocks, fonts, box, canvas.font_px(design, role), floor), ONE_PAGE
     if slide is None or slide.overflow == OVERFLOW_CUT:
-        first = " ".join(r.text for b in blocks for r in b.runs).split()[:8]
-        return fit(blocks, fonts, box, floor, floor), ONE_PAGE, [" ".join(first)]
+        return fit(blocks, fonts, box, floor, floor), ONE_PAGE
     pages = split(at_floor, height - marker_height(canvas))
     counts = [words(page) for page in pages]
     counts[0] += heading_words
     fixed = slide.duration_s if slide.fixed_duration else None
     paged = paging(counts, canvas.at, canvas.started, fixed, canvas.page)
-    return pages[paged.index], paged, []
+    return pages[paged.index], paged
 
 
 def marker_height(canvas: Canvas) -> int:
@@ -139,8 +138,8 @@ def draw_marker(pen: Any, canvas: Canvas, paged: Paging, corner: tuple[int, int]
     )  # fmt: skip
 
 
-def finish_paged(frame: Frame, paged: Paging, cut: list[str]) -> Frame:
-    """The frame told its pages: how many, which, what reading them takes, what was cut."""
-    frame.pages, frame.page, frame.cut = paged.count, paged.index, cut
+def finish_paged(frame: Frame, paged: Paging) -> Frame:
+    """The frame told its pages: how many, which, what reading them takes."""
+    frame.pages, frame.page = paged.count, paged.index
     frame.reading_s = paged.reading_s if paged.count > 1 else 0.0
     return frame

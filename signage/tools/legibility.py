@@ -100,17 +100,8 @@ class Finding:
 
     @property
     def under(self) -> bool:
-        near = self.readable_from_m()
-        too_near = near is not None and near * 1000 < self.viewing.distance_mm * 0.995
-        return bool(
-            self.error
-            or self.small()
-            or self.faint()
-            or self.clipped()
-            or self.uncut()
-            or self.too_short()
-            or too_near
-        )
+        """Drawn in error, or with any of :meth:`problems`."""
+        return bool(self.error or self.problems())
 
     def line(self) -> str:
         """One line for the terminal: the slide, its smallest text in px, mm, arcmin and

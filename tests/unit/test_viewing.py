@@ -158,7 +158,11 @@ def test_a_text_too_long_for_the_floor_goes_on_in_pages_each_long_enough_to_read
     assert held_for_reading(fixed, later.words, later.reading_s).ends == eight
 
 
-def check_folder(tmp_path: Path, body_keys: str, *more: str) -> tuple[int, str]:
+def check_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], body_keys: str, *more: str
+) -> tuple[int, str]:
+    """``check --legibility`` of a folder with the 600-word slide: its exit code, and the
+    slide's line of the report."""
     text = f"""
 name: Annonces
 slides:
@@ -167,33 +171,32 @@ slides:
     write_content(tmp_path, {"annonces.yaml": text})
     code = main(["check", "--legibility", str(tmp_path), "--size", "1920x1080",
                  "--at", "2026-11-30T10:00:00+01:00", *more])  # fmt: skip
-    return code, ""
+    out = capsys.readouterr().out
+    return code, next((line for line in out.splitlines() if "longue" in line), out)
 
 
 def test_check_fails_a_fixed_duration_too_short_to_read_every_page(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _ = check_folder(tmp_path, ", duration: 5")
-    out = capsys.readouterr().out
-    assert code == 1, out
-    line = next(line for line in out.splitlines() if "longue" in line)
+    code, line = check_folder(tmp_path, capsys, ", duration: 5")
+    assert code == 1, line
     assert "UNDER" in line and "playlists/annonces.yaml:4: error: duration 5 s is too short" in line
 
 
 def test_overflow_cut_is_the_explicit_opt_in_and_check_names_the_cut(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _ = check_folder(tmp_path, ", duration: 5, overflow: cut")
-    out = capsys.readouterr().out
-    assert code == 0, out
-    line = next(line for line in out.splitlines() if "longue" in line)
+    code, line = check_folder(tmp_path, capsys, ", duration: 5, overflow: cut")
+    assert code == 0, line
     assert 'overflow: cut, cut: "' in line and "UNDER" not in line
 
 
 def test_check_speaks_in_metres_and_json_says_the_same_per_slide(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _ = check_folder(tmp_path, "", "--distance", "6m", "--diagonal", "65in", "--json")
+    write_content(tmp_path, {"annonces.yaml": PAGED})
+    code = main(["check", "--legibility", str(tmp_path), "--size", "1920x1080", "--at",
+                 "2026-11-30T10:00:00+01:00", "--distance", "6m", "--diagonal", "65in", "--json"])  # fmt: skip
     report = json.loads(capsys.readouterr().out)
     assert code == 0, report
     (slide,) = [s for s in report["slides"] if s["slide"] == "longue"]

@@ -105,11 +105,11 @@ def speaker_card(
     spacing = canvas.px(14)
     heights = sum(int(placed.height) + spacing for placed, _, _ in lines)
     bio_layout = None
-    paged, cut = ONE_PAGE, list[str]()
+    paged = ONE_PAGE
     if bio:
         room = th - heights - canvas.px(56)
         if room > canvas.floor() * 1.3:
-            bio_layout, paged, cut = fit_or_page(
+            bio_layout, paged = fit_or_page(
                 canvas, parse_markdown(bio), (tw, room), 40, slide,
                 len(f"{name} {role} {organisation}".split()),
             )  # fmt: skip
@@ -130,4 +130,4 @@ def speaker_card(
         draw(pen, bio_layout, fonts, (tx, cursor), colours.text, colours.accent, align, tw)
         draw_marker(pen, canvas, paged, (tx + tw, ty + th))
     frame = canvas.finish(image, notes=notes, valid_until=paged.turn)
-    return finish_paged(frame, paged, cut)
+    return finish_paged(frame, paged)

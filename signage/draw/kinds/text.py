@@ -59,7 +59,7 @@ def render(slide: TextSlide, canvas: Canvas) -> Frame:
         )
         parts.append(("subtitle", subtitle))
         remaining -= int(subtitle.height) + gap
-    paged, cut = ONE_PAGE, list[str]()
+    paged = ONE_PAGE
     spilled = any(placed.height > SHARES[name] * h + 1 for name, placed in parts)
     if slide.body and (spilled or remaining < h * 0.25):
         # a small area (the title or subtitle does not hold in its share even at the
@@ -67,11 +67,11 @@ def render(slide: TextSlide, canvas: Canvas) -> Frame:
         flow = parse_markdown(f"**{slide.heading}**") if slide.heading else []
         flow += parse_markdown(slide.subtitle) if slide.subtitle else []
         flow += parse_markdown(slide.body)
-        body, paged, cut = fit_or_page(canvas, flow, (w, h), 54, slide)
+        body, paged = fit_or_page(canvas, flow, (w, h), 54, slide)
         parts, bar = [("flow", body)], 0
     elif slide.body:
         heading_words = len(f"{slide.heading} {slide.subtitle}".split())
-        body, paged, cut = fit_or_page(
+        body, paged = fit_or_page(
             canvas, parse_markdown(slide.body), (w, max(remaining, canvas.px(30))), 54, slide,
             heading_words,
         )  # fmt: skip
@@ -100,4 +100,4 @@ def render(slide: TextSlide, canvas: Canvas) -> Frame:
             cursor += bar
         cursor += gap
     draw_marker(pen, canvas, paged, (x + w, y + h))
-    return finish_paged(canvas.finish(image, notes=notes, valid_until=paged.turn), paged, cut)
+    return finish_paged(canvas.finish(image, notes=notes, valid_until=paged.turn), paged)
