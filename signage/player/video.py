@@ -114,7 +114,7 @@ class Videos:
             return
         info = shown.video
         clip = Clip(
-            root / slide.file, slide.fit, slide.start_s, slide.end_s, slide.duration_s,
+            root / slide.file, info.get("fit", slide.fit), slide.start_s, slide.end_s, slide.duration_s,
             info.get("codec", ""), info.get("width", 0), info.get("height", 0),
             info.get("fps", 0.0), slide.length_s, not slide.muted and bool(info.get("audio")),
         )  # fmt: skip

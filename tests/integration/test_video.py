@@ -248,6 +248,43 @@ def test_a_clip_plays_in_a_region_of_a_layout(clip: Path, tmp_path: Path) -> Non
     assert "Traceback" not in log
 
 
+def test_a_landscape_clip_in_a_portrait_region_is_shown_whole(clip: Path, tmp_path: Path) -> None:
+    """Filling a tall region with a 16:9 clip would keep a quarter of its width (a strip,
+    "ncontres nat"): the clip is shown whole, black above and below, as a photo is."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "clip.mp4").write_bytes(clip.read_bytes())
+    write_content(
+        tmp_path,
+        {
+            "film.yaml": "name: Film\nslides:\n  - {type: video, id: film, file: assets/clip.mp4, loop: 3}\n"
+        },
+        "layout:\n"
+        "  - {name: film, x: 0, y: 0, w: 25%, h: 100%, playlist: film}\n"
+        "  - {name: heure, x: 25%, y: 0, w: 75%, h: 100%, widget: clock}\n",
+    )
+    player = _play(tmp_path, tmp_path)
+    try:
+        player.wait_for(
+            lambda s: any((r["slide"].get("video") or {}).get("frames_shown", 0) > 10
+                          for r in s["regions"]), timeout=30,
+        )  # fmt: skip
+        shot = Image.open(BytesIO(_screenshot(player))).convert("RGB")
+    finally:
+        log = player.stop()
+    assert "Traceback" not in log
+    width = 80  # the region: 25 % of 320, 180 high; the clip whole is 80x45 in its middle
+
+    def dark(y: int) -> bool:
+        return all(max(shot.getpixel((x, y))) < 24 for x in range(2, width - 2))
+
+    assert dark(10) and dark(170), "the rows above and below the clip are black"
+    assert not dark(90), "the clip is in the middle"
+
+
 def _decode_into_ring(
     job_kwargs: dict, size: tuple[int, int], slots: int = 200
 ) -> list[tuple[float, bytes]]:

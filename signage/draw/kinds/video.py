@@ -8,7 +8,7 @@ from PIL import Image
 
 from signage.core.inside import ensure_regular
 from signage.draw.canvas import Canvas, Frame
-from signage.draw.images import ImageError, contain, cover, open_image
+from signage.draw.images import MIN_KEPT, ImageError, contain, cover, kept_by_cover, open_image
 from signage.draw.kinds.photo import caption_layer, chrome_layer
 from signage.media.probe import MediaError, Probe, probe
 from signage.slides.video import VideoSlide
@@ -44,7 +44,12 @@ def render(slide: VideoSlide, canvas: Canvas) -> Frame:
         notes.append(f"{exc}; showing its poster")
         info = None
         picture = open_image(canvas.root / Path(slide.poster), canvas.size)
-    if slide.fit == "cover":
+    # as a photo: a cover that would crop most of the clip (a landscape film on a portrait
+    # screen, "ncontres nat") shows it whole; the decoder is told the same fit
+    fit = slide.fit
+    if fit == "cover" and kept_by_cover(picture.size, canvas.size) < MIN_KEPT:
+        fit = "contain"
+    if fit == "cover":
         image = cover(picture, canvas.size).convert("RGB")
     else:
         image = Image.new("RGB", canvas.size, (0, 0, 0))
@@ -62,5 +67,6 @@ def render(slide: VideoSlide, canvas: Canvas) -> Frame:
             "height": info.height,
             "fps": info.fps,
             "audio": info.audio,
+            "fit": fit,
         }
     return frame
