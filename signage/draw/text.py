@@ -14,7 +14,7 @@ from typing import Any
 
 from PIL import ImageFont
 
-from signage.draw.typography import GLUED
+from signage.draw.typography import GLUED, kept
 from signage.draw.typography import carried as carry
 
 RGB = tuple[int, int, int]
@@ -161,6 +161,12 @@ def _broken(
     return out
 
 
+def _spanned(words: list[tuple[str, bool, bool]], fonts: Fonts, size: int) -> float:
+    """The width of ``words`` on one line."""
+    spaces = sum(fonts.get(size, bold).getlength(" ") for _, bold, space in words[1:] if space)
+    return spaces + sum(fonts.get(size, bold).getlength(word) for word, bold, _ in words)
+
+
 def layout(
     blocks: list[Block],
     fonts: Fonts,
@@ -189,12 +195,18 @@ def layout(
             indent = fonts.get(size).getlength(block.marker + "  ")
         pieces: list[Piece] = [marker_piece] if marker_piece else []
         x = indent
-        for word, bold, space in _broken(block.runs, fonts, size, width - indent, break_words):
+        words = _broken(block.runs, fonts, size, width - indent, break_words)
+        together = kept(words)
+        for index, (word, bold, space) in enumerate(words):
             face = fonts.get(size, bold)
             space_w = face.getlength(" ") if space and x > indent else 0.0
             word_w = face.getlength(word)
-            if x + space_w + word_w > width and x > indent:
-                carried = carry(pieces, fonts, size, width - indent - word_w)
+            needed = word_w  # a name that fits one line starts a line rather than be split
+            if index in together:
+                name_w = _spanned(words[index : together[index]], fonts, size)
+                needed = name_w if name_w <= width - indent else word_w
+            if x + space_w + needed > width and x > indent:
+                carried = carry(pieces, fonts, size, width - indent - needed)
                 end = pieces[-1] if pieces else None
                 x = end.x + fonts.get(size, end.bold).getlength(end.text) if end else indent
                 lines.append(Line(y, tuple(pieces), x))

@@ -277,6 +277,48 @@ def test_french_lines_never_start_with_a_colon_nor_end_on_an_article(width: int)
         assert all(line.width <= width for line in placed.lines)
 
 
+@pytest.mark.parametrize("width", range(260, 900, 20))
+def test_a_name_of_capitalised_words_stays_on_one_line_when_it_fits_one(width: int) -> None:
+    """ "Amphithéâtre Grand Bleu" and "Microsoft France" are never split across two lines
+    when they fit on one, at every width; a name wider than a line still wraps, every word
+    shown; words that are not a name (a sentence's end, a Title Case title) break as any."""
+    from signage.core.model import BUNDLED_BOLD, BUNDLED_REGULAR
+    from signage.draw.text import Fonts, layout, parse_markdown
+
+    fonts = Fonts(str(BUNDLED_REGULAR), str(BUNDLED_BOLD))
+    size = 40
+    text = (
+        "Rendez-vous dans l’Amphithéâtre Grand Bleu à 9 h, puis au déjeuner offert par "
+        "Microsoft France dans le hall, avant la Salle Seine"
+    )
+    placed = layout(parse_markdown(text), fonts, size, width)
+    lines = [" ".join(p.text for p in line.pieces) for line in placed.lines]
+    assert " ".join(lines).replace("\u00a0", " ") == text  # every word, in order
+    for name in ("l’Amphithéâtre Grand Bleu", "Microsoft France", "Salle Seine"):
+        if fonts.get(size).getlength(name) <= width:
+            assert any(name in line for line in lines), (name, lines)
+    # wider than the line only a word alone that is wider than it ("l’Amphithéâtre" at 260)
+    assert all(line.width <= width or len(line.pieces) == 1 for line in placed.lines)
+
+
+def test_what_is_a_name_and_what_is_not() -> None:
+    from signage.draw.text import Run, _words
+    from signage.draw.typography import kept
+
+    def found(text: str) -> list[str]:
+        words = _words((Run(text, False),))
+        return [" ".join(w for w, _, _ in words[a:b]) for a, b in kept(words).items()]
+
+    assert found("dans l’Amphithéâtre Grand Bleu à 9 h") == ["l’Amphithéâtre Grand Bleu"]
+    assert found("à Issy. Le Grand Bleu ouvre") == ["Le Grand Bleu"]  # not "Issy. Le…"
+    assert found("Vers Une Communication Publique Plus Inclusive") == []  # a title
+    assert found("Rendez-vous demain") == []  # one capitalised word is no name
+    # a word in pieces (a bold name after an elision) is one word: never split
+    words = _words((Run("Plénières dans l’", False), Run("Amphithéâtre Grand Bleu", True)))
+    assert [w for w, _, _ in words[2:]] == ["l’", "Amphithéâtre", "Grand", "Bleu"]
+    assert kept(words) == {2: 6}
+
+
 def test_a_room_slide_does_not_play_on_a_screen_without_a_room(tmp_path: Path) -> None:
     """``room: auto`` on a screen with no room: skipped (the room view fell back to every
     room and repeated the slide before it), played on a screen that has one."""
