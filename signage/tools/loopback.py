@@ -162,6 +162,22 @@ def proportional(pid: int) -> float:
     return pss
 
 
+def pss_kinds(pid: int) -> dict[str, float]:
+    """The proportional set size (MB) of one process by kind: ``anon`` (its heap, Python's
+    and the libraries'), ``shmem`` (frame blocks and clip rings, shared out), ``file``
+    (code and fonts mapped): which of them grows is where to look for a leak."""
+    kinds = {"Pss_Anon:": "anon", "Pss_Shmem:": "shmem", "Pss_File:": "file"}
+    found = dict.fromkeys(kinds.values(), 0.0)
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            key = line.split(maxsplit=1)[0] if line else ""
+            if key in kinds:
+                found[kinds[key]] = int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return found
+
+
 def slope(points: list[tuple[float, float]]) -> float:
     n = len(points)
     if n < 2:

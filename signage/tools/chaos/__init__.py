@@ -47,6 +47,7 @@ from signage.tools.loopback import (
     get,
     processes,
     proportional,
+    pss_kinds,
     slope,
 )
 
@@ -68,6 +69,8 @@ class Findings:
     stalled_at_end: bool = False
     memory: list[tuple[float, float, int]] = field(default_factory=list)
     pss: list[tuple[float, float]] = field(default_factory=list)  # (t, MB) every 10 s
+    # the player's own PSS by kind (heap, shared memory, files), every 10 s: which grows
+    player_pss: list[tuple[float, dict[str, float]]] = field(default_factory=list)
     # every minute: the processes under the player, their memory and open files by kind
     footprints: list[dict[str, Any]] = field(default_factory=list)
 
@@ -212,6 +215,7 @@ class Chaos:
         findings.memory.append((t, rss, fds))
         if not findings.pss or t - findings.pss[-1][0] >= 10:
             findings.pss.append((t, proportional(self.player.pid)))
+            findings.player_pss.append((t, pss_kinds(self.player.pid)))
         if not findings.footprints or t - findings.footprints[-1]["t"] >= 60:
             findings.footprints.append(
                 {"t": round(t), "rss_mb": round(rss, 1), "processes": processes(self.player.pid)}
@@ -262,6 +266,7 @@ class Chaos:
         rss_slope = slope([(t / 3600, rss) for t, rss, _ in second_half])
         pss_half = [m for m in f.pss if m[0] >= self.seconds / 2] or f.pss
         pss_slope = slope([(t / 3600, pss) for t, pss in pss_half])
+        player_half = [m for m in f.player_pss if m[0] >= self.seconds / 2] or f.player_pss
         fds = [n for _, _, n in second_half]
         log = (self.workdir / "player.log").read_text(encoding="utf-8", errors="replace")
         checks = {
@@ -295,6 +300,12 @@ class Chaos:
             "pss_mb_first": round(pss_half[0][1], 1) if pss_half else None,
             "pss_mb_last": round(pss_half[-1][1], 1) if pss_half else None,
             "pss_slope_mb_per_hour": round(pss_slope, 2),
+            "player_pss_slope_mb_per_hour": {
+                kind: round(slope([(t / 3600, kinds[kind]) for t, kinds in player_half]), 2)
+                for kind in ("anon", "shmem", "file")
+            },
+            "player_pss_mb_first": player_half[0][1] if player_half else None,
+            "player_pss_mb_last": player_half[-1][1] if player_half else None,
             "fds_min": min(fds) if fds else None,
             "fds_max": max(fds) if fds else None,
             "footprints": f.footprints,
