@@ -207,25 +207,25 @@ def play(config: PlayerConfig, run: Run) -> int:
         parts = supervisor.health()
         return {**parts, "render": {**parts.get("render", {}), **render_health(player)}}
 
-    status.extra["health"] = health
+    status.add("health", health)
     fetcher.on_change = lambda: post(ProgrammeUpdated())
     player.on_reload = source.poll_now if isinstance(source, FeedClient) else source.reload
-    status.extra["programmes"] = lambda: dict(fetcher.errors)
+    status.add("programmes", lambda: dict(fetcher.errors))
     if isinstance(source, FeedClient):
-        status.extra["feed"] = source.status
+        status.add("feed", source.status)
     if content is not None:
         follow(content)
 
     def programme() -> Any:  # /programme: the fetcher's programmes, parsed where they arrived
         return summary(player.content, str(cache), clock.now(), fetcher.store)
 
-    status.extra["clock_synchronised"] = ClockSync()
+    status.add("clock_synchronised", ClockSync())
     agent = None
     if reached.broker is not None:
         agent = FleetAgent(
             reached.broker, screen.id, config.groups, status.read, post, config.mqtt_prefix
         )
-        status.extra["fleet"] = agent.health
+        status.add("fleet", agent.health)
     server = None
     try:
         plays.start(supervisor)
@@ -246,7 +246,7 @@ def play(config: PlayerConfig, run: Run) -> int:
                 log.error("control API not started on %s:%s: %s", *reached.control, exc.strerror)
             else:
                 server.start(supervisor)
-                status.extra["control"] = lambda: server.address if server else None
+                status.add("control", lambda: server.address if server else None)
                 log.info("control API on http://%s/status", server.address)
         player.watch.start(stop, supervisor)  # the loop's stalls, seen from outside it
         with _signals(stop, player.hup, player.wake):

@@ -1,6 +1,7 @@
 """The documentation site's generated pages: the reference, from the declarations it
 describes (the player's settings, the command line, the slide kinds' keys, the fleet's
-MQTT topics), and the front page, from the README; so that they cannot drift.
+MQTT topics, the keys of ``/status``), and the front page, from the README; so that they
+cannot drift.
 
     python -m signage.cli.reference           # write docs/index.md, docs/reference/*.md
     python -m signage.cli.reference --check   # exit 1 and name the stale pages (CI, tests)
@@ -20,6 +21,7 @@ from signage.content.playlist import COMMON_FIELDS
 from signage.core.schema import Field
 from signage.ops.fleet.protocol import TOPIC_DOCS
 from signage.player.config import settings_table
+from signage.player.status import documented
 from signage.slides import KINDS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -168,6 +170,25 @@ def mqtt_page() -> str:
     return "\n".join(lines) + "\n"
 
 
+def status_page() -> str:
+    lines = [
+        "# `/status`",
+        "",
+        GENERATED,
+        "",
+        "`GET /status` on the control API (no token needed; passwords in URLs are redacted)",
+        "answers one JSON object: what the screen shows, as it was presented, and how the",
+        "player is doing. Declared in `signage/player/status.py`: the snapshot the render loop",
+        "publishes (`ScreenStatus`), the figures read at each request, and the parts that add",
+        "a key of their own. `regions[]` is each element of the list.",
+        "",
+        "| key | what |",
+        "|---|---|",
+    ]
+    lines += [f"| `{path}` | {_cell(what)} |" for path, what in documented().items()]
+    return "\n".join(lines) + "\n"
+
+
 def home_page() -> str:
     """The site's front page: the README, its links made relative to docs/."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
@@ -180,6 +201,7 @@ PAGES: dict[str, Callable[[], str]] = {
     "reference/commands.md": commands_page,
     "reference/slides.md": slides_page,
     "reference/mqtt.md": mqtt_page,
+    "reference/status.md": status_page,
 }
 
 

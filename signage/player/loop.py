@@ -93,7 +93,7 @@ class Player(Handling):
         self.stop = stop or threading.Event()
         self.status = status or StatusBoard()
         self.videos = Videos(video_decoder)  # clips playing in regions (decoder processes)
-        self.status.live = self.videos.status
+        self.status.videos = self.videos
         self.status.clock = clock
         self.on_reload = on_reload
         self.on_frame = on_frame
@@ -285,7 +285,7 @@ class Player(Handling):
     # -- status ------------------------------------------------------------------------
 
     def publish(self) -> None:
-        self.status.data = player_status(self)
+        self.status.snapshot = player_status(self)
 
     # -- the loop ----------------------------------------------------------------------
 

@@ -237,19 +237,15 @@ class Videos:
             dues.append(0.005)  # one is starting: look again soon
         return min(dues) if dues else None
 
-    def status(self, data: dict[str, Any]) -> None:
-        """``/status``: each region's (and the main slide's) ``video`` figures, read live."""
-        regions = list(data.get("regions") or [])
-        for view, stream in self.started():
-            figures = stream.status()
-            for index, region in enumerate(regions):
-                if region.get("name") == view.name:
-                    regions[index] = {**region, "slide": {**region["slide"], "video": figures}}
-                    if len(regions) == 1 or region.get("name") == "main":
-                        data["slide"] = {**data.get("slide", {}), "video": figures}
-        data["regions"] = regions
-        if self._workers:
-            data["video_decoder"] = self.hardware or {"decoder": "detecting", "tried": {}}
+    def figures(self) -> dict[str, dict[str, Any]]:
+        """``/status``: the figures of each clip playing, by its region's name."""
+        return {view.name: stream.status() for view, stream in self.started()}
+
+    def decoder_status(self) -> dict[str, Any] | None:
+        """``/status.video_decoder`` once a decoder process was started (None before)."""
+        if not self._workers:
+            return None
+        return self.hardware or {"decoder": "detecting", "tried": {}}
 
     def close(self) -> None:
         for key in list(self.streams):

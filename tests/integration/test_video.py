@@ -25,6 +25,7 @@ from tests.support.content import write_content
 from tests.support.paths import REPO
 from tests.support.process import PlayerProcess
 from tests.support.sound import windows
+from tests.support.status import undocumented
 
 CLIP_S = 3.0
 
@@ -241,6 +242,7 @@ def test_a_clip_plays_in_a_region_of_a_layout(clip: Path, tmp_path: Path) -> Non
         )  # fmt: skip
         regions = {r["name"]: r for r in status["regions"]}
         assert regions["film"]["rect"] == [0, 0, 240, 180]
+        assert undocumented(status) == set()  # every key of /status is in its reference
         assert regions["film"]["slide"]["video"]["frames_dropped"] == 0
         assert regions["heure"]["slide"]["type"] == "clock"
     finally:

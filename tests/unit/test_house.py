@@ -109,3 +109,25 @@ def test_the_import_contracts_hold() -> None:
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "0 broken" in result.stdout
+
+
+def test_status_keys_are_declared_once_and_checked_against_a_real_status() -> None:
+    """A part cannot add a key to /status that its reference does not declare; a key a
+    real player shows and no declaration gives is named (the walk the integration tests
+    run on a real /status)."""
+    from signage.player.status import StatusBoard
+    from tests.support.status import undocumented
+
+    board = StatusBoard()
+    with pytest.raises(KeyError, match="not declared"):
+        board.add("cpu_temperature", lambda: 42)
+    board.add("control", lambda: "127.0.0.1:8765")
+    seen = board.read()
+    assert seen["control"] == "127.0.0.1:8765" and "render" in seen
+    assert undocumented(seen) == set()
+    seen["slide"] = {"id": "x", "colour": "red"}
+    seen["health"] = {"feed": {"ok": True}, "render": {"stalls": 0}}
+    assert undocumented({**seen, "secret": 1}) == {"secret", "slide.colour"}
+    page = reference.status_page()
+    for path in ("slide.shown_at", "regions[].slide.video", "health.render", "render.fps"):
+        assert f"| `{path}` |" in page
