@@ -194,6 +194,11 @@ def _day(pen: Pen, canvas: Canvas, shown: Shown, heading: str) -> dt.datetime | 
     # the room under the title, which takes the width
     narrow = w - time_w - int(w * 0.24) < 18 * canvas.font_px(40, bold=True)
     portrait = canvas.portrait or narrow
+    # a column too narrow for a title beside the time (a layout's sidebar: seven lines of
+    # ten letters): the time and the room on a line, the title under them, full width
+    stacked = w - time_w < 12 * canvas.font_px(40, bold=True)
+    if stacked:
+        time_w = 0
     room_w = int(w * 0.24) if not portrait else 0
     title_w = w - time_w - room_w
     rows = []
@@ -204,10 +209,16 @@ def _day(pen: Pen, canvas: Canvas, shown: Shown, heading: str) -> dt.datetime | 
             label = change_label(shown.changes.get(event.id), canvas)
         text = f"{event.title} · {label}" if label else event.title
         placed = _title(canvas, text, (title_w, h), 40, 3, shrink=False)
-        where = canvas.wrap(event.room, (room_w or title_w) - canvas.px(20), 30, SECONDARY)
-        if portrait:  # the room under the title
+        if stacked:  # "▶ 09:50 · Salle Seine" over the title
+            clock = i18n.clock(canvas.local(event.start), canvas.locale)
+            mark = f"{RUNNING} " if event.start <= at < event.end else ""
+            where = canvas.wrap(f"{mark}{clock} · {event.room}", w, 36, SECONDARY)
+            height = int(where.height + placed.height) + canvas.px(10)
+        elif portrait:  # the room under the title
+            where = canvas.wrap(event.room, title_w - canvas.px(20), 30, SECONDARY)
             height = int(placed.height + where.height) + canvas.px(6)
         else:  # the room in its own column, on two lines if need be
+            where = canvas.wrap(event.room, room_w - canvas.px(20), 30, SECONDARY)
             height = max(int(placed.height), int(where.height))
         rows.append((event, placed, label, height + canvas.px(26), where))
     pages: list[list[tuple[Event, Layout, str, int, Layout]]] = [[]]
@@ -226,10 +237,16 @@ def _day(pen: Pen, canvas: Canvas, shown: Shown, heading: str) -> dt.datetime | 
     row_y = top
     for event, placed, label, height, where in pages[page]:
         running = event.start <= at < event.end
+        fill = colours.accent if label else colours.text
+        if stacked:
+            draw_text(pen, where, fonts, (x, row_y), colours.accent if running else colours.muted,
+                      role=SECONDARY)  # fmt: skip
+            draw_text(pen, placed, fonts, (x, row_y + int(where.height) + canvas.px(4)), fill)
+            row_y += height
+            continue
         clock = i18n.clock(canvas.local(event.start), canvas.locale)
         pen.text((x, row_y), f"{RUNNING} {clock}" if running else clock, font=time_face,
                  fill=colours.accent if running else colours.muted, role=SECONDARY)  # fmt: skip
-        fill = colours.accent if label else colours.text
         draw_text(pen, placed, fonts, (x + time_w + room_w, row_y), fill)
         # landscape: the room in its own column; portrait: under the title
         room_x, room_y = (

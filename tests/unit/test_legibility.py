@@ -377,3 +377,25 @@ def test_check_legibility_passes_on_the_example_with_the_large_profile(
     out = capsys.readouterr().out
     assert code == 0, [line for line in out.splitlines() if "UNDER" in line]
     assert "capitals at least content 46 px (20′), secondary 37 px (16′), clock 37 px" in out
+
+
+def test_in_a_narrow_column_the_day_puts_the_time_over_the_title(content: Content) -> None:
+    """A hall's sidebar (730x832 of a 1920x1080 screen): a title beside its time got ten
+    letters a line (seven lines a talk, one talk a page in the bundled example). Stacked:
+    the time and the room on a line, the title under them at the column's full width."""
+    for case in ("long", "twelve"):
+        slide = slide_of(content, "day", case)
+        column = draw(content, slide, (730, 832), chrome=False, display=(1920, 1080))
+        assert_legible(column, (1920, 1080), what="day in a column")
+        marks = column.marks
+        times = [i for i, m in enumerate(marks) if re.fullmatch(r"\d\d:\d\d", m.text)]
+        assert times, [m.text for m in marks]
+        for i in times:
+            title = next(m for m in marks[i + 1 :] if m.role == CONTENT)
+            assert title.box[0] == marks[i].box[0], "the title starts under the time"
+            assert title.box[1] >= marks[i].box[3]
+            assert marks[i + 1].text == "·" and marks[i + 1].box[1] == marks[i].box[1]
+        wide = draw(content, slide, (1920, 1080))  # a whole screen keeps its time column
+        clock = next(m for m in wide.marks if re.fullmatch(r"\d\d:\d\d", m.text))
+        beside = next(m for m in wide.marks if m.role == CONTENT and m.box[1] >= clock.box[1])
+        assert beside.box[0] > clock.box[2]
