@@ -53,19 +53,20 @@ def _rooms(
     grid = Grid(canvas, shown, (x, w), _stacked(canvas, rooms, w), rooms)
     room_h = y + h - top
     # a room too tall for the area alone (a narrow sidebar): its speakers left out, then
-    # what comes next; the same for every row (one look for the grid)
-    for grid.detail in (FULL, NO_SPEAKERS, NOW_ONLY):
+    # what comes next; the same for every row (one look for the grid). And every room at
+    # once rather than in pages when less detail allows it (two rooms in a sidebar)
+    levels = (FULL, NO_SPEAKERS, NOW_ONLY)
+    for grid.detail in levels:
         if all(grid.row_height(room, 1.0) <= room_h for room in rooms):
             break
-    pages: list[list[str]] = [[]]
-    used = 0
-    for room in rooms:  # at the design's size: what does not fit goes to the next page
-        need = grid.row_height(room, 1.0)
-        if pages[-1] and used + need > room_h:
-            pages.append([])
-            used = 0
-        pages[-1].append(room)
-        used += need
+    pages = _paged(grid, rooms, room_h)
+    fits = grid.detail
+    for grid.detail in levels[levels.index(fits) + 1 :]:
+        if len(fewer := _paged(grid, rooms, room_h)) == 1:
+            pages = fewer
+            break
+    else:
+        grid.detail = fits
     page, turn = _page(canvas, len(pages))
     on_page = pages[page]
     if len(pages) > 1:
@@ -80,6 +81,20 @@ def _rooms(
         grid.row(pen, room, row_y, height + spare, k)
         row_y += height + spare
     return turn
+
+
+def _paged(grid: Grid, rooms: list[str], room_h: int) -> list[list[str]]:
+    """The rooms in pages at the design's size: what does not fit goes to the next page."""
+    pages: list[list[str]] = [[]]
+    used = 0
+    for room in rooms:
+        need = grid.row_height(room, 1.0)
+        if pages[-1] and used + need > room_h:
+            pages.append([])
+            used = 0
+        pages[-1].append(room)
+        used += need
+    return pages
 
 
 class Grid:

@@ -399,3 +399,18 @@ def test_in_a_narrow_column_the_day_puts_the_time_over_the_title(content: Conten
         clock = next(m for m in wide.marks if re.fullmatch(r"\d\d:\d\d", m.text))
         beside = next(m for m in wide.marks if m.role == CONTENT and m.box[1] >= clock.box[1])
         assert beside.box[0] > clock.box[2]
+
+
+def test_two_rooms_show_at_once_with_less_detail_rather_than_in_pages(content: Content) -> None:
+    """Two rooms with long titles on a portrait screen: what comes next and the speakers
+    are left out so that both rooms are on screen together (they were one a page, with a
+    third of the screen empty). With six-line titles in landscape they still page."""
+    from signage.programme.load import load
+
+    rooms = load(str(Path(content.root) / "programme" / "deux.xml")).room_names()
+    frame = draw(content, slide_of(content, "now-next", "long"), (1080, 1920))
+    said = " ".join(m.text for m in frame.marks)
+    assert not re.search(r"\b\d/\d\b", said), said  # no page marker: one page
+    assert len(rooms) == 2 and all(room.split()[-1] in said for room in rooms), said
+    assert "Ensuite" not in said  # what gave way
+    assert_legible(frame, (1080, 1920), what="now-next")

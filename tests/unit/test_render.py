@@ -126,6 +126,17 @@ def test_schedule_views(example, slide_id: str, moment: str, name: str) -> None:
     compare(flatten(prepare(slides(example)[slide_id], canvas), (640, 360)), name)
 
 
+def test_the_example_shows_its_two_rooms_at_once(example) -> None:
+    """The bundled example at 10:05 on a 1920x1080 screen: both rooms' talks on one page
+    (the speakers left out), not one room a page with half the screen empty."""
+    canvas = Canvas((1920, 1080), example.theme, Path(example.root), at("2026-11-30 10:05"))
+    frame = prepare(slides(example)["programme-maintenant"], canvas)
+    said = " ".join(m.text for m in frame.marks)
+    assert "Applis mobiles" in said and "Snapchat" in said, said
+    assert "2/2" not in said and "1/2" not in said
+    assert "Ensuite" in said  # only the speakers gave way
+
+
 def test_room_view_answers_now_and_next(example) -> None:
     from signage.draw.schedule_parts import programme_for
 
