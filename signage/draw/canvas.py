@@ -124,6 +124,13 @@ class Canvas:
     def px(self, value: float) -> int:
         return max(1, round(value * self.unit))
 
+    def screen_font_px(self, design: float, role: str = CONTENT) -> int:
+        """A font size from the 1080-line design of the whole screen (not of this region:
+        a ticker's band is 97 px high, its 60 design px are the screen's), never under the
+        role's floor."""
+        unit = min(self.screen_size) / 1080
+        return max(1, round(design * self.scale * unit), self.floor(role))
+
     @property
     def short_side(self) -> int:
         """The screen's shorter side S: what text floors are measured against."""

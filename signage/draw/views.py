@@ -27,11 +27,15 @@ from signage.draw.schedule_parts import (
     change_label,
     shown_for,
 )
-from signage.draw.text import Layout
+from signage.draw.text import Layout, fit_line
 from signage.draw.text import draw as draw_text
 from signage.programme.model import Event, ProgrammeError
 from signage.programme.store import Shown
 from signage.slides.schedule import ScheduleSlide
+
+# the room view's sizes (1080-line design px, times its scale): the room 84, the talk on
+# now 80, until when 52, the talk that comes next 48 (a door: in that order of size)
+UNTIL_PX, NEXT_PX = 52, 48
 
 
 def render_schedule(slide: ScheduleSlide, canvas: Canvas) -> Frame:
@@ -100,6 +104,12 @@ def _room(
     step = int(label.size * 1.6)
     time_px = canvas.font_px(34 * small, SECONDARY)
     one_line = int(canvas.floor(bold=True) * 1.3)  # one line of a title at the floor
+    # what comes next, whole (its title wrapped, never cut) or not at all
+    next_h = (
+        int(_title(canvas, nxt.title, (w, 10**6), NEXT_PX * k, 3 if tall else 2).height)
+        if nxt is not None
+        else one_line
+    )
     pen.text(
         (x, cursor), f"{RUNNING} {i18n.label('now', canvas.locale).upper()}", font=label,
         fill=colours.accent, role=SECONDARY,
@@ -110,9 +120,23 @@ def _room(
                    time_px, False)  # fmt: skip
         cursor += int(time_px * 1.5)
         bar_h = canvas.px(14 * k)
-        left_face = fonts.get(canvas.font_px(30 * small, SECONDARY))
-        below = bar_h + int(left_face.size * 2.2)
-        room_left = min(int(h * 0.4), bottom - cursor - below) if clip else int(h * 0.4)
+        # until when, larger than what comes next and smaller than the talk: "jusqu’à 10:45
+        # · encore 40 min" (a door sign: the room, now, until when, next)
+        until = " · ".join((
+            i18n.label("until", canvas.locale, t=i18n.clock(canvas.local(now.end), canvas.locale)),
+            i18n.label("left_minutes", canvas.locale, n=_minutes(now.end - at)),
+        ))  # fmt: skip
+        until_face = fonts.get(canvas.font_px(UNTIL_PX * k, bold=True), True)
+        below = bar_h + canvas.px(12) + int(until_face.size * 1.5)
+        # what comes next keeps its label, its time and a line of its title: the talk on
+        # now wraps smaller, or leaves its speakers out, before "next" is left out
+        keep = step + int(time_px * 1.5) + next_h if nxt is not None else 0
+        below += int(canvas.font_px(80 * k, bold=True) * 0.35) + 1  # under the title
+        room_left = (
+            min(int(h * 0.4), max(one_line, bottom - cursor - below - keep))
+            if clip
+            else int(h * 0.4)
+        )
         cursor = _talk(pen, canvas, now, (x, cursor, w, room_left), 80 * k, 40 * k, now_lines)
         total = (now.end - now.start).total_seconds() or 1
         done = min(1.0, max(0.0, (at - now.start).total_seconds() / total))
@@ -124,15 +148,15 @@ def _room(
             radius=bar_h // 2,
             fill=colours.accent,
         )
-        left = i18n.label("left_minutes", canvas.locale, n=_minutes(now.end - at))
-        pen.text((x + w, cursor + bar_h + canvas.px(12)), left, font=left_face,
-                 fill=colours.muted, anchor="ra", role=SECONDARY)  # fmt: skip
-        cursor += bar_h + int(left_face.size * 2.2)
+        cursor += bar_h + canvas.px(12)
+        line, size = fit_line(until, fonts, w, until_face.size, canvas.floor(bold=True), True)
+        pen.text((x, cursor), line, font=fonts.get(size, True), fill=colours.text)
+        cursor += int(size * 1.5)
     else:
         nothing = canvas.wrap(i18n.label("nothing_now", canvas.locale), w, 48 * k)
         draw_text(pen, nothing, fonts, (x, cursor), colours.muted)
         cursor += int(nothing.height + nothing.size * 0.8)
-    if cursor + step + time_px * 1.5 + one_line > bottom:
+    if cursor + step + time_px * 1.5 + next_h > bottom:
         return cursor  # no room for what comes next: the talk on now is what matters
     pen.text((x, cursor), i18n.label("next", canvas.locale).upper(), font=label,
              fill=colours.accent, role=SECONDARY)  # fmt: skip
@@ -146,9 +170,9 @@ def _room(
         change = shown.changes.get(nxt.id) if today else None
         _time_line(pen, canvas, (x, cursor), when, change, time_px, True)
         cursor += int(time_px * 1.5)
-        lines = int(canvas.font_px(56 * k, bold=True) * 1.25 * next_lines)
+        lines = int(canvas.font_px(NEXT_PX * k, bold=True) * 1.25 * next_lines)
         room_left = bottom - cursor if clip else lines
-        cursor = _talk(pen, canvas, nxt, (x, cursor, w, room_left), 56 * k, 34 * k, next_lines)
+        cursor = _talk(pen, canvas, nxt, (x, cursor, w, room_left), NEXT_PX * k, 34 * k, next_lines)
         if today:
             cursor = _cancelled(pen, canvas, shown, room, (x, cursor, w, bottom), k)
     else:

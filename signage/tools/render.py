@@ -153,9 +153,11 @@ def render_layouts(
             for region in sorted(layout.regions, key=lambda r: r.z):
                 x, y, w, h = region.rect(size)
                 placed.append((region.name, (x, y, w, h)))
+                # read from where the player reads it (a door's regions from 2 m)
                 canvas = Canvas(
-                    (w, h), content.theme, Path(content.root), at, screen, services, False, size
-                )
+                    (w, h), content.theme, Path(content.root), at, screen, services, False, size,
+                    distance_mm=layout.distance_of(region),
+                )  # fmt: skip
                 slide = _region_slide(content, region, state)
                 try:
                     frame = prepare(slide, canvas) if slide is not None else fallback(canvas, "")

@@ -137,6 +137,36 @@ def test_the_example_shows_its_two_rooms_at_once(example) -> None:
     assert "Ensuite" in said  # only the speakers gave way
 
 
+@pytest.mark.parametrize("distance_mm", [2000, 4000])
+@pytest.mark.parametrize(
+    ("region", "display"), [((1114, 983), (1920, 1080)), ((1080, 998), (1080, 1920))]
+)
+def test_a_door_region_says_the_room_now_until_when_and_next_in_that_order_of_size(
+    example, region: tuple[int, int], display: tuple[int, int], distance_mm: int
+) -> None:
+    """The example's door at 10:05, its room view in the layout's region: the talk on now
+    wraps smaller and leaves its speakers out before what comes next is left out (the door
+    lost its next talk, the Pause); until when is said larger than the next talk, not at
+    the size of a label."""
+    canvas = Canvas(
+        region, example.theme, Path(example.root), at("2026-11-30 10:05"),
+        Screen("porte", "Amphithéâtre Grand Bleu"), chrome=False, display=display,
+        distance_mm=distance_mm,
+    )  # fmt: skip
+    door = next(p for p in example.playlists if Path(p.path).stem == "porte-grand-bleu")
+    assert door.layouts is not None
+    layout = door.layouts.pick(display)
+    assert layout is not None
+    widget = next(r.slide for r in layout.regions if r.widget == "room")
+    assert widget is not None
+    marks = {m.text: m for m in prepare(widget, canvas).marks}
+    assert "ENSUITE" in marks and "Pause" in marks, list(marks)
+    until = next(m for text, m in marks.items() if text.startswith("jusqu’à 10:45"))
+    assert "encore 40 min" in until.text
+    room, now, nxt = marks["Amphithéâtre"], marks["Applis"], marks["Pause"]
+    assert room.cap >= now.cap > until.cap >= nxt.cap, (room, now, until, nxt)
+
+
 def test_room_view_answers_now_and_next(example) -> None:
     from signage.draw.schedule_parts import programme_for
 
@@ -154,3 +184,22 @@ def test_room_view_answers_now_and_next(example) -> None:
     assert programme.next(room, canvas.at).title == "Pause"
     assert programme.now(room, at("2026-11-30 17:30")) is None
     assert programme.next(room, at("2026-11-30 17:30")) is None
+
+
+@pytest.mark.parametrize("distance_mm", [None, 2000])
+def test_a_ticker_band_is_sized_by_the_screen_not_its_own_height(
+    example, distance_mm: int | None
+) -> None:
+    """A door's ticker (a 1080x115 band of a portrait screen, read from 2 m): its type
+    comes from its band and the screen's 60 design px; it was the 2 m floor, a fifth of
+    the band (the band's own height made its design size 6 px)."""
+    canvas = Canvas(
+        (1080, 115), example.theme, Path(example.root), MOMENT, Screen("porte"),
+        chrome=False, display=(1080, 1920), distance_mm=distance_mm,
+    )  # fmt: skip
+    door = next(p for p in example.playlists if Path(p.path).stem == "porte-grand-bleu")
+    assert door.layouts is not None and door.layouts.portrait is not None
+    band = next(r.slide for r in door.layouts.portrait.regions if r.widget == "ticker")
+    assert band is not None
+    marks = prepare(band, canvas).marks
+    assert marks and marks[0].cap >= 0.25 * 115, marks
