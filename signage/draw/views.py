@@ -149,7 +149,7 @@ def _room(
             fill=colours.accent,
         )
         cursor += bar_h + canvas.px(12)
-        line, size = fit_line(until, fonts, w, until_face.size, canvas.floor(bold=True), True)
+        line, size = fit_line(until, fonts, w, int(until_face.size), canvas.floor(bold=True), True)
         pen.text((x, cursor), line, font=fonts.get(size, True), fill=colours.text)
         cursor += int(size * 1.5)
     else:

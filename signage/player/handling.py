@@ -175,7 +175,9 @@ class Handling:
             message = self.urgent.start(
                 str(args["text"]), str(args["style"]), float(args["expires_in"]), now
             )
-            self.preparer.request((("message", message.id), now), message, self.screen_canvas(now))
+            self.preparer.request(
+                (("message", message.id), now), message, self.screen_canvas(now), urgent=True
+            )
             self.publish()
             return {"ok": True, "message": message.to_json()}
         if name == "clear_message":

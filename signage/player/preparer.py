@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import heapq
+import itertools
 import logging
 import multiprocessing
 import os
@@ -150,6 +152,12 @@ class Preparer:
         self._supervisor.register("prepare")
         self._pool = self._new_pool()
         self._held: list[tuple[Any, ...]] | None = None
+        # asked, not yet given to the worker: the most urgent first (the frame on screen
+        # redrawn, a clock at its minute, before slides drawn ahead), then in order; the
+        # worker has one at a time, so that a clock is not queued behind a playlist
+        self._waiting: list[tuple[int, int, tuple[Any, ...]]] = []
+        self._order = itertools.count()
+        self._in_flight = 0
         self.slowest_ms = 0.0
         self.worker_peak_mb = 0.0
 
@@ -178,17 +186,19 @@ class Preparer:
         canvas: Canvas,
         status: str = "",
         into: str | None = None,
+        urgent: bool = False,
     ) -> bool:
         """Ask for ``slide`` (None: the fallback slide) drawn on ``canvas``, into the
-        shared-memory block ``into`` if given; False if already asked."""
+        shared-memory block ``into`` if given; False if already asked. ``urgent``: before
+        whatever is waiting (the frame on screen, due again at its moment)."""
         with self._lock:
             if key in self._pending:
                 return False
             self._pending.add(key)
         if self._held is not None:
-            self._held.append((key, slide, canvas, status, into))
+            self._held.append((key, slide, canvas, status, into, urgent))
         else:
-            self._submit(key, slide, canvas, status, into)
+            self._enqueue((key, slide, canvas, status, into, urgent))
         return True
 
     def hold(self) -> None:
@@ -201,17 +211,20 @@ class Preparer:
     def release(self) -> None:
         held, self._held = self._held or [], None
         for request in held:
-            self._submit(*request)
+            self._enqueue(request)
 
-    def _submit(
-        self,
-        key: Any,
-        slide: Slide | UrgentMessage | None,
-        canvas: Canvas,
-        status: str,
-        into: str | None,
-    ) -> None:
+    def _enqueue(self, request: tuple[Any, ...]) -> None:
         with self._lock:
+            heapq.heappush(self._waiting, (0 if request[-1] else 1, next(self._order), request))
+        self._pump()
+
+    def _pump(self) -> None:
+        """Give the worker the most urgent request waiting, if it has none."""
+        with self._lock:
+            if self._in_flight >= IN_FLIGHT or not self._waiting:
+                return
+            key, slide, canvas, status, into, _ = heapq.heappop(self._waiting)[2]
+            self._in_flight += 1
             try:
                 future = self._pool.submit(draw, slide, canvas, status, into)
             except (BrokenProcessPool, RuntimeError) as exc:
@@ -230,8 +243,10 @@ class Preparer:
     ) -> None:
         with self._lock:
             self._pending.discard(key)
+            self._in_flight -= 1
             if self._futures.get(key) is future:
                 del self._futures[key]
+        self._pump()
         if future.cancelled():
             return
         error = future.exception()
@@ -263,6 +278,11 @@ class Preparer:
             dropped = [r[0] for r in self._held if unwanted(r[0])]
             self._held[:] = keep
         with self._lock:
+            waiting = [entry for entry in self._waiting if unwanted(entry[2][0])]
+            if waiting:
+                self._waiting = [e for e in self._waiting if not unwanted(e[2][0])]
+                heapq.heapify(self._waiting)
+            dropped += [entry[2][0] for entry in waiting]
             futures = [(k, f) for k, f in self._futures.items() if unwanted(k)]
         dropped += [key for key, future in futures if future.cancel()]
         with self._lock:
@@ -270,9 +290,12 @@ class Preparer:
         return dropped
 
     def close(self) -> None:
+        with self._lock:
+            self._waiting.clear()
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
+IN_FLIGHT = 1  # requests given to the worker at a time; the others wait here, by urgency
 WORKER_NICE = 5  # drawing ahead yields the CPU to the render thread
 
 

@@ -58,9 +58,16 @@ class FrameRequests:
         self._pool: list[pygame.Surface] = []
 
     def ask(
-        self, request: Request, slide: Any, canvas: Any, status: str, shown: Iterable[Shown | None]
+        self,
+        request: Request,
+        slide: Any,
+        canvas: Any,
+        status: str,
+        shown: Iterable[Shown | None],
+        urgent: bool = False,
     ) -> None:
-        """Ask for ``request``'s frame, into a block no frame in ``shown`` holds."""
+        """Ask for ``request``'s frame, into a block no frame in ``shown`` holds (``urgent``:
+        before the frames drawn ahead, see :meth:`Preparer.request`)."""
         into = None
         if self.buffers is not None and request not in self._lent:
             shown = list(shown)
@@ -74,7 +81,7 @@ class FrameRequests:
                 self._pool = [f for f in self._pool if id(f) not in extra]
             into = self.buffers.lend(keep)
         self._asked.add(request)
-        if self.preparer.request(request, slide, canvas, status, into) and into is not None:
+        if self.preparer.request(request, slide, canvas, status, into, urgent) and into:
             self._lent[request] = into
 
     def drop(self, unwanted: Callable[[Request], bool]) -> list[Request]:

@@ -79,11 +79,8 @@ class Timeline:
         self.name = name  # the region of the screen it plays in
         self.only = only  # the playlist a layout's region plays (None: the screen's)
         self.area = area or Area()  # the whole screen, or a region of it
-        self.clock = clock
-        self.screen = screen
-        self.size = size
-        self.preparer = preparer
-        self.cache_dir = cache_dir
+        self.clock, self.screen, self.size = clock, screen, size
+        self.preparer, self.cache_dir = preparer, cache_dir
         self.content_errors = content_errors
         self.on_show = on_show  # (previous, shown, animate): the frame to put on screen
         self.on_change = on_change  # something to report (True: and to redraw)
@@ -197,12 +194,13 @@ class Timeline:
     def _request(self, playing: Playing, at: dt.datetime) -> None:
         key = self.frame_key(playing)
         request = (key, at, self.name)
-        # the same slide asked for another moment (stepped to again): the older drawing
-        # is not started (the redraw of the frame on screen, one at a time, goes on)
+        # the same slide asked for another moment (stepped to again): the older drawing is
+        # not started (the redraw of the frame on screen, one at a time, goes on, first)
         self.requests.drop(lambda r: r[0] == key and r not in (request, self.redraw.request))
         shown = [*self.frames.values(), self.current, self.redraw.frame]
         canvas = self.canvas(at, playing.started)  # a paged slide's pages run from then
-        self.requests.ask(request, playing.slide, canvas, self._fallback_status(), shown)
+        first = self.current is not None and self.current.key == key
+        self.requests.ask(request, playing.slide, canvas, self._fallback_status(), shown, first)
 
     def want(self, now: dt.datetime, transition: bool) -> None:
         """Show the frame for ``self.playing``: now if prepared, else as soon as it is."""

@@ -228,7 +228,7 @@ class _SlowWorker:
         self.asked: list[tuple] = []
         self.pending: list[tuple] = []  # asked, not drawn, not dropped
 
-    def request(self, key, slide, canvas, status="", into=None) -> bool:
+    def request(self, key, slide, canvas, status="", into=None, urgent=False) -> bool:
         self.asked.append(key)
         self.pending.append(key)
         return True
