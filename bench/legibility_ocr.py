@@ -74,6 +74,7 @@ def bands(png: Path, size: tuple[int, int]) -> list[tuple[int, int]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--record", action="store_true", help="also write docs/figures/")
     args = parser.parse_args()
     heights: list[tuple[float, str, str]] = []
     with tempfile.TemporaryDirectory(prefix="signage-ocr-") as work:
@@ -114,6 +115,14 @@ def main() -> None:
         ],
         "targets": {"smallest": 30, "median": 48},
     }
+    if args.record:
+        sys.path.insert(0, str(REPO))
+        from signage.tools.figures import record
+
+        keep = ("pictures", "lines", "smallest_px_per_1080", "smallest_line", "smallest_in",
+                "p10_px_per_1080", "median_px_per_1080")  # fmt: skip
+        record("legibility-ocr", "python bench/legibility_ocr.py",
+               {k: report[k] for k in keep}, {"smallest": ">= 30 px", "median": ">= 48 px"})  # fmt: skip
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1))
     else:

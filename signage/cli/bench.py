@@ -13,6 +13,13 @@ from signage.cli.common import (
     EXIT_USAGE,
 )
 
+# what each bench's figures are held to (issues 5, 14, 25), shown beside them on the page
+TARGETS = {
+    "bench-default": {"frame_ms_p99": "< 16.7 ms", "frames_over_budget": "0"},
+    "bench-door": {"frame_ms_p99": "< 16.7 ms", "frames_over_budget": "0"},
+    "bench-video": {"video_dropped": "< 5 %"},
+}
+
 
 def add_parser(sub: Any) -> None:
     bench = sub.add_parser(
@@ -46,6 +53,11 @@ def add_parser(sub: Any) -> None:
         default="default",
         help="door: the door-screen layout (crossfading photos beside the room's now/next, "
         "a clock, a ticker) instead of full-screen slides",
+    )
+    bench.add_argument(
+        "--record",
+        action="store_true",
+        help="also write the result into docs/figures/ (the results page's table of runs)",
     )
     bench.set_defaults(func=cmd_bench)
 
@@ -81,6 +93,18 @@ def cmd_bench(args: argparse.Namespace) -> int:
     except (RuntimeError, ValueError) as exc:
         print(f"signage bench: error: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    if args.record:
+        from signage.tools.figures import record
+
+        name = "bench-video" if args.video is not None else f"bench-{args.layout}"
+        if args.cpu_quota:
+            name += f"-quota{args.cpu_quota:g}"
+        command = "signage bench " + " ".join(sys.argv[2:]).replace("--record", "").strip()
+        shown = {k: result[k] for k in keys if k in result}
+        for key in ("cpu_quota_by", "presented_fps", "longest_unchanged_s", "lateness_s_max"):
+            if key in result:
+                shown[key] = result[key]
+        record(name, command.strip(), shown, TARGETS.get(name.split("-quota")[0], {}))
     if args.json:
         print(json.dumps(result))
     else:

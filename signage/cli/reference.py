@@ -1,7 +1,7 @@
 """The documentation site's generated pages: the reference, from the declarations it
 describes (the player's settings, the command line, the slide kinds' keys, the fleet's
-MQTT topics, the keys of ``/status``), and the front page, from the README; so that they
-cannot drift.
+MQTT topics, the keys of ``/status``), the front page, from the README, and the results
+page's table of the runs the benches recorded; so that they cannot drift.
 
     python -m signage.cli.reference           # write docs/index.md, docs/reference/*.md
     python -m signage.cli.reference --check   # exit 1 and name the stale pages (CI, tests)
@@ -23,6 +23,7 @@ from signage.ops.fleet.protocol import TOPIC_DOCS
 from signage.player.config import settings_table
 from signage.player.status import documented
 from signage.slides import KINDS
+from signage.tools import figures
 
 REPO = Path(__file__).resolve().parents[2]
 DOCS = REPO / "docs"
@@ -189,6 +190,11 @@ def status_page() -> str:
     return "\n".join(lines) + "\n"
 
 
+def results_page() -> str:
+    """The results page, its table of recorded runs written from docs/figures/*.json."""
+    return figures.page((DOCS / "results.md").read_text(encoding="utf-8"))
+
+
 def home_page() -> str:
     """The site's front page: the README, its links made relative to docs/."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
@@ -202,6 +208,7 @@ PAGES: dict[str, Callable[[], str]] = {
     "reference/slides.md": slides_page,
     "reference/mqtt.md": mqtt_page,
     "reference/status.md": status_page,
+    "results.md": results_page,
 }
 
 

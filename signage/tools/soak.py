@@ -263,6 +263,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, help="with --chaos: the seed of its moments")
     parser.add_argument("--json", action="store_true", help="with --chaos: one JSON report")
     parser.add_argument(
+        "--record", action="store_true", help="with --chaos: also write docs/figures/chaos.json"
+    )
+    parser.add_argument(
         "--reload-minutes",
         type=float,
         help="publish a new version every this many simulated minutes (default: every 7 s)",
@@ -270,6 +273,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.chaos:
         report = chaos.run(args.minutes, args.seed)
+        if args.record:
+            chaos.record_figures(report)
         print(json.dumps(report, ensure_ascii=False) if args.json else chaos.summary(report))
         return 0 if report["ok"] else 1
     with tempfile.TemporaryDirectory(prefix="signage-soak-") as tmp:

@@ -131,3 +131,23 @@ def test_status_keys_are_declared_once_and_checked_against_a_real_status() -> No
     page = reference.status_page()
     for path in ("slide.shown_at", "regions[].slide.video", "health.render", "render.fps"):
         assert f"| `{path}` |" in page
+
+
+def test_the_results_table_is_written_from_what_the_benches_recorded(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A bench's --record writes its figures with the date, commit and machine; the results
+    page's table is generated from those files, so an edited figure is a stale page."""
+    from signage.tools import figures
+
+    folder = tmp_path / "figures"
+    figures.record("bench-default", "signage bench --seconds 20",
+                   {"frame_ms_p99": 3.05, "frames_over_budget": 0}, {"frame_ms_p99": "< 16.7 ms"},
+                   folder)  # fmt: skip
+    entry = json.loads((folder / "bench-default.json").read_text(encoding="utf-8"))
+    assert entry["figures"] == {"frame_ms_p99": 3.05, "frames_over_budget": 0}
+    assert entry["date"][:4] >= "2026" and "cores" in entry["machine"]
+    page = f"# Figures\n\n{figures.START}\nold, typed by hand\n{figures.END}\n\n## More\n"
+    written = figures.page(page, folder)
+    assert "old, typed by hand" not in written and written.endswith("\n\n## More\n")
+    assert "| bench-default |" in written and "frame_ms_p99 **3.05**" in written
+    assert "`signage bench --seconds 20`" in written and "frame_ms_p99 < 16.7 ms" in written
+    assert figures.page(written, folder) == written  # written again: the same

@@ -342,3 +342,26 @@ def summary(report: dict[str, Any]) -> str:
         f"fds {report['fds_min']}-{report['fds_max']}"
     )
     return "\n".join(lines)
+
+
+CHAOS_KEYS = (
+    "minutes", "seed", "overstays", "dark_seconds", "frozen_episodes", "stalls", "crashes",
+    "lost_content_seconds", "pss_mb_first", "pss_mb_last", "pss_slope_mb_per_hour",
+    "player_pss_slope_mb_per_hour", "fds_min", "fds_max",
+)  # fmt: skip
+
+
+def record_figures(report: dict[str, Any]) -> None:
+    """The soak's figures into docs/figures/chaos.json (the results page's table)."""
+    from signage.tools.figures import record
+
+    record(
+        "chaos",
+        f"python -m signage.soak --chaos --minutes {report['minutes']:g} --seed {report['seed']}",
+        {k: report[k] for k in CHAOS_KEYS if k in report},
+        {
+            "overstays, dark, frozen, stalls, crashes, lost": "0",
+            "PSS slope (60 min)": "< 5 MB/h",
+            "fds": "flat",
+        },
+    )
