@@ -72,7 +72,8 @@ def kept(words: list[tuple[str, bool, bool]]) -> dict[int, int]:
     piece to the index after its last: each word written in pieces ("l’" and a bold
     "Amphithéâtre"), and each proper name, a run of two to four capitalised words
     ("Amphithéâtre Grand Bleu", "Microsoft France", "l’Amphithéâtre Grand Bleu") that does
-    not cross a sentence's or a clause's end."""
+    not cross a sentence's or a clause's end; a name of three words or four wider than a
+    line keeps its last ones together ("Amphithéâtre / Grand Bleu")."""
     spans = _spans(words)
     texts = ["".join(word for word, _, _ in words[a:b]) for a, b in spans]
     found: dict[int, int] = {a: b for a, b in spans if b - a > 1}
@@ -85,5 +86,7 @@ def kept(words: list[tuple[str, bool, bool]]) -> dict[int, int]:
                 break  # "… à Issy. Le Grand Bleu": a name does not cross the full stop
         if NAME_WORDS[0] <= end - start <= NAME_WORDS[1]:
             found[spans[start][0]] = spans[end - 1][1]
+            if end - start >= 3:  # too wide for a line: "Amphithéâtre / Grand Bleu"
+                found.setdefault(spans[start + 1][0], spans[end - 1][1])
         start = max(end, start + 1)
     return found

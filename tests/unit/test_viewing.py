@@ -309,14 +309,17 @@ def test_what_is_a_name_and_what_is_not() -> None:
         words = _words((Run(text, False),))
         return [" ".join(w for w, _, _ in words[a:b]) for a, b in kept(words).items()]
 
-    assert found("dans l’Amphithéâtre Grand Bleu à 9 h") == ["l’Amphithéâtre Grand Bleu"]
-    assert found("à Issy. Le Grand Bleu ouvre") == ["Le Grand Bleu"]  # not "Issy. Le…"
+    assert found("dans l’Amphithéâtre Grand Bleu à 9 h") == [
+        "l’Amphithéâtre Grand Bleu",
+        "Grand Bleu",  # the rest of the name together when the whole is wider than a line
+    ]
+    assert found("à Issy. Le Grand Bleu ouvre") == ["Le Grand Bleu", "Grand Bleu"]  # no "Issy."
     assert found("Vers Une Communication Publique Plus Inclusive") == []  # a title
     assert found("Rendez-vous demain") == []  # one capitalised word is no name
     # a word in pieces (a bold name after an elision) is one word: never split
     words = _words((Run("Plénières dans l’", False), Run("Amphithéâtre Grand Bleu", True)))
     assert [w for w, _, _ in words[2:]] == ["l’", "Amphithéâtre", "Grand", "Bleu"]
-    assert kept(words) == {2: 6}
+    assert kept(words) == {2: 6, 4: 6}  # and "Grand Bleu" when the whole does not fit
 
 
 def test_a_room_slide_does_not_play_on_a_screen_without_a_room(tmp_path: Path) -> None:
@@ -361,3 +364,18 @@ def test_play_flags_go_over_the_files_viewing(tmp_path: Path) -> None:
     merged = merge(loaded, parser.parse_args(["--distance", "8m"]))
     assert merged.viewing == {"diagonal": pytest.approx(1651.0), "distance": 8000.0}
     assert merge(loaded, parser.parse_args([])).viewing == loaded.viewing  # type: ignore[union-attr]
+
+
+def test_a_name_wider_than_a_line_keeps_its_last_words_together() -> None:
+    """A room's name on two lines: "Amphithéâtre / Grand Bleu", not "Amphithéâtre Grand /
+    Bleu" (the door's heading, read from 2 m, at a size where the whole does not fit)."""
+    from signage.core.model import BUNDLED_BOLD, BUNDLED_REGULAR
+    from signage.draw.text import Fonts, wrap_line
+
+    fonts = Fonts(str(BUNDLED_REGULAR), str(BUNDLED_BOLD))
+    name = "Amphithéâtre Grand Bleu"
+    size = 80
+    width = fonts.get(size, True).getlength("Amphithéâtre Grand") + 10  # not the whole
+    placed = wrap_line(name, fonts, width, size, size, bold=True)
+    lines = [" ".join(p.text for p in line.pieces) for line in placed.lines]
+    assert lines == ["Amphithéâtre", "Grand Bleu"], lines
