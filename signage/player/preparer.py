@@ -154,7 +154,7 @@ class Preparer:
         self._held: list[tuple[Any, ...]] | None = None
         # asked, not yet given to the worker: the most urgent first (the frame on screen
         # redrawn, a clock at its minute, before slides drawn ahead), then in order; the
-        # worker has one at a time, so that a clock is not queued behind a playlist
+        # worker has two at a time, so that a clock is not queued behind a playlist
         self._waiting: list[tuple[int, int, tuple[Any, ...]]] = []
         self._order = itertools.count()
         self._in_flight = 0
@@ -295,7 +295,10 @@ class Preparer:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-IN_FLIGHT = 1  # requests given to the worker at a time; the others wait here, by urgency
+# requests given to the worker at a time: the one it draws and the next, queued at it (as
+# the pool queued them before; one alone leaves it idle between two, waiting for the
+# player's reply, slow at a quarter of a core); the others wait here, most urgent first
+IN_FLIGHT = 2
 WORKER_NICE = 5  # drawing ahead yields the CPU to the render thread
 
 
