@@ -8,7 +8,7 @@ from signage.core import i18n
 from signage.draw.canvas import Canvas, Frame
 from signage.draw.door import draw_door, room_state
 from signage.draw.legible import SECONDARY
-from signage.draw.rooms_grid import _rooms
+from signage.draw.rooms_grid import UNBOUNDED, _rooms
 from signage.draw.schedule_parts import (
     RUNNING,
     Pen,
@@ -106,10 +106,11 @@ def _room(
     one_line = int(canvas.floor(bold=True) * 1.3)  # one line of a title at the floor
     # what comes next, whole (its title wrapped, never cut) or not at all
     next_h = (
-        int(_title(canvas, nxt.title, (w, 10**6), NEXT_PX * k, 3 if tall else 2).height)
+        int(_title(canvas, nxt.title, (w, UNBOUNDED), NEXT_PX * k, next_lines).height)
         if nxt is not None
         else one_line
     )
+    next_need = step + int(time_px * 1.5) + next_h  # its label, its time, its title
     pen.text(
         (x, cursor), f"{RUNNING} {i18n.label('now', canvas.locale).upper()}", font=label,
         fill=colours.accent, role=SECONDARY,
@@ -130,7 +131,7 @@ def _room(
         below = bar_h + canvas.px(12) + int(until_face.size * 1.5)
         # what comes next keeps its label, its time and a line of its title: the talk on
         # now wraps smaller, or leaves its speakers out, before "next" is left out
-        keep = step + int(time_px * 1.5) + next_h if nxt is not None else 0
+        keep = next_need if nxt is not None else 0
         below += int(canvas.font_px(80 * k, bold=True) * 0.35) + 1  # under the title
         room_left = (
             min(int(h * 0.4), max(one_line, bottom - cursor - below - keep))
@@ -156,7 +157,7 @@ def _room(
         nothing = canvas.wrap(i18n.label("nothing_now", canvas.locale), w, 48 * k)
         draw_text(pen, nothing, fonts, (x, cursor), colours.muted)
         cursor += int(nothing.height + nothing.size * 0.8)
-    if cursor + step + time_px * 1.5 + next_h > bottom:
+    if cursor + next_need > bottom:
         return cursor  # no room for what comes next: the talk on now is what matters
     pen.text((x, cursor), i18n.label("next", canvas.locale).upper(), font=label,
              fill=colours.accent, role=SECONDARY)  # fmt: skip

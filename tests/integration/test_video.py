@@ -223,23 +223,9 @@ def test_a_video_that_cannot_play_is_skipped_with_its_reason(tmp_path: Path) -> 
 
 def test_a_clip_plays_in_a_region_of_a_layout(clip: Path, tmp_path: Path) -> None:
     """In a region, scaled by the decoder to the region's size, while a clock runs beside."""
-    (tmp_path / "assets").mkdir()
-    (tmp_path / "assets" / "clip.mp4").write_bytes(clip.read_bytes())
-    write_content(
-        tmp_path,
-        {
-            "film.yaml": "name: Film\nslides:\n  - {type: video, id: film, file: assets/clip.mp4, loop: 3}\n"
-        },
-        "layout:\n"
-        "  - {name: film, x: 0, y: 0, w: 75%, h: 100%, playlist: film}\n"
-        "  - {name: heure, x: 75%, y: 0, w: 25%, h: 100%, widget: clock}\n",
-    )
-    player = _play(tmp_path, tmp_path)
+    player = _play_in_region(clip, tmp_path, "75%")
     try:
-        status = player.wait_for(
-            lambda s: any((r["slide"].get("video") or {}).get("frames_shown", 0) > 20
-                          for r in s["regions"]), timeout=30,
-        )  # fmt: skip
+        status = _playing_in_a_region(player, 20)
         regions = {r["name"]: r for r in status["regions"]}
         assert regions["film"]["rect"] == [0, 0, 240, 180]
         assert undocumented(status) == set()  # every key of /status is in its reference
@@ -257,23 +243,9 @@ def test_a_landscape_clip_in_a_portrait_region_is_shown_whole(clip: Path, tmp_pa
 
     from PIL import Image
 
-    (tmp_path / "assets").mkdir()
-    (tmp_path / "assets" / "clip.mp4").write_bytes(clip.read_bytes())
-    write_content(
-        tmp_path,
-        {
-            "film.yaml": "name: Film\nslides:\n  - {type: video, id: film, file: assets/clip.mp4, loop: 3}\n"
-        },
-        "layout:\n"
-        "  - {name: film, x: 0, y: 0, w: 25%, h: 100%, playlist: film}\n"
-        "  - {name: heure, x: 25%, y: 0, w: 75%, h: 100%, widget: clock}\n",
-    )
-    player = _play(tmp_path, tmp_path)
+    player = _play_in_region(clip, tmp_path, "25%")
     try:
-        player.wait_for(
-            lambda s: any((r["slide"].get("video") or {}).get("frames_shown", 0) > 10
-                          for r in s["regions"]), timeout=30,
-        )  # fmt: skip
+        _playing_in_a_region(player, 10)
         shot = Image.open(BytesIO(_screenshot(player))).convert("RGB")
     finally:
         log = player.stop()
@@ -285,6 +257,29 @@ def test_a_landscape_clip_in_a_portrait_region_is_shown_whole(clip: Path, tmp_pa
 
     assert dark(10) and dark(170), "the rows above and below the clip are black"
     assert not dark(90), "the clip is in the middle"
+
+
+def _play_in_region(clip: Path, tmp_path: Path, width: str) -> PlayerProcess:
+    """A player whose layout plays the clip in a region ``width`` wide, a clock beside."""
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "clip.mp4").write_bytes(clip.read_bytes())
+    film = "name: Film\nslides:\n  - {type: video, id: film, file: assets/clip.mp4, loop: 3}\n"
+    write_content(
+        tmp_path,
+        {"film.yaml": film},
+        "layout:\n"
+        f"  - {{name: film, x: 0, y: 0, w: {width}, h: 100%, playlist: film}}\n"
+        f"  - {{name: heure, x: {width}, y: 0, w: {100 - int(width[:-1])}%, h: 100%, widget: clock}}\n",
+    )
+    return _play(tmp_path, tmp_path)
+
+
+def _playing_in_a_region(player: PlayerProcess, frames: int) -> dict:
+    """The status once a region's clip has shown more than ``frames`` frames."""
+    return player.wait_for(
+        lambda s: any((r["slide"].get("video") or {}).get("frames_shown", 0) > frames
+                      for r in s["regions"]), timeout=30,
+    )  # fmt: skip
 
 
 def _decode_into_ring(
