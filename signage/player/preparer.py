@@ -219,7 +219,8 @@ class Preparer:
         self._pump()
 
     def _pump(self) -> None:
-        """Give the worker the most urgent request waiting, if it has none."""
+        """Give the worker the most urgent request waiting, while it has fewer than
+        ``IN_FLIGHT``."""
         with self._lock:
             if self._in_flight >= IN_FLIGHT or not self._waiting:
                 return
