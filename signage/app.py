@@ -21,6 +21,7 @@ from signage.content.model import Content
 from signage.content.theme import with_profiles
 from signage.core.clock import STEPPED_BY_ENV, Clock, StartedAt, SteppedClock, SystemClock
 from signage.core.diagnostics import Report
+from signage.core.processes import keep_heap_trimmed
 from signage.core.urls import read_credentials, read_token
 from signage.draw.canvas import Screen
 from signage.player.config import PlayerConfig, parse_address
@@ -249,6 +250,7 @@ def play(config: PlayerConfig, run: Run) -> int:
                 status.add("control", lambda: server.address if server else None)
                 log.info("control API on http://%s/status", server.address)
         player.watch.start(stop, supervisor)  # the loop's stalls, seen from outside it
+        keep_heap_trimmed(stop, supervisor)  # a burst's freed memory handed back
         with _signals(stop, player.hup, player.wake):
             try:
                 player.run()

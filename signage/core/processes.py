@@ -3,12 +3,19 @@ player, and reading a process's memory from /proc."""
 
 from __future__ import annotations
 
+import ctypes
+import logging
 import os
+import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
 
 PARENT_CHECK_S = 0.25
+TRIM_EVERY_S = 5.0
 
 
 def watch_parent(parent: int) -> None:
@@ -45,3 +52,44 @@ def memory_mb(pid: int | str | None = "self", key: str = "VmHWM") -> float:
     except OSError:
         pass
     return 0.0
+
+
+def trim_heap() -> float:
+    """Hand the heap's freed pages back to the system (glibc's ``malloc_trim``); how long
+    it took, in ms (0 where there is no glibc).
+
+    Freed memory is otherwise kept by the allocator: a burst of 5,000 messages, or a
+    decoded 24 MP photo, leaves the process's resident size at its high-water mark.
+    """
+    if _LIBC is None:
+        return 0.0
+    started = time.perf_counter()
+    _LIBC.malloc_trim(0)
+    return (time.perf_counter() - started) * 1000
+
+
+def keep_heap_trimmed(
+    stop: threading.Event, supervisor: Any, every_s: float = TRIM_EVERY_S
+) -> None:
+    """In the player: trim the heap every ``every_s`` on a thread of its own, never on the
+    render thread (a trim walks every arena: 1 to 3 ms at 200 MB)."""
+
+    def run() -> None:
+        while not stop.wait(every_s):
+            took_ms = trim_heap()
+            if took_ms > 50:
+                log.warning("handing freed memory back took %.0f ms", took_ms)
+
+    supervisor.spawn("heap-trim", run, stop, essential=False)
+
+
+def _load_libc() -> Any:
+    if sys.platform != "linux":
+        return None
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:
+        return None
+
+
+_LIBC = _load_libc()

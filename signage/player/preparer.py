@@ -8,13 +8,11 @@ millisecond), so a slide change costs the loop no decoding and no layout.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import heapq
 import itertools
 import logging
 import multiprocessing
 import os
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -26,7 +24,7 @@ from typing import Any
 from PIL import Image
 
 from signage.content.urgent import UrgentMessage
-from signage.core.processes import memory_mb, watch_parent
+from signage.core.processes import memory_mb, trim_heap, watch_parent
 from signage.core.supervisor import Supervisor
 from signage.draw import shm
 from signage.draw.canvas import Canvas, Frame
@@ -109,30 +107,9 @@ def draw(
             frame = fallback(canvas, status)
         return Ready.of(frame, (time.perf_counter() - started) * 1000, into)
     finally:
-        _trim()
-
-
-def _trim() -> None:
-    """Hand freed memory back to the system after each slide.
-
-    A decoded 24 MP photo passes through several large buffers; without this,
-    glibc keeps the freed pages and the worker's footprint ratchets up with
-    every photo.
-    """
-    if _LIBC is not None:
-        _LIBC.malloc_trim(0)
-
-
-def _load_libc() -> Any:
-    if sys.platform != "linux":
-        return None
-    try:
-        return ctypes.CDLL("libc.so.6")
-    except OSError:
-        return None
-
-
-_LIBC = _load_libc()
+        # a decoded 24 MP photo passes through several large buffers: without this the
+        # worker's footprint ratchets up with every photo
+        trim_heap()
 
 
 def _warm() -> None:
