@@ -113,6 +113,7 @@ def play(config: PlayerConfig, run: Run) -> int:
     from signage.core.supervisor import Supervisor
     from signage.delivery.feed import FeedClient
     from signage.delivery.folder import FolderSource
+    from signage.live.hub import LiveHub, wants_of
     from signage.ops.control.server import ControlError, ControlServer
     from signage.ops.fleet.agent import FleetAgent
     from signage.ops.fleet.timesync import ClockSync
@@ -187,8 +188,11 @@ def play(config: PlayerConfig, run: Run) -> int:
     plays = PlayLog(Path(config.plays) if config.plays else state_dir() / "plays.jsonl")
     notifier = Notifier(healthy=supervisor.healthy)
 
+    live = LiveHub(cache)
+
     def follow(new: Content) -> None:
         fetcher.set_sources(*sources_of(new), credentials=credentials_of(new))
+        live.set_sources(wants_of(new))
 
     player = Player(
         display, clock, screen, content, report, inbox=inbox, stop=stop, status=status,
@@ -197,7 +201,7 @@ def play(config: PlayerConfig, run: Run) -> int:
         zone_configured=run.zone_configured, accessibility=config.accessibility,
         viewing=config.viewing,
         video_decoder=config.video_decoder, stall_after_s=config.stall_after_s,
-        programmes=fetcher.store.snapshot,
+        programmes=fetcher.store.snapshot, live=live.feeds,
     )  # fmt: skip
     player_ref.append(player)
     # the loop's stalls, seen by its watch thread (the watchdog heartbeat, sent from the
@@ -210,8 +214,10 @@ def play(config: PlayerConfig, run: Run) -> int:
 
     status.add("health", health)
     fetcher.on_change = lambda: post(ProgrammeUpdated())
+    live.on_change = lambda: post(ProgrammeUpdated())  # frames drawn again with the news
     player.on_reload = source.poll_now if isinstance(source, FeedClient) else source.reload
     status.add("programmes", lambda: dict(fetcher.errors))
+    status.add("sources", live.status)
     if isinstance(source, FeedClient):
         status.add("feed", source.status)
     if content is not None:
@@ -233,6 +239,7 @@ def play(config: PlayerConfig, run: Run) -> int:
         if agent is not None:
             agent.start(supervisor)
         fetcher.start(supervisor)
+        live.start(supervisor)
         source.start(supervisor)
         if reached.control is not None:
             try:
@@ -263,6 +270,7 @@ def play(config: PlayerConfig, run: Run) -> int:
             server.stop()
         source.stop()
         fetcher.stop()
+        live.stop()
         plays.stop()
         notifier.close()
         display.close()

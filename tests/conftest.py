@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -15,6 +14,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 # Players started by the tests keep their state (proof of play, caches) out of the home folder.
 os.environ["SIGNAGE_STATE_DIR"] = tempfile.mkdtemp(prefix="signage-test-state-")
 
+from signage.core.paths import copy_example
 from tests.support.broker import broker  # noqa: F401  (a real Mosquitto, for every module)
 from tests.support.browser import browser  # noqa: F401  (a fixture for every test module)
 from tests.support.samples import REPO
@@ -28,13 +28,7 @@ def repo() -> Path:
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
     """A private copy of the bundled example content folder."""
-    dest = tmp_path / "content"
-    for name in ("playlists", "assets", "programme"):
-        shutil.copytree(REPO / name, dest / name)
-    for name in ("theme.yaml", "delays.yaml"):
-        if (REPO / name).exists():
-            shutil.copy(REPO / name, dest / name)
-    return dest
+    return copy_example(REPO, tmp_path / "content")
 
 
 @pytest.fixture

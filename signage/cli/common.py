@@ -63,9 +63,10 @@ def as_configured(
 
 
 def programme_services(content: Any, zone: Any) -> Any:
-    """What schedule slides read, fetched as the player would have (remote programmes
-    downloaded once, speakers' photos)."""
+    """What schedule and news slides read, fetched as the player would have (remote
+    programmes and live sources downloaded once, or their cache; speakers' photos)."""
     from signage.core.paths import state_dir
+    from signage.live.hub import LiveHub, wants_of
     from signage.programme.fetch import Fetcher, credentials_of, sources_of
     from signage.programme.store import ProgrammeServices
 
@@ -77,7 +78,13 @@ def programme_services(content: Any, zone: Any) -> Any:
         fetcher.fetch(url)
     for path in files:
         fetcher.local(path)
-    return ProgrammeServices.of(content, str(cache), parsed=fetcher.store.snapshot())
+    live = LiveHub(cache)
+    live.set_sources(wants_of(content))
+    for source in wants_of(content):  # a preview shows what the screen would
+        live.fetch(source)
+    return ProgrammeServices.of(
+        content, str(cache), parsed=fetcher.store.snapshot(), live=live.feeds()
+    )
 
 
 def zone_for(

@@ -43,6 +43,8 @@ _LABELS: dict[str, dict[str, str]] = {
     "content_errors": {"fr": "{n} erreur(s) de contenu", "en": "{n} content error(s)"},
     "welcome": {"fr": "Bienvenue", "en": "Welcome"},
     "speakers": {"fr": "Intervenants", "en": "Speakers"},
+    "news": {"fr": "Actualités", "en": "News"},
+    "no_news": {"fr": "Pas d’actualité récente", "en": "No recent news"},
     "urgent": {"fr": "Message important", "en": "Important message"},
     "full": {"fr": "Complet", "en": "Full"},
     "closed": {"fr": "Fermé", "en": "Closed"},

@@ -70,3 +70,23 @@ def remove_tree(path: Path) -> None:
 
 
 SHM_DIR = Path("/dev/shm")  # noqa: S108 (where Linux keeps POSIX shared memory, not a temp file)
+
+
+# the bundled example's parts (the repository's top level; pyproject.toml ships them in the
+# wheel as ``signage.example``): what a copy of the example must take
+EXAMPLE_FOLDERS = ("playlists", "assets", "programme", "actualites")
+EXAMPLE_FILES = ("theme.yaml", "delays.yaml")
+
+
+def copy_example(source: Path, dest: Path, without: Iterable[str] = ()) -> Path:
+    """A copy of the example content folder at ``source`` into ``dest`` (its folders and
+    files but those named in ``without``); ``dest``."""
+    skipped = set(without)
+    for name in EXAMPLE_FOLDERS:
+        if name not in skipped:
+            shutil.copytree(source / name, dest / name)
+    for name in EXAMPLE_FILES:
+        if name not in skipped and (source / name).exists():
+            dest.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source / name, dest / name)
+    return dest

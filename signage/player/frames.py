@@ -9,6 +9,7 @@ from signage.draw.canvas import Canvas, Frame
 from signage.draw.images import ImageError
 from signage.draw.kinds import RENDERERS
 from signage.draw.legible import CLOCK, SECONDARY
+from signage.live.model import LiveError
 from signage.slides import Slide
 
 
@@ -24,7 +25,7 @@ def prepare(slide: Slide, canvas: Canvas) -> Frame:
     canvas = replace(canvas, marks=[])  # this drawing's own record of its text
     try:
         frame: Frame = render(slide, canvas)
-    except (ImageError, OSError) as exc:
+    except (ImageError, OSError, LiveError) as exc:
         raise SlideError(f"{slide.origin}: {exc}") from exc
     frame.marks = canvas.marks
     return frame

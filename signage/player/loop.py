@@ -82,6 +82,7 @@ class Player(Handling):
         video_decoder: str = "auto",
         stall_after_s: float = STALL_AFTER_S,
         programmes: Callable[[], Any] = tuple,
+        live: Callable[[], Any] = tuple,
     ) -> None:
         self.display = display
         # the content as this screen shows it: its accessibility profiles (high-contrast,
@@ -122,6 +123,7 @@ class Player(Handling):
             content_errors=lambda: self.errors, on_show=self._show, on_change=self._region_changed,
         )  # fmt: skip
         self.regions.programmes = programmes  # as the fetcher parsed them where they arrived
+        self.regions.live = live  # the live sources' last good data (news feeds)
         self._content = content
         # the screen's configured zone wins; else the content's (theme.yaml), else the machine's
         self.zone_configured = zone_configured

@@ -22,6 +22,7 @@ from signage.content.layout import region_content
 from signage.content.model import Content, Layout, Region
 from signage.content.sequencer import layout_for, next_boundary
 from signage.draw.canvas import Area, Screen
+from signage.live.model import Feed
 from signage.player.buffers import FrameBuffers
 from signage.player.compositor import Compositor, Shown
 from signage.player.preparer import Preparer
@@ -105,6 +106,8 @@ class Regions:
         self.room_states: tuple[tuple[str, str, str], ...] = ()
         # the programmes as the fetcher parsed them (the player's; none in a preview)
         self.programmes: Callable[[], tuple[Parsed, ...]] = tuple
+        # the live sources' last good data (news feeds), as the live hub parsed it
+        self.live: Callable[[], tuple[Feed, ...]] = tuple
         self.layout: Layout | None = None
         self.views: list[RegionView] = []
         self.recheck_at: dt.datetime | None = None
@@ -132,6 +135,7 @@ class Regions:
             name=region.name if region is not None else MAIN,
             rooms=lambda: self.room_states,
             programmes=self.programmes,
+            live=self.live,
             only=region.playlist if region is not None else None,
             buffers=buffers,
             held=lambda: holder[0].compositor.held() if holder else set(),

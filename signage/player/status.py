@@ -159,6 +159,12 @@ PARTS = (
     ),
     Key("programmes", "Each programme source that failed to download, and why"),
     Key(
+        "sources",
+        "Each live source (news feeds) by its URL without credentials: kind, items (how "
+        "many it holds), last_success, last_error (null when the last fetch worked), "
+        "next_fetch_in_s",
+    ),
+    Key(
         "feed",
         "With --feed: its url, last_ok, last_error, version, age_s (seconds since it last answered)",
     ),

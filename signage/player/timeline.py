@@ -29,6 +29,7 @@ from signage.content.sequencer import (
 )
 from signage.core.model import Theme
 from signage.draw.canvas import Area, Canvas, Screen
+from signage.live.model import Feed
 from signage.player.buffers import FrameBuffers
 from signage.player.compositor import Shown
 from signage.player.preparer import Preparer, Ready
@@ -73,9 +74,10 @@ class Timeline:
         area: Area | None = None,
         rooms: Callable[[], tuple[tuple[str, str, str], ...]] = tuple,
         programmes: Callable[[], tuple[Parsed, ...]] = tuple,
+        live: Callable[[], tuple[Feed, ...]] = tuple,
     ) -> None:
-        self.rooms = rooms  # the fleet's room states (full, closed), as schedule slides see them
-        self.programmes = programmes  # as the fetcher parsed them, where they arrived
+        # what live slides draw from, parsed where it arrived: room states, programmes, news
+        self.rooms, self.programmes, self.live = rooms, programmes, live
         self.name = name  # the region of the screen it plays in
         self.only = only  # the playlist a layout's region plays (None: the screen's)
         self.area = area or Area()  # the whole screen, or a region of it
@@ -119,7 +121,7 @@ class Timeline:
     def _services(self, content: Content | None) -> ProgrammeServices:
         """What schedule slides need (delays, portraits, cache, the fleet's room states)."""
         cache = str(self.cache_dir) if self.cache_dir else None
-        return ProgrammeServices.of(content, cache, self.rooms(), self.programmes())
+        return ProgrammeServices.of(content, cache, self.rooms(), self.programmes(), self.live())
 
     def programme_updated(self, rooms: bool = False) -> None:
         """Prepared frames may show the old programme (or ``rooms``: the old room states):

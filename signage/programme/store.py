@@ -9,6 +9,7 @@ import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from signage.live.model import Feed
 from signage.programme.load import load
 from signage.programme.model import Event, Programme, ProgrammeError, fold
 
@@ -30,6 +31,12 @@ class ProgrammeServices:
     # the programmes as they arrived, parsed and compared once (the fetcher's store): the
     # worker draws from these instead of parsing the files again
     parsed: tuple[Parsed, ...] = ()
+    # the live sources' last good data (news feeds), as the live hub parsed them
+    live: tuple[Feed, ...] = ()
+
+    def feed(self, key: str) -> Feed | None:
+        """The last good data of a live source (a URL, or a file's resolved path), if here."""
+        return next((f for f in self.live if f.source == key), None)
 
     def known(self, source: str) -> Parsed | None:
         """The parsed programme of ``source`` (a URL, or a file's resolved path), if here."""
@@ -50,6 +57,7 @@ class ProgrammeServices:
         cache_dir: str | None,
         rooms: tuple[tuple[str, str, str], ...] = (),
         parsed: tuple[Parsed, ...] = (),
+        live: tuple[Feed, ...] = (),
     ) -> ProgrammeServices:
         """Services for a content folder: its delays, the portraits its speaker slides show,
         and the fleet's room states (``rooms``)."""
@@ -61,7 +69,7 @@ class ProgrammeServices:
             if getattr(slide, "type", "") == "speaker" and getattr(slide, "photo", None)
         }
         delays = getattr(content, "delays", ())
-        return cls(cache_dir, delays, tuple(sorted(portraits.items())), rooms, parsed)
+        return cls(cache_dir, delays, tuple(sorted(portraits.items())), rooms, parsed, live)
 
     def portrait(self, name: str, url: str | None) -> Path | None:
         """A photo of this speaker: one the content already shows for that name, else the download."""

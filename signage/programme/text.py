@@ -3,53 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import html
 import re
-from html.parser import HTMLParser
 from typing import Any
 
+from signage.core.markup import strip_html
 from signage.core.text import clean_text
-
-_BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "tr", "blockquote"}
-
-
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def _break(self) -> None:
-        if self.parts and not self.parts[-1].endswith("\n"):
-            self.parts.append("\n")
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _BLOCK_TAGS:
-            self._break()
-        if tag == "li":
-            self.parts.append("- ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _BLOCK_TAGS:
-            self._break()
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-_TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>")
-
-
-def strip_html(text: str) -> str:
-    # Escaped HTML (&lt;p&gt;) is unescaped first, so it is stripped like real tags.
-    if "&lt;" in text or "&gt;" in text:
-        text = html.unescape(text)
-    if not _TAG_RE.search(text):
-        return html.unescape(text)
-    parser = _Text()
-    parser.feed(text)
-    parser.close()
-    return "".join(parser.parts)
-
 
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_EMPH = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from signage.slides import clock, photo, qr, schedule, speaker, speakers, text, ticker, video
+from signage.slides import clock, news, photo, qr, schedule, speaker, speakers, text, ticker, video
 from signage.slides.base import Common, Slide, SlideKind
 
 __all__ = ["KINDS", "Common", "Registry", "Slide", "SlideKind", "kinds"]
@@ -34,6 +34,7 @@ class Registry(Mapping[str, SlideKind]):
 
 KINDS = Registry(
     clock.KIND,
+    news.KIND,
     photo.PHOTO,
     photo.PHOTOS,
     qr.KIND,

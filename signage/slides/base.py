@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 from signage.core.model import Transition, When
 from signage.core.schema import Ctx, Field, Located
+from signage.live.model import Want
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,6 +47,11 @@ class Slide:
     def programmes(self) -> dict[str, float]:
         """The programmes this slide reads (a file of the content folder or an http(s) URL)
         with their refresh interval in seconds: what the programme fetcher keeps fresh."""
+        return {}
+
+    def live(self) -> dict[str, Want]:
+        """The live sources this slide shows (an http(s) URL, or a file of the content
+        folder), each with its parser and poll interval: what the live hub keeps fresh."""
         return {}
 
     def natural_s(self) -> float | None:

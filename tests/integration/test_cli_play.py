@@ -70,7 +70,8 @@ def test_render_writes_every_slide_and_a_sheet(repo: Path, tmp_path: Path) -> No
     names = sorted(p.name for p in out.glob("*.png"))
     slides = [n for n in names if not re.search(r"-p\d+\.png$", n)]  # further pages apart
     assert slides[0] == "01-bienvenue.png" and "03-andre-santini.png" in names
-    assert len(slides) == 14
+    assert "06-actualites.png" in names  # the example's news feed, read from its file
+    assert len(slides) == 15
     assert all(re.match(r"\d\d-[a-z0-9-]+\.png$", n) for n in names)
     assert Image.open(out / slides[0]).size == (480, 270)
     assert Image.open(tmp_path / "sheet.png").width > 480

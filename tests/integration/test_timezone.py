@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from signage.content.theme import load_theme
+from signage.core.paths import copy_example
 from tests.support.paths import REPO
 from tests.support.process import PlayerProcess
 
@@ -40,11 +41,9 @@ def test_the_screens_configured_zone_wins(tmp_path: Path) -> None:
 
 
 def test_check_warns_when_a_programme_is_in_another_zone(tmp_path: Path) -> None:
-    import shutil
 
     content = tmp_path / "content"
-    for name in ("playlists", "programme", "assets"):
-        shutil.copytree(REPO / name, content / name)
+    copy_example(REPO, content, without=("theme.yaml", "delays.yaml"))
     (content / "theme.yaml").write_text(
         (REPO / "theme.yaml").read_text(encoding="utf-8"), encoding="utf-8"
     )

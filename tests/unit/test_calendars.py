@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from signage.core.paths import copy_example
 from signage.programme.load import load
 from tests.support.content import at
 from tests.support.paths import DATA, REPO
@@ -191,12 +192,8 @@ def test_door_sign_snapshots(moment: str, size: tuple[int, int], name: str) -> N
 
 
 def test_door_sign_never_shows_a_private_meetings_title(tmp_path: Path) -> None:
-    import shutil
 
-    root = tmp_path / "content"
-    for name in ("playlists", "programme", "assets"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "theme.yaml", root / "theme.yaml")
+    root = copy_example(REPO, tmp_path / "content", without=("delays.yaml",))
     _, before = door_frame(root, "2026-11-30 12:45")
     ics = root / "programme" / "salle-seine.ics"
     ics.write_bytes(ics.read_bytes().replace(b"Entretien individuel", b"Secret"))
@@ -346,15 +343,12 @@ def test_frab_room_rule_when_an_event_disagrees_with_its_container(tmp_path: Pat
 
 def test_door_sign_in_a_region_of_a_layout(tmp_path: Path) -> None:
     """The door view as a layout's room widget: drawn at the region's size, and live."""
-    import shutil
 
     from signage.content.folder import load_content
     from signage.draw.canvas import Screen
     from signage.tools.render import render_layouts
 
-    root = tmp_path / "content"
-    for name in ("playlists", "programme", "assets"):
-        shutil.copytree(REPO / name, root / name)
+    root = copy_example(REPO, tmp_path / "content", without=("theme.yaml", "delays.yaml"))
     (root / "theme.yaml").write_text(
         (REPO / "theme.yaml").read_text(encoding="utf-8") + "layout:\n"
         "  - {name: main, w: 60%, playlist: accueil}\n"

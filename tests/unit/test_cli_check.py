@@ -31,7 +31,7 @@ def test_check_bundled_example_passes(repo: Path) -> None:
     lines = [line for line in result.stdout.splitlines() if not line.startswith("  ")]
     clips = [line for line in result.stdout.splitlines() if line.startswith("  ")]
     assert clips == ["  assets/video/ouverture.mp4: h264 1280x720 30 fps, 8.0 s (mov), plays 9s"]
-    assert lines[0].startswith('playlists/accueil.yaml: ok: "Accueil", 10 slides')
+    assert lines[0].startswith('playlists/accueil.yaml: ok: "Accueil", 11 slides')
     assert lines[1].startswith('playlists/hall.yaml: ok: "Hall d’accueil", 2 slides')
     assert "screens: hall, priority 50" in lines[1]
     assert lines[2].startswith('playlists/porte-grand-bleu.yaml: ok: "Porte de l’Amphithéâtre')

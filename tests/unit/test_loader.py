@@ -45,7 +45,7 @@ def test_bundled_example_loads(repo: Path) -> None:
     assert content.layouts is None
     accueil = next(p for p in content.playlists if p.name == "Accueil")
     kinds = {s.type for s in accueil.slides}
-    assert kinds == {"text", "schedule", "speaker", "photo", "video"}
+    assert kinds == {"text", "schedule", "speaker", "news", "photo", "video"}
     # photos: one slide per image of the folder, sorted by name
     photos = [s for s in accueil.slides if isinstance(s, PhotoSlide)]
     assert [p.image for p in photos] == sorted(p.image for p in photos)

@@ -7,12 +7,24 @@ from collections.abc import Callable
 from typing import Any
 
 from signage.draw.canvas import Canvas, Frame
-from signage.draw.kinds import clock, photo, qr, schedule, speaker, speakers, text, ticker, video
+from signage.draw.kinds import (
+    clock,
+    news,
+    photo,
+    qr,
+    schedule,
+    speaker,
+    speakers,
+    text,
+    ticker,
+    video,
+)
 
 Renderer = Callable[[Any, Canvas], Frame]
 
 RENDERERS: dict[str, Renderer] = {
     "clock": clock.render,
+    "news": news.render,
     "photo": photo.render,
     "qr": qr.render,
     "schedule": schedule.render,

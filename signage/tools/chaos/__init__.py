@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageStat
 
+from signage.core.paths import copy_example
 from signage.tools.chaos.troubles import KINDS, Troubles
 from signage.tools.loopback import (
     REPO,
@@ -98,12 +99,7 @@ class Chaos:
     # -- the world ---------------------------------------------------------------------
 
     def prepare(self) -> None:
-        shutil.copytree(REPO / "playlists", self.content / "playlists")
-        for name in ("assets", "programme"):
-            shutil.copytree(REPO / name, self.content / name)
-        shutil.copy(REPO / "theme.yaml", self.content / "theme.yaml")
-        if (REPO / "delays.yaml").exists():
-            shutil.copy(REPO / "delays.yaml", self.content / "delays.yaml")
+        copy_example(REPO, self.content)
         (self.content / "playlists" / "chaos.yaml").write_text(
             "name: Programme en ligne\nscreens: [hall-chaos]\npriority: 0\n"
             "slides:\n"

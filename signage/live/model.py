@@ -1,0 +1,92 @@
+"""What a live source hands the renderers: a :class:`Feed` of :class:`Item` values,
+frozen and picklable (they travel to the drawing worker)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+SKEW_S = 600.0  # a feed's clock ahead of the screen's by up to this: its items still show
+
+
+class LiveError(ValueError):
+    """A source's data cannot be used (not a feed, too large, nothing yet): said in
+    ``/status.sources``; the last good data stays."""
+
+
+@dataclass(frozen=True)
+class Want:
+    """A source the content shows: which parser reads it, and how often it is fetched."""
+
+    kind: str  # "news"
+    poll_s: float
+
+
+@dataclass(frozen=True)
+class Item:
+    """One entry of a source: a news item (a post, later)."""
+
+    id: str
+    title: str
+    text: str = ""  # plain text: HTML stripped
+    link: str = ""
+    published: dt.datetime | None = None  # aware, UTC
+    author: str = ""
+    image_url: str | None = None  # the item's picture (enclosure, media:content)
+    image: str | None = None  # where the hub stored it (None: none, or not downloaded)
+
+    def as_json(self) -> dict[str, Any]:
+        found = asdict(self)
+        found["published"] = self.published.isoformat() if self.published else None
+        return found
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Item:
+        published = data.get("published")
+        return cls(
+            **{**data, "published": dt.datetime.fromisoformat(published) if published else None}
+        )
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A source's last good data: its items, newest first, and when they were fetched."""
+
+    source: str  # the URL (or a file's resolved path) as the content names it
+    kind: str
+    title: str = ""
+    items: tuple[Item, ...] = ()
+    fetched_at: dt.datetime | None = None
+    version: str = field(default="")  # changes when what is shown would change
+
+    @staticmethod
+    def version_of(title: str, items: tuple[Item, ...]) -> str:
+        blob = json.dumps([title, [i.as_json() for i in items]], sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def recent(self, at: dt.datetime, max_age_s: float | None, count: int) -> tuple[Item, ...]:
+        """The ``count`` newest items no older than ``max_age_s`` at ``at`` and not yet to
+        come (an item dated later than ``at``, beyond a clock's skew, is not news yet);
+        items without a date count as new: a feed that gives none still shows."""
+        kept = [
+            item
+            for item in self.items
+            if item.published is None
+            or (
+                (at - item.published).total_seconds() >= -SKEW_S
+                and (max_age_s is None or (at - item.published).total_seconds() <= max_age_s)
+            )
+        ]
+        return tuple(kept[:count])
+
+
+def live_key(source: str, root: str | Path) -> str:
+    """How the hub and the renderers name a source: a URL as written, a file of the
+    content folder by its resolved path."""
+    if source.startswith(("http://", "https://")):
+        return source
+    return str((Path(root) / source).resolve())
