@@ -13,11 +13,12 @@ from signage.content.model import Content, Layouts
 from signage.core.colour import MIN_CONTRAST, contrast, readable
 from signage.core.diagnostics import Report
 from signage.core.i18n import LOCALES
-from signage.core.model import BUNDLED_BOLD, BUNDLED_REGULAR, Colours, Theme
-from signage.core.schema import INVALID, Boolean, Choice, Ctx, Field, ListOf, Obj, Text
+from signage.core.model import BUNDLED_BOLD, BUNDLED_REGULAR, Colours, Theme, TickerFeed
+from signage.core.schema import INVALID, AnyOf, Boolean, Choice, Ctx, Field, ListOf, Obj, Text
 from signage.core.values import Asset, Colour, TimeZone, viewing_of, viewing_type
 from signage.core.yamlsrc import YamlFailure
 from signage.core.yamlsrc import load as load_yaml
+from signage.slides.news import TICKER_FEED
 
 FONT_EXTENSIONS = (".ttf", ".otf", ".ttc")
 
@@ -56,7 +57,12 @@ THEME = Obj(
         "header": Field(Boolean(), default=True, doc="Show the header (logo, venue, clock)"),
         "clock": Field(Boolean(), default=True, doc="Show the clock in the header"),
         "ticker": Field(
-            ListOf(Text(max_len=500), single_ok=True), doc="Messages scrolling in a footer"
+            ListOf(
+                AnyOf((Text(max_len=500), TICKER_FEED), "a message, or a feed like {source: URL}"),
+                single_ok=True,
+            ),
+            doc="Messages scrolling in a footer; an entry {source: URL or feed file, items, "
+            "max_age, poll} scrolls the newest titles of a news feed",
         ),
         "viewing": Field(
             viewing_type(),
@@ -131,6 +137,13 @@ def timezone_of(root: Path) -> str | None:
     return None if values is INVALID else values.get("timezone")
 
 
+def _ticker_entry(entry: Any) -> str | TickerFeed:
+    """A ticker's message as written, or a feed read into a :class:`TickerFeed`."""
+    if isinstance(entry, str):
+        return entry
+    return TickerFeed(entry["source"], entry["items"], entry.get("max_age"), entry["poll"])
+
+
 def load_theme_file(root: Path) -> tuple[Theme, Layouts | None, Report]:
     """The content folder's theme and its default layout; defaults when there is no theme.yaml."""
     report = Report()
@@ -155,7 +168,7 @@ def load_theme_file(root: Path) -> tuple[Theme, Layouts | None, Report]:
             logo=str((root / logo).resolve()) if logo else None,
             header=values["header"],
             clock=values["clock"],
-            ticker=tuple(values.get("ticker") or ()),
+            ticker=tuple(_ticker_entry(entry) for entry in values.get("ticker") or ()),
             timezone=values.get("timezone"),
             viewing=viewing_of(values.get("viewing")),
         ),

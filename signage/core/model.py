@@ -87,6 +87,17 @@ class Colours:
 
 
 @dataclass(frozen=True)
+class TickerFeed:
+    """A ticker entry read from a news feed (``ticker: [{source: URL}]``): its newest
+    titles scroll with the fixed messages."""
+
+    source: str  # an http(s) URL, or a feed file of the content folder
+    items: int = 5
+    max_age_s: float | None = None
+    poll_s: float = 300.0
+
+
+@dataclass(frozen=True)
 class Theme:
     venue: str = ""
     locale: str = "fr"
@@ -96,7 +107,7 @@ class Theme:
     logo: str | None = None  # absolute path
     header: bool = True
     clock: bool = True
-    ticker: tuple[str, ...] = ()
+    ticker: tuple[str | TickerFeed, ...] = ()  # fixed messages and news feeds' titles
     timezone: str | None = None  # the venue's zone (IANA), when the screen has none configured
     text_scale: float = 1.0  # the ``large`` accessibility profile: every text floor x 1.25
     # the screen's diagonal and the distance it is read from (theme.yaml's ``viewing``,

@@ -14,7 +14,7 @@ from typing import Any
 from PIL import Image
 
 from signage.core import i18n
-from signage.core.model import Theme
+from signage.core.model import Theme, TickerFeed
 from signage.core.viewing import Viewing
 from signage.draw.images import ImageError, contain, open_image
 from signage.draw.legible import (
@@ -28,6 +28,7 @@ from signage.draw.legible import (
     words_read,
 )
 from signage.draw.text import Fonts, Layout, fit_line, wrap_line
+from signage.live.model import live_key
 
 RGB = tuple[int, int, int]
 TICKER_SEPARATOR = "     •     "
@@ -313,7 +314,22 @@ class Canvas:
         """The footer's messages, joined, as one RGBA strip the loop scrolls."""
         if not self.footer_height:
             return None
-        return self.strip(self.theme.ticker, self.footer_height, self.font_px(30, CLOCK))
+        messages = self.messages(self.theme.ticker) or (self.theme.venue or " ",)
+        return self.strip(messages, self.footer_height, self.font_px(30, CLOCK))
+
+    def messages(self, entries: tuple[str | TickerFeed, ...]) -> tuple[str, ...]:
+        """A ticker's messages: each fixed one as written, each feed's newest titles (those
+        its live source has; none before the first download)."""
+        found: list[str] = []
+        for entry in entries:
+            if isinstance(entry, str):
+                found.append(entry)
+                continue
+            feed = self.services.feed(live_key(entry.source, self.root)) if self.services else None
+            if feed is not None:
+                recent = feed.recent(self.at, entry.max_age_s, entry.items)
+                found += [item.title for item in recent if item.title]
+        return tuple(found)
 
     def strip(self, items: tuple[str, ...], height: int, font_px: int) -> Image.Image:
         """Messages joined into one RGBA strip at least as wide as the canvas; it repeats

@@ -27,6 +27,7 @@ from typing import Any
 import requests
 
 from signage.core.http import TooLarge, read_capped
+from signage.core.model import TickerFeed
 from signage.core.paths import atomic_write
 from signage.core.supervisor import Supervisor
 from signage.core.urls import redact_url
@@ -358,13 +359,16 @@ def _iso(when: dt.datetime | None) -> str | None:
 
 
 def wants_of(content: Any) -> dict[str, Want]:
-    """The live sources the content's slides show, by the hub's name for them (a URL, or
-    a file's resolved path), each with its parser and its shortest poll interval."""
+    """The live sources the content shows (its slides' and its theme's ticker's), by the
+    hub's name for them (a URL, or a file's resolved path), each with its parser and its
+    shortest poll interval."""
+    wanted = [(s, w) for slide in content.slides() for s, w in slide.live().items()]
+    wanted += [(entry.source, Want("news", entry.poll_s)) for entry in content.theme.ticker
+               if isinstance(entry, TickerFeed)]  # fmt: skip
     found: dict[str, Want] = {}
-    for slide in content.slides():
-        for source, want in slide.live().items():
-            key = live_key(source, content.root)
-            known = found.get(key)
-            if known is None or want.poll_s < known.poll_s:
-                found[key] = want
+    for source, want in wanted:
+        key = live_key(source, content.root)
+        known = found.get(key)
+        if known is None or want.poll_s < known.poll_s:
+            found[key] = want
     return found

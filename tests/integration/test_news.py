@@ -226,3 +226,48 @@ def _blue_thumbnails(frame: Frame, size: tuple[int, int]) -> int:
     return sum(
         1 for i in range(0, len(raw), 3) if abs(raw[i + 1] - 120) < 6 and abs(raw[i + 2] - 200) < 6
     )
+
+
+def test_the_theme_ticker_scrolls_a_feeds_newest_titles_beside_its_messages(
+    site: NewsSite, tmp_path: Path
+) -> None:
+    url = _feed_site(site, count=4)
+    content = write_content(
+        tmp_path / "c",
+        {
+            "t.yaml": "name: T\nslides:\n  - {type: text, id: t, title: Bonjour}\n"
+            "  - {type: ticker, id: bandeau}\n"
+        },
+        f"ticker:\n  - 'Wi-Fi : RNCN8-invites'\n  - {{source: '{url}', items: 2}}\n",
+    )
+    hub = LiveHub(tmp_path / "cache")
+    assert list(wants_of(content)) == [url]  # the theme's feed is fetched like a slide's
+    hub.set_sources(wants_of(content))
+    text, widget = content.playlists[0].slides
+
+    def strip_text(slide: object) -> str:
+        frame = prepare(slide, _canvas(content, (1280, 720), hub, "2026-11-30 10:30"))
+        assert frame.ticker is not None
+        return " ".join(m.text for m in frame.marks if m.role == "clock")
+
+    assert "numéro" not in strip_text(text)  # not downloaded yet: the messages alone
+    assert "Wi-Fi : RNCN8-invites" in strip_text(text)
+    hub.fetch(url)
+    for slide in (text, widget):  # the footer and a layout's ticker widget alike
+        shown = strip_text(slide)
+        assert "Wi-Fi : RNCN8-invites" in shown
+        assert "Nouvelle numéro 0 :" in shown and "Nouvelle numéro 1 :" in shown
+        assert "Nouvelle numéro 2" not in shown  # items: 2
+
+
+def test_a_ticker_feed_with_a_wrong_key_is_an_error_with_its_line(tmp_path: Path) -> None:
+    from signage.content.folder import load_content
+
+    (tmp_path / "playlists").mkdir()
+    (tmp_path / "playlists" / "a.yaml").write_text("name: A\nslides: [{type: text, title: a}]\n")
+    (tmp_path / "theme.yaml").write_text("ticker:\n  - Bonjour\n  - {sourc: 'https://x/rss'}\n")
+    _, report = load_content(tmp_path)
+    messages = [d.format() for d in report.items]
+    assert any(
+        "theme.yaml:3:" in m and "sourc" in m and "did you mean 'source'" in m for m in messages
+    ), messages

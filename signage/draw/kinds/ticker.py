@@ -8,7 +8,7 @@ from signage.slides.ticker import TickerSlide
 
 
 def render(slide: TickerSlide, canvas: Canvas) -> Frame:
-    items = slide.items or canvas.theme.ticker or (canvas.theme.venue or " ",)
+    items = slide.items or canvas.messages(canvas.theme.ticker) or (canvas.theme.venue or " ",)
     # a strip's height sets the type (up to the screen's 60 design px: a full-screen
     # ticker is still a line of text), never under the floor
     design = canvas.screen_font_px(60, CLOCK)
