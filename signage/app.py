@@ -113,6 +113,8 @@ def play(config: PlayerConfig, run: Run) -> int:
     from signage.core.supervisor import Supervisor
     from signage.delivery.feed import FeedClient
     from signage.delivery.folder import FolderSource
+    from signage.live.alerts import AlertConfig, AlertWatch
+    from signage.live.cap import AlertRules
     from signage.live.hub import LiveHub, wants_of
     from signage.ops.control.server import ControlError, ControlServer
     from signage.ops.fleet.agent import FleetAgent
@@ -120,7 +122,7 @@ def play(config: PlayerConfig, run: Run) -> int:
     from signage.ops.systemd import Notifier
     from signage.player.display import Display, NoDisplayError
     from signage.player.loop import Player
-    from signage.player.messages import ProgrammeUpdated
+    from signage.player.messages import AlertChanged, ProgrammeUpdated
     from signage.player.plays import PlayLog
     from signage.player.status import StatusBoard, render_health
     from signage.programme.fetch import Fetcher, credentials_of, sources_of
@@ -189,6 +191,12 @@ def play(config: PlayerConfig, run: Run) -> int:
     notifier = Notifier(healthy=supervisor.healthy)
 
     live = LiveHub(cache)
+    # public alerts: the publishers of player.yaml's alerts:, and those the fleet pushes
+    alerts = AlertWatch(
+        config.alerts or AlertConfig((), AlertRules(None)),
+        lambda alert: post(AlertChanged(alert)),
+        config.locale or (content.theme.locale if content is not None else "fr"),
+    )
 
     def follow(new: Content) -> None:
         fetcher.set_sources(*sources_of(new), credentials=credentials_of(new))
@@ -217,7 +225,7 @@ def play(config: PlayerConfig, run: Run) -> int:
     live.on_change = lambda: post(ProgrammeUpdated())  # frames drawn again with the news
     player.on_reload = source.poll_now if isinstance(source, FeedClient) else source.reload
     status.add("programmes", lambda: dict(fetcher.errors))
-    status.add("sources", live.status)
+    status.add("sources", lambda: {**live.status(), **alerts.status()})
     if isinstance(source, FeedClient):
         status.add("feed", source.status)
     if content is not None:
@@ -237,9 +245,11 @@ def play(config: PlayerConfig, run: Run) -> int:
     try:
         plays.start(supervisor)
         if agent is not None:
+            agent.on_alert = alerts.take
             agent.start(supervisor)
         fetcher.start(supervisor)
         live.start(supervisor)
+        alerts.start(supervisor)
         source.start(supervisor)
         if reached.control is not None:
             try:
@@ -271,6 +281,7 @@ def play(config: PlayerConfig, run: Run) -> int:
         source.stop()
         fetcher.stop()
         live.stop()
+        alerts.stop()
         plays.stop()
         notifier.close()
         display.close()

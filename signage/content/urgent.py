@@ -8,8 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from signage.core.text import text_problem
+from signage.live.cap import ShownAlert
 
 STYLES = ("fullscreen", "banner")
+# notice: the brand's colours; warning: black on yellow; emergency: white on red, over
+# everything (a public alert is one of the last two, by its severity)
+LEVELS = ("notice", "warning", "emergency")
 MAX_TEXT = 500
 MAX_EXPIRES_S = 24 * 3600
 
@@ -25,24 +29,35 @@ class UrgentMessage:
     style: str
     started: dt.datetime
     expires: dt.datetime
+    level: str = "notice"
+    alert: ShownAlert | None = None  # a public alert (CAP) shown as this message
 
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "text": self.text,
             "style": self.style,
+            "level": self.level,
             "started": self.started.isoformat(timespec="seconds"),
             "expires": self.expires.isoformat(timespec="seconds"),
         }
 
 
-def validate(body: Any) -> tuple[str, str, float]:
-    """(text, style, expires_in seconds) from a POST /message body, or MessageError."""
+def level_of(alert: ShownAlert) -> str:
+    """How a public alert looks: an emergency when severe or extreme, else a warning."""
+    return "emergency" if alert.severity in ("Severe", "Extreme") else "warning"
+
+
+FIELDS = ("text", "style", "expires_in", "level")
+
+
+def validate(body: Any) -> tuple[str, str, float, str]:
+    """(text, style, expires_in seconds, level) from a POST /message body, or MessageError."""
     if not isinstance(body, dict):
         raise MessageError(
             'expected a JSON object like {"text": "...", "style": "banner", "expires_in": 300}'
         )
-    unknown = set(body) - {"text", "style", "expires_in"}
+    unknown = set(body) - set(FIELDS)
     if unknown:
         raise MessageError(f"unknown field(s): {', '.join(sorted(unknown))}")
     text = body.get("text")
@@ -63,4 +78,7 @@ def validate(body: Any) -> tuple[str, str, float]:
         or not 1 <= expires <= MAX_EXPIRES_S
     ):
         raise MessageError(f"'expires_in' must be a number of seconds from 1 to {MAX_EXPIRES_S}")
-    return text.strip(), style, float(expires)
+    level = body.get("level", "notice")
+    if level not in LEVELS:
+        raise MessageError(f"'level' must be one of {', '.join(LEVELS)}")
+    return text.strip(), style, float(expires), level

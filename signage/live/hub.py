@@ -47,7 +47,7 @@ PARSERS: dict[str, Callable[[bytes, str], tuple[str, tuple[Item, ...]]]] = {"new
 USER_AGENT = "signage (digital signage player; +https://github.com/)"
 
 
-_Validators = tuple[str | None, str | None]  # ETag, Last-Modified
+Validators = tuple[str | None, str | None]  # ETag, Last-Modified
 
 
 def cache_name(source: str) -> str:
@@ -167,32 +167,17 @@ class LiveHub:
             state.etag, state.last_modified = validators
             items = self._pictures(items)
         except (requests.RequestException, LiveError, TooLarge, OSError) as exc:
-            self._failed(source, state, _reason(exc), getattr(exc, "retry_after", None))
+            self._failed(source, state, reason(exc), getattr(exc, "retry_after", None))
             return False
         return self._succeeded(source, state, (title, items))
 
     # -- one fetch --------------------------------------------------------------------------
 
-    def _download(self, url: str, state: _State) -> tuple[bytes, _Validators] | None:
-        headers = {}
-        if state.feed is not None:  # conditional only when the last good data is here
-            if state.etag:
-                headers["If-None-Match"] = state.etag
-            if state.last_modified:
-                headers["If-Modified-Since"] = state.last_modified
-        with self.session.get(url, headers=headers, timeout=TIMEOUT_S, stream=True) as response:
-            retry_after = _retry_after(response.headers.get("Retry-After"))
-            if response.status_code == 304:
-                return None
-            if response.status_code in (429, 503) and retry_after is not None:
-                raise _Throttled(
-                    f"HTTP {response.status_code}, retry after {retry_after:.0f} s", retry_after
-                )
-            response.raise_for_status()
-            data = read_capped(response, MAX_FEED_BYTES, redact_url(url))
-            return data, (response.headers.get("ETag"), response.headers.get("Last-Modified"))
+    def _download(self, url: str, state: _State) -> tuple[bytes, Validators] | None:
+        known = (state.etag, state.last_modified) if state.feed is not None else (None, None)
+        return download(self.session, url, known, MAX_FEED_BYTES)
 
-    def _read_file(self, path: str, state: _State) -> tuple[bytes, _Validators] | None:
+    def _read_file(self, path: str, state: _State) -> tuple[bytes, Validators] | None:
         stat = Path(path).stat()
         version = (stat.st_mtime_ns, stat.st_size)
         if state.feed is not None and state.file_version == version:
@@ -326,6 +311,30 @@ class _Throttled(LiveError):
         self.retry_after = retry_after
 
 
+def download(
+    session: requests.Session, url: str, validators: Validators, limit: int
+) -> tuple[bytes, Validators] | None:
+    """``url``'s body (at most ``limit`` bytes) and its new validators, asked conditionally
+    with ``validators`` (ETag, Last-Modified; the last good copy's only: a page that
+    failed to parse is asked for whole again); None when the server says 304. A 429 or
+    503 with ``Retry-After`` raises a LiveError that carries it (``retry_after``)."""
+    etag, modified = validators
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if modified:
+        headers["If-Modified-Since"] = modified
+    with session.get(url, headers=headers, timeout=TIMEOUT_S, stream=True) as response:
+        wait = _retry_after(response.headers.get("Retry-After"))
+        if response.status_code == 304:
+            return None
+        if response.status_code in (429, 503) and wait is not None:
+            raise _Throttled(f"HTTP {response.status_code}, retry after {wait:.0f} s", wait)
+        response.raise_for_status()
+        data = read_capped(response, limit, redact_url(url))
+        return data, (response.headers.get("ETag"), response.headers.get("Last-Modified"))
+
+
 def _retry_after(value: str | None) -> float | None:
     """``Retry-After``: seconds, or an HTTP date."""
     if not value:
@@ -342,7 +351,8 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
 
 
-def _reason(exc: Exception) -> str:
+def reason(exc: Exception) -> str:
+    """What went wrong, as /status says it (no stack, no library's wording)."""
     if isinstance(exc, requests.HTTPError) and exc.response is not None:
         return f"HTTP {exc.response.status_code} {exc.response.reason}"
     if isinstance(exc, requests.ConnectionError):

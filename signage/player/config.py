@@ -21,6 +21,7 @@ from signage.core.schema import INVALID, Boolean, Choice, Ctx, Field, ListOf, Ob
 from signage.core.values import Duration, TimeOfDay, TimeZone, viewing_type
 from signage.core.yamlsrc import YamlFailure
 from signage.core.yamlsrc import load as load_yaml
+from signage.live.alerts import ALERTS, AlertConfig, alert_config
 from signage.media.hardware import CHOICES as DECODER_CHOICES
 
 DEFAULT_CONFIG = Path("/etc/signage/player.yaml")
@@ -221,6 +222,7 @@ SETTINGS: tuple[Setting, ...] = (
         action="append",
         metavar="GROUP",
     ),
+    Setting("alerts", ALERTS, "Public alerts (CAP 1.2) that take over the screen: {sources: [publishers' URLs or folders], area: {lat, lon} or {polygon} or {geocode: [NAME=VALUE]}, min_severity: minor|moderate|severe|extreme (default moderate), show_tests: false, poll: 30s}"),
     Setting(
         "video_decoder",
         Choice(DECODER_CHOICES),
@@ -278,6 +280,7 @@ class PlayerConfig:
     mqtt_insecure: bool = BY_KEY["mqtt_insecure"].default
     mqtt_prefix: str = BY_KEY["mqtt_prefix"].default
     groups: tuple[str, ...] = BY_KEY["group"].default
+    alerts: AlertConfig | None = None
     path: str | None = None  # the file it came from
 
 
@@ -305,6 +308,8 @@ def _from_file(key: str, value: Any) -> Any:
         return tuple(value)
     if key == "viewing":
         return {k: value.get(k) for k in ("diagonal", "distance") if value.get(k) is not None}
+    if key == "alerts":
+        return alert_config(value)
     if key == "display":
         return DisplayHours(
             value["on"],

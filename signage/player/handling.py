@@ -18,6 +18,7 @@ from signage.core.clock import Clock
 from signage.draw.canvas import Canvas
 from signage.player.display import Display
 from signage.player.messages import (
+    AlertChanged,
     Command,
     ContentFailed,
     ContentReady,
@@ -103,6 +104,8 @@ class Handling:
         elif isinstance(message, Screenshot):
             surface = self.display.surface
             message.reply.set_result((surface.get_size(), pygame.image.tobytes(surface, "RGB")))
+        elif isinstance(message, AlertChanged):
+            self.show_alert(message.alert)
         elif isinstance(message, ProgrammeUpdated):
             for view in self.regions.views:
                 view.timeline.programme_updated()
@@ -131,6 +134,7 @@ class Handling:
                 log.error("urgent message could not be drawn: %s", message.error)
             elif self.urgent.frame_ready(key[1], to_surface(message.ready.base)):
                 self.dirty = True
+                self.publish()  # /status says the message (or the alert) is on screen now
             return
         for view in self.regions.views:
             if [view.name] == region:
@@ -150,6 +154,17 @@ class Handling:
                 self.command(KEY_COMMANDS[event.key], {})
             elif event.type in (pygame.WINDOWEXPOSED, pygame.VIDEOEXPOSE, pygame.WINDOWRESTORED):
                 self.dirty = True
+
+    def show_alert(self, alert: Any) -> None:
+        """A public alert in force (None: it ended): over every region until it ends."""
+        now = self.clock.now()
+        drawn = self.urgent.set_alert(alert, now)
+        if drawn is not None:
+            self.preparer.request(
+                (("message", drawn.id), now), drawn, self.screen_canvas(now), urgent=True
+            )
+        self.dirty = True
+        self.publish()
 
     def command(self, name: str, args: dict[str, Any]) -> dict[str, Any]:
         """A command (next, previous, pause, show, reload, info, message, clear_message)
@@ -173,8 +188,9 @@ class Handling:
             return {"ok": True, "info": self.info}
         if name == "message":
             message = self.urgent.start(
-                str(args["text"]), str(args["style"]), float(args["expires_in"]), now
-            )
+                str(args["text"]), str(args["style"]), float(args["expires_in"]), now,
+                str(args.get("level", "notice")),
+            )  # fmt: skip
             self.preparer.request(
                 (("message", message.id), now), message, self.screen_canvas(now), urgent=True
             )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from signage.player.messages import (
+    AlertChanged,
     Command,
     FrameReady,
     ProgrammeUpdated,
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 
 
 # Messages of which only the latest matters: a burst of them is one message's work.
-LATEST_ONLY = (RoomStates, ProgrammeUpdated)
+LATEST_ONLY = (RoomStates, ProgrammeUpdated, AlertChanged)
 PER_PASS = 32  # messages handled in one pass at most; the rest wait for the next pass
 PER_PASS_MS = 8.0  # and no more than this long: the frame is drawn between
 MAX_COMMANDS = 256  # commands waiting; more are refused at once ("the screen is busy")

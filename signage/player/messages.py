@@ -54,6 +54,14 @@ class ProgrammeUpdated:
 
 
 @dataclass(frozen=True)
+class AlertChanged:
+    """The public alert the screen must show now (None: none any more), as the alert
+    watch decided it from every path."""
+
+    alert: Any
+
+
+@dataclass(frozen=True)
 class RoomStates:
     """Every room's state as the fleet says it (room name -> a RoomState: open, full or
     closed, with a note): redraw what shows those rooms."""

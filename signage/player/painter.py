@@ -42,7 +42,7 @@ class Painter:
         rects: list[pygame.Rect] = []
         partial = False  # a region is half drawn: present the others only
         again: set[int] = set()  # regions to draw whole: one under them was drawn
-        banner = self.urgent.message is not None and self.urgent.frame is not None
+        banner = self.urgent.shown is not None and self.urgent.frame is not None
         for view in self.regions.views:
             if not (whole or view.dirty or view.animating() or id(view) in again):
                 continue

@@ -99,7 +99,13 @@ class ScreenStatus:
     )
     paused: bool = field(metadata=about("Paused by a command"))
     message: dict[str, Any] | None = field(
-        metadata=about("The urgent message on screen: id, text, style, started, expires")
+        metadata=about("The urgent message on screen: id, text, style, level, started, expires")
+    )
+    alert: dict[str, Any] | None = field(
+        metadata=about(
+            "The public alert (CAP) on screen, over everything: identifier, event, severity, "
+            "headline, expires; null when none is in force (or not drawn yet)"
+        )
     )
     display: str = field(metadata=about('"on", or "off" outside the display hours'))
     room_state: dict[str, Any] | None = field(
@@ -290,9 +296,14 @@ def player_status(player: Any) -> ScreenStatus:
         layout=player.regions.layout.origin if player.regions.layout is not None else None,
         paused=player.paused,
         message=player.message.to_json() if player.message is not None else None,
+        alert=_alert(player.urgent.alert_on_screen),
         display="on" if player.power.on else "off",
         room_state=_room_state(player),
     )
+
+
+def _alert(alert: Any) -> dict[str, Any] | None:
+    return alert.to_json() if alert is not None else None
 
 
 def render_health(player: Any) -> dict[str, Any]:

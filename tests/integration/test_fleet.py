@@ -60,9 +60,15 @@ def test_commands_are_checked_like_the_http_api() -> None:
     )
     assert (name, args) == (
         "message",
-        {"text": "Salle comble", "style": "banner", "expires_in": 60.0},
+        {"text": "Salle comble", "style": "banner", "expires_in": 60.0, "level": "notice"},
+    )
+    assert parse_command(b'{"command": "alert", "cap": "<alert/>"}') == (
+        "alert",
+        {"cap": "<alert/>"},
     )
     for bad, why in (
+        (b'{"command": "message", "text": "x", "level": "panic"}', "'level' must be one of"),
+        (b'{"command": "alert"}', "needs 'cap'"),
         (b"pas du json", "not JSON"),
         (b'{"command": "explode"}', "must be one of"),
         (b'{"command": "message", "text": ""}', "non-empty"),

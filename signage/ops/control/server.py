@@ -223,8 +223,11 @@ def _handler_for(server: ControlServer) -> type[GuardedHandler]:
                 if path in ("/next", "/previous", "/reload"):
                     self._command(path[1:])
                 elif path == "/message":
-                    text, style, expires = validate(body)
-                    self._command("message", {"text": text, "style": style, "expires_in": expires})
+                    text, style, expires, level = validate(body)
+                    self._command(
+                        "message",
+                        {"text": text, "style": style, "expires_in": expires, "level": level},
+                    )
                 elif path.startswith("/show/") and len(path) > len("/show/"):
                     self._command("show", {"id": urllib.parse.unquote(path[len("/show/") :])})
                 else:

@@ -106,6 +106,8 @@ class FleetAgent:
         self.status = status
         self.post = post
         self.rooms: dict[str, RoomState] = {}
+        # public alerts pushed by the fleet go to the screen's alert watch (app wires it)
+        self.on_alert: Callable[[bytes, str], dict[str, Any]] | None = None
         self.published = 0  # presence messages sent
         self.commands = 0  # commands obeyed
         self.refused = 0
@@ -205,6 +207,15 @@ class FleetAgent:
         except CommandError as exc:
             self.refused += 1
             self._event({"ok": False, "topic": message.topic, "error": str(exc)})
+            return
+        if name == "alert":
+            self.commands += 1
+            result = (
+                self.on_alert(args["cap"].encode(), message.topic)
+                if self.on_alert is not None
+                else {"ok": False, "error": "this screen watches no public alerts"}
+            )
+            self._event({"command": "alert", "topic": message.topic, **result})
             return
         if name == "message":
             # a message queued while the screen was off: the broker says how long it has

@@ -21,10 +21,11 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
+from signage.content.urgent import FIELDS as MESSAGE_FIELDS
 from signage.content.urgent import MessageError, validate
 from signage.core.text import clean_tree, text_problem
 
-VERBS = ("next", "previous", "reload", "show", "message", "clear-message")
+VERBS = ("next", "previous", "reload", "show", "message", "clear-message", "alert")
 ROOM_STATES = ("open", "full", "closed")
 MAX_NOTE = 200
 MAX_PAYLOAD = 64 * 1024
@@ -61,8 +62,10 @@ TOPIC_DOCS = (
         "signage/screens/<screen>/command, signage/groups/<group>/command, signage/all/command",
         "operators",
         '`{"command": "next" | "previous" | "reload" | "show" | "message" | "clear-message", '
-        '"id": ..., "text": ..., "style": "fullscreen" | "banner", "expires_in": ...}`, '
-        "checked as the HTTP API checks them",
+        '"id": ..., "text": ..., "style": "fullscreen" | "banner", "expires_in": ..., '
+        '"level": "notice" | "warning" | "emergency"}`, checked as the HTTP API checks them; '
+        '`{"command": "alert", "cap": "<alert …>"}`: a public alert (CAP 1.2), shown by '
+        "every screen whose area it covers (once, if it also comes from a publisher)",
     ),
     (
         "signage/rooms/<room>/state",
@@ -140,15 +143,21 @@ def parse_command(payload: bytes) -> tuple[str, dict[str, Any]]:
             raise CommandError(f"'id' {problem}")
         return "show", {"id": slide.strip()}
     if verb == "message":
-        fields = {k: v for k, v in body.items() if k in ("text", "style", "expires_in")}
-        unknown = set(body) - {"command", "text", "style", "expires_in", "id"}
+        fields = {k: v for k, v in body.items() if k in MESSAGE_FIELDS}
+        unknown = set(body) - {"command", *MESSAGE_FIELDS, "id"}
         if unknown:
             raise CommandError(f"unknown field(s): {', '.join(sorted(unknown))}")
         try:
-            text, style, expires = validate(fields)
+            text, style, expires, level = validate(fields)
         except MessageError as exc:
             raise CommandError(str(exc)) from None
-        return "message", {"text": text, "style": style, "expires_in": expires}
+        return "message", {"text": text, "style": style, "expires_in": expires, "level": level}
+    if verb == "alert":  # a public alert (CAP 1.2 XML as a string): checked by the screen
+        cap = body.get("cap")
+        unknown = set(body) - {"command", "cap", "id"}
+        if unknown or not isinstance(cap, str) or not cap.strip():
+            raise CommandError("'alert' needs 'cap': the CAP 1.2 alert's XML, as a string")
+        return "alert", {"cap": cap}
     unknown = set(body) - {"command", "id"}
     if unknown:
         raise CommandError(f"unknown field(s) for '{verb}': {', '.join(sorted(unknown))}")
