@@ -255,7 +255,7 @@ def play(config: PlayerConfig, run: Run) -> int:
             try:
                 server = ControlServer(
                     reached.control, status.read, player.post, reached.token, plays, programme,
-                    config.control_hosts,
+                    config.control_hosts, social=live,
                 )  # fmt: skip
             except ControlError as exc:
                 print(f"signage play: error: {exc}", file=sys.stderr)

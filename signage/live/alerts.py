@@ -38,7 +38,7 @@ from signage.live.cap import (
     parse_cap,
     polygon_of,
 )
-from signage.live.hub import USER_AGENT, Validators, download, reason
+from signage.live.fetch import USER_AGENT, Validators, download, reason
 from signage.live.model import LiveError
 
 log = logging.getLogger(__name__)
@@ -272,7 +272,7 @@ class AlertWatch:
         got = download(self.session, url, state.validators, MAX_CAP_BYTES)
         if got is None:
             return None  # 304: as it was
-        data, validators = got
+        data, validators = got.data, got.validators
         try:
             alerts = [parse_cap(data)]
         except LiveError as not_cap:
@@ -299,7 +299,7 @@ class AlertWatch:
                 continue
             got = download(self.session, link, (None, None), MAX_CAP_BYTES)
             if got is not None:
-                alerts.append(parse_cap(got[0]))
+                alerts.append(parse_cap(got.data))
                 seen[link] = version
         return alerts
 

@@ -13,7 +13,6 @@ capped in size; those no item shows any more are deleted.
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import hashlib
 import json
 import logging
@@ -32,22 +31,22 @@ from signage.core.paths import atomic_write
 from signage.core.supervisor import Supervisor
 from signage.core.urls import redact_url
 from signage.core.values import is_url
+from signage.live.fetch import MAX_RETRY_AFTER_S, TIMEOUT_S, USER_AGENT, Got, download, reason
 from signage.live.model import Feed, Item, LiveError, Want, live_key
+from signage.live.moderation import Moderation, queue_of
 from signage.live.news import parse_news
+from signage.live.social import parse_statuses
 
 log = logging.getLogger(__name__)
 
-TIMEOUT_S = (5, 20)  # connect, read
 MAX_FEED_BYTES = 5 * 1024 * 1024
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
 IMAGES_PER_FEED = 20  # pictures downloaded for the newest items only
 MAX_BACKOFF_S = 1800.0
-MAX_RETRY_AFTER_S = 6 * 3600.0
-PARSERS: dict[str, Callable[[bytes, str], tuple[str, tuple[Item, ...]]]] = {"news": parse_news}
-USER_AGENT = "signage (digital signage player; +https://github.com/)"
-
-
-Validators = tuple[str | None, str | None]  # ETag, Last-Modified
+PARSERS: dict[str, Callable[[bytes, str], tuple[str, tuple[Item, ...]]]] = {
+    "news": parse_news,
+    "social": parse_statuses,
+}
 
 
 def cache_name(source: str) -> str:
@@ -65,6 +64,7 @@ class _State:
     etag: str | None = None
     last_modified: str | None = None
     file_version: tuple[int, int] | None = None
+    resolved: str | None = None  # an account's statuses URL, found by its lookup
 
 
 class LiveHub:
@@ -82,6 +82,7 @@ class LiveHub:
         self.session = requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
         self._states: dict[str, _State] = {}
+        self.moderation = Moderation(self.dir)  # operators' verdicts on moderated posts
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -103,9 +104,14 @@ class LiveHub:
         self._wake.set()
 
     def feeds(self) -> tuple[Feed, ...]:
-        """The last good data of every source (what the drawing worker receives)."""
+        """The last good data of every source (what the drawing worker receives), each
+        item of a moderated source with the operators' verdict."""
         with self._lock:
-            return tuple(st.feed for st in self._states.values() if st.feed is not None)
+            return tuple(
+                self.moderation.judged(st.feed) if st.want.moderated else st.feed
+                for source, st in self._states.items()
+                if st.feed is not None
+            )
 
     def status(self) -> dict[str, dict[str, Any]]:
         """``/status.sources``: per source (its URL without credentials), what it gave."""
@@ -121,6 +127,38 @@ class LiveHub:
                 }
                 for source, st in sorted(self._states.items())
             }
+
+    # -- moderation --------------------------------------------------------------------------
+
+    def queue(self) -> list[dict[str, Any]]:
+        """The posts of the moderated sources (see :func:`~signage.live.moderation.queue_of`)."""
+        return queue_of(tuple(f for f in self.feeds() if self._moderated(f.source)))
+
+    def picture(self, post_id: str) -> Path | None:
+        """The cached picture of a post of a moderated source (the operator page shows it)."""
+        for feed in self.feeds():
+            for item in feed.items:
+                if item.id == post_id and item.image and self._moderated(feed.source):
+                    return Path(item.image)
+        return None
+
+    def moderate(self, post_id: str, verdict: str) -> bool:
+        """An operator's verdict on a post (approved or rejected); False when no moderated
+        source has that post."""
+        with self._lock:
+            sources = [s for s, st in self._states.items() if st.want.moderated and st.feed
+                       and any(item.id == post_id for item in st.feed.items)]  # fmt: skip
+        if not sources:
+            return False
+        self.moderation.decide(sources, post_id, verdict)
+        if self.on_change is not None:
+            self.on_change()
+        return True
+
+    def _moderated(self, source: str) -> bool:
+        with self._lock:
+            state = self._states.get(source)
+            return state is not None and state.want.moderated
 
     # -- the thread -------------------------------------------------------------------------
 
@@ -161,23 +199,45 @@ class LiveHub:
             if got is None:  # 304 Not Modified, or the file as it was
                 self._succeeded(source, state, None)
                 return False
-            data, validators = got
-            title, items = PARSERS[state.want.kind](data, redact_url(source))
+            title, items = PARSERS[state.want.kind](got.data, redact_url(source))
             # the validators of what was parsed only: a page that failed is asked for again
-            state.etag, state.last_modified = validators
+            state.etag, state.last_modified = got.validators
             items = self._pictures(items)
         except (requests.RequestException, LiveError, TooLarge, OSError) as exc:
             self._failed(source, state, reason(exc), getattr(exc, "retry_after", None))
             return False
-        return self._succeeded(source, state, (title, items))
+        changed = self._succeeded(source, state, (title, items))
+        if got.wait_s is not None:  # the server's rate limit is spent: not before its reset
+            with self._lock:
+                state.due = max(state.due, time.monotonic() + got.wait_s)
+        return changed
 
     # -- one fetch --------------------------------------------------------------------------
 
-    def _download(self, url: str, state: _State) -> tuple[bytes, Validators] | None:
+    def _download(self, url: str, state: _State) -> Got | None:
+        if "/api/v1/accounts/lookup?" in url:  # a Mastodon account: its statuses
+            url = self._statuses_of(url, state)
         known = (state.etag, state.last_modified) if state.feed is not None else (None, None)
         return download(self.session, url, known, MAX_FEED_BYTES)
 
-    def _read_file(self, path: str, state: _State) -> tuple[bytes, Validators] | None:
+    def _statuses_of(self, lookup: str, state: _State) -> str:
+        """The statuses URL of an account, from ``/api/v1/accounts/lookup`` (asked once)."""
+        if state.resolved is None:
+            got = download(self.session, lookup, (None, None), 256 * 1024)
+            try:
+                account = json.loads(got.data) if got is not None else None
+            except ValueError:
+                account = None
+            if not isinstance(account, dict) or not isinstance(account.get("id"), str):
+                raise LiveError("the account lookup did not answer with an account")
+            base = lookup.split("/api/v1/accounts/lookup?", 1)[0]
+            state.resolved = (
+                f"{base}/api/v1/accounts/{account['id']}/statuses"
+                "?limit=40&exclude_replies=true&exclude_reblogs=true"
+            )
+        return state.resolved
+
+    def _read_file(self, path: str, state: _State) -> Got | None:
         stat = Path(path).stat()
         version = (stat.st_mtime_ns, stat.st_size)
         if state.feed is not None and state.file_version == version:
@@ -185,7 +245,7 @@ class LiveHub:
         if stat.st_size > MAX_FEED_BYTES:
             raise TooLarge(f"{path}: more than {MAX_FEED_BYTES:,} bytes")
         state.file_version = version
-        return Path(path).read_bytes(), (None, None)
+        return Got(Path(path).read_bytes(), (None, None))
 
     def _pictures(self, items: tuple[Item, ...]) -> tuple[Item, ...]:
         """Each of the newest items' picture, downloaded once into the cache (a failure
@@ -305,69 +365,6 @@ class LiveHub:
             pass
 
 
-class _Throttled(LiveError):
-    def __init__(self, message: str, retry_after: float) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-def download(
-    session: requests.Session, url: str, validators: Validators, limit: int
-) -> tuple[bytes, Validators] | None:
-    """``url``'s body (at most ``limit`` bytes) and its new validators, asked conditionally
-    with ``validators`` (ETag, Last-Modified; the last good copy's only: a page that
-    failed to parse is asked for whole again); None when the server says 304. A 429 or
-    503 with ``Retry-After`` raises a LiveError that carries it (``retry_after``)."""
-    etag, modified = validators
-    headers = {}
-    if etag:
-        headers["If-None-Match"] = etag
-    if modified:
-        headers["If-Modified-Since"] = modified
-    with session.get(url, headers=headers, timeout=TIMEOUT_S, stream=True) as response:
-        wait = _retry_after(response.headers.get("Retry-After"))
-        if response.status_code == 304:
-            return None
-        if response.status_code in (429, 503) and wait is not None:
-            raise _Throttled(f"HTTP {response.status_code}, retry after {wait:.0f} s", wait)
-        response.raise_for_status()
-        data = read_capped(response, limit, redact_url(url))
-        return data, (response.headers.get("ETag"), response.headers.get("Last-Modified"))
-
-
-def _retry_after(value: str | None) -> float | None:
-    """``Retry-After``: seconds, or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
-
-
-def reason(exc: Exception) -> str:
-    """What went wrong, as /status says it (no stack, no library's wording)."""
-    if isinstance(exc, requests.HTTPError) and exc.response is not None:
-        return f"HTTP {exc.response.status_code} {exc.response.reason}"
-    if isinstance(exc, requests.ConnectionError):
-        return "cannot connect"
-    if isinstance(exc, requests.Timeout):
-        return "timed out"
-    if isinstance(exc, OSError) and not isinstance(exc, requests.RequestException):
-        return f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")
-    return str(exc)
-
-
-def _iso(when: dt.datetime | None) -> str | None:
-    return when.isoformat(timespec="seconds") if when else None
-
-
 def wants_of(content: Any) -> dict[str, Want]:
     """The live sources the content shows (its slides' and its theme's ticker's), by the
     hub's name for them (a URL, or a file's resolved path), each with its parser and its
@@ -382,3 +379,7 @@ def wants_of(content: Any) -> dict[str, Want]:
         if known is None or want.poll_s < known.poll_s:
             found[key] = want
     return found
+
+
+def _iso(when: dt.datetime | None) -> str | None:
+    return when.isoformat(timespec="seconds") if when else None

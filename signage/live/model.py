@@ -22,8 +22,9 @@ class LiveError(ValueError):
 class Want:
     """A source the content shows: which parser reads it, and how often it is fetched."""
 
-    kind: str  # "news"
+    kind: str  # "news", "social"
     poll_s: float
+    moderated: bool = False  # new items wait for an operator's approval (a social wall)
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Item:
     author: str = ""
     image_url: str | None = None  # the item's picture (enclosure, media:content)
     image: str | None = None  # where the hub stored it (None: none, or not downloaded)
+    verdict: str | None = None  # a moderated source's: "approved", "rejected", None: waiting
 
     def as_json(self) -> dict[str, Any]:
         found = asdict(self)

@@ -82,8 +82,7 @@ class Timeline:
         self.only = only  # the playlist a layout's region plays (None: the screen's)
         self.area = area or Area()  # the whole screen, or a region of it
         self.clock, self.screen, self.size = clock, screen, size
-        self.preparer, self.cache_dir = preparer, cache_dir
-        self.content_errors = content_errors
+        self.preparer, self.cache_dir, self.content_errors = preparer, cache_dir, content_errors
         self.on_show = on_show  # (previous, shown, animate): the frame to put on screen
         self.on_change = on_change  # something to report (True: and to redraw)
         self.content = content
@@ -119,15 +118,16 @@ class Timeline:
         return True
 
     def _services(self, content: Content | None) -> ProgrammeServices:
-        """What schedule slides need (delays, portraits, cache, the fleet's room states)."""
-        cache = str(self.cache_dir) if self.cache_dir else None
-        return ProgrammeServices.of(content, cache, self.rooms(), self.programmes(), self.live())
+        """What live slides draw from: delays, portraits, cache, room states, programmes, news."""
+        cache, live = str(self.cache_dir) if self.cache_dir else None, self.live()
+        return ProgrammeServices.of(content, cache, self.rooms(), self.programmes(), live)
 
     def programme_updated(self, rooms: bool = False) -> None:
-        """Prepared frames may show the old programme (or ``rooms``: the old room states):
-        drop them, redraw the one on screen with the programmes and rooms as they are now."""
+        """New programmes, room states (``rooms``) or live data: frames drawn from the old go,
+        the one on screen is redrawn, and slides that could not start are tried again."""
         self.requests.outdate()  # frames being drawn from the old ones are drawn again
         self.services = self._services(self.content)
+        self.skip -= set(self.slide_errors)
         self.frames = {k: v for k, v in self.frames.items() if v is self.current}
         self.redraw.stale(self.current, self.clock.now())
         self.prefetch()
@@ -316,7 +316,7 @@ class Timeline:
         if slide_key is None:
             log.error("the fallback slide failed: %s", error)
             return
-        if slide_key not in self.skip:
+        if self.slide_errors.get(slide_key) != error:
             log.warning("skipping slide: %s", error)
         self.skip.add(slide_key)
         self.slide_errors[slide_key] = error

@@ -6,7 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from signage.slides import clock, news, photo, qr, schedule, speaker, speakers, text, ticker, video
+from signage.slides import (
+    clock,
+    news,
+    photo,
+    qr,
+    schedule,
+    social,
+    speaker,
+    speakers,
+    text,
+    ticker,
+    video,
+)
 from signage.slides.base import Common, Slide, SlideKind
 
 __all__ = ["KINDS", "Common", "Registry", "Slide", "SlideKind", "kinds"]
@@ -39,6 +51,7 @@ KINDS = Registry(
     photo.PHOTOS,
     qr.KIND,
     schedule.KIND,
+    social.KIND,
     speaker.KIND,
     speakers.KIND,
     text.KIND,

@@ -25,6 +25,7 @@ from signage.draw.schedule_parts import _heading
 from signage.draw.text import Block, Layout, Run, draw, fit, layout
 from signage.live.model import Feed, Item, LiveError, live_key
 from signage.live.news import parse_news
+from signage.slides.base import Slide
 from signage.slides.news import NewsSlide
 
 TITLE_PX, META_PX, TEXT_PX = 48, 30, 48
@@ -39,8 +40,8 @@ def render(slide: NewsSlide, canvas: Canvas) -> Frame:
         raise LiveError(f"{slide.source}: no item newer than max_age ({len(feed.items)} older)")
     heading = slide.heading or feed.title or i18n.label("news", canvas.locale)
     if slide.view == "single":
-        return _single(slide, canvas, items, heading)
-    return _list(slide, canvas, items, heading)
+        return single_view(slide, canvas, items, heading)
+    return list_view(slide, canvas, items, heading)
 
 
 def _feed(slide: NewsSlide, canvas: Canvas) -> Feed:
@@ -82,7 +83,7 @@ class _Row:
     height: int
 
 
-def _list(slide: NewsSlide, canvas: Canvas, items: tuple[Item, ...], heading: str) -> Frame:
+def list_view(slide: Slide, canvas: Canvas, items: tuple[Item, ...], heading: str) -> Frame:
     image = canvas.blank()
     pen = canvas.pen(image)
     colours = canvas.theme.colours
@@ -130,7 +131,7 @@ def _list(slide: NewsSlide, canvas: Canvas, items: tuple[Item, ...], heading: st
     return finish_paged(canvas.finish(image, notes=notes, valid_until=paged.turn), paged)
 
 
-def _single(slide: NewsSlide, canvas: Canvas, items: tuple[Item, ...], heading: str) -> Frame:
+def single_view(slide: Slide, canvas: Canvas, items: tuple[Item, ...], heading: str) -> Frame:
     """One item a page: its picture beside (landscape) or above (portrait) its text."""
     image = canvas.blank()
     pen = canvas.pen(image)

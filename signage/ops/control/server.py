@@ -67,6 +67,7 @@ class ControlServer:
         plays: Any = None,
         programme: Callable[[], Any] | None = None,
         names: Iterable[str] = (),
+        social: Any = None,
     ) -> None:
         if token_missing(address, token):
             raise ControlError(
@@ -78,6 +79,7 @@ class ControlServer:
         self.token = token
         self.plays = plays
         self.programme = programme
+        self.social = social  # the live hub: the moderated posts and their verdicts
         self.httpd = GuardedServer(address, _handler_for(self), names)
         self._stopped = threading.Event()
         self._shot_lock = threading.Lock()
@@ -123,6 +125,25 @@ class ControlServer:
             return self._shot[1]
 
 
+def _verdict(path: str) -> tuple[str, str] | None:
+    """(post id, verdict) of ``/social/<id>/approve`` or ``/social/<id>/reject``."""
+    parts = path.split("/")
+    if len(parts) == 4 and parts[1] == "social" and parts[3] in ("approve", "reject") and parts[2]:
+        return urllib.parse.unquote(parts[2]), "approved" if parts[3] == "approve" else "rejected"
+    return None
+
+
+def _image_type(path: Any) -> str:
+    head = path.read_bytes()[:12]
+    if head.startswith(b"\x89PNG"):
+        return "image/png"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head.startswith(b"GIF8"):
+        return "image/gif"
+    return "image/jpeg"
+
+
 def _static(name: str) -> bytes:
     return resources.files("signage.ops.control").joinpath(f"static/{name}").read_bytes()
 
@@ -159,6 +180,8 @@ def _handler_for(server: ControlServer) -> type[GuardedHandler]:
             elif path == "/programme":
                 data = server.programme() if server.programme else None
                 self._json(HTTPStatus.OK, data or {"rooms": []})
+            elif path == "/social" or path.startswith("/social/picture/"):
+                self._social(path)
             else:
                 self._json(HTTPStatus.NOT_FOUND, {"error": f"no such endpoint: {path}"})
 
@@ -183,6 +206,22 @@ def _handler_for(server: ControlServer) -> type[GuardedHandler]:
                     )
                     return
             self._json(HTTPStatus.OK, {"plays": server.plays.read(since)})
+
+        def _social(self, path: str) -> None:
+            """The moderation queue (posts not approved yet are not public: the token is
+            asked), and a post's picture from the cache."""
+            if not self._authorised():
+                return
+            if server.social is None:
+                self._json(HTTPStatus.OK, {"posts": []})
+            elif path == "/social":
+                self._json(HTTPStatus.OK, {"posts": server.social.queue()})
+            else:
+                picture = server.social.picture(urllib.parse.unquote(path.rsplit("/", 1)[1]))
+                if picture is None or not picture.is_file():
+                    self._json(HTTPStatus.NOT_FOUND, {"error": "no such picture"})
+                    return
+                self.send_body(HTTPStatus.OK, picture.read_bytes(), _image_type(picture))
 
         def _authorised(self) -> bool:
             if server.authorised(self.headers.get("Authorization")):
@@ -230,6 +269,11 @@ def _handler_for(server: ControlServer) -> type[GuardedHandler]:
                     )
                 elif path.startswith("/show/") and len(path) > len("/show/"):
                     self._command("show", {"id": urllib.parse.unquote(path[len("/show/") :])})
+                elif (verdict := _verdict(path)) is not None:
+                    post, said = verdict
+                    done = server.social is not None and server.social.moderate(post, said)
+                    status = HTTPStatus.OK if done else HTTPStatus.NOT_FOUND
+                    self._json(status, {"ok": done, "id": post, "verdict": said})
                 else:
                     self._json(HTTPStatus.NOT_FOUND, {"error": f"no such command: {path}"})
             except (MessageError, BodyError) as exc:

@@ -72,5 +72,52 @@ async function refresh() {
   } catch (error) { /* the programme is optional */ }
 }
 
+const pictures = new Map();  // post id -> blob URL (fetched with the token)
+
+async function picture(id) {
+  if (pictures.has(id)) return pictures.get(id);
+  const response = await fetch("social/picture/" + encodeURIComponent(id), { headers: { "Authorization": "Bearer " + tokenInput.value.trim() } });
+  const url = response.ok ? URL.createObjectURL(await response.blob()) : null;
+  pictures.set(id, url);
+  return url;
+}
+
+async function moderation() {
+  if (!tokenInput.value.trim()) return;
+  let posts;
+  try {
+    const response = await fetch("social", { cache: "no-store", headers: { "Authorization": "Bearer " + tokenInput.value.trim() } });
+    if (!response.ok) return;
+    posts = (await response.json()).posts || [];
+  } catch (error) { return; }
+  $("social").hidden = posts.length === 0;
+  const items = await Promise.all(posts.map(async (post) => {
+    const item = document.createElement("li");
+    item.dataset.id = post.id;
+    item.dataset.verdict = post.verdict || "waiting";
+    item.append(Object.assign(document.createElement("strong"), { textContent: post.author }),
+                Object.assign(document.createElement("p"), { textContent: post.text }));
+    if (post.picture) {
+      const url = await picture(post.id);
+      if (url) item.append(Object.assign(document.createElement("img"), { src: url, alt: "" }));
+    }
+    const verdict = { approved: "✓ approuvé", rejected: "✗ refusé" }[post.verdict] || "en attente";
+    item.append(Object.assign(document.createElement("span"), { className: "muted", textContent: verdict }));
+    const buttons = document.createElement("div");
+    buttons.className = "buttons";
+    for (const [action, label, cls] of [["approve", "Approuver", ""], ["reject", "Refuser", "secondary"]]) {
+      const button = Object.assign(document.createElement("button"), { textContent: label, className: cls });
+      button.dataset.action = action;
+      button.addEventListener("click", () => command("POST", `social/${encodeURIComponent(post.id)}/${action}`).then(moderation));
+      buttons.append(button);
+    }
+    item.append(buttons);
+    return item;
+  }));
+  $("posts").replaceChildren(...items);
+}
+
 refresh();
+moderation();
 setInterval(refresh, 2000);
+setInterval(moderation, 3000);

@@ -1,0 +1,102 @@
+"""Downloading for the live sources: conditional requests, a size cap, the server's
+``Retry-After`` and rate-limit headers read, and failures said in a few words."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from signage.core.http import read_capped
+from signage.core.urls import redact_url
+from signage.live.model import LiveError
+
+TIMEOUT_S = (5, 20)  # connect, read
+MAX_RETRY_AFTER_S = 6 * 3600.0
+USER_AGENT = "signage (digital signage player; +https://github.com/)"
+Validators = tuple[str | None, str | None]  # ETag, Last-Modified
+
+
+class _Throttled(LiveError):
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Got:
+    """A body downloaded, its validators, and how long the server asks to wait before the
+    next request (its rate limit spent: ``X-RateLimit-Remaining: 0``)."""
+
+    data: bytes
+    validators: Validators
+    wait_s: float | None = None
+
+
+def download(session: requests.Session, url: str, validators: Validators, limit: int) -> Got | None:
+    """``url``'s body (at most ``limit`` bytes) and its new validators, asked conditionally
+    with ``validators`` (ETag, Last-Modified; the last good copy's only: a page that
+    failed to parse is asked for whole again); None when the server says 304. A 429 or
+    503 with ``Retry-After`` raises a LiveError that carries it (``retry_after``)."""
+    etag, modified = validators
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if modified:
+        headers["If-Modified-Since"] = modified
+    with session.get(url, headers=headers, timeout=TIMEOUT_S, stream=True) as response:
+        wait = _retry_after(response.headers.get("Retry-After"))
+        if response.status_code == 304:
+            return None
+        if response.status_code in (429, 503) and wait is not None:
+            raise _Throttled(f"HTTP {response.status_code}, retry after {wait:.0f} s", wait)
+        response.raise_for_status()
+        data = read_capped(response, limit, redact_url(url))
+        found = (response.headers.get("ETag"), response.headers.get("Last-Modified"))
+        return Got(data, found, _rate_limited(response.headers))
+
+
+def _rate_limited(headers: Any) -> float | None:
+    """Seconds until the rate limit resets when none is left (Mastodon's headers), else None."""
+    if headers.get("X-RateLimit-Remaining") != "0":
+        return None
+    reset = headers.get("X-RateLimit-Reset")
+    try:
+        when = dt.datetime.fromisoformat(str(reset).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return min(MAX_RETRY_AFTER_S, max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds()))
+
+
+def _retry_after(value: str | None) -> float | None:
+    """``Retry-After``: seconds, or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+
+
+def reason(exc: Exception) -> str:
+    """What went wrong, as /status says it (no stack, no library's wording)."""
+    if isinstance(exc, requests.HTTPError) and exc.response is not None:
+        return f"HTTP {exc.response.status_code} {exc.response.reason}"
+    if isinstance(exc, requests.ConnectionError):
+        return "cannot connect"
+    if isinstance(exc, requests.Timeout):
+        return "timed out"
+    if isinstance(exc, OSError) and not isinstance(exc, requests.RequestException):
+        return f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")
+    return str(exc)

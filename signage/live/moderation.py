@@ -1,0 +1,84 @@
+"""Operators' verdicts on the posts of moderated sources (a social wall with ``moderation:
+approve``): kept by source and post id, on disk, so a restart does not ask again."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from signage.core.paths import atomic_write
+from signage.core.urls import redact_url
+from signage.live.model import Feed
+
+log = logging.getLogger(__name__)
+
+VERDICTS = ("approved", "rejected")
+
+
+class Moderation:
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / "moderation.json"
+        self._lock = threading.Lock()
+        self._said = self._load()  # source -> post id -> verdict
+
+    def judged(self, feed: Feed) -> Feed:
+        """``feed`` with each item's verdict (None: waiting); its version changes with them."""
+        with self._lock:
+            said = dict(self._said.get(feed.source, {}))
+        items = tuple(replace(item, verdict=said.get(item.id)) for item in feed.items)
+        verdicts = sum(1 for item in items if item.verdict) + 7 * sum(
+            1 for item in items if item.verdict == "approved"
+        )
+        return replace(feed, items=items, version=f"{feed.version}:{verdicts}:{len(said)}")
+
+    def decide(self, sources: list[str], post_id: str, verdict: str) -> None:
+        """``verdict`` on ``post_id`` in each of ``sources`` (the moderated feeds that have it)."""
+        if verdict not in VERDICTS:
+            raise ValueError(f"a verdict is one of {', '.join(VERDICTS)}")
+        with self._lock:
+            for source in sources:
+                self._said.setdefault(source, {})[post_id] = verdict
+            record = json.dumps(self._said).encode()
+        try:
+            atomic_write(self.path, record)
+        except OSError as exc:
+            log.warning("moderation not written to the cache (%s): kept until a restart", exc)
+        log.info("post %s %s", post_id, verdict)
+
+    def _load(self) -> dict[str, dict[str, str]]:
+        try:
+            found = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(found, dict):
+            return {}
+        return {
+            str(source): {str(k): v for k, v in said.items() if v in VERDICTS}
+            for source, said in found.items()
+            if isinstance(said, dict)
+        }
+
+
+def queue_of(feeds: tuple[Feed, ...]) -> list[dict[str, Any]]:
+    """The posts of moderated feeds, newest first, each with its verdict (None: waiting):
+    what the operator page shows with its approve and reject buttons."""
+    found = [
+        {
+            "source": redact_url(feed.source),
+            "id": item.id,
+            "author": item.author,
+            "text": item.text,
+            "link": item.link,
+            "picture": item.image is not None,
+            "published": item.published.isoformat(timespec="seconds") if item.published else None,
+            "verdict": item.verdict,
+        }
+        for feed in feeds
+        for item in feed.items
+    ]
+    found.sort(key=lambda post: post["published"] or "", reverse=True)
+    return found

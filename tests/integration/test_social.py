@@ -1,0 +1,266 @@
+"""``type: social`` against a loopback server that answers as Mastodon does: posts read
+as Mastodon means them, the sensitive never, moderation that holds a post until an
+operator approves it (through the control API, on a real player), blocks, rate limits,
+and the wall drawn at the floors."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from signage.draw.canvas import Canvas, Screen
+from signage.live.hub import LiveHub, wants_of
+from signage.live.model import LiveError
+from signage.live.social import parse_statuses
+from signage.player.frames import SlideError, prepare
+from signage.programme.store import ProgrammeServices
+from tests.support.content import at, write_content
+from tests.support.mastodon import LINK, MENTION, TAG, Mastodon, account, image, status
+from tests.support.process import PlayerProcess
+
+MARIE = account("marie", "piaille.fr", "Marie :capcom: Dupont")
+SPAM = account("spam", "bad.example", "Spam")
+TOKEN = "social-test-token-0123456789"
+AT = at("2026-11-30 10:30")
+
+
+def post(*args, **more):  # type: ignore[no-untyped-def]
+    """A status posted some minutes before the moment the tests draw at."""
+    return status(*args, now=AT, **more)
+
+
+@pytest.fixture
+def mastodon():
+    server = Mastodon()
+    yield server
+    server.close()
+
+
+def test_posts_read_as_mastodon_means_them_and_the_sensitive_never() -> None:
+    statuses = [
+        post(
+            "1",
+            f"<p>Bravo {MENTION} pour les {TAG} ! Le programme : {LINK}</p><p>À demain 👋</p>",
+            MARIE,
+        ),
+        post("2", "<p>Spoiler</p>", MARIE, spoiler="Attention : divulgâchage"),
+        post("3", "<p>Photo sensible</p>", MARIE, sensitive=True, media=[image("http://x", "p")]),
+        post("4", "", MARIE, reblog=post("9", "<p>Un repartage</p>", SPAM)),
+        post("5", "<p>" + "<script>alert(1)</script>long " * 2000 + "</p>", MARIE),
+        {"id": "6", "content": 42},  # a shape the API does not give
+    ]
+    _, items = parse_statuses(json.dumps(statuses).encode(), "http://x/api")
+    assert [i.id for i in items] == [
+        "1",
+        "5",
+    ]  # never 2 (content warning), 3 (sensitive), 4 (boost)
+    first = items[0]
+    assert (
+        first.text
+        == "Bravo @capcom pour les #rncn8 ! Le programme : cap-com.org/actualites/rencont…\nÀ demain 👋"
+    )
+    assert first.author == "Marie :capcom: Dupont · @marie@piaille.fr"
+    assert "alert" not in items[1].text and len(items[1].text) <= 1002
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [(b'{"error": "This method requires an authenticated user"}', "expected a list"),
+     (b"<html>502 Bad Gateway</html>", "not JSON"),
+     (b'[{"foo": 1}]', "not statuses")],
+)  # fmt: skip
+def test_what_is_not_a_timeline_is_refused(data: bytes, said: str) -> None:
+    with pytest.raises(LiveError, match=said):
+        parse_statuses(data, "http://x/api")
+
+
+def _wall(tmp_path: Path, instance: str, more: str = "") -> object:
+    return write_content(
+        tmp_path / "c",
+        {
+            "s.yaml": "name: S\nslides:\n"
+            f"  - {{type: social, id: mur, instance: '{instance}', hashtag: '#rncn8'{more}}}\n"
+        },
+    )
+
+
+def _frame(content, hub: LiveHub, size=(1920, 1080)):  # type: ignore[no-untyped-def]
+    services = ProgrammeServices.of(content, None, live=hub.feeds())
+    canvas = Canvas(
+        size, content.theme, Path(content.root), at("2026-11-30 10:30"), Screen("s"), services
+    )
+    return prepare(content.playlists[0].slides[0], canvas)
+
+
+def _said(frame) -> str:  # type: ignore[no-untyped-def]
+    return " ".join(" ".join(m.text for m in frame.marks).split())
+
+
+def test_a_post_waits_for_its_approval_and_a_rejected_one_goes(
+    mastodon: Mastodon, tmp_path: Path
+) -> None:
+    mastodon.statuses = [
+        post(
+            "11",
+            "<p>Superbe plénière ce matin</p>",
+            MARIE,
+            2,
+            media=[image(mastodon.url, "a", "La salle")],
+        ),
+        post("12", "<p>Le café est froid</p>", MARIE, 4),
+    ]
+    content = _wall(tmp_path, mastodon.url)
+    hub = LiveHub(tmp_path / "cache")
+    hub.set_sources(wants_of(content))
+    (source,) = wants_of(content)
+    assert hub.fetch(source)
+    with pytest.raises(SlideError, match="no post to show yet"):  # nothing approved: hands over
+        _frame(content, hub)
+    assert [p["verdict"] for p in hub.queue()] == [None, None]
+    assert hub.moderate("11", "approved") and hub.moderate("12", "rejected")
+    said = _said(_frame(content, hub))
+    assert "Superbe plénière ce matin" in said and "café" not in said
+    assert "@marie@piaille.fr" in said
+    assert hub.picture("11") is not None
+    again = LiveHub(tmp_path / "cache")  # a restart does not ask again
+    again.set_sources(wants_of(content))
+    assert {p["id"]: p["verdict"] for p in again.queue()} == {"11": "approved", "12": "rejected"}
+
+
+def test_deleted_and_edited_posts_follow_at_the_next_poll(
+    mastodon: Mastodon, tmp_path: Path
+) -> None:
+    mastodon.statuses = [
+        post("21", "<p>Première version</p>", MARIE),
+        post("22", "<p>Bientôt effacé</p>", MARIE),
+    ]
+    content = _wall(tmp_path, mastodon.url, ", moderation: auto")
+    hub = LiveHub(tmp_path / "cache")
+    hub.set_sources(wants_of(content))
+    (source,) = wants_of(content)
+    hub.fetch(source)
+    assert "Bientôt effacé" in _said(_frame(content, hub))
+    mastodon.statuses = [post("21", "<p>Version corrigée</p>", MARIE)]
+    assert hub.fetch(source)
+    said = _said(_frame(content, hub))
+    assert "Version corrigée" in said and "Première" not in said and "effacé" not in said
+
+
+def test_blocked_accounts_and_words_are_never_shown(mastodon: Mastodon, tmp_path: Path) -> None:
+    mastodon.statuses = [
+        post("31", "<p>Achetez des montres</p>", SPAM, 1),
+        post("32", "<p>Quelle arnaque ce salon</p>", MARIE, 2),
+        post("33", "<p>Merci aux intervenants</p>", MARIE, 3),
+    ]
+    content = _wall(
+        tmp_path, mastodon.url, ", moderation: auto, block: ['@spam@bad.example', arnaque]"
+    )
+    hub = LiveHub(tmp_path / "cache")
+    hub.set_sources(wants_of(content))
+    hub.fetch(next(iter(wants_of(content))))
+    said = _said(_frame(content, hub))
+    assert "Merci aux intervenants" in said and "montres" not in said and "arnaque" not in said
+
+
+def test_an_account_is_looked_up_then_its_statuses_read(mastodon: Mastodon, tmp_path: Path) -> None:
+    capcom = account("capcom")
+    mastodon.accounts["capcom"] = capcom
+    mastodon.statuses = [post("41", "<p>Les inscriptions sont ouvertes</p>", capcom)]
+    content = write_content(
+        tmp_path / "c",
+        {
+            "s.yaml": f"name: S\nslides:\n  - {{type: social, id: mur, instance: '{mastodon.url}', account: '@capcom', moderation: auto}}\n"
+        },
+    )
+    hub = LiveHub(tmp_path / "cache")
+    hub.set_sources(wants_of(content))
+    hub.fetch(next(iter(wants_of(content))))
+    assert "Les inscriptions sont ouvertes" in _said(_frame(content, hub))
+    assert any(f"/api/v1/accounts/{capcom['id']}/statuses" in r for r in mastodon.requests)
+
+
+def test_a_spent_rate_limit_waits_for_its_reset(mastodon: Mastodon, tmp_path: Path) -> None:
+    mastodon.statuses = [post("51", "<p>Bonjour</p>", MARIE)]
+    mastodon.remaining = 0
+    content = _wall(tmp_path, mastodon.url)
+    hub = LiveHub(tmp_path / "cache")
+    hub.set_sources(wants_of(content))
+    (source,) = wants_of(content)
+    hub.fetch(source)
+    assert hub.status()[source]["next_fetch_in_s"] > 250  # the reset, 5 min away; not 60 s
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+def test_the_wall_in_both_orientations_reads_at_the_floors(
+    mastodon: Mastodon, tmp_path: Path, size
+) -> None:  # type: ignore[no-untyped-def]
+    mastodon.statuses = [
+        post(str(60 + n), f"<p>Message numéro {n} sur les Rencontres : {'très ' * n}intéressant</p>", MARIE, n,
+               media=[image(mastodon.url, f"m{n}")] if n % 2 else None)
+        for n in range(8)
+    ]  # fmt: skip
+    content = _wall(tmp_path, mastodon.url, ", moderation: auto, items: 8")
+    hub = LiveHub(tmp_path / "cache")
+    hub.set_sources(wants_of(content))
+    hub.fetch(next(iter(wants_of(content))))
+    frame = _frame(content, hub, size)
+    assert frame.pages >= 2
+    assert not any("…" in m.text for m in frame.marks)
+    assert not any(m.clipped for m in frame.marks)
+    assert all(m.contrast >= m.needed for m in frame.marks)
+
+
+def _post(port: int, path: str) -> dict:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", data=b"", method="POST",
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )  # fmt: skip
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+def _get(port: int, path: str) -> dict:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+def test_a_post_approved_on_the_control_api_is_on_screen_within_a_second(
+    mastodon: Mastodon, tmp_path: Path
+) -> None:
+    mastodon.statuses = [status("71", "<p>Vivement la pause café</p>", MARIE)]
+    write_content(
+        tmp_path / "c",
+        {
+            "s.yaml": "name: S\nslides:\n  - {type: text, id: accueil, title: Bienvenue, duration: 2}\n"
+            f"  - {{type: social, id: mur, instance: '{mastodon.url}', hashtag: rncn8, duration: 5}}\n"
+        },
+    )
+    (tmp_path / "token").write_text(TOKEN)
+    player = PlayerProcess(
+        [
+            str(tmp_path / "c"),
+            "--cache",
+            str(tmp_path / "cache"),
+            "--token-file",
+            str(tmp_path / "token"),
+        ]
+    )
+    try:
+        player.wait_for(
+            lambda s: any(v.get("items") == 1 for v in (s.get("sources") or {}).values()),
+            timeout=20,
+        )
+        assert [p["id"] for p in _get(player.port, "/social")["posts"]] == ["71"]
+        player.wait_for(lambda s: s["slide"]["id"] == "accueil", timeout=10)
+        assert _post(player.port, "/social/71/approve")["ok"] is True
+        shown = player.wait_for(lambda s: s["slide"]["id"] == "mur", timeout=4)
+        assert shown["slide"]["id"] == "mur"
+    finally:
+        printed = player.stop()
+    assert "Traceback" not in printed
