@@ -17,6 +17,7 @@ from signage.live.model import LiveError
 from signage.live.social import parse_statuses
 from signage.player.frames import SlideError, prepare
 from signage.programme.store import ProgrammeServices
+from tests.support.browser import needs_browser
 from tests.support.content import at, write_content
 from tests.support.mastodon import LINK, MENTION, TAG, Mastodon, account, image, status
 from tests.support.process import PlayerProcess
@@ -261,6 +262,82 @@ def test_a_post_approved_on_the_control_api_is_on_screen_within_a_second(
         assert _post(player.port, "/social/71/approve")["ok"] is True
         shown = player.wait_for(lambda s: s["slide"]["id"] == "mur", timeout=4)
         assert shown["slide"]["id"] == "mur"
+    finally:
+        printed = player.stop()
+    assert "Traceback" not in printed
+
+
+@needs_browser
+def test_an_operator_approves_a_post_from_a_phone(
+    browser, mastodon: Mastodon, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    mastodon.statuses = [
+        status(
+            "81",
+            "<p>Quelle belle salle !</p>",
+            MARIE,
+            1,
+            media=[image(mastodon.url, "s", "La salle")],
+        ),
+        status("82", "<p>Publicité</p>", SPAM, 2),
+    ]
+    write_content(
+        tmp_path / "c",
+        {
+            "s.yaml": "name: S\nslides:\n  - {type: text, id: accueil, title: Bienvenue, duration: 3}\n"
+            f"  - {{type: social, id: mur, instance: '{mastodon.url}', hashtag: rncn8, duration: 5}}\n"
+        },
+    )
+    (tmp_path / "token").write_text(TOKEN)
+    player = PlayerProcess(
+        [
+            str(tmp_path / "c"),
+            "--cache",
+            str(tmp_path / "cache"),
+            "--token-file",
+            str(tmp_path / "token"),
+        ]
+    )
+    try:
+        player.wait_for(
+            lambda s: any(v.get("items") == 2 for v in (s.get("sources") or {}).values()),
+            timeout=20,
+        )
+        browser.set_window_size(390, 844)  # a phone
+        browser.get(f"http://127.0.0.1:{player.port}/")
+        token = browser.find_element(By.ID, "token")
+        token.send_keys(TOKEN)
+        browser.execute_script("arguments[0].dispatchEvent(new Event('change'))", token)
+        wait = WebDriverWait(browser, 20)
+        # the queue appears, each post with its picture and buttons, waiting
+        wait.until(
+            lambda b: len(b.find_elements(By.CSS_SELECTOR, "#posts li[data-verdict=waiting]")) == 2
+        )
+        post = browser.find_element(By.CSS_SELECTOR, "#posts li[data-id='81']")
+        assert "Quelle belle salle !" in post.text and post.find_elements(By.TAG_NAME, "img")
+        post.find_element(By.CSS_SELECTOR, "button[data-action=approve]").click()
+        browser.find_element(
+            By.CSS_SELECTOR, "#posts li[data-id='82'] button[data-action=reject]"
+        ).click()
+        wait.until(
+            lambda b: b.find_elements(
+                By.CSS_SELECTOR, "#posts li[data-id='81'][data-verdict=approved]"
+            )
+        )
+        wait.until(
+            lambda b: b.find_elements(
+                By.CSS_SELECTOR, "#posts li[data-id='82'][data-verdict=rejected]"
+            )
+        )
+        browser.save_screenshot(str(tmp_path / "moderation.png"))
+        assert {p["id"]: p["verdict"] for p in _get(player.port, "/social")["posts"]} == {
+            "81": "approved",
+            "82": "rejected",
+        }
+        player.wait_for(lambda s: s["slide"]["id"] == "mur", timeout=15)
     finally:
         printed = player.stop()
     assert "Traceback" not in printed

@@ -91,7 +91,12 @@ async function moderation() {
     posts = (await response.json()).posts || [];
   } catch (error) { return; }
   $("social").hidden = posts.length === 0;
+  // a post whose verdict has not changed keeps its element: the buttons do not move
+  // under a finger, and what a test (or a screen reader) holds stays in the page
+  const kept = new Map([...$("posts").children].map((item) => [item.dataset.id + "/" + item.dataset.verdict, item]));
   const items = await Promise.all(posts.map(async (post) => {
+    const known = kept.get(post.id + "/" + (post.verdict || "waiting"));
+    if (known) return known;
     const item = document.createElement("li");
     item.dataset.id = post.id;
     item.dataset.verdict = post.verdict || "waiting";
