@@ -190,7 +190,7 @@ def play(config: PlayerConfig, run: Run) -> int:
     plays = PlayLog(Path(config.plays) if config.plays else state_dir() / "plays.jsonl")
     notifier = Notifier(healthy=supervisor.healthy)
 
-    live = LiveHub(cache)
+    live = LiveHub(cache, screen=display.logical_size)  # web pages default to its shape
     # public alerts: the publishers of player.yaml's alerts:, and those the fleet pushes
     alerts = AlertWatch(
         config.alerts or AlertConfig((), AlertRules(None)),

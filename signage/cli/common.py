@@ -62,7 +62,7 @@ def as_configured(
     return content
 
 
-def programme_services(content: Any, zone: Any) -> Any:
+def programme_services(content: Any, zone: Any, screen: tuple[int, int] = (1920, 1080)) -> Any:
     """What schedule and news slides read, fetched as the player would have (remote
     programmes and live sources downloaded once, or their cache; speakers' photos)."""
     from signage.core.paths import state_dir
@@ -78,7 +78,7 @@ def programme_services(content: Any, zone: Any) -> Any:
         fetcher.fetch(url)
     for path in files:
         fetcher.local(path)
-    live = LiveHub(cache)
+    live = LiveHub(cache, screen=screen)  # a web page's default viewport: the screen's
     live.set_sources(wants_of(content))
     for source in wants_of(content):  # a preview shows what the screen would
         live.fetch(source)

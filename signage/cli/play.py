@@ -149,7 +149,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         room=(config.room if config else None),
     )
     content = as_configured(content, config, args.locale, args)
-    services = programme_services(content, zone)
+    services = programme_services(content, zone, size)
     try:
         services = dataclasses.replace(services, rooms=_room_states(args.room_state))
     except ValueError as exc:

@@ -1,5 +1,5 @@
 """What spans the files of a content folder, checked as a whole: the playlists that layouts'
-regions name, and the programmes' time zones against theme.yaml's."""
+regions name, the programmes' time zones against theme.yaml's, and Chromium for web pages."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from signage.content.model import Playlist
 from signage.content.theme import load_theme_file
 from signage.core.diagnostics import Report
 from signage.core.values import is_url
+from signage.live.web import chromium
 from signage.programme.load import load
 from signage.programme.model import ProgrammeError
 
@@ -23,7 +24,20 @@ def across_files(root: Path, playlists: list[Playlist]) -> Report:
     resolve_layouts(layouts, playlists, report)
     if theme.timezone:
         programme_zones(root, theme.timezone, playlists, report)
+    web_pages(playlists, report)
     return report
+
+
+def web_pages(playlists: list[Playlist], report: Report) -> None:
+    """Warn when web pages are to be shown on a machine without Chromium: they are skipped."""
+    if chromium() is not None:
+        return
+    for slide in (s for p in playlists for s in p.slides if s.type == "web"):
+        report.add_warning(
+            slide.origin or "playlists",
+            "web pages are taken by the system's Chromium, and none is installed (apt "
+            "install chromium): this slide will be skipped",
+        )
 
 
 def programme_zones(root: Path, venue: str, playlists: list[Playlist], report: Report) -> None:

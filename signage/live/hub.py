@@ -35,7 +35,8 @@ from signage.live.fetch import MAX_RETRY_AFTER_S, TIMEOUT_S, USER_AGENT, Got, do
 from signage.live.model import Feed, Item, LiveError, Want, live_key
 from signage.live.moderation import Moderation, queue_of
 from signage.live.news import parse_news
-from signage.live.social import parse_statuses
+from signage.live.social import parse_statuses, statuses_url
+from signage.live.web import page_item
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +76,10 @@ class LiveHub:
         cache_dir: Path,
         on_change: Callable[[], None] | None = None,
         wall: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        screen: tuple[int, int] = (1920, 1080),
     ) -> None:
         self.dir = cache_dir / "live"
+        self.screen = screen  # a web page's viewport when its slide gives none
         self.on_change = on_change
         self._wall = wall
         self.session = requests.Session()
@@ -192,22 +195,31 @@ class LiveHub:
             state = self._states.get(source)
         if state is None:
             return False
+        got: Got | None = None
+        items: tuple[Item, ...]
         try:
-            got = (
-                self._download(source, state) if is_url(source) else self._read_file(source, state)
-            )
-            if got is None:  # 304 Not Modified, or the file as it was
-                self._succeeded(source, state, None)
-                return False
-            title, items = PARSERS[state.want.kind](got.data, redact_url(source))
-            # the validators of what was parsed only: a page that failed is asked for again
-            state.etag, state.last_modified = got.validators
-            items = self._pictures(items)
+            if state.want.kind == "web":  # a picture of the page, by Chromium
+                title, items = "", (page_item(source, state.want, self.dir / "web", self.screen),)
+            else:
+                got = (
+                    self._download(source, state)
+                    if is_url(source)
+                    else self._read_file(source, state)
+                )
+                if got is None:  # 304 Not Modified, or the file as it was
+                    self._succeeded(source, state, None)
+                    return False
+                title, items = PARSERS[state.want.kind](got.data, redact_url(source))
+                # the validators of what was parsed only: a page that failed is asked again
+                state.etag, state.last_modified = got.validators
+                items = self._pictures(items)
         except (requests.RequestException, LiveError, TooLarge, OSError) as exc:
             self._failed(source, state, reason(exc), getattr(exc, "retry_after", None))
             return False
         changed = self._succeeded(source, state, (title, items))
-        if got.wait_s is not None:  # the server's rate limit is spent: not before its reset
+        if (
+            got is not None and got.wait_s is not None
+        ):  # the server's rate limit is spent: not before its reset
             with self._lock:
                 state.due = max(state.due, time.monotonic() + got.wait_s)
         return changed
@@ -216,26 +228,10 @@ class LiveHub:
 
     def _download(self, url: str, state: _State) -> Got | None:
         if "/api/v1/accounts/lookup?" in url:  # a Mastodon account: its statuses
-            url = self._statuses_of(url, state)
+            state.resolved = state.resolved or statuses_url(self.session, url)
+            url = state.resolved
         known = (state.etag, state.last_modified) if state.feed is not None else (None, None)
         return download(self.session, url, known, MAX_FEED_BYTES)
-
-    def _statuses_of(self, lookup: str, state: _State) -> str:
-        """The statuses URL of an account, from ``/api/v1/accounts/lookup`` (asked once)."""
-        if state.resolved is None:
-            got = download(self.session, lookup, (None, None), 256 * 1024)
-            try:
-                account = json.loads(got.data) if got is not None else None
-            except ValueError:
-                account = None
-            if not isinstance(account, dict) or not isinstance(account.get("id"), str):
-                raise LiveError("the account lookup did not answer with an account")
-            base = lookup.split("/api/v1/accounts/lookup?", 1)[0]
-            state.resolved = (
-                f"{base}/api/v1/accounts/{account['id']}/statuses"
-                "?limit=40&exclude_replies=true&exclude_reblogs=true"
-            )
-        return state.resolved
 
     def _read_file(self, path: str, state: _State) -> Got | None:
         stat = Path(path).stat()

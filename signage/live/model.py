@@ -25,6 +25,7 @@ class Want:
     kind: str  # "news", "social"
     poll_s: float
     moderated: bool = False  # new items wait for an operator's approval (a social wall)
+    options: tuple[tuple[str, str], ...] = ()  # a kind's own: a web page's viewport, zoom, wait
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from signage.core.text import clean_text
+from signage.live.fetch import download
 from signage.live.model import Item, LiveError
 
 MAX_TEXT = 1000
@@ -139,3 +140,16 @@ def _time(value: Any) -> dt.datetime | None:
     except ValueError:
         return None
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def statuses_url(session: Any, lookup: str) -> str:
+    """The statuses URL of an account, from its ``/api/v1/accounts/lookup`` answer."""
+    got = download(session, lookup, (None, None), 256 * 1024)
+    try:
+        account = json.loads(got.data) if got is not None else None
+    except ValueError:
+        account = None
+    if not isinstance(account, dict) or not isinstance(account.get("id"), str):
+        raise LiveError("the account lookup did not answer with an account")
+    base = lookup.split("/api/v1/accounts/lookup?", 1)[0]
+    return f"{base}/api/v1/accounts/{account['id']}/statuses?limit=40&exclude_replies=true&exclude_reblogs=true"

@@ -18,6 +18,7 @@ from signage.slides import (
     text,
     ticker,
     video,
+    web,
 )
 from signage.slides.base import Common, Slide, SlideKind
 
@@ -58,6 +59,7 @@ KINDS = Registry(
     ticker.KIND,
     video.VIDEO,
     video.VIDEOS,
+    web.KIND,
 )
 
 

@@ -19,6 +19,7 @@ from signage.draw.kinds import (
     text,
     ticker,
     video,
+    web,
 )
 
 Renderer = Callable[[Any, Canvas], Frame]
@@ -35,4 +36,5 @@ RENDERERS: dict[str, Renderer] = {
     "text": text.render,
     "ticker": ticker.render,
     "video": video.render,
+    "web": web.render,
 }
