@@ -163,3 +163,40 @@ def test_three_players_show_an_alert_within_two_seconds_once_and_drop_it_at_its_
         sender.close()
         logs = [player.stop() for player in players]
     assert not any("Traceback" in log for log in logs)
+
+
+def test_the_fleet_page_pushes_an_alert_to_every_screen_and_refuses_what_is_not_cap(
+    broker: Broker, tmp_path: Path
+) -> None:
+    from tests.support.fleet import FleetPage
+
+    token = tmp_path / "fleet-token"
+    token.write_text("fleet-token-for-the-alert-test-0123")
+    root = fleet_content(tmp_path / "content")
+    player = fleet_player(
+        root, broker, "hall-0"
+    )  # no alerts: of its own: shows what the fleet sends
+    page = FleetPage(broker, token)
+    try:
+        player.wait_for(lambda s: (s.get("fleet") or {}).get("connected"), timeout=20)
+        now = dt.datetime.now(PARIS).replace(microsecond=0)
+        cap = french_alert(
+            sent=(now - dt.timedelta(minutes=1)).isoformat(),
+            expires=(now + dt.timedelta(hours=1)).isoformat(),
+        )
+        code, said = page.post(
+            "/api/command", {"target": "all", "command": "alert", "cap": cap}, token.read_text()
+        )
+        assert code == 200 and said["ok"], said
+        player.wait_for(_alert_on_screen, timeout=10)
+        bad = cap.replace(" 48.840,2.240</polygon>", " 48.9,2.3</polygon>")  # not closed
+        code, said = page.post(
+            "/api/command", {"target": "all", "command": "alert", "cap": bad}, token.read_text()
+        )
+        assert (
+            code == 400 and "not a CAP 1.2 alert: a polygon that is not closed" in said["error"]
+        ), said
+    finally:
+        page.stop()
+        log = player.stop()
+    assert "Traceback" not in log

@@ -29,6 +29,8 @@ from signage.core.httpd import (
     parse_json,
     token_missing,
 )
+from signage.live.cap import parse_cap
+from signage.live.model import LiveError
 from signage.ops.fleet.alerts import Alerts, AlertSettings
 from signage.ops.fleet.link import Broker, Link
 from signage.ops.fleet.protocol import (
@@ -44,7 +46,7 @@ from signage.ops.fleet.protocol import (
 
 log = logging.getLogger(__name__)
 
-MAX_BODY = 16 * 1024
+MAX_BODY = 64 * 1024  # a CAP alert in several languages fits; the MQTT payload limit
 EVENTS_KEPT = 100
 MAX_SCREENS = 5000  # screens the page follows; more are a flood, not a venue
 STATIC = {
@@ -227,6 +229,11 @@ class FleetServer:
         command = {k: v for k, v in body.items() if k != "target"}
         payload = json.dumps(command, ensure_ascii=False).encode()
         verb, args = parse_command(payload)  # refused here as a screen would refuse it
+        if verb == "alert":
+            try:  # a file that is not CAP is refused here, with the reason, not by every screen
+                parse_cap(args["cap"].encode())
+            except LiveError as exc:
+                raise CommandError(f"not a CAP 1.2 alert: {exc}") from None
         expiry = args.get("expires_in") if verb == "message" else None
         if not self.link.publish(topic, payload, qos=1, expiry_s=expiry):
             raise ConnectionError("the broker is not connected")

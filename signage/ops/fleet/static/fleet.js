@@ -119,6 +119,13 @@ async function refresh() {
 for (const button of document.querySelectorAll("[data-command]")) {
   button.addEventListener("click", () => send("api/command", { target: $("target").value, command: button.dataset.command }));
 }
+$("alert-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const file = $("cap").files[0];
+  if (!file) return;
+  // checked by the fleet before it is published, then by each screen (its area, its time)
+  send("api/command", { target: $("target").value, command: "alert", cap: await file.text() });
+});
 $("message-form").addEventListener("submit", (event) => {
   event.preventDefault();
   send("api/command", { target: $("target").value, command: "message", text: $("text").value, style: $("style").value, expires_in: Number($("expires").value) });
