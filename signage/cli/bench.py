@@ -27,6 +27,8 @@ TARGETS = {
 
 
 def add_parser(sub: Any) -> None:
+    from signage.tools.bench import LAYOUTS  # the workloads, named where they are made
+
     bench = sub.add_parser(
         "bench",
         help="measure the player on a demanding built-in workload",
@@ -54,10 +56,12 @@ def add_parser(sub: Any) -> None:
     )
     bench.add_argument(
         "--layout",
-        choices=("default", "door"),
+        choices=LAYOUTS,
         default="default",
         help="door: the door-screen layout (crossfading photos beside the room's now/next, "
-        "a clock, a ticker) instead of full-screen slides",
+        "a clock, a ticker) instead of full-screen slides; live: photos beside a news list, "
+        "a social wall and a web page fed by a loopback site (live-static: text in their "
+        "place, to compare)",
     )
     bench.add_argument(
         "--record",

@@ -8,6 +8,7 @@ spawn, so it includes Python's start-up and imports, as a screen would see.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from signage.core.quota import limited, run_child
+from signage.tools import bench_live
 
 # What a viewer sees, beside the work per drawn frame (a p99 over the frames drawn says
 # nothing of the frames never drawn): frames presented per second, each slide's lateness
@@ -223,16 +225,42 @@ def make_door_workload(root: Path, cache: Path) -> None:
             shutil.copyfile(root / "assets" / "source-0.jpg", still)
 
 
+def make_live_workload(root: Path, cache: Path, url: str | None) -> None:
+    """Crossfading photos beside a news list, a social wall and a web page (``url``: the
+    loopback site that feeds them), or, without ``url``, text slides in their place."""
+    _link_photos(root, cache)
+    photos = [{"type": "photo", "image": f"assets/photos/photo-{i:03d}.jpg", "duration": 1.5,
+               "transition": {"type": "fade", "duration": 0.8}} for i in range(PHOTO_SLIDES)]  # fmt: skip
+    _write(root / "playlists" / "photos.yaml", {"name": "Photos", "slides": photos})
+    for name, slides in bench_live.playlists(url).items():
+        _write(root / "playlists" / f"{name}.yaml", {"name": name, "slides": slides})
+    _write(root / "theme.yaml", {"ticker": TICKER, "layouts": {"landscape": bench_live.layout()}})
+    _still(root / "idle", None)  # the idle and ticker phases as the default workload's
+    _still(root / "ticker", {"ticker": TICKER})
+
+
 WORKLOADS = {"default": make_workload, "door": make_door_workload}
+LAYOUTS = (*WORKLOADS, "live", "live-static")
 
 
 def run(
     size: tuple[int, int], seconds: float, layout: str = "default", cpu_quota: float | None = None
 ) -> dict[str, Any]:
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "signage-bench"
-    with tempfile.TemporaryDirectory(prefix="signage-bench-") as tmp:
+    with (
+        tempfile.TemporaryDirectory(prefix="signage-bench-") as tmp,
+        contextlib.ExitStack() as live,
+    ):
         root = Path(tmp) / "content"
-        WORKLOADS[layout](root, cache)
+        if layout.startswith("live"):  # the loopback site feeds the live regions while it runs
+            url = (
+                live.enter_context(bench_live.site(Path(tmp) / "site"))
+                if layout == "live"
+                else None
+            )
+            make_live_workload(root, cache, url)
+        else:
+            WORKLOADS[layout](root, cache)
         env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy",
                "PYGAME_HIDE_SUPPORT_PROMPT": "1"}  # fmt: skip
         spawned = time.time()

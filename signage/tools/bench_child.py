@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -14,6 +15,7 @@ from signage.content.folder import load_content
 from signage.core.clock import SystemClock
 from signage.core.processes import memory_mb
 from signage.draw.canvas import Screen
+from signage.live.hub import LiveHub, wants_of
 from signage.player.display import Display
 from signage.player.loop import Player
 from signage.player.messages import ContentReady
@@ -114,10 +116,18 @@ def main(root: Path, size_text: str, seconds: float, mode: str = "") -> None:
         raise SystemExit("\n".join(d.format() for d in report.errors))
     display = Display((width, height), fullscreen=False)
     first: list[float] = []
+    # live sources (the live layout's news, wall and page): fetched once before the run,
+    # then kept fresh on the hub's thread as in a player
+    hub = LiveHub(Path(tempfile.mkdtemp(prefix="signage-bench-live-")), screen=(width, height))
+    hub.set_sources(wants_of(content))
+    for source in wants_of(content):
+        hub.fetch(source)
     player = Player(
         display, SystemClock(dt.UTC), Screen("bench"), content, report,
-        on_frame=lambda: first.append(time.time()) if not first else None,
+        on_frame=lambda: first.append(time.time()) if not first else None, live=hub.feeds,
     )  # fmt: skip
+    if hub.feeds():
+        hub.start()
     # pygame wants its display on the thread that made it: run the loop here, stop from a timer.
     timer = threading.Timer(seconds, player.stop.set)
     timer.start()

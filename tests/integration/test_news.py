@@ -271,3 +271,39 @@ def test_a_ticker_feed_with_a_wrong_key_is_an_error_with_its_line(tmp_path: Path
     assert any(
         "theme.yaml:3:" in m and "sourc" in m and "did you mean 'source'" in m for m in messages
     ), messages
+
+
+def test_an_item_taller_than_a_small_region_goes_on_in_pages_not_past_its_edge(
+    site: NewsSite, tmp_path: Path
+) -> None:
+    long_title = "Les 8es Rencontres nationales de la communication numérique " * 3
+    site.put(
+        "/feed.xml",
+        rss_items(site.url, 2).replace(
+            "Nouvelle numéro 0 : la communication publique avance", long_title.strip()
+        ),
+    )
+    url = f"{site.url}/feed.xml"
+    content = write_content(
+        tmp_path / "c",
+        {"n.yaml": f"name: N\nslides:\n  - {{type: news, id: n, source: '{url}'}}\n"},
+        "header: false\n",
+    )
+    hub = LiveHub(tmp_path / "cache")
+    hub.set_sources(wants_of(content))
+    hub.fetch(url)
+    slide = content.playlists[0].slides[0]
+    size = (768, 360)  # a side region of a 1920x1080 layout: the screen's floors, not the region's
+    region = _replace(
+        _canvas(content, size, hub, "2026-11-30 10:30"), display=(1920, 1080), chrome=False
+    )
+    first = prepare(slide, region)
+    assert first.pages >= 3
+    read: list[str] = []
+    for page in range(first.pages):
+        frame = prepare(slide, _replace(region, page=page))
+        assert not any(m.clipped for m in frame.marks), [m.text for m in frame.marks if m.clipped]
+        assert all(m.box[3] <= size[1] for m in frame.marks)
+        read += [m.text for m in frame.marks]
+    said = " ".join(" ".join(read).split())
+    assert said.count("Rencontres") == 3 and "Nouvelle numéro 1" in said

@@ -10,7 +10,7 @@ are timed as every paged slide's (:mod:`signage.draw.pages`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PIL import Image
@@ -83,6 +83,25 @@ class _Row:
     height: int
 
 
+def _fitted(
+    item: Item, title: Layout, meta: Layout | None, room: int, thumb_h: int, gap: int
+) -> list[_Row]:
+    """An item's row, or rows when it is taller than the area (a long post in a small
+    region): its title's lines in pieces that each fit, the date under the last one, the
+    picture beside the first. Never drawn past the area's edge."""
+    meta_h = gap + int(meta.height) if meta is not None else 0
+    if max(int(title.height) + meta_h, thumb_h) <= room:
+        return [_Row(item, title, meta, max(int(title.height) + meta_h, thumb_h))]
+    pieces = split(title, room)
+    if int(pieces[-1].height) + meta_h > room:  # the date under the last piece: a smaller one
+        pieces[-1:] = split(pieces[-1], max(room - meta_h, title.size * 1.2))
+    rows = [_Row(replace(item, image=None) if n else item, piece, None, int(piece.height))
+            for n, piece in enumerate(pieces)]  # fmt: skip
+    last = rows[-1]
+    rows[-1] = _Row(last.item, last.title, meta, int(last.title.height) + meta_h)
+    return rows
+
+
 def list_view(slide: Slide, canvas: Canvas, items: tuple[Item, ...], heading: str) -> Frame:
     image = canvas.blank()
     pen = canvas.pen(image)
@@ -94,14 +113,13 @@ def list_view(slide: Slide, canvas: Canvas, items: tuple[Item, ...], heading: st
     thumb_h = thumb_w * 9 // 16
     gap = canvas.px(28) if pictures else 0
     text_w = w - thumb_w - gap
+    room = y + h - top - marker_height(canvas)
     rows = []
     for item in items:
         title = canvas.wrap(item.title or item.text, text_w, TITLE_PX, bold=True, max_lines=3)
         meta_text = meta_line(item, canvas)
         meta = canvas.wrap(meta_text, text_w, META_PX, SECONDARY) if meta_text else None
-        text_h = int(title.height) + (canvas.px(10) + int(meta.height) if meta else 0)
-        rows.append(_Row(item, title, meta, max(text_h, thumb_h if item.image else 0)))
-    room = y + h - top - marker_height(canvas)
+        rows += _fitted(item, title, meta, room, thumb_h if item.image else 0, canvas.px(10))
     space = canvas.px(36)
     pages: list[list[_Row]] = [[]]
     used = 0
