@@ -24,7 +24,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from signage.tools.loopback import descendants, free_port, get, proportional, slope
+from signage.tools.loopback import descendants, free_port, get, slope
 
 
 def main() -> None:
@@ -73,10 +73,10 @@ def main() -> None:
             children = descendants(player.pid)
             samples.append({
                 "t": round(time.monotonic() - started, 1),
-                "player_pss_mb": round(proportional(player.pid), 1),
-                "children_pss_mb": round(sum(proportional(pid) for pid in children), 1),
+                "player_pss_mb": round(_own_pss(player.pid), 1),
+                "children_pss_mb": round(sum(_own_pss(pid) for pid in children if pid != player.pid), 1),
                 "processes": len(children),
-                "zombies": _zombies(),
+                "zombies": _zombies(children),
                 "snapshots_ok": status.get("sources", {}).get(f"http://127.0.0.1:{server.server_address[1]}/", {}).get("last_error") is None,
             })  # fmt: skip
     finally:
@@ -89,6 +89,10 @@ def main() -> None:
         "player_pss_mb_first": samples[0]["player_pss_mb"] if samples else None,
         "player_pss_mb_last": samples[-1]["player_pss_mb"] if samples else None,
         "player_pss_slope_mb_per_hour_second_half": round(slope([(s["t"], s["player_pss_mb"]) for s in half]) * 3600, 2) if len(half) > 2 else None,
+        # a level, not a slope over a saw-tooth: the median of the last ten samples less the first ten's
+        "player_pss_level_change_mb": round(_median(samples[-10:], "player_pss_mb") - _median(samples[:10], "player_pss_mb"), 1) if len(samples) >= 20 else None,
+        "player_pss_mb_range": [min(s["player_pss_mb"] for s in samples), max(s["player_pss_mb"] for s in samples)] if samples else None,
+        "children_pss_mb_median": _median(samples, "children_pss_mb") if samples else None,
         "children_pss_mb_max": max((s["children_pss_mb"] for s in samples), default=0),
         "processes_max": max((s["processes"] for s in samples), default=0),
         "zombies_max": max((s["zombies"] for s in samples), default=0),
@@ -97,14 +101,31 @@ def main() -> None:
     }))  # fmt: skip
 
 
-def _zombies() -> int:
+def _own_pss(pid: int) -> float:
+    """One process's own proportional memory (MB), its children apart."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _median(samples: list[dict[str, float]], key: str) -> float:
+    values = sorted(s[key] for s in samples)
+    return values[len(values) // 2]
+
+
+def _zombies(pids: list[int]) -> int:
+    """Zombie processes under the player (a Chromium nobody reaped); the machine's other
+    zombies (a container's PID 1 that reaps nothing) are not the player's."""
     found = 0
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                found += (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
-            except OSError:
-                continue
+    for pid in pids:
+        try:
+            found += Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+        except OSError:
+            continue
     return found
 
 
