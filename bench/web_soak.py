@@ -24,6 +24,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from signage.core.processes import pss_mb
 from signage.tools.loopback import descendants, free_port, get, slope
 
 
@@ -73,8 +74,8 @@ def main() -> None:
             children = descendants(player.pid)
             samples.append({
                 "t": round(time.monotonic() - started, 1),
-                "player_pss_mb": round(_own_pss(player.pid), 1),
-                "children_pss_mb": round(sum(_own_pss(pid) for pid in children if pid != player.pid), 1),
+                "player_pss_mb": round(pss_mb(player.pid), 1),
+                "children_pss_mb": round(sum(pss_mb(pid) for pid in children if pid != player.pid), 1),
                 "processes": len(children),
                 "zombies": _zombies(children),
                 "snapshots_ok": status.get("sources", {}).get(f"http://127.0.0.1:{server.server_address[1]}/", {}).get("last_error") is None,
@@ -99,17 +100,6 @@ def main() -> None:
         "chromium_left_after": _chromiums(),
         "failed_samples": sum(1 for s in samples if not s["snapshots_ok"]),
     }))  # fmt: skip
-
-
-def _own_pss(pid: int) -> float:
-    """One process's own proportional memory (MB), its children apart."""
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
 
 
 def _median(samples: list[dict[str, float]], key: str) -> float:

@@ -54,6 +54,30 @@ def memory_mb(pid: int | str | None = "self", key: str = "VmHWM") -> float:
     return 0.0
 
 
+def pss_mb(pid: int | str = "self") -> float:
+    """A process's own proportional memory (PSS, from ``smaps_rollup``), in MB: shared pages
+    counted once, shared out between the processes that map them; 0 where it is gone."""
+    try:
+        with Path(f"/proc/{pid}/smaps_rollup").open(encoding="ascii") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return 0.0
+
+
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def become_subreaper() -> bool:
+    """This process adopts the orphans of the processes it starts (Linux), so that it can
+    reap them whatever the machine's PID 1 does; False where that cannot be done."""
+    if _LIBC is None:
+        return False
+    return bool(_LIBC.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0)
+
+
 def trim_heap() -> float:
     """Hand the heap's freed pages back to the system (glibc's ``malloc_trim``); how long
     it took, in ms (0 where there is no glibc).

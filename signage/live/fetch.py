@@ -34,6 +34,7 @@ class Got:
     data: bytes
     validators: Validators
     wait_s: float | None = None
+    kind: str = ""  # its Content-Type
 
 
 def download(session: requests.Session, url: str, validators: Validators, limit: int) -> Got | None:
@@ -56,7 +57,8 @@ def download(session: requests.Session, url: str, validators: Validators, limit:
         response.raise_for_status()
         data = read_capped(response, limit, redact_url(url))
         found = (response.headers.get("ETag"), response.headers.get("Last-Modified"))
-        return Got(data, found, _rate_limited(response.headers))
+        kind = response.headers.get("Content-Type", "")
+        return Got(data, found, _rate_limited(response.headers), kind)
 
 
 def _rate_limited(headers: Any) -> float | None:

@@ -25,13 +25,13 @@ from typing import Any
 
 import requests
 
-from signage.core.http import TooLarge, read_capped
+from signage.core.http import TooLarge
 from signage.core.model import TickerFeed
 from signage.core.paths import atomic_write
 from signage.core.supervisor import Supervisor
 from signage.core.urls import redact_url
 from signage.core.values import is_url
-from signage.live.fetch import MAX_RETRY_AFTER_S, TIMEOUT_S, USER_AGENT, Got, download, reason
+from signage.live.fetch import MAX_RETRY_AFTER_S, USER_AGENT, Got, download, reason
 from signage.live.model import Feed, Item, LiveError, Want, live_key
 from signage.live.moderation import Moderation, queue_of
 from signage.live.news import parse_news
@@ -254,14 +254,11 @@ class LiveHub:
             target = self.dir / "images" / cache_name(item.image_url)
             if not target.exists():
                 try:
-                    with self.session.get(
-                        item.image_url, timeout=TIMEOUT_S, stream=True
-                    ) as response:
-                        response.raise_for_status()
-                        kind = response.headers.get("Content-Type", "")
-                        if not kind.startswith("image/"):
-                            raise LiveError(f"a {kind or 'file without a type'}, not an image")
-                        data = read_capped(response, MAX_IMAGE_BYTES, redact_url(item.image_url))
+                    got = download(self.session, item.image_url, (None, None), MAX_IMAGE_BYTES)
+                    if got is None or not got.kind.startswith("image/"):
+                        kind = got.kind if got is not None else "nothing"
+                        raise LiveError(f"a {kind or 'file without a type'}, not an image")
+                    data = got.data
                 except (requests.RequestException, LiveError, TooLarge) as exc:
                     log.info("picture not downloaded: %s", redact_url(f"{item.image_url} ({exc})"))
                     data = b""  # remembered as missing

@@ -3,6 +3,7 @@ approve``): kept by source and post id, on disk, so a restart does not ask again
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import threading
@@ -30,10 +31,10 @@ class Moderation:
         with self._lock:
             said = dict(self._said.get(feed.source, {}))
         items = tuple(replace(item, verdict=said.get(item.id)) for item in feed.items)
-        verdicts = sum(1 for item in items if item.verdict) + 7 * sum(
-            1 for item in items if item.verdict == "approved"
+        verdicts = json.dumps([(item.id, item.verdict) for item in items]).encode()
+        return replace(
+            feed, items=items, version=f"{feed.version}:{hashlib.sha256(verdicts).hexdigest()[:8]}"
         )
-        return replace(feed, items=items, version=f"{feed.version}:{verdicts}:{len(said)}")
 
     def decide(self, sources: list[str], post_id: str, verdict: str) -> None:
         """``verdict`` on ``post_id`` in each of ``sources`` (the moderated feeds that have it)."""

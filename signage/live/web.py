@@ -9,7 +9,6 @@ whole PNG: a refresh that fails leaves the last good snapshot on screen.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import hashlib
 import json
 import os
@@ -21,9 +20,9 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 from signage.core.paths import atomic_write
+from signage.core.processes import become_subreaper, pss_mb
 from signage.live.model import Item, LiveError, Want
 
 CHROMIUMS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -31,7 +30,6 @@ TIMEOUT_S = 30.0
 MEMORY_MB = 1024.0  # the whole Chromium process tree, summed
 WATCH_EVERY_S = 0.1
 PNG = b"\x89PNG\r\n\x1a\n"
-PR_SET_CHILD_SUBREAPER = 36
 
 
 def chromium() -> str | None:
@@ -84,8 +82,7 @@ def _shoot(page: Page, shot: Path, work: str) -> str | None:
     browser = chromium()
     if browser is None:
         return "no Chromium installed"
-    if _LIBC is not None:
-        _LIBC.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)  # orphans of Chromium come to us
+    become_subreaper()  # orphans of Chromium come to us
     width, height = page.viewport
     command = [
         browser, "--headless=new", "--disable-gpu", "--hide-scrollbars", "--mute-audio",
@@ -155,18 +152,12 @@ def _group_mb(group: int) -> float:
     processes share most of their pages, so their resident sizes summed count them often."""
     total = 0.0
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            if int(fields[2]) != group:  # pgrp
-                continue
-            for line in (entry / "smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1]) / 1024
-                    break
-        except (OSError, IndexError, ValueError):
-            continue
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            if (
+                entry.name.isdigit()
+                and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2]) == group
+            ):
+                total += pss_mb(entry.name)
     return total
 
 
@@ -209,16 +200,6 @@ def pixels_digest(png: bytes) -> str:
             digest.update(png[at + 8 : at + 8 + length])
         at += 12 + length
     return digest.hexdigest()[:16]
-
-
-def _load_libc() -> object | None:
-    try:
-        return ctypes.CDLL("libc.so.6") if sys.platform == "linux" else None
-    except OSError:
-        return None
-
-
-_LIBC: Any = _load_libc()
 
 
 def main() -> int:

@@ -13,6 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from signage.core.processes import pss_mb
+
 REPO = Path(__file__).resolve().parents[2]  # the bundled example: the checkout's top level
 
 
@@ -151,15 +153,7 @@ def proportional(pid: int) -> float:
     counted once, shared out between the processes that map it (a clip's frame ring is
     mapped by the player and its decoder: summed resident sizes count it twice, and rise
     and fall as clips start and stop)."""
-    pss = 0.0
-    for each in descendants(pid):
-        try:
-            for line in Path(f"/proc/{each}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    pss += int(line.split()[1]) / 1024
-        except OSError:
-            continue
-    return pss
+    return sum(pss_mb(each) for each in descendants(pid))
 
 
 def pss_kinds(pid: int) -> dict[str, float]:
