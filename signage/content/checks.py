@@ -10,6 +10,7 @@ from signage.content.folder import resolve_layouts
 from signage.content.model import Playlist
 from signage.content.theme import load_theme_file
 from signage.core.diagnostics import Report
+from signage.core.urls import read_credentials
 from signage.core.values import is_url
 from signage.live.web import chromium
 from signage.programme.load import load
@@ -25,6 +26,7 @@ def across_files(root: Path, playlists: list[Playlist]) -> Report:
     if theme.timezone:
         programme_zones(root, theme.timezone, playlists, report)
     web_pages(playlists, report)
+    login_files(playlists, report)
     return report
 
 
@@ -38,6 +40,19 @@ def web_pages(playlists: list[Playlist], report: Report) -> None:
             "web pages are taken by the system's Chromium, and none is installed (apt "
             "install chromium): this slide will be skipped",
         )
+
+
+def login_files(playlists: list[Playlist], report: Report) -> None:
+    """Warn when a slide's login file (a web page's, a calendar's) cannot be read here."""
+    for slide in (s for p in playlists for s in p.slides):
+        for source, path in slide.credentials().items():
+            try:
+                read_credentials(Path(path))
+            except ValueError as exc:
+                report.add_warning(
+                    slide.origin or "playlists",
+                    f"credentials: {exc}; on this machine {source} cannot be logged in to",
+                )
 
 
 def programme_zones(root: Path, venue: str, playlists: list[Playlist], report: Report) -> None:

@@ -17,12 +17,15 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from signage.core.paths import atomic_write
 from signage.core.processes import become_subreaper, pss_mb
+from signage.core.urls import read_credentials
+from signage.live.devtools import Devtools, DevtoolsError, Visit, picture
 from signage.live.model import Item, LiveError, Want
 
 CHROMIUMS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -44,9 +47,11 @@ class Page:
     url: str
     viewport: tuple[int, int] = (1920, 1080)
     zoom: float = 1.0
-    wait_s: float = 2.0
+    wait_s: float = 2.0  # after the page's load event
     timeout_s: float = TIMEOUT_S
     memory_mb: float = MEMORY_MB
+    selector: str = ""  # or: until something on the page matches this CSS selector
+    credentials: str = ""  # a file holding 'user:password' for the page's own login
 
 
 def snapshot(page: Page, target: Path) -> None:
@@ -78,29 +83,53 @@ def snapshot(page: Page, target: Path) -> None:
 
 
 def _shoot(page: Page, shot: Path, work: str) -> str | None:
-    """In the supervisor: run Chromium, watch it, kill and reap it; why it failed, if so."""
+    """In the supervisor: run Chromium, talk to it over its DevTools pipe while a thread
+    watches its time and memory, then kill and reap it; why it failed, if so."""
     browser = chromium()
     if browser is None:
         return "no Chromium installed"
+    try:
+        login = read_credentials(Path(page.credentials)) if page.credentials else None
+    except ValueError as exc:
+        return str(exc)
     become_subreaper()  # orphans of Chromium come to us
-    width, height = page.viewport
     command = [
         browser, "--headless=new", "--disable-gpu", "--hide-scrollbars", "--mute-audio",
         "--no-first-run", "--no-default-browser-check", "--disable-extensions",
         "--disable-background-networking", "--disable-sync", "--deny-permission-prompts",
-        f"--user-data-dir={work}/profile", f"--window-size={width},{height}",
-        f"--force-device-scale-factor={page.zoom:g}",
-        f"--virtual-time-budget={int(page.wait_s * 1000)}", f"--screenshot={shot}", page.url,
+        f"--user-data-dir={work}/profile", "--remote-debugging-pipe", "about:blank",
     ]  # fmt: skip
     if os.geteuid() == 0:
         command.insert(1, "--no-sandbox")  # Chromium refuses to run as root otherwise
+    commands_read, commands_write = os.pipe()  # Chromium reads its commands on its fd 3
+    answers_read, answers_write = os.pipe()  # and writes its answers and events on fd 4
+
+    def on_fds_3_and_4() -> None:
+        reading, writing = os.dup(commands_read), os.dup(answers_write)
+        os.dup2(reading, 3)
+        os.dup2(writing, 4)
+
     child = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-    )
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        pass_fds=(3, 4), preexec_fn=on_fds_3_and_4,  # noqa: PLW1509 (no thread runs yet)
+    )  # fmt: skip
+    os.close(commands_read)
+    os.close(answers_write)
+    late = f"the page did not finish within {page.timeout_s:g} s"
+    watch = Watch(child, page)
     try:
-        return _watch(child, page)
+        devtools = Devtools(commands_write, answers_read, time.monotonic() + page.timeout_s, late)
+        visit = Visit(page.url, page.viewport, page.zoom, page.wait_s, page.selector, login)
+        shot.write_bytes(picture(devtools, visit))
+        return None
+    except (DevtoolsError, OSError) as exc:
+        return watch.why or str(exc)
     finally:
+        watch.stop()
+        _kill_group(child)  # whatever it left behind (a renderer, a GPU process) goes too
         _reap_all()
+        os.close(commands_write)
+        os.close(answers_read)
 
 
 def _reap_all() -> None:
@@ -128,23 +157,32 @@ def _children() -> list[int]:
     return found
 
 
-def _watch(child: subprocess.Popen[bytes], page: Page) -> str | None:
-    """Wait for Chromium; kill its whole group past the time or the memory; why, if so."""
-    deadline = time.monotonic() + page.timeout_s
-    why = None
-    try:
-        while child.poll() is None:
-            if time.monotonic() > deadline:
-                why = f"the page did not finish within {page.timeout_s:g} s"
-                break
-            used = _group_mb(child.pid)
-            if used > page.memory_mb:
-                why = f"Chromium used {used:.0f} MB, over its {page.memory_mb:g} MB"
-                break
-            time.sleep(WATCH_EVERY_S)
-    finally:
-        _kill_group(child)  # whatever it left behind (a renderer, a GPU process) goes too
-    return why
+class Watch(threading.Thread):
+    """Kills Chromium's whole process group when it runs past its time (a backstop: the
+    conversation has the same deadline) or over its memory, and says why."""
+
+    def __init__(self, child: subprocess.Popen[bytes], page: Page) -> None:
+        super().__init__(daemon=True)
+        self.child, self.page = child, page
+        self.why: str | None = None
+        self._stopped = threading.Event()
+        self.start()
+
+    def run(self) -> None:
+        deadline = time.monotonic() + self.page.timeout_s + 1
+        while not self._stopped.wait(WATCH_EVERY_S) and self.child.poll() is None:
+            used = _group_mb(self.child.pid)
+            if used > self.page.memory_mb:
+                self.why = f"Chromium used {used:.0f} MB, over its {self.page.memory_mb:g} MB"
+            elif time.monotonic() > deadline:
+                self.why = f"the page did not finish within {self.page.timeout_s:g} s"
+            if self.why:
+                _kill_group(self.child)
+                return
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self.join()
 
 
 def _group_mb(group: int) -> float:
@@ -164,7 +202,8 @@ def _group_mb(group: int) -> float:
 def _kill_group(child: subprocess.Popen[bytes]) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(child.pid, signal.SIGKILL)
-    child.wait()
+    with contextlib.suppress(ChildProcessError):
+        child.wait()
 
 
 def page_item(url: str, want: Want, folder: Path, screen: tuple[int, int]) -> Item:
@@ -180,7 +219,8 @@ def page_item(url: str, want: Want, folder: Path, screen: tuple[int, int]) -> It
     )
     page = Page(
         url, (width, height), zoom, float(options.get("wait", "2")),
-        float(options.get("timeout", TIMEOUT_S)),
+        float(options.get("timeout", TIMEOUT_S)), selector=options.get("wait_for", ""),
+        credentials=options.get("credentials", ""),
     )  # fmt: skip
     target = folder / f"{hashlib.sha256((url + repr(want.options)).encode()).hexdigest()[:32]}.png"
     snapshot(page, target)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from signage.core.schema import Field, Number, Text
-from signage.core.values import Duration
+import yaml
+
+from signage.core.schema import JSON, Ctx, Field, Number, Text, Type, scalar_node
+from signage.core.values import Duration, parse_duration
+from signage.core.yamlsrc import scalar_value
 from signage.live.model import Want
 from signage.slides.base import Slide, SlideKind
 
@@ -15,21 +19,53 @@ class WebSlide(Slide):
     type = "web"
     url: str
     refresh_s: float = 300.0
-    wait_s: float = 2.0
+    wait: float | str = 2.0  # seconds after the page's load, or a CSS selector to wait for
     zoom: float = 1.0
     viewport: str = ""  # "": the screen's size (over the zoom)
+    credentials_file: str | None = None  # on the screen's machine: 'user:password'
 
     @property
     def title(self) -> str:
         return self.url
 
     def live(self) -> dict[str, Want]:
-        options = (
-            ("viewport", self.viewport),
-            ("wait", f"{self.wait_s:g}"),
-            ("zoom", f"{self.zoom:g}"),
+        waiting = (
+            ("wait_for", self.wait) if isinstance(self.wait, str) else ("wait", f"{self.wait:g}")
         )
+        options: tuple[tuple[str, str], ...] = (
+            ("viewport", self.viewport), waiting, ("zoom", f"{self.zoom:g}"),
+        )  # fmt: skip
+        if self.credentials_file:
+            options += (("credentials", self.credentials_file),)
         return {self.url: Want("web", self.refresh_s, options=options)}
+
+    def credentials(self) -> dict[str, str]:
+        return {self.url: self.credentials_file} if self.credentials_file else {}
+
+
+@dataclass
+class WaitFor(Type):
+    """Seconds (a number or like 5s), or a CSS selector to wait for."""
+
+    seconds: Duration = field(default_factory=lambda: Duration(0, 60, allow_zero=True))
+    selector: Text = field(default_factory=lambda: Text(max_len=200))
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        return f"{self.seconds.expected}, or a CSS selector"
+
+    def check(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+        if not scalar_node(node):
+            return self.wrong(node, ctx, path)
+        value = scalar_value(node)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return self.seconds.check(node, ctx, path)
+        if isinstance(value, str) and parse_duration(value) is not None:
+            return self.seconds.check(node, ctx, path)
+        return self.selector.check(node, ctx, path)
+
+    def json_schema(self) -> JSON:
+        return {"anyOf": [self.seconds.json_schema(), {"type": "string", "maxLength": 200}]}
 
 
 KIND = SlideKind(
@@ -50,10 +86,10 @@ KIND = SlideKind(
             attr="refresh_s",
         ),
         "wait": Field(
-            Duration(0, 60, allow_zero=True),
+            WaitFor(),
             default=2.0,
-            doc="How long the page may load and run its scripts before the snapshot (seconds)",
-            attr="wait_s",
+            doc="Seconds the page may run its scripts after it has loaded, or a CSS selector "
+            "(like '#programme .session'): the snapshot is taken once something matches it",
         ),
         "zoom": Field(
             Number(0.25, 4), default=1.0, doc="The page's zoom (2: everything twice as large)"
@@ -62,6 +98,13 @@ KIND = SlideKind(
             Text(max_len=20, pattern=r"\d{3,4}x\d{3,4}", pattern_help="a size like 1920x1080"),
             doc="The browser window's size in CSS pixels, like 1920x1080 (default: the "
             "screen's, divided by the zoom: a portrait screen gets a portrait page)",
+        ),
+        "credentials": Field(
+            Text(max_len=500),
+            doc="A file on the screen's machine with one line user:password, given to the "
+            "page's own site when it asks for a login (HTTP authentication; never to another "
+            "site); keep it out of the content folder, e.g. /etc/signage/intranet.credentials",
+            attr="credentials_file",
         ),
     },
     model=WebSlide,

@@ -4,14 +4,17 @@ their whole process group, and the last good snapshot stays."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import os
+import socket
 import subprocess
 import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -30,12 +33,24 @@ pytestmark = pytest.mark.skipif(chromium() is None, reason="Chromium is installe
 RED_PAGE = b"<!doctype html><html><body style='margin:0;background:#c81e1e'><h1>Programme</h1></body></html>"
 
 
+GREEN_LATER = (
+    b"<!doctype html><html><body style='margin:0;background:#c81e1e'><script>"
+    b"setTimeout(() => { document.body.style.background = '#1ec81e';"
+    b" document.body.innerHTML = '<p id=ready>pr\xc3\xaat</p>'; }, 1500)</script></body></html>"
+)
+GREEN_PAGE = b"<!doctype html><html><body style='margin:0;background:#1ec81e'></body></html>"
+LOGIN = ("accueil", "m0t de passe")
+
+
 class Site:
-    """``/`` a red page; ``/hang`` never finishes; ``/page`` whatever ``page`` holds."""
+    """``/`` a red page; ``/hang`` never finishes; ``/later`` turns green after 1.5 s;
+    ``/private`` green behind HTTP basic auth (``LOGIN``); ``/missing`` a 404; anything else
+    whatever ``page`` holds. ``authorizations`` lists the Authorization headers received."""
 
     def __init__(self) -> None:
         self.page = RED_PAGE
         self.release = threading.Event()
+        self.authorizations: list[str] = []
         site = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -51,8 +66,20 @@ class Site:
                     self.wfile.flush()
                     site.release.wait(60)  # the rest of the page never comes
                     return
-                body = site.page
-                self.send_response(200)
+                said = self.headers.get("Authorization")
+                if said:
+                    site.authorizations.append(said)
+                status, body = 200, site.page
+                if self.path == "/later":
+                    body = GREEN_LATER
+                elif self.path == "/missing":
+                    status, body = 404, GREEN_PAGE
+                elif self.path.startswith("/private"):
+                    token = base64.b64encode(":".join(LOGIN).encode()).decode()
+                    status, body = (200, GREEN_PAGE) if said == f"Basic {token}" else (401, b"no")
+                self.send_response(status)
+                if status == 401:
+                    self.send_header("WWW-Authenticate", 'Basic realm="intranet"')
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -79,6 +106,11 @@ def _red_share(path: Path) -> float:
     image = Image.open(path).convert("RGB").resize((32, 18))
     raw = image.tobytes()
     return sum(1 for i in range(0, len(raw), 3) if raw[i] > 180 and raw[i + 1] < 60) / (32 * 18)
+
+
+def _green_share(path: Path) -> float:
+    raw = Image.open(path).convert("RGB").resize((32, 18)).tobytes()
+    return sum(1 for i in range(0, len(raw), 3) if raw[i + 1] > 180 and raw[i] < 60) / (32 * 18)
 
 
 def _chromiums() -> int:
@@ -178,3 +210,81 @@ def test_web_slide_keys_are_checked_with_their_line(tmp_path: Path) -> None:
     said = [d.format() for d in report.items]
     assert any("w.yaml:3:" in m and "url" in m and "an http(s) URL" in m for m in said), said
     assert any("viewport" in m and "a size like 1920x1080" in m for m in said), said
+
+
+def test_the_snapshot_waits_for_a_css_selector(site: Site, tmp_path: Path) -> None:
+    """``wait: '#ready'``: the picture is taken once the page's script has made the element
+    (1.5 s after load); waiting 0 s after load takes the page before it."""
+    shot = tmp_path / "shot.png"
+    snapshot(Page(f"{site.url}/later", (800, 450), wait_s=0), shot)
+    assert _red_share(shot) > 0.8
+    snapshot(Page(f"{site.url}/later", (800, 450), wait_s=0, selector="#ready"), shot)
+    assert _green_share(shot) > 0.8
+    with pytest.raises(LiveError, match="nothing on the page matched '#never' in time"):
+        snapshot(Page(f"{site.url}/", (800, 450), timeout_s=2, selector="#never"), shot)
+    assert _green_share(shot) > 0.8  # the last good picture stays
+
+
+def test_a_page_behind_a_login_gets_the_credentials_and_no_other_site_does(
+    site: Site, tmp_path: Path
+) -> None:
+    login = tmp_path / "intranet.credentials"
+    login.write_text(":".join(LOGIN) + "\n", encoding="utf-8")
+    shot = tmp_path / "shot.png"
+    with pytest.raises(LiveError, match="the page answered HTTP 401"):
+        snapshot(Page(f"{site.url}/private", (800, 450), wait_s=0), shot)
+    assert not shot.exists() and site.authorizations == []
+    snapshot(Page(f"{site.url}/private", (800, 450), wait_s=0, credentials=str(login)), shot)
+    assert _green_share(shot) > 0.8 and len(site.authorizations) >= 1
+    # a page elsewhere that pulls in the protected site: its login prompt is refused
+    other = Site()
+    try:
+        other.page = f"<html><body><img src='{site.url}/private/logo.png'></body></html>".encode()
+        site.authorizations.clear()
+        snapshot(Page(f"{other.url}/", (800, 450), wait_s=0, credentials=str(login)), shot)
+        assert site.authorizations == []
+    finally:
+        other.close()
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_an_error_page_is_not_taken_for_the_page(site: Site, tmp_path: Path) -> None:
+    shot = tmp_path / "shot.png"
+    with pytest.raises(LiveError, match="the page answered HTTP 404"):
+        snapshot(Page(f"{site.url}/missing", (800, 450), wait_s=0), shot)
+    with pytest.raises(LiveError, match=r"cannot be reached \(net::ERR_CONNECTION_REFUSED\)"):
+        snapshot(Page(f"http://127.0.0.1:{_closed_port()}/", (800, 450), wait_s=0), shot)
+    assert not shot.exists()
+
+
+def test_web_slides_wait_for_seconds_or_a_selector_and_name_their_login(tmp_path: Path) -> None:
+    from signage.content.checks import across_files
+    from signage.content.folder import load_content
+
+    def load(slides: str) -> tuple[Any, list[str]]:
+        (tmp_path / "playlists").mkdir(exist_ok=True)
+        (tmp_path / "playlists" / "w.yaml").write_text("name: W\nslides:\n" + slides)
+        content, report = load_content(tmp_path)
+        return content, [d.format() for d in report.items]
+
+    _, said = load("  - {type: web, url: 'https://c.example/', wait: [1]}\n")
+    assert any("w.yaml:3:" in m and "wait" in m and "or a CSS selector" in m for m in said), said
+    content, said = load(
+        "  - {type: web, url: 'https://a.example/', wait: '#programme .session'}\n"
+        "  - {type: web, url: 'https://b.example/', wait: 5s,"
+        " credentials: /nowhere/intranet.credentials}\n"
+    )
+    assert content is not None, said
+    wants = {slide.url: slide.live()[slide.url] for slide in content.slides()}
+    assert ("wait_for", "#programme .session") in wants["https://a.example/"].options
+    assert ("wait", "5") in wants["https://b.example/"].options
+    warned = [d.format() for d in across_files(tmp_path, content.playlists).items]
+    assert any(
+        "w.yaml:4:" in m and "/nowhere/intranet.credentials" in m and "cannot read" in m
+        for m in warned
+    ), warned
