@@ -136,9 +136,8 @@ class RegionType(Type):
             if word == "room":
                 values["room"] = values.get("room") or "auto"
                 values["view"] = values.get("view") or "room"
-            if kind.one_of and not any(values.get(k) for k in kind.one_of):
-                keys = " or ".join(kind.one_of)
-                return ctx.error(node, path, f"a {word} widget needs {keys}")
+            if said := kind.problem(values, f"a {word} widget"):
+                return ctx.error(node, path, said)
             common = Common(
                 id=values["name"],
                 duration_s=WIDGET_DURATION_S,

@@ -184,9 +184,8 @@ class SlideType(Type):
         values = Obj.check_items(node, ctx, path, {**COMMON_FIELDS, **kind.fields})
         if values is INVALID:
             return INVALID
-        if kind.one_of and not any(values.get(k) for k in kind.one_of):
-            keys = " or ".join(kind.one_of)
-            return ctx.error(node, path, f"a {kind.type} slide needs {keys}")
+        if said := kind.problem(values, f"a {kind.type} slide"):
+            return ctx.error(node, path, said)
         return (kind, Located(values, *mark_of(node)))
 
     def json_schema(self) -> dict[str, Any]:

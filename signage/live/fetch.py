@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,7 +63,13 @@ def download(session: requests.Session, url: str, validators: Validators, limit:
 
 
 def _rate_limited(headers: Any) -> float | None:
-    """Seconds until the rate limit resets when none is left (Mastodon's headers), else None."""
+    """Seconds until the rate limit resets when none is left, else None: Mastodon's
+    ``X-RateLimit-*`` (the reset an ISO time) or Bluesky's ``RateLimit-*`` (epoch seconds)."""
+    if headers.get("RateLimit-Remaining") == "0":
+        reset_at = headers.get("RateLimit-Reset", "")
+        if reset_at.isdigit():
+            return min(MAX_RETRY_AFTER_S, max(0.0, int(reset_at) - time.time()))
+        return None
     if headers.get("X-RateLimit-Remaining") != "0":
         return None
     reset = headers.get("X-RateLimit-Reset")

@@ -87,6 +87,15 @@ class Feed:
         return tuple(kept[:count])
 
 
+def aware_time(value: Any) -> dt.datetime | None:
+    """An ISO 8601 time from an API (``...Z`` included) as an aware datetime; None if not."""
+    try:
+        when = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
 def live_key(source: str, root: str | Path) -> str:
     """How the hub and the renderers name a source: a URL as written, a file of the
     content folder by its resolved path."""

@@ -16,8 +16,9 @@ from html.parser import HTMLParser
 from typing import Any
 
 from signage.core.text import clean_text
+from signage.live.bluesky import is_feed, parse_feed
 from signage.live.fetch import download
-from signage.live.model import Item, LiveError
+from signage.live.model import Item, LiveError, aware_time
 
 MAX_TEXT = 1000
 _BLOCK = {"p", "br", "div", "li", "blockquote"}
@@ -74,11 +75,14 @@ def post_text(html: str) -> str:
 
 
 def parse_statuses(data: bytes, url: str) -> tuple[str, tuple[Item, ...]]:
-    """The posts of a timeline, newest first; LiveError when ``data`` is not one."""
+    """The posts of a timeline (Mastodon's, or a Bluesky author feed), newest first;
+    LiveError when ``data`` is not one."""
     try:
         statuses = json.loads(data)
     except (ValueError, RecursionError):
         raise LiveError("not JSON: not a Mastodon timeline") from None
+    if is_feed(statuses):
+        return "", parse_feed(statuses)
     if not isinstance(statuses, list):
         raise LiveError("not a Mastodon timeline (expected a list of statuses)")
     items = [_item(s) for s in statuses[:80] if _shown(s)]
@@ -128,18 +132,10 @@ def _item(status: dict[str, Any]) -> Item | None:
         title="",
         text=text,
         link=link if link.startswith(("http://", "https://")) else "",
-        published=_time(status.get("created_at")),
+        published=aware_time(status.get("created_at")),
         author=f"{name} · @{acct}" if name and acct else name or f"@{acct}",
         image_url=picture,
     )
-
-
-def _time(value: Any) -> dt.datetime | None:
-    try:
-        when = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
 def statuses_url(session: Any, lookup: str) -> str:

@@ -5,7 +5,7 @@ what a kind declares (:class:`SlideKind`): its ``type``, keys and builder. Drawi
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -103,7 +103,15 @@ class SlideKind:
     fields: dict[str, Field]
     build: Builder | None = None
     one_of: tuple[str, ...] = ()  # at least one of these keys must be given
+    rule: Callable[[Mapping[str, Any]], str | None] | None = None  # across keys: the error
     model: builtins.type[Slide] | None = None  # ``type`` is the field above
+
+    def problem(self, values: Mapping[str, Any], what: str) -> str | None:
+        """What is wrong across the entry's keys, if anything: none of ``one_of`` given, or
+        the kind's own ``rule`` (``what``: "a social slide", "a clock widget")."""
+        if self.one_of and not any(values.get(k) for k in self.one_of):
+            return f"{what} needs {' or '.join(self.one_of)}"
+        return self.rule(values) if self.rule else None
 
     def make(self, common: Common, values: Located, ctx: Ctx, slide_id: str) -> list[Slide]:
         """The slides an entry of a playlist (or a layout's widget) gives."""

@@ -1,12 +1,16 @@
-"""``type: social``: a moderated wall of posts from a Mastodon hashtag or account."""
+"""``type: social``: a moderated wall of posts from a Mastodon hashtag or account, or a
+Bluesky account."""
 
 from __future__ import annotations
 
 import urllib.parse
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from signage.core.schema import Choice, Field, Integer, ListOf, Text
 from signage.core.values import Duration
+from signage.live.bluesky import PUBLIC_API, author_feed_url
 from signage.live.model import Want
 from signage.slides.base import Slide, SlideKind
 
@@ -35,7 +39,9 @@ class SocialSlide(Slide):
 
     def sources(self) -> tuple[str, ...]:
         """The API addresses read: the hashtag's public timeline, the account's statuses
-        (found by its name first)."""
+        (found by its name first); on Bluesky, the account's own posts."""
+        if self.network == "bluesky":
+            return (author_feed_url(self.instance or PUBLIC_API, self.account or ""),)
         base = self.instance.rstrip("/")
         found = []
         if self.hashtag:
@@ -51,6 +57,20 @@ class SocialSlide(Slide):
         return {source: Want("social", self.poll_s, moderated) for source in self.sources()}
 
 
+def _network_rule(values: Mapping[str, Any]) -> str | None:
+    if values.get("network") == "bluesky":
+        if values.get("hashtag"):
+            return (
+                "network: bluesky reads an account, not a hashtag: Bluesky's public API no "
+                "longer answers post searches without an account (app.bsky.feed.searchPosts); "
+                "give account: (like capcom.bsky.social), or read the hashtag on Mastodon"
+            )
+        return None
+    if not values.get("instance"):
+        return "a mastodon social slide needs instance: the server, e.g. https://mastodon.social"
+    return None
+
+
 KIND = SlideKind(
     type="social",
     doc="Posts of a Mastodon hashtag or account, moderated: with moderation: approve (the "
@@ -58,12 +78,15 @@ KIND = SlideKind(
     "sensitive post or one behind a content warning is never shown.",
     fields={
         "network": Field(
-            Choice(("mastodon",)), default="mastodon", doc="mastodon (Bluesky is not read yet)"
+            Choice(("mastodon", "bluesky")),
+            default="mastodon",
+            doc="mastodon: a hashtag or an account of a Mastodon server; bluesky: an account "
+            "(Bluesky's public API does not answer hashtag searches without an account)",
         ),
         "instance": Field(
             Text(max_len=300, pattern=r"https?://[^\s/]+(/[^\s]*)?", pattern_help="an http(s) URL"),
-            required=True,
-            doc="The Mastodon server, e.g. https://mastodon.social",
+            doc="The Mastodon server, e.g. https://mastodon.social (required for Mastodon); "
+            f"for Bluesky, the API server (default {PUBLIC_API})",
         ),
         "hashtag": Field(
             Text(max_len=100, pattern=r"#?[\w]+", pattern_help="a hashtag like rncn8"),
@@ -72,8 +95,8 @@ KIND = SlideKind(
         "account": Field(
             Text(
                 max_len=300,
-                pattern=r"@?[\w.]+(@[\w.-]+)?",
-                pattern_help="an account like capcom@mastodon.social",
+                pattern=r"@?[\w.-]+(@[\w.-]+)?",
+                pattern_help="an account like capcom@mastodon.social or capcom.bsky.social",
             ),
             doc="An account whose public posts are shown",
         ),
@@ -107,4 +130,5 @@ KIND = SlideKind(
     },
     model=SocialSlide,
     one_of=("hashtag", "account"),
+    rule=_network_rule,
 )

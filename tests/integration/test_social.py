@@ -18,6 +18,9 @@ from signage.live.model import LiveError
 from signage.live.social import parse_statuses
 from signage.player.frames import SlideError, prepare
 from signage.programme.store import ProgrammeServices
+from tests.support.bluesky import Bluesky
+from tests.support.bluesky import author as bsky_author
+from tests.support.bluesky import post as bsky_post
 from tests.support.browser import needs_browser
 from tests.support.content import at, write_content
 from tests.support.mastodon import LINK, MENTION, TAG, Mastodon, account, image, status
@@ -324,3 +327,101 @@ def test_an_operator_approves_a_post_from_a_phone(
     finally:
         printed = player.stop()
     assert "Traceback" not in printed
+
+
+@pytest.fixture
+def bluesky():
+    server = Bluesky()
+    yield server
+    server.close()
+
+
+def _bluesky_wall(tmp_path: Path, api: str, handle: str = "capcom.bsky.social") -> object:
+    return write_content(
+        tmp_path / "c",
+        {
+            "s.yaml": "name: S\nslides:\n  - {type: social, id: mur, network: bluesky,"
+            f" instance: '{api}', account: '{handle}', moderation: auto}}\n"
+        },
+    )
+
+
+def test_a_bluesky_account_is_read_and_labelled_posts_never(
+    bluesky: Bluesky, tmp_path: Path
+) -> None:
+    capcom = bsky_author("capcom.bsky.social", "Cap’Com")
+    bluesky.feeds["capcom.bsky.social"] = [
+        bsky_post("3lqa", "Plénière : la salle est pleine ! cap-com.org/actu...", capcom, 3,
+                  base=bluesky.url, images=("plenary",), now=AT),
+        bsky_post("3lqb", "Contenu étiqueté", capcom, 4, labels=("graphic-media",), now=AT),
+        bsky_post("3lqc", "Un repost", bsky_author("autre.bsky.social", "Autre"), 5,
+                  repost_by=capcom, now=AT),
+        bsky_post("3lqd", "Une réponse", capcom, 6, reply_to="3lqa", now=AT),
+    ]  # fmt: skip
+    content = _bluesky_wall(tmp_path, bluesky.url)
+    hub = LiveHub(tmp_path / "cache")
+    hub.set_sources(wants_of(content))
+    (source,) = wants_of(content)
+    assert hub.fetch(source) is True
+    (feed,) = hub.feeds()
+    assert [item.id for item in feed.items] == [f"at://{capcom['did']}/app.bsky.feed.post/3lqa"]
+    (item,) = feed.items
+    assert item.author == "Cap’Com · @capcom.bsky.social"
+    assert item.link == "https://bsky.app/profile/capcom.bsky.social/post/3lqa"
+    assert item.image and Path(item.image).read_bytes() == bluesky.media
+    said = _said(_frame(content, hub))
+    assert "la salle est pleine" in said and "étiqueté" not in said and "repost" not in said
+    assert any("filter=posts_no_replies" in r for r in bluesky.requests)
+
+
+def test_a_bluesky_author_who_refuses_logged_out_viewers_is_never_shown(
+    bluesky: Bluesky, tmp_path: Path
+) -> None:
+    shy = bsky_author("discret.bsky.social", "Discret", labels=("!no-unauthenticated",))
+    bluesky.feeds["discret.bsky.social"] = [bsky_post("3lqe", "Bonjour", shy, 1, now=AT)]
+    content = _bluesky_wall(tmp_path, bluesky.url, "discret.bsky.social")
+    hub = LiveHub(tmp_path / "cache")
+    hub.set_sources(wants_of(content))
+    (source,) = wants_of(content)
+    hub.fetch(source)
+    assert hub.feeds()[0].items == ()
+
+
+def test_bluesky_errors_and_rate_limits(bluesky: Bluesky, tmp_path: Path) -> None:
+    content = _bluesky_wall(tmp_path, bluesky.url, "inconnu.bsky.social")
+    hub = LiveHub(tmp_path / "cache")
+    hub.set_sources(wants_of(content))
+    (source,) = wants_of(content)
+    hub.fetch(source)
+    assert hub.status()[source]["last_error"] == "HTTP 400 Bad Request"
+    bluesky.feeds["capcom.bsky.social"] = []
+    bluesky.remaining = 0
+    content = _bluesky_wall(tmp_path / "b", bluesky.url)
+    hub = LiveHub(tmp_path / "cache-b")
+    hub.set_sources(wants_of(content))
+    (source,) = wants_of(content)
+    hub.fetch(source)
+    assert hub.status()[source]["next_fetch_in_s"] > 250  # RateLimit-Reset, 5 min away
+
+
+@pytest.mark.parametrize(
+    ("keys", "said"),
+    [
+        ("network: bluesky, hashtag: rncn8",
+         "network: bluesky reads an account, not a hashtag: Bluesky's public API no longer "
+         "answers post searches without an account"),
+        ("hashtag: rncn8", "a mastodon social slide needs instance: the server"),
+    ],
+)  # fmt: skip
+def test_what_a_network_cannot_read_is_said_with_its_line(
+    tmp_path: Path, keys: str, said: str
+) -> None:
+    from signage.content.folder import load_content
+
+    (tmp_path / "playlists").mkdir()
+    (tmp_path / "playlists" / "s.yaml").write_text(
+        f"name: S\nslides:\n  - {{type: text, title: Bonjour}}\n  - {{type: social, {keys}}}\n"
+    )
+    _, report = load_content(tmp_path)
+    found = [d.format() for d in report.items]
+    assert any("s.yaml:4:" in m and said in m for m in found), found
