@@ -10,12 +10,12 @@ import sys
 from collections.abc import Sequence
 
 from signage import __version__
-from signage.cli import bench, check, delivery, fleet, play, programme
+from signage.cli import bench, check, delivery, fleet, play, programme, studio
 from signage.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, bundled_content
 
 __all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "build_parser", "bundled_content", "main"]
 
-COMMANDS = (check, play, programme, bench, delivery, fleet)  # in ``signage --help``'s order
+COMMANDS = (check, play, programme, bench, delivery, fleet, studio)  # in ``signage --help``'s order
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -22,14 +22,14 @@ def state_dir() -> Path:
     return Path(base) / "signage"
 
 
-def atomic_write(path: Path, data: bytes | Iterable[bytes]) -> None:
+def atomic_write(path: Path, data: bytes | Iterable[bytes], mode: int | None = None) -> None:
     """Write to a temporary file beside ``path``, flush it to disk, then rename over ``path``.
 
     The temporary name is unique to the call (two request threads of one process
     once collided on a name made of the process id), and it is removed when the
     write fails: a full disk leaves no partial file behind.
     """
-    with atomic_file(path) as handle:
+    with atomic_file(path, mode) as handle:
         for chunk in [data] if isinstance(data, bytes) else data:
             handle.write(chunk)
 
@@ -49,12 +49,15 @@ def chunks(path: Path, start: int = 0, end: int | None = None) -> Iterator[bytes
 
 
 @contextlib.contextmanager
-def atomic_file(path: Path) -> Iterator[Any]:
-    """A binary file to write that replaces ``path`` only if the block ends without error."""
+def atomic_file(path: Path, mode: int | None = None) -> Iterator[Any]:
+    """A binary file to write that replaces ``path`` only if the block ends without error
+    (mode 0600 unless ``mode`` is given: 0o644 for what another user's player reads)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     temporary = Path(name)
     try:
+        if mode is not None:
+            os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()

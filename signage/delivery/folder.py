@@ -25,7 +25,7 @@ MAX_WAIT_S = 0.6  # but a never-ending burst still reloads this often
 # ... unless a file is still open for writing (a clip being copied): then wait for it to be
 # closed, up to this long, instead of loading it half-written
 MAX_WRITE_WAIT_S = 120.0
-IGNORED_PARTS = (".git", "__pycache__", ".cache")
+IGNORED_PARTS = (".git", "__pycache__", ".cache", ".studio")  # .studio: the studio's queue and log
 
 
 def _ignored(path: str) -> bool:

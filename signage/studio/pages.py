@@ -1,0 +1,168 @@
+"""The studio's pages: plain HTML forms (no script, so the Content-Security-Policy forbids
+every script), in French, built for a phone first: one column, touch targets of 48 px."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from html import escape
+from typing import Any
+
+from signage.studio.photos import MAX_FILE_BYTES, MAX_FILES, Photo
+
+ROLE_NAMES = {
+    "admin": "administration",
+    "editor": "édition",
+    "photographer": "photographe",
+    "steward": "accueil des salles",
+}
+STATE_NAMES = {"open": "Ouverte", "full": "Complète", "closed": "Fermée"}
+
+
+def page(title: str, body: str, user: Any = None, csrf: str = "") -> bytes:
+    """A whole page: the header (who is signed in, a way out) and the body."""
+    who = ""
+    if user is not None:
+        who = (
+            f'<form class="who" method="post" action="/logout">'
+            f"<span>{escape(user.user)} · {escape(ROLE_NAMES[user.role])}</span>"
+            f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
+            f'<button class="secondary">Se déconnecter</button></form>'
+        )
+    return (
+        "<!doctype html><html lang=fr><head><meta charset=utf-8>"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<title>{escape(title)} · Studio</title><link rel="stylesheet" href="/studio.css"></head>'
+        f'<body><header><a class="home" href="/">Studio</a>{who}</header>'
+        f"<main><h1>{escape(title)}</h1>{body}</main></body></html>"
+    ).encode()
+
+
+def said(message: str, bad: bool = False) -> str:
+    kind = "bad" if bad else "ok"
+    return f'<p class="said {kind}" role="status">{escape(message)}</p>' if message else ""
+
+
+def login(message: str = "", next_path: str = "/") -> str:
+    return (
+        f"{said(message, bad=bool(message))}"
+        '<form method="post" action="/login" class="card">'
+        f'<input type="hidden" name="next" value="{escape(next_path)}">'
+        '<label for="name">Nom</label>'
+        '<input id="name" name="name" autocomplete="username" autocapitalize="none" required>'
+        '<label for="secret">Mot de passe</label>'
+        '<input id="secret" name="secret" type="password" autocomplete="current-password" required>'
+        "<button>Se connecter</button></form>"
+    )
+
+
+def home(role: str) -> str:
+    links = []
+    if role in ("admin", "editor", "photographer"):
+        links.append(("/photos/new", "Envoyer des photos"))
+        links.append(("/photos/mine", "Mes photos envoyées"))
+    if role in ("admin", "editor"):
+        links.append(("/photos/queue", "Photos à valider"))
+    if role in ("admin", "editor", "steward"):
+        links.append(("/rooms", "État des salles"))
+    if role == "admin":
+        links.append(("/audit", "Journal des changements"))
+    items = "".join(
+        f'<li><a class="button" href="{href}">{escape(text)}</a></li>' for href, text in links
+    )
+    return f'<ul class="menu">{items}</ul>'
+
+
+def upload_form(csrf: str, message: str = "", bad: bool = False) -> str:
+    return (
+        f"{said(message, bad)}"
+        '<form method="post" action="/photos" enctype="multipart/form-data" class="card">'
+        f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
+        '<label for="photos">Photos (appareil photo ou galerie)</label>'
+        '<input id="photos" name="photos" type="file" accept="image/*" capture="environment" multiple required>'
+        f'<p class="hint">Jusqu’à {MAX_FILES} photos à la fois, {MAX_FILE_BYTES // 2**20} Mo chacune '
+        "(JPEG, PNG, HEIC). La position GPS et les informations de l’appareil sont retirées. "
+        "Une personne de l’équipe de communication valide chaque photo avant qu’elle passe à "
+        "l’écran.</p>"
+        "<button>Envoyer</button></form>"
+    )
+
+
+def photo_cards(photos: Iterable[Photo], csrf: str = "", folders: tuple[str, ...] = ()) -> str:
+    cards = []
+    for photo in photos:
+        state = {"approved": "Validée", "rejected": "Refusée"}.get(
+            photo.verdict or "", "En attente"
+        )
+        thumb = (
+            f'<img src="/photos/{photo.id}/thumb" alt="{escape(photo.name)}" loading="lazy">'
+            if photo.verdict != "rejected"
+            else ""
+        )
+        actions = ""
+        if csrf and photo.verdict is None:
+            choice = "".join(f"<option>{escape(f)}</option>" for f in folders)
+            approve = (
+                f'<form method="post" action="/photos/{photo.id}/approve">'
+                f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
+                f'<label>Dossier<select name="folder">{choice}</select></label>'
+                "<button>Valider</button></form>"
+                if folders
+                else '<p class="hint">Aucune diapositive <code>photos</code> dans le contenu.</p>'
+            )
+            actions = (
+                f'<div class="actions">{approve}'
+                f'<form method="post" action="/photos/{photo.id}/reject">'
+                f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
+                '<button class="secondary">Refuser</button></form></div>'
+            )
+        where = f" → {escape(photo.folder)}" if photo.folder else ""
+        cards.append(
+            f'<li class="photo">{thumb}<p><strong>{escape(state)}</strong>{where}<br>'
+            f'<span class="hint">{escape(photo.name)} · {escape(photo.by)} · {escape(photo.at[:16].replace("T", " "))} UTC</span></p>'
+            f"{actions}</li>"
+        )
+    return (
+        f'<ul class="photos">{"".join(cards)}</ul>'
+        if cards
+        else '<p class="hint">Aucune photo.</p>'
+    )
+
+
+def rooms(names: list[str], states: dict[str, dict[str, Any]], csrf: str, message: str = "",
+          bad: bool = False, connected: bool = True) -> str:  # fmt: skip
+    if not connected:
+        return said(
+            "Les états des salles partent vers les écrans par le courtier MQTT : le studio "
+            "doit être lancé avec --mqtt.",
+            bad=True,
+        )
+    items = []
+    for name in names:
+        current = states.get(name, {})
+        state = current.get("state", "open")
+        buttons = "".join(
+            f'<button name="state" value="{key}" class="{"on " if key == state else ""}{key}">{label}</button>'
+            for key, label in STATE_NAMES.items()
+        )
+        items.append(
+            f'<li><form method="post" action="/rooms" class="room">'
+            f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
+            f'<input type="hidden" name="room" value="{escape(name)}">'
+            f'<h2>{escape(name)}</h2><p class="hint">Actuellement : {STATE_NAMES.get(state, state)}</p>'
+            f'<label>Note (facultative)<input name="note" maxlength="120" value="{escape(current.get("note", ""))}"></label>'
+            f'<div class="states">{buttons}</div></form></li>'
+        )
+    listed = "".join(items) or '<li class="hint">Aucune salle dans le programme.</li>'
+    return f'{said(message, bad)}<ul class="rooms">{listed}</ul>'
+
+
+def audit(entries: list[dict[str, Any]]) -> str:
+    rows = "".join(
+        f"<tr><td>{escape(str(e.get('at', ''))[:19].replace('T', ' '))}</td><td>{escape(str(e.get('who', '')))}</td>"
+        f"<td>{escape(str(e.get('what', '')))}</td><td>{escape(str(e.get('from', '')))}</td></tr>"
+        for e in entries
+    )
+    return (
+        '<table class="audit"><thead><tr><th>Quand (UTC)</th><th>Qui</th><th>Quoi</th><th>D’où</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )

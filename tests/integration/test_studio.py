@@ -1,0 +1,417 @@
+"""``signage studio`` and ``signage users``: every route for every role and for no session,
+photos from phones (tags stripped, upright, bad input refused whole), the login's limits,
+an approved photo reaching a real player, and room states over a real Mosquitto."""
+
+from __future__ import annotations
+
+import io
+import json
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from PIL import Image
+
+from signage.core.paths import copy_example
+from signage.studio import photos as photos_module
+from signage.studio.server import ROUTES, Studio, allowed
+from signage.studio.users import Users
+from tests.support.broker import Broker, Client
+from tests.support.paths import REPO
+from tests.support.process import PlayerProcess
+
+SECRETS = {
+    "admin": "admin-secret-01",
+    "editor": "editor-secret-01",
+    "photographer": "photo-secret-01",
+    "steward": "steward-secret-01",
+}
+
+
+def _users(path: Path) -> Path:
+    users = Users.load(path, missing_ok=True)
+    for role, secret in SECRETS.items():
+        users.add(role, role, secret)
+    users.save()
+    return path
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    root = tmp_path / "example"
+    copy_example(REPO, root)
+    return root
+
+
+class Running:
+    def __init__(self, studio: Studio) -> None:
+        self.studio = studio
+        self.url = f"http://{studio.address}"
+        self.thread = threading.Thread(target=studio.serve, daemon=True)
+        self.thread.start()
+
+    def session(self, role: str | None) -> requests.Session:
+        """A browser signed in with ``role`` (None: nobody)."""
+        http = requests.Session()
+        if role is not None:
+            answer = http.post(
+                f"{self.url}/login",
+                data={"name": role, "secret": SECRETS[role], "next": "/"},
+                allow_redirects=False,
+            )
+            assert answer.status_code == 303, answer.text
+        return http
+
+    def csrf(self, http: requests.Session) -> str:
+        page = http.get(f"{self.url}/").text
+        return page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+
+    def close(self) -> None:
+        self.studio.stop()
+        self.thread.join(5)
+
+
+@pytest.fixture
+def running(example: Path, tmp_path: Path) -> Iterator[Running]:
+    studio = Studio(example, _users(tmp_path / "users.json"), ("127.0.0.1", 0))
+    server = Running(studio)
+    yield server
+    server.close()
+
+
+def _jpeg(size: tuple[int, int] = (1200, 800), tags: bool = True) -> bytes:
+    image = Image.new("RGB", size, (200, 60, 40))
+    image.paste((20, 90, 200), (0, 0, size[0] // 4, size[1]))  # a blue band at the left
+    exif = Image.Exif()
+    if tags:
+        exif[0x0112] = 6  # Orientation: the camera was turned: rotate 90° clockwise
+        exif[0x010F] = "PhoneMaker"
+        exif[0x8825] = {1: "N", 2: (48.0, 49.0, 30.0), 3: "E", 4: (2.0, 16.0, 0.0)}  # GPS
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif.tobytes(), comment=b"Issy-les-Moulineaux")
+    return out.getvalue()
+
+
+def _send(
+    running: Running,
+    http: requests.Session,
+    files: list[tuple[str, bytes]],
+    csrf: str | None = None,
+) -> requests.Response:
+    fields: list[tuple[str, tuple[str | None, bytes | str, str] | tuple[None, str]]] = []
+    fields.append(("csrf", (None, csrf if csrf is not None else running.csrf(http))))
+    fields += [("photos", (name, data, "image/jpeg")) for name, data in files]
+    return http.post(f"{running.url}/photos", files=fields)
+
+
+# -- users ----------------------------------------------------------------------------
+
+
+def test_users_are_added_listed_changed_and_removed_with_only_a_slow_hash_stored(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "users.json"
+
+    def users(*args: str, secret: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "signage", "users", *args, "--users", str(path)],
+            input=secret + "\n", capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+
+    assert (
+        users("add", "claire", "--role", "photographer", secret="appareil-photo-2026").returncode
+        == 0
+    )
+    assert path.stat().st_mode & 0o777 == 0o600
+    stored = path.read_text()
+    assert "appareil-photo-2026" not in stored and '"hash": "scrypt$32768$8$1$' in stored
+    short = users("add", "paul", "--role", "editor", secret="court")
+    assert short.returncode == 2 and "at least 10 characters" in short.stderr
+    twice = users("add", "claire", "--role", "editor", secret="un-autre-secret")
+    assert twice.returncode == 2 and "already a user" in twice.stderr
+    assert users("list").stdout == "claire\tphotographer\n"
+    assert users("passwd", "claire", secret="nouveau-secret-2026").returncode == 0
+    loaded = Users.load(path)
+    assert loaded.check("claire", "nouveau-secret-2026") and not loaded.check(
+        "claire", "appareil-photo-2026"
+    )
+    assert users("remove", "claire").returncode == 0 and users("list").stdout == ""
+    missing = users("remove", "claire")
+    assert missing.returncode == 2 and "claire is not a user" in missing.stderr
+
+
+# -- every route, every role ----------------------------------------------------------
+
+
+def test_every_route_answers_every_role_and_no_session_as_its_roles_say(running: Running) -> None:
+    photographer = running.session("photographer")
+    assert _send(running, photographer, [("a.jpg", _jpeg())]).status_code == 200
+    (mine,) = running.studio.queue.all()
+    others = running.session("editor")
+    assert _send(running, others, [("b.jpg", _jpeg())]).status_code == 200
+    theirs = next(p for p in running.studio.queue.all() if p.by == "editor")
+    checked = 0
+    for method, route in ROUTES:
+        for role in (None, *SECRETS):
+            http = running.session(role)
+            csrf = running.csrf(http) if role else "none"
+            path = route.replace("<id>", theirs.id)
+            if method == "GET":
+                answer = http.get(f"{running.url}{path}", allow_redirects=False)
+            elif route == "/photos":
+                answer = _send(running, http, [("c.jpg", _jpeg())], csrf=csrf)
+            elif route == "/login":
+                data = {"name": "admin", "secret": SECRETS["admin"]}
+                answer = http.post(f"{running.url}{path}", data=data, allow_redirects=False)
+            else:
+                data = {"csrf": csrf, "folder": "nowhere", "room": "nowhere", "state": "full"}
+                answer = http.post(f"{running.url}{path}", data=data, allow_redirects=False)
+            said = f"{method} {path} as {role}: {answer.status_code}"
+            if allowed(method, route, role):
+                assert answer.status_code not in (401, 403), said
+                if method == "GET":  # a photographer's thumbnails: their own only
+                    mine_only = route.endswith("/thumb") and role == "photographer"
+                    assert answer.status_code == (404 if mine_only else 200), said
+            elif role is None:
+                assert answer.status_code == (303 if method == "GET" else 401), said
+                if method == "GET":
+                    assert answer.headers["Location"].startswith("/login?next="), said
+            else:
+                assert answer.status_code == 403, said
+                assert "ne donne pas accès" in answer.text, said
+            checked += 1
+    assert checked == len(ROUTES) * 5
+    # a photographer sees their own photos' thumbnails, never another's
+    photographer = running.session("photographer")
+    assert photographer.get(f"{running.url}/photos/{mine.id}/thumb").status_code == 200
+    assert photographer.get(f"{running.url}/photos/{theirs.id}/thumb").status_code == 404
+    assert theirs.id not in photographer.get(f"{running.url}/photos/mine").text
+
+
+def test_a_change_without_the_session_token_is_refused(running: Running) -> None:
+    editor = running.session("editor")
+    answer = editor.post(f"{running.url}/rooms", data={"room": "Salle Seine", "state": "full"})
+    assert answer.status_code == 403 and "plus valable" in answer.text
+    answer = _send(running, editor, [("a.jpg", _jpeg())], csrf="not-the-token")
+    assert answer.status_code == 403 and running.studio.queue.all() == []
+    assert not any(running.studio.incoming.glob("*"))
+
+
+# -- photos ---------------------------------------------------------------------------
+
+
+def test_a_photo_is_stored_upright_without_any_tag_and_with_its_thumbnail(running: Running) -> None:
+    photographer = running.session("photographer")
+    answer = _send(running, photographer, [("IMG_2041.jpg", _jpeg())])
+    assert answer.status_code == 200 and "1 photo(s) reçue(s)" in answer.text
+    (photo,) = running.studio.queue.all()
+    stored = running.studio.queue.folder / photo.file
+    data = stored.read_bytes()
+    for tag in (b"Exif", b"PhoneMaker", b"Issy-les-Moulineaux", b"GPS"):
+        assert tag not in data, tag
+    with Image.open(stored) as image:
+        assert image.size == (800, 1200)  # turned as the camera said
+        assert not image.getexif()
+        top = image.convert("RGB").getpixel((400, 10))
+        assert top[2] > 150 and top[0] < 60  # the blue band, now at the top
+    with Image.open(running.studio.queue.thumb(photo)) as thumb:
+        assert max(thumb.size) == 480
+    assert photo.by == "photographer" and photo.name == "IMG_2041.jpg" and photo.verdict is None
+
+
+def test_png_and_heic_are_cleaned_too(running: Running) -> None:
+    from pillow_heif import from_pillow
+
+    png = io.BytesIO()
+    info = __import__("PIL.PngImagePlugin", fromlist=["PngInfo"]).PngInfo()
+    info.add_text("GPSLatitude", "48.8236")
+    Image.new("RGBA", (300, 200), (10, 200, 10, 255)).save(png, "PNG", pnginfo=info)
+    heic = io.BytesIO()
+    from_pillow(Image.new("RGB", (640, 480), (240, 200, 20))).save(heic, quality=80)
+    photographer = running.session("photographer")
+    answer = _send(
+        running, photographer, [("plan.png", png.getvalue()), ("iphone.heic", heic.getvalue())]
+    )
+    assert "2 photo(s) reçue(s)" in answer.text, answer.text
+    stored = {p.name: running.studio.queue.folder / p.file for p in running.studio.queue.all()}
+    assert (
+        stored["plan.png"].suffix == ".png"
+        and b"GPSLatitude" not in stored["plan.png"].read_bytes()
+    )
+    with Image.open(stored["iphone.heic"]) as image:
+        assert image.format == "JPEG" and image.size == (640, 480)
+
+
+def test_bad_uploads_are_refused_whole_and_leave_nothing_behind(
+    running: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    photographer = running.session("photographer")
+    bomb = io.BytesIO()
+    Image.new("1", (20000, 20000)).save(bomb, "PNG")  # 400 megapixels in a few kilobytes
+    answer = _send(
+        running,
+        photographer,
+        [("bomb.png", bomb.getvalue()), ("notes.jpg", b"%PDF-1.7 not a photo")],
+    )
+    assert answer.status_code == 400
+    assert "bomb.png : 400 mégapixels : plus de 60 mégapixels" in answer.text
+    assert "notes.jpg : pas une photo" in answer.text
+    monkeypatch.setattr(photos_module, "MAX_FILE_BYTES", 300_000)
+    answer = _send(running, photographer, [("huge.jpg", _jpeg((3000, 2000)) + b"\0" * 400_000)])
+    assert (
+        answer.status_code == 400
+        and "plus de 0 Mo" not in answer.text
+        and "huge.jpg" in answer.text
+    )
+    assert running.studio.queue.all() == []
+    assert not any(running.studio.incoming.glob("*")), list(running.studio.incoming.glob("*"))
+    # 2 GB announced: refused from its headers, before a byte of it is read
+    host, port = running.studio.address.split(":")
+    cookie = photographer.cookies.get("studio_session")
+    with socket.create_connection((host, int(port)), timeout=10) as raw:
+        raw.sendall(
+            f"POST /photos HTTP/1.1\r\nHost: {host}\r\nCookie: studio_session={cookie}\r\n"
+            "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 2147483648\r\n\r\n".encode()
+        )
+        chunks = []
+        while chunk := raw.recv(65536):  # the studio closes the connection after its answer
+            chunks.append(chunk)
+        reply = b"".join(chunks).decode("utf-8", "replace")
+    assert reply.startswith("HTTP/1.0 413") and "Envoi trop gros" in reply
+
+
+# -- signing in -------------------------------------------------------------------------
+
+
+def test_logins_are_limited_and_sessions_expire(example: Path, tmp_path: Path) -> None:
+    studio = Studio(example, _users(tmp_path / "users.json"), ("127.0.0.1", 0), idle_s=1.0)
+    running = Running(studio)
+    try:
+        http = requests.Session()
+        for _ in range(5):
+            wrong = http.post(f"{running.url}/login", data={"name": "editor", "secret": "guess"})
+            assert wrong.status_code == 401 and "incorrect" in wrong.text
+        right = http.post(
+            f"{running.url}/login", data={"name": "editor", "secret": SECRETS["editor"]}
+        )
+        assert right.status_code == 429 and "Trop d’essais" in right.text
+        assert int(right.headers["Retry-After"]) > 60
+        steward = running.session("steward")
+        csrf = running.csrf(steward)
+        time.sleep(1.2)  # the idle timeout (1 s here) is what is tested: no event to wait on
+        expired = steward.post(
+            f"{running.url}/rooms", data={"csrf": csrf, "room": "Salle Seine", "state": "full"}
+        )
+        assert expired.status_code == 401 and "session a expiré" in expired.text
+        assert steward.get(f"{running.url}/rooms", allow_redirects=False).status_code == 303
+        audit = [
+            json.loads(line)
+            for line in (example / ".studio" / "audit.jsonl").read_text().splitlines()
+        ]
+        assert sum(1 for e in audit if e["what"] == "login refused" and e["who"] == "editor") >= 5
+    finally:
+        running.close()
+
+
+def test_the_cookie_the_headers_and_the_hosts(running: Running) -> None:
+    answer = requests.post(
+        f"{running.url}/login", data={"name": "admin", "secret": SECRETS["admin"], "next": "//evil.example/x"},
+        allow_redirects=False,
+    )  # fmt: skip
+    assert answer.headers["Location"] == "/"  # never sent to another site after signing in
+    cookie = answer.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Secure" not in cookie
+    behind_tls = requests.post(
+        f"{running.url}/login", data={"name": "admin", "secret": SECRETS["admin"]},
+        headers={"X-Forwarded-Proto": "https"}, allow_redirects=False,
+    )  # fmt: skip
+    assert "; Secure" in behind_tls.headers["Set-Cookie"]
+    page = requests.get(f"{running.url}/login")
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert requests.get(f"{running.url}/login", headers={"Host": "evil.example"}).status_code == 421
+
+
+# -- to the screens -----------------------------------------------------------------------
+
+
+def test_an_approved_photo_is_on_a_real_player_within_5_s(example: Path, tmp_path: Path) -> None:
+    content = example
+    running = Running(Studio(content, _users(tmp_path / "users.json"), ("127.0.0.1", 0)))
+    player = PlayerProcess([str(content), "--cache", str(tmp_path / "cache")])
+    try:
+        before = player.status()["content"]["slides"]
+        photographer = running.session("photographer")
+        assert _send(running, photographer, [("pleniere.jpg", _jpeg())]).status_code == 200
+        (photo,) = running.studio.queue.all()
+        editor = running.session("editor")
+        queue = editor.get(f"{running.url}/photos/queue").text
+        assert "pleniere.jpg" in queue and "<option>assets/photos</option>" in queue
+        started = time.monotonic()
+        answer = editor.post(
+            f"{running.url}/photos/{photo.id}/approve",
+            data={"csrf": running.csrf(editor), "folder": "assets/photos"},
+        )
+        assert answer.status_code == 200 and "validée dans assets/photos" in answer.text
+        # the folder feeds two photos slides (the welcome loop and the Grand Bleu door)
+        status = player.wait_for(lambda s: s["content"]["slides"] == before + 2, timeout=5)
+        assert time.monotonic() - started < 5
+        assert any(p.name.startswith("studio-") for p in (content / "assets" / "photos").iterdir())
+        assert not status["content"]["errors"]
+        again = editor.post(
+            f"{running.url}/photos/{photo.id}/approve",
+            data={"csrf": running.csrf(editor), "folder": "assets/photos"},
+        )
+        assert again.status_code == 409 and "n’est plus en attente" in again.text
+    finally:
+        player.stop()
+        running.close()
+
+
+def test_a_steward_sets_a_room_full_and_the_screens_hear_it(
+    example: Path, tmp_path: Path, broker: Broker
+) -> None:
+    from signage.ops.fleet.link import parse_broker
+
+    listener = Client(broker.port, "signage/rooms/+/state")
+    studio = Studio(
+        example, _users(tmp_path / "users.json"), ("127.0.0.1", 0), broker=parse_broker(broker.url)
+    )
+    running = Running(studio)
+    try:
+        assert studio.link.connected.wait(10)
+        steward = running.session("steward")
+        page = steward.get(f"{running.url}/rooms").text
+        assert "Amphithéâtre Grand Bleu" in page and "Salle Seine" in page
+        answer = steward.post(
+            f"{running.url}/rooms",
+            data={
+                "csrf": running.csrf(steward),
+                "room": "Salle Seine",
+                "state": "full",
+                "note": "Complet",
+            },
+        )
+        assert (
+            answer.status_code == 200
+            and "Salle Seine : Complète — envoyé aux écrans" in answer.text
+        )
+        deadline = time.monotonic() + 5
+        while not listener.received and time.monotonic() < deadline:
+            time.sleep(0.02)
+        topic, payload, _, _ = listener.received[0]
+        assert topic == "signage/rooms/Salle Seine/state" or topic.endswith("/state")
+        assert json.loads(payload)["state"] == "full" and json.loads(payload)["note"] == "Complet"
+        unknown = steward.post(
+            f"{running.url}/rooms",
+            data={"csrf": running.csrf(steward), "room": "Cuisine", "state": "full"},
+        )
+        assert unknown.status_code == 400 and "n’est pas une salle du programme" in unknown.text
+    finally:
+        running.close()
