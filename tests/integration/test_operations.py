@@ -98,7 +98,9 @@ def test_watchdog_restarts_a_frozen_player(tmp_path: Path) -> None:
 @pytest.mark.skipif(
     shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed"
 )
-@pytest.mark.parametrize("unit", ["signage-player.service", "signage-serve.service"])
+@pytest.mark.parametrize(
+    "unit", ["signage-player.service", "signage-serve.service", "signage-studio.service"]
+)
 def test_units_pass_systemd_analyze_verify(unit: str, tmp_path: Path) -> None:
     text = (REPO / "systemd" / unit).read_text()
     assert "/opt/signage/bin/signage" in text

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -20,9 +22,11 @@ from PIL import Image
 
 from signage.core.paths import copy_example
 from signage.studio import photos as photos_module
-from signage.studio.server import ROUTES, Studio, allowed
+from signage.studio.frame import ROUTES, allowed
+from signage.studio.server import Studio
 from signage.studio.users import Users
 from tests.support.broker import Broker, Client
+from tests.support.browser import needs_browser
 from tests.support.paths import REPO
 from tests.support.process import PlayerProcess
 
@@ -413,5 +417,97 @@ def test_a_steward_sets_a_room_full_and_the_screens_hear_it(
             data={"csrf": running.csrf(steward), "room": "Cuisine", "state": "full"},
         )
         assert unknown.status_code == 400 and "n’est pas une salle du programme" in unknown.text
+    finally:
+        running.close()
+
+
+# -- on a phone, in a real browser ---------------------------------------------------------
+
+
+@needs_browser
+@pytest.mark.parametrize("size", [(390, 844), (1280, 800)])
+def test_each_role_works_from_a_phone_in_chromium(
+    example: Path, tmp_path: Path, broker: Broker, browser: Any, size: tuple[int, int]
+) -> None:
+    """Sign in, send a photo from the file picker, approve it, set a room full, as three
+    people would; every control at least 44 px tall. ``STUDIO_SCREENSHOTS=DIR`` keeps a
+    screenshot of each role's page (the docs' pictures)."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    from signage.ops.fleet.link import parse_broker
+
+    listener = Client(broker.port, "signage/rooms/+/state")
+    studio = Studio(
+        example, _users(tmp_path / "users.json"), ("127.0.0.1", 0), broker=parse_broker(broker.url)
+    )
+    running = Running(studio)
+    shots = os.environ.get("STUDIO_SCREENSHOTS")
+    photo = tmp_path / "pleniere.jpg"
+    photo.write_bytes(_jpeg())
+    browser.set_window_size(*size)
+
+    def page_says(text: str) -> None:
+        """Wait for the page (a new one after a form) to say ``text``."""
+        WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
+            lambda b: text in b.find_element(By.TAG_NAME, "main").text
+        )
+
+    def sign_in(role: str) -> None:
+        browser.delete_all_cookies()
+        browser.get(f"{running.url}/")
+        page_says("Mot de passe")
+        browser.find_element(By.ID, "name").send_keys(role)
+        browser.find_element(By.ID, "secret").send_keys(SECRETS[role])
+        browser.find_element(By.CSS_SELECTOR, "form.card button").click()
+        page_says("État des salles" if role == "steward" else "Envoyer des photos")
+
+    def small_controls() -> list[str]:
+        return browser.execute_script(
+            "return [...document.querySelectorAll('button, input:not([type=hidden]), select, a.button')]"
+            ".filter(e => e.getBoundingClientRect().height < 44).map(e => e.outerHTML.slice(0, 80))"
+        )
+
+    def keep(name: str) -> None:
+        if shots and size[0] < 500:
+            browser.save_screenshot(str(Path(shots) / f"studio-{name}.png"))
+
+    try:
+        assert studio.link.connected.wait(10)
+        browser.get(f"{running.url}/")
+        page_says("Mot de passe")
+        keep("login")
+        assert small_controls() == []
+        sign_in("photographer")
+        browser.find_element(By.LINK_TEXT, "Envoyer des photos").click()
+        page_says("GPS")
+        browser.find_element(By.ID, "photos").send_keys(str(photo))
+        browser.find_element(By.CSS_SELECTOR, "form.card button").click()
+        page_says("1 photo(s) reçue(s), en attente de validation.")
+        keep("photographer")
+        assert small_controls() == []
+        sign_in("editor")
+        browser.find_element(By.LINK_TEXT, "Photos à valider").click()
+        page_says("pleniere.jpg")
+        Select(browser.find_element(By.NAME, "folder")).select_by_visible_text("assets/photos")
+        keep("editor")
+        assert small_controls() == []
+        browser.find_element(By.XPATH, "//button[text()='Valider']").click()
+        page_says("« pleniere.jpg » validée dans assets/photos.")
+        assert any(p.name.startswith("studio-") for p in (example / "assets" / "photos").iterdir())
+        sign_in("steward")
+        browser.find_element(By.LINK_TEXT, "État des salles").click()
+        page_says("Salle Seine")
+        room = browser.find_element(By.XPATH, "//form[.//h2[text()='Salle Seine']]")
+        room.find_element(By.NAME, "note").send_keys("Complet jusqu’à 12 h")
+        room.find_element(By.XPATH, ".//button[text()='Complète']").click()
+        page_says("Salle Seine : Complète — envoyé aux écrans.")
+        keep("steward")
+        assert small_controls() == []
+        deadline = time.monotonic() + 5
+        while not listener.received and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert json.loads(listener.received[-1][1])["note"] == "Complet jusqu’à 12 h"
     finally:
         running.close()
