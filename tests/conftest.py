@@ -18,6 +18,7 @@ from signage.core.paths import copy_example
 from tests.support.broker import broker  # noqa: F401  (a real Mosquitto, for every module)
 from tests.support.browser import browser  # noqa: F401  (a fixture for every test module)
 from tests.support.samples import REPO
+from tests.support.studio import running  # noqa: F401  (a studio served in the test's process)
 
 
 @pytest.fixture

@@ -26,6 +26,12 @@ def add_parser(sub: Any) -> None:
     )
     publish.add_argument("content", type=Path, help="content folder")
     publish.add_argument("--out", type=Path, required=True, help="feed folder to write")
+    publish.add_argument(
+        "--rollback",
+        metavar="VERSION",
+        help="make a version published before the current one again (CONTENT is not read); "
+        "the feed keeps the last 20 (in FEED/versions/)",
+    )
     publish.set_defaults(func=cmd_publish)
 
     serve = sub.add_parser(
@@ -59,12 +65,17 @@ def add_parser(sub: Any) -> None:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from signage.delivery.publish import PublishError, publish
+    from signage.delivery.publish import PublishError, publish, rollback
 
     try:
-        manifest = publish(args.content, args.out)
+        manifest = (
+            rollback(args.out, args.rollback) if args.rollback else publish(args.content, args.out)
+        )
     except PublishError as exc:
         return _print_publish_error("publish", exc)
+    if args.rollback:
+        print(f"{shown_path(args.out)}: back to version {manifest.version}: the screens follow")
+        return EXIT_OK
     total = sum(e.size for e in manifest.files)
     print(
         f"{shown_path(args.out)}: published version {manifest.version}: {len(manifest.files)} files, {total:,} bytes"

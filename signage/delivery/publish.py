@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -19,10 +20,13 @@ from signage.content.model import Content
 from signage.core import urls
 from signage.core.diagnostics import Report
 from signage.core.paths import atomic_write, chunks
-from signage.delivery.manifest import Entry, Manifest
+from signage.delivery.manifest import Entry, Manifest, ManifestError, parse_manifest
 from signage.delivery.objects import ObjectStore, sha256_of
 
 log = logging.getLogger(__name__)
+
+
+KEEP_VERSIONS = 20  # published versions kept in versions/ for --rollback
 
 
 class PublishError(Exception):
@@ -76,6 +80,49 @@ def publish(root: Path, out: Path) -> Manifest:
         target = files / digest
         if not target.exists():
             atomic_write(target, chunks(path))  # streamed: a video is not read whole
+    write_manifest(out, manifest)
+    return manifest
+
+
+def write_manifest(out: Path, manifest: Manifest) -> None:
+    """The feed's current version, kept too in ``versions/<version>.json`` (the last
+    ``KEEP_VERSIONS``) so that ``signage publish --rollback`` can bring it back."""
+    data = manifest.to_json()
+    versions = out / "versions"
+    atomic_write(versions / f"{manifest.version}.json", data)
+    atomic_write(out / "manifest.json", data)
+    for old in sorted(versions.glob("*.json"))[:-KEEP_VERSIONS]:
+        old.unlink(missing_ok=True)
+
+
+def kept_versions(out: Path) -> list[str]:
+    """The versions a feed can go back to, oldest first (their names sort by time)."""
+    return sorted(p.stem for p in (out / "versions").glob("*.json"))
+
+
+def used_files(out: Path) -> set[str]:
+    """The files (sha256) the current version and every kept one need."""
+    used: set[str] = set()
+    for path in [out / "manifest.json", *(out / "versions").glob("*.json")]:
+        try:
+            used |= {e.sha256 for e in parse_manifest(path.read_bytes(), path.name).files}
+        except (OSError, ManifestError):
+            continue
+    return used
+
+
+def rollback(out: Path, version: str) -> Manifest:
+    """Make a kept version the feed's current one again; PublishError when it is not kept
+    or a file of it is missing."""
+    kept = kept_versions(out)
+    if not re.fullmatch(r"[\w.-]+", version) or version not in kept:
+        latest = ", ".join(reversed(kept[-5:])) or "none"
+        raise PublishError(f"{out}: no version {version} kept (the latest: {latest})")
+    path = out / "versions" / f"{version}.json"
+    manifest = parse_manifest(path.read_bytes(), str(path))
+    missing = [e.path for e in manifest.files if not (out / "files" / e.sha256).is_file()]
+    if missing:
+        raise PublishError(f"{out}: version {version} misses files", missing)
     atomic_write(out / "manifest.json", manifest.to_json())
     return manifest
 

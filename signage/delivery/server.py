@@ -15,11 +15,11 @@ from typing import Any
 
 from signage.core.http import bearer_ok, bound_address
 from signage.core.httpd import BodyError, GuardedHandler, GuardedServer, json_bytes, parse_json
-from signage.core.paths import atomic_write, chunks
+from signage.core.paths import chunks
 from signage.core.supervisor import Supervisor
 from signage.delivery.manifest import MAX_FILE_BYTES, Entry, ManifestError, parse_manifest
 from signage.delivery.objects import ObjectStore
-from signage.delivery.publish import validate_version
+from signage.delivery.publish import used_files, validate_version, write_manifest
 
 log = logging.getLogger(__name__)
 
@@ -97,15 +97,7 @@ class FeedServer:
         """Remove uploads that the published manifest does not use and that are older than
         ``stale_s`` (pushes that never published), and temporary files left by failures."""
         now = time.time() if now is None else now
-        try:
-            used = {
-                e.sha256
-                for e in parse_manifest(
-                    (self.folder / "manifest.json").read_bytes(), "manifest.json"
-                ).files
-            }
-        except (OSError, ManifestError):
-            used = set()
+        used = used_files(self.folder)  # the current version's, and every kept one's
         removed = []
         with self.lock:
             for path in self.store.root.iterdir():
@@ -140,7 +132,7 @@ class FeedServer:
                     "errors": [d.format() for d in report.errors],
                 }
             with self.lock:
-                atomic_write(self.folder / "manifest.json", manifest.to_json())
+                write_manifest(self.folder, manifest)
         except OSError as exc:
             return _storage_error(exc)
         except ManifestError as exc:

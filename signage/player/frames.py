@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from PIL import Image
+
 from signage.core import i18n
 from signage.draw.canvas import Canvas, Frame
 from signage.draw.images import ImageError
@@ -70,3 +72,19 @@ def fallback(canvas: Canvas, status: str) -> Frame:
             role=SECONDARY,
         )
     return Frame(image, valid_until=canvas.next_minute(), marks=canvas.marks)
+
+
+def flatten(frame: Frame, size: tuple[int, int]) -> Image.Image:
+    """The frame as the player shows it at the start of the slide (pan at its origin)."""
+    image = frame.image
+    if image.size != size:
+        left = (image.width - size[0]) // 2
+        top = (image.height - size[1]) // 2
+        image = image.crop((left, top, left + size[0], top + size[1]))
+    image = image.convert("RGB")
+    if frame.overlay is not None:
+        image.paste(frame.overlay, (0, 0), frame.overlay)
+    if frame.ticker is not None:
+        strip = frame.ticker.crop((0, 0, size[0], frame.ticker.height))
+        image.paste(strip, (0, size[1] - strip.height), strip)
+    return image

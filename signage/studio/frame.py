@@ -21,7 +21,13 @@ EDITORS = ("admin", "editor")
 STEWARDS = ("admin", "editor", "steward")
 ADMINS = ("admin",)
 MAX_FORM = 16 * 1024
-PHOTO_ROUTE = re.compile(r"/photos/([a-z0-9]{16})/(thumb|approve|reject)")
+# paths with a part that varies, and the route each belongs to
+PATTERNS = (
+    (re.compile(r"/photos/[a-z0-9]{16}/(thumb|approve|reject)"), "/photos/<id>/{0}"),
+    (re.compile(r"/slides/[\w.-]{1,80}/\d{1,4}"), "/slides/<file>/<n>"),
+    (re.compile(r"/slides/[\w.-]{1,80}/\d{1,4}/(move|preview\.png)"), "/slides/<file>/<n>/{0}"),
+    (re.compile(r"/history/\d{1,6}/restore"), "/history/<n>/restore"),
+)
 
 # (method, route) -> the roles allowed; None: open to all (signing in, the style sheet)
 ROUTES: dict[tuple[str, str], tuple[str, ...] | None] = {
@@ -39,6 +45,13 @@ ROUTES: dict[tuple[str, str], tuple[str, ...] | None] = {
     ("POST", "/photos/<id>/reject"): EDITORS,
     ("GET", "/rooms"): STEWARDS,
     ("POST", "/rooms"): STEWARDS,
+    ("GET", "/slides"): EDITORS,
+    ("GET", "/slides/<file>/<n>"): EDITORS,
+    ("POST", "/slides/<file>/<n>"): EDITORS,
+    ("POST", "/slides/<file>/<n>/move"): EDITORS,
+    ("GET", "/slides/<file>/<n>/preview.png"): EDITORS,
+    ("GET", "/history"): EDITORS,
+    ("POST", "/history/<n>/restore"): EDITORS,
     ("GET", "/audit"): ADMINS,
 }
 
@@ -57,8 +70,10 @@ def allowed(method: str, route: str, role: str | None) -> bool:
 
 
 def route_of(path: str) -> str:
-    match = PHOTO_ROUTE.fullmatch(path)
-    return f"/photos/<id>/{match.group(2)}" if match else path
+    for pattern, route in PATTERNS:
+        if match := pattern.fullmatch(path):
+            return route.format(*match.groups())
+    return path
 
 
 class StudioHandler(GuardedHandler):

@@ -7,7 +7,7 @@ import urllib.parse
 from collections.abc import Callable
 from importlib import resources
 
-from signage.studio import pages
+from signage.studio import editing, pages
 from signage.studio.frame import EDITORS, ROUTES, Answer, StudioHandler, local_path
 from signage.studio.photos import MAX_REQUEST_BYTES, PhotoError, StaleForm, upload
 from signage.studio.sessions import COOKIE, Session
@@ -178,6 +178,7 @@ def decide(h: StudioHandler, session: Session | None, path: str) -> Answer:
             if folder not in h.studio.photo_folders():
                 raise PhotoError("choisissez un dossier d’une diapositive photos")
             photo = h.studio.queue.approve(ident, h.studio.root, folder)
+            h.studio.history.record(session.user, f"photo {photo.name} into {folder}")
             h.studio.published()
         else:
             photo = h.studio.queue.reject(ident)
@@ -261,6 +262,13 @@ HANDLERS: dict[tuple[str, str], Callable[[StudioHandler, Session | None, str], A
     ("POST", "/photos/<id>/reject"): decide,
     ("GET", "/rooms"): rooms_page,
     ("POST", "/rooms"): set_room,
+    ("GET", "/slides"): editing.slide_list,
+    ("GET", "/slides/<file>/<n>"): editing.slide_page,
+    ("POST", "/slides/<file>/<n>"): editing.slide_save,
+    ("POST", "/slides/<file>/<n>/move"): editing.slide_move,
+    ("GET", "/slides/<file>/<n>/preview.png"): editing.slide_preview,
+    ("GET", "/history"): editing.history_page,
+    ("POST", "/history/<n>/restore"): editing.history_restore,
     ("GET", "/audit"): audit_page,
 }
 assert set(HANDLERS) == set(ROUTES), "every route has its roles and its handler"

@@ -9,9 +9,13 @@ is written to the audit log.
 
 from __future__ import annotations
 
+import difflib
 import logging
+import re
 import threading
 import uuid
+from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +24,14 @@ import yaml
 from signage.content.folder import load_content
 from signage.core.http import bound_address
 from signage.core.httpd import GuardedServer
+from signage.core.paths import atomic_write
 from signage.programme.fetch import sources_of
 from signage.programme.load import load
 from signage.programme.model import ProgrammeError
 from signage.studio.audit import Audit
+from signage.studio.edit import Conflict, checked, version_of
 from signage.studio.frame import StudioHandler
+from signage.studio.history import History
 from signage.studio.photos import Queue, remove_parts
 from signage.studio.routes import HANDLERS
 from signage.studio.sessions import LoginLimit, Sessions
@@ -49,7 +56,7 @@ class Studio:
         publish_to: Path | None = None,
         broker: Any = None,
         prefix: str = "signage",
-        idle_s: float | None = None,
+        sessions: Sessions | None = None,
     ) -> None:
         self.root = root
         self.users_file = users_file
@@ -58,13 +65,18 @@ class Studio:
             raise StudioError(
                 f"{users_file}: no users yet (signage users add NAME --role admin --users {users_file})"
             )
-        self.sessions = Sessions(idle_s) if idle_s else Sessions()
+        self.sessions = sessions or Sessions()
         self.limit = LoginLimit()
         state = root / ".studio"
         self.queue = Queue(state / "queue")
         self.incoming = state / "incoming"
         remove_parts(self.incoming)
         self.audit = Audit(state / "audit.jsonl")
+        self.history = History(root)
+        if not self.history.versions():
+            self.history.record("studio", "the content as the studio found it")
+        self._editing = threading.Lock()  # one save at a time: read, compare, write
+        self._opened: OrderedDict[str, str] = OrderedDict()  # version -> text, for conflicts
         self.publish_to = publish_to
         self._publishing = threading.Lock()
         self.link: Any = None
@@ -108,6 +120,53 @@ class Studio:
                     if folder and folder not in found and (self.root / folder).is_dir():
                         found.append(folder)
         return tuple(found)
+
+    def playlist(self, stem: str) -> Path | None:
+        """``playlists/<stem>.yaml`` of the content, if there is one."""
+        path = self.root / "playlists" / f"{stem}.yaml"
+        return (
+            path if re.fullmatch(r"[\w.-]+", stem) and ".." not in stem and path.is_file() else None
+        )
+
+    def opened(self, text: str) -> str:
+        """The version of a text a form was opened on (remembered, to show a conflict)."""
+        version = version_of(text)
+        self._opened[version] = text
+        self._opened.move_to_end(version)
+        while len(self._opened) > 64:
+            self._opened.popitem(last=False)
+        return version
+
+    def save(
+        self, path: Path, version: str, change: Callable[[str], str], who: str, what: str
+    ) -> None:
+        """Write ``change(text)`` over ``path`` if nobody changed it since ``version`` was
+        opened (Conflict otherwise, with the difference), checked as ``signage check``
+        would (EditError); then a version of the history, and the feed with --publish."""
+        shown = str(path.relative_to(self.root))
+        with self._editing:
+            text = path.read_text(encoding="utf-8")
+            if version_of(text) != version:
+                before = self._opened.get(version, "")
+                difference = "".join(
+                    difflib.unified_diff(before.splitlines(True), text.splitlines(True),
+                                         "à l’ouverture", "maintenant", n=1)
+                )  # fmt: skip
+                raise Conflict(difference or "(la version d’origine n’est plus connue)")
+            new = change(text)
+            if new == text:
+                return
+            checked(new, shown, self.root)
+            atomic_write(path, new.encode("utf-8"), mode=path.stat().st_mode & 0o777)
+            self.history.record(who, what)
+        self.published()
+
+    def restore(self, n: int, who: str) -> list[str]:
+        with self._editing:
+            changed = self.history.restore(n)
+            self.history.record(who, f"back to version {n}")
+        self.published()
+        return changed
 
     def rooms(self) -> list[str]:
         """The rooms of the content's programmes, then any whose state was set."""

@@ -8,7 +8,8 @@ import secrets
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
 IDLE_S = 30 * 60.0
 MAX_SESSIONS = 1000
@@ -24,22 +25,25 @@ class Session:
     user: str
     role: str
     csrf: str
-    last_seen: float = field(default_factory=time.monotonic)
+    last_seen: float
 
     def csrf_ok(self, given: str | None) -> bool:
         return bool(given) and hmac.compare_digest(self.csrf, given or "")
 
 
 class Sessions:
-    """Sessions by token, forgotten after ``idle_s`` without a request."""
+    """Sessions by token, forgotten after ``idle_s`` without a request (on ``clock``)."""
 
-    def __init__(self, idle_s: float = IDLE_S) -> None:
+    def __init__(self, idle_s: float = IDLE_S, clock: Callable[[], float] = time.monotonic) -> None:
         self.idle_s = idle_s
+        self.clock = clock
         self._by_token: dict[str, Session] = {}
         self._lock = threading.Lock()
 
     def open(self, user: str, role: str) -> Session:
-        session = Session(secrets.token_urlsafe(32), user, role, secrets.token_urlsafe(24))
+        session = Session(
+            secrets.token_urlsafe(32), user, role, secrets.token_urlsafe(24), self.clock()
+        )
         with self._lock:
             self._forget_idle()
             if len(self._by_token) >= MAX_SESSIONS:  # the oldest goes
@@ -56,7 +60,7 @@ class Sessions:
             session = self._by_token.get(token)
             if session is None:
                 return None
-            now = time.monotonic()
+            now = self.clock()
             if now - session.last_seen > self.idle_s:
                 del self._by_token[token]
                 return None
@@ -73,7 +77,7 @@ class Sessions:
                 del self._by_token[token]
 
     def _forget_idle(self) -> None:
-        now = time.monotonic()
+        now = self.clock()
         for token in [t for t, s in self._by_token.items() if now - s.last_seen > self.idle_s]:
             del self._by_token[token]
 

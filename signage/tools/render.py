@@ -15,7 +15,7 @@ from signage.content.sequencer import needs_room
 from signage.core.model import BUNDLED_BOLD, BUNDLED_REGULAR
 from signage.draw.canvas import Canvas, Frame, Screen
 from signage.draw.text import Fonts, fit_line
-from signage.player.frames import SlideError, fallback, prepare
+from signage.player.frames import SlideError, fallback, flatten, prepare
 from signage.slides import Slide
 
 
@@ -30,22 +30,6 @@ class Rendered:
 
 MAX_STATES = 8  # composed states rendered per layout
 REGION_COLOURS = ((255, 220, 0), (0, 220, 255), (255, 110, 200), (120, 255, 120), (255, 160, 60))
-
-
-def flatten(frame: Frame, size: tuple[int, int]) -> Image.Image:
-    """The frame as the player shows it at the start of the slide (pan at its origin)."""
-    image = frame.image
-    if image.size != size:
-        left = (image.width - size[0]) // 2
-        top = (image.height - size[1]) // 2
-        image = image.crop((left, top, left + size[0], top + size[1]))
-    image = image.convert("RGB")
-    if frame.overlay is not None:
-        image.paste(frame.overlay, (0, 0), frame.overlay)
-    if frame.ticker is not None:
-        strip = frame.ticker.crop((0, 0, size[0], frame.ticker.height))
-        image.paste(strip, (0, size[1] - strip.height), strip)
-    return image
 
 
 def _save(frame: Frame, size: tuple[int, int], path: Path, idle_at: dt.datetime | None) -> None:

@@ -11,11 +11,10 @@ from PIL import Image, ImageStat
 
 from signage.content.folder import load_content
 from signage.draw.canvas import Canvas, Screen
-from signage.player.frames import prepare
+from signage.player.frames import flatten, prepare
 from signage.programme.fetch import Fetcher
 from signage.programme.load import parse
 from signage.programme.store import ProgrammeServices, ProgrammeStore, apply_delays, diff
-from signage.tools.render import flatten
 from tests.support.content import PARIS, at, write_content
 
 BASE = """<?xml version="1.0" encoding="UTF-8"?>

@@ -10,9 +10,7 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,99 +18,15 @@ import pytest
 import requests
 from PIL import Image
 
-from signage.core.paths import copy_example
 from signage.studio import photos as photos_module
 from signage.studio.frame import ROUTES, allowed
 from signage.studio.server import Studio
+from signage.studio.sessions import Sessions
 from signage.studio.users import Users
 from tests.support.broker import Broker, Client
 from tests.support.browser import needs_browser
-from tests.support.paths import REPO
 from tests.support.process import PlayerProcess
-
-SECRETS = {
-    "admin": "admin-secret-01",
-    "editor": "editor-secret-01",
-    "photographer": "photo-secret-01",
-    "steward": "steward-secret-01",
-}
-
-
-def _users(path: Path) -> Path:
-    users = Users.load(path, missing_ok=True)
-    for role, secret in SECRETS.items():
-        users.add(role, role, secret)
-    users.save()
-    return path
-
-
-@pytest.fixture
-def example(tmp_path: Path) -> Path:
-    root = tmp_path / "example"
-    copy_example(REPO, root)
-    return root
-
-
-class Running:
-    def __init__(self, studio: Studio) -> None:
-        self.studio = studio
-        self.url = f"http://{studio.address}"
-        self.thread = threading.Thread(target=studio.serve, daemon=True)
-        self.thread.start()
-
-    def session(self, role: str | None) -> requests.Session:
-        """A browser signed in with ``role`` (None: nobody)."""
-        http = requests.Session()
-        if role is not None:
-            answer = http.post(
-                f"{self.url}/login",
-                data={"name": role, "secret": SECRETS[role], "next": "/"},
-                allow_redirects=False,
-            )
-            assert answer.status_code == 303, answer.text
-        return http
-
-    def csrf(self, http: requests.Session) -> str:
-        page = http.get(f"{self.url}/").text
-        return page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
-
-    def close(self) -> None:
-        self.studio.stop()
-        self.thread.join(5)
-
-
-@pytest.fixture
-def running(example: Path, tmp_path: Path) -> Iterator[Running]:
-    studio = Studio(example, _users(tmp_path / "users.json"), ("127.0.0.1", 0))
-    server = Running(studio)
-    yield server
-    server.close()
-
-
-def _jpeg(size: tuple[int, int] = (1200, 800), tags: bool = True) -> bytes:
-    image = Image.new("RGB", size, (200, 60, 40))
-    image.paste((20, 90, 200), (0, 0, size[0] // 4, size[1]))  # a blue band at the left
-    exif = Image.Exif()
-    if tags:
-        exif[0x0112] = 6  # Orientation: the camera was turned: rotate 90° clockwise
-        exif[0x010F] = "PhoneMaker"
-        exif[0x8825] = {1: "N", 2: (48.0, 49.0, 30.0), 3: "E", 4: (2.0, 16.0, 0.0)}  # GPS
-    out = io.BytesIO()
-    image.save(out, "JPEG", exif=exif.tobytes(), comment=b"Issy-les-Moulineaux")
-    return out.getvalue()
-
-
-def _send(
-    running: Running,
-    http: requests.Session,
-    files: list[tuple[str, bytes]],
-    csrf: str | None = None,
-) -> requests.Response:
-    fields: list[tuple[str, tuple[str | None, bytes | str, str] | tuple[None, str]]] = []
-    fields.append(("csrf", (None, csrf if csrf is not None else running.csrf(http))))
-    fields += [("photos", (name, data, "image/jpeg")) for name, data in files]
-    return http.post(f"{running.url}/photos", files=fields)
-
+from tests.support.studio import SECRETS, Running, jpeg, send, users_file
 
 # -- users ----------------------------------------------------------------------------
 
@@ -155,21 +69,21 @@ def test_users_are_added_listed_changed_and_removed_with_only_a_slow_hash_stored
 
 def test_every_route_answers_every_role_and_no_session_as_its_roles_say(running: Running) -> None:
     photographer = running.session("photographer")
-    assert _send(running, photographer, [("a.jpg", _jpeg())]).status_code == 200
+    assert send(running, photographer, [("a.jpg", jpeg())]).status_code == 200
     (mine,) = running.studio.queue.all()
     others = running.session("editor")
-    assert _send(running, others, [("b.jpg", _jpeg())]).status_code == 200
+    assert send(running, others, [("b.jpg", jpeg())]).status_code == 200
     theirs = next(p for p in running.studio.queue.all() if p.by == "editor")
     checked = 0
     for method, route in ROUTES:
         for role in (None, *SECRETS):
             http = running.session(role)
             csrf = running.csrf(http) if role else "none"
-            path = route.replace("<id>", theirs.id)
+            path = route.replace("<id>", theirs.id).replace("<file>", "accueil").replace("<n>", "1")
             if method == "GET":
                 answer = http.get(f"{running.url}{path}", allow_redirects=False)
             elif route == "/photos":
-                answer = _send(running, http, [("c.jpg", _jpeg())], csrf=csrf)
+                answer = send(running, http, [("c.jpg", jpeg())], csrf=csrf)
             elif route == "/login":
                 data = {"name": "admin", "secret": SECRETS["admin"]}
                 answer = http.post(f"{running.url}{path}", data=data, allow_redirects=False)
@@ -202,7 +116,7 @@ def test_a_change_without_the_session_token_is_refused(running: Running) -> None
     editor = running.session("editor")
     answer = editor.post(f"{running.url}/rooms", data={"room": "Salle Seine", "state": "full"})
     assert answer.status_code == 403 and "plus valable" in answer.text
-    answer = _send(running, editor, [("a.jpg", _jpeg())], csrf="not-the-token")
+    answer = send(running, editor, [("a.jpg", jpeg())], csrf="not-the-token")
     assert answer.status_code == 403 and running.studio.queue.all() == []
     assert not any(running.studio.incoming.glob("*"))
 
@@ -212,7 +126,7 @@ def test_a_change_without_the_session_token_is_refused(running: Running) -> None
 
 def test_a_photo_is_stored_upright_without_any_tag_and_with_its_thumbnail(running: Running) -> None:
     photographer = running.session("photographer")
-    answer = _send(running, photographer, [("IMG_2041.jpg", _jpeg())])
+    answer = send(running, photographer, [("IMG_2041.jpg", jpeg())])
     assert answer.status_code == 200 and "1 photo(s) reçue(s)" in answer.text
     (photo,) = running.studio.queue.all()
     stored = running.studio.queue.folder / photo.file
@@ -239,7 +153,7 @@ def test_png_and_heic_are_cleaned_too(running: Running) -> None:
     heic = io.BytesIO()
     from_pillow(Image.new("RGB", (640, 480), (240, 200, 20))).save(heic, quality=80)
     photographer = running.session("photographer")
-    answer = _send(
+    answer = send(
         running, photographer, [("plan.png", png.getvalue()), ("iphone.heic", heic.getvalue())]
     )
     assert "2 photo(s) reçue(s)" in answer.text, answer.text
@@ -258,7 +172,7 @@ def test_bad_uploads_are_refused_whole_and_leave_nothing_behind(
     photographer = running.session("photographer")
     bomb = io.BytesIO()
     Image.new("1", (20000, 20000)).save(bomb, "PNG")  # 400 megapixels in a few kilobytes
-    answer = _send(
+    answer = send(
         running,
         photographer,
         [("bomb.png", bomb.getvalue()), ("notes.jpg", b"%PDF-1.7 not a photo")],
@@ -267,7 +181,7 @@ def test_bad_uploads_are_refused_whole_and_leave_nothing_behind(
     assert "bomb.png : 400 mégapixels : plus de 60 mégapixels" in answer.text
     assert "notes.jpg : pas une photo" in answer.text
     monkeypatch.setattr(photos_module, "MAX_FILE_BYTES", 300_000)
-    answer = _send(running, photographer, [("huge.jpg", _jpeg((3000, 2000)) + b"\0" * 400_000)])
+    answer = send(running, photographer, [("huge.jpg", jpeg((3000, 2000)) + b"\0" * 400_000)])
     assert (
         answer.status_code == 400
         and "plus de 0 Mo" not in answer.text
@@ -294,7 +208,11 @@ def test_bad_uploads_are_refused_whole_and_leave_nothing_behind(
 
 
 def test_logins_are_limited_and_sessions_expire(example: Path, tmp_path: Path) -> None:
-    studio = Studio(example, _users(tmp_path / "users.json"), ("127.0.0.1", 0), idle_s=1.0)
+    now = [1000.0]  # the sessions' clock, moved by the test
+    sessions = Sessions(idle_s=1800, clock=lambda: now[0])
+    studio = Studio(
+        example, users_file(tmp_path / "users.json"), ("127.0.0.1", 0), sessions=sessions
+    )
     running = Running(studio)
     try:
         http = requests.Session()
@@ -308,7 +226,7 @@ def test_logins_are_limited_and_sessions_expire(example: Path, tmp_path: Path) -
         assert int(right.headers["Retry-After"]) > 60
         steward = running.session("steward")
         csrf = running.csrf(steward)
-        time.sleep(1.2)  # the idle timeout (1 s here) is what is tested: no event to wait on
+        now[0] += 1801  # half an hour without a request
         expired = steward.post(
             f"{running.url}/rooms", data={"csrf": csrf, "room": "Salle Seine", "state": "full"}
         )
@@ -347,12 +265,12 @@ def test_the_cookie_the_headers_and_the_hosts(running: Running) -> None:
 
 def test_an_approved_photo_is_on_a_real_player_within_5_s(example: Path, tmp_path: Path) -> None:
     content = example
-    running = Running(Studio(content, _users(tmp_path / "users.json"), ("127.0.0.1", 0)))
+    running = Running(Studio(content, users_file(tmp_path / "users.json"), ("127.0.0.1", 0)))
     player = PlayerProcess([str(content), "--cache", str(tmp_path / "cache")])
     try:
         before = player.status()["content"]["slides"]
         photographer = running.session("photographer")
-        assert _send(running, photographer, [("pleniere.jpg", _jpeg())]).status_code == 200
+        assert send(running, photographer, [("pleniere.jpg", jpeg())]).status_code == 200
         (photo,) = running.studio.queue.all()
         editor = running.session("editor")
         queue = editor.get(f"{running.url}/photos/queue").text
@@ -385,7 +303,10 @@ def test_a_steward_sets_a_room_full_and_the_screens_hear_it(
 
     listener = Client(broker.port, "signage/rooms/+/state")
     studio = Studio(
-        example, _users(tmp_path / "users.json"), ("127.0.0.1", 0), broker=parse_broker(broker.url)
+        example,
+        users_file(tmp_path / "users.json"),
+        ("127.0.0.1", 0),
+        broker=parse_broker(broker.url),
     )
     running = Running(studio)
     try:
@@ -440,12 +361,15 @@ def test_each_role_works_from_a_phone_in_chromium(
 
     listener = Client(broker.port, "signage/rooms/+/state")
     studio = Studio(
-        example, _users(tmp_path / "users.json"), ("127.0.0.1", 0), broker=parse_broker(broker.url)
+        example,
+        users_file(tmp_path / "users.json"),
+        ("127.0.0.1", 0),
+        broker=parse_broker(broker.url),
     )
     running = Running(studio)
     shots = os.environ.get("STUDIO_SCREENSHOTS")
     photo = tmp_path / "pleniere.jpg"
-    photo.write_bytes(_jpeg())
+    photo.write_bytes(jpeg())
     browser.set_window_size(*size)
 
     def page_says(text: str) -> None:
@@ -496,6 +420,30 @@ def test_each_role_works_from_a_phone_in_chromium(
         browser.find_element(By.XPATH, "//button[text()='Valider']").click()
         page_says("« pleniere.jpg » validée dans assets/photos.")
         assert any(p.name.startswith("studio-") for p in (example / "assets" / "photos").iterdir())
+        browser.get(f"{running.url}/slides/accueil/0")
+        page_says("Enregistrer")
+        WebDriverWait(browser, 30).until(
+            lambda b: (
+                b.execute_script("return document.querySelector('img.preview').naturalWidth")
+                == 1920
+            )
+        )  # the real renderer's picture of the slide
+        title = browser.find_element(By.ID, "f-title")
+        title.clear()
+        title.send_keys("Bienvenue à toutes et à tous")
+        keep("editor-slide")
+        browser.find_element(By.XPATH, "//button[text()='Enregistrer']").click()
+        page_says("Enregistré : title.")
+        assert (
+            "title: Bienvenue à toutes et à tous\n"
+            in (example / "playlists" / "accueil.yaml").read_text()
+        )
+        assert small_controls() == []
+        browser.get(f"{running.url}/history")
+        page_says("Version 1")
+        browser.find_element(By.XPATH, "//li[.//strong[text()='Version 1']]//button").click()
+        page_says("Version 1 rétablie")
+        assert "Bienvenue à toutes" not in (example / "playlists" / "accueil.yaml").read_text()
         sign_in("steward")
         browser.find_element(By.LINK_TEXT, "État des salles").click()
         page_says("Salle Seine")

@@ -159,8 +159,7 @@ def test_day_labels_say_tomorrow_or_the_date() -> None:
 def door_frame(root: Path, moment: str, size: tuple[int, int] = (640, 360)):  # type: ignore[no-untyped-def]
     from signage.content.folder import load_content
     from signage.draw.canvas import Canvas, Screen
-    from signage.player.frames import prepare
-    from signage.tools.render import flatten
+    from signage.player.frames import flatten, prepare
 
     content, report = load_content(root)
     assert content is not None, [d.format() for d in report.items]

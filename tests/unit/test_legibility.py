@@ -20,9 +20,8 @@ from signage.content.theme import with_profiles
 from signage.core.viewing import Viewing
 from signage.draw.canvas import Canvas, Frame, Screen
 from signage.draw.legible import CONTENT, floor_cap
-from signage.player.frames import prepare
+from signage.player.frames import flatten, prepare
 from signage.slides import Slide
-from signage.tools.render import flatten
 from tests.support.content import at, write_content
 from tests.support.images import compare
 from tests.support.paths import DATA

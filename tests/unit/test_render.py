@@ -10,8 +10,7 @@ from PIL import ImageStat
 
 from signage.content.folder import load_content
 from signage.draw.canvas import Canvas, Screen
-from signage.player.frames import SlideError, fallback, prepare
-from signage.tools.render import flatten
+from signage.player.frames import SlideError, fallback, flatten, prepare
 from tests.support.content import at
 from tests.support.images import compare
 from tests.support.paths import REPO

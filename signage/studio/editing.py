@@ -1,0 +1,213 @@
+"""The studio's editing routes: slides changed through forms generated from their kind's
+declared keys, reordered, previewed by the real renderer, and versions brought back."""
+
+from __future__ import annotations
+
+import urllib.parse
+from pathlib import Path
+
+from signage.player.frames import SlideError
+from signage.studio import pages
+from signage.studio.edit import (
+    Conflict,
+    EditError,
+    Key,
+    edit_slide,
+    keys_of,
+    line_of,
+    move_slide,
+    slides_of,
+    version_of,
+)  # fmt: skip
+from signage.studio.frame import Answer, StudioHandler
+from signage.studio.preview import SIZES, preview
+from signage.studio.sessions import Session
+
+
+def slide_list(
+    h: StudioHandler, session: Session | None, path: str, message: str = "", bad: bool = False
+) -> Answer:
+    assert session is not None
+    found = []
+    for file in sorted((h.studio.root / "playlists").glob("*.yaml")):
+        text = file.read_text(encoding="utf-8")
+        try:
+            slides = slides_of(text, f"playlists/{file.name}")
+        except EditError:
+            continue  # a playlist that does not parse: signage check says why
+        found.append((file.stem, _name(text) or file.stem, slides))
+    body = pages.playlists(found, session.csrf, message, bad)
+    return Answer(200 if not bad else 409, pages.page("Diapositives", body, session, session.csrf))
+
+
+def slide_page(h: StudioHandler, session: Session | None, path: str) -> Answer:
+    assert session is not None
+    found = _slide_at(h, path)
+    if isinstance(found, Answer):
+        return found
+    file, index = found
+    text = file.read_text(encoding="utf-8")
+    try:
+        kind, keys = keys_of(text, _shown(h, file), index)
+    except EditError as exc:
+        return _not_found(session, str(exc))
+    version = h.studio.opened(text)
+    body = pages.slide_form(file.stem, index, kind, keys, version, session.csrf)
+    return Answer(200, pages.page("Modifier une diapositive", body, session, session.csrf))
+
+
+def slide_save(h: StudioHandler, session: Session | None, path: str) -> Answer:
+    form = h.checked_form(session)
+    if isinstance(form, Answer):
+        return form
+    assert session is not None
+    found = _slide_at(h, path)
+    if isinstance(found, Answer):
+        return found
+    file, index = found
+    shown = _shown(h, file)
+    text = file.read_text(encoding="utf-8")
+    try:
+        kind, keys = keys_of(text, shown, index)
+    except EditError as exc:
+        return _not_found(session, str(exc))
+    changes = _changes(keys, form)
+    typed = {k.name: form.get(f"f.{k.name}", "") for k in keys}
+    try:
+        h.studio.save(file, form.get("version", ""), lambda t: edit_slide(t, shown, index, changes),
+                      session.user, f"{shown}: slide {index + 1}: {', '.join(changes) or 'nothing'}")  # fmt: skip
+    except Conflict as exc:
+        return Answer(
+            409,
+            pages.page(
+                "Conflit", pages.conflict(file.stem, index, str(exc)), session, session.csrf
+            ),
+        )
+    except EditError as exc:
+        body = pages.slide_form(file.stem, index, kind, keys, form.get("version", ""), session.csrf,
+                                typed, exc.problems, str(exc), bad=True)  # fmt: skip
+        return Answer(400, pages.page("Modifier une diapositive", body, session, session.csrf))
+    if changes:
+        h.studio.audit.record(
+            session.user,
+            "slide edited",
+            h.client(),
+            file=shown,
+            slide=index + 1,
+            keys=sorted(changes),
+        )
+    text = file.read_text(encoding="utf-8")
+    _, keys = keys_of(text, shown, index)
+    message = f"Enregistré : {', '.join(sorted(changes))}." if changes else "Rien n’a changé."
+    body = pages.slide_form(
+        file.stem, index, kind, keys, h.studio.opened(text), session.csrf, message=message
+    )
+    return Answer(200, pages.page("Modifier une diapositive", body, session, session.csrf))
+
+
+def slide_move(h: StudioHandler, session: Session | None, path: str) -> Answer:
+    form = h.checked_form(session)
+    if isinstance(form, Answer):
+        return form
+    assert session is not None
+    found = _slide_at(h, path.rsplit("/", 1)[0])
+    if isinstance(found, Answer):
+        return found
+    file, index = found
+    shown = _shown(h, file)
+    to = int(form["to"]) if form.get("to", "").isdigit() else index
+    text = file.read_text(encoding="utf-8")
+    try:
+        h.studio.save(file, version_of(text), lambda t: move_slide(t, shown, index, to),
+                      session.user, f"{shown}: slide {index + 1} moved to {to + 1}")  # fmt: skip
+    except (Conflict, EditError) as exc:
+        return slide_list(h, session, path, f"Non déplacée : {exc}", bad=True)
+    h.studio.audit.record(
+        session.user, "slide moved", h.client(), file=shown, slide=index + 1, to=to + 1
+    )
+    return slide_list(h, session, path, f"Diapositive {index + 1} déplacée en position {to + 1}.")
+
+
+def slide_preview(h: StudioHandler, session: Session | None, path: str) -> Answer:
+    found = _slide_at(h, path.rsplit("/", 1)[0])
+    if isinstance(found, Answer):
+        return found
+    file, index = found
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(h.path).query)
+    size = SIZES.get(query.get("size", ["landscape"])[0], SIZES["landscape"])
+    text = file.read_text(encoding="utf-8")
+    shown = _shown(h, file)
+    try:
+        line = line_of(text, shown, index)
+        return Answer(200, preview(h.studio.root, shown, text, line, size), "image/png")
+    except (EditError, SlideError) as exc:
+        return Answer(404, str(exc).encode(), "text/plain; charset=utf-8")
+
+
+def history_page(
+    h: StudioHandler, session: Session | None, path: str, message: str = "", bad: bool = False
+) -> Answer:
+    assert session is not None
+    body = pages.versions(h.studio.history.versions(), session.csrf, message, bad)
+    return Answer(200 if not bad else 404, pages.page("Versions", body, session, session.csrf))
+
+
+def history_restore(h: StudioHandler, session: Session | None, path: str) -> Answer:
+    form = h.checked_form(session)
+    if isinstance(form, Answer):
+        return form
+    assert session is not None
+    n = int(path.split("/")[2])
+    try:
+        changed = h.studio.restore(n, session.user)
+    except KeyError:
+        return history_page(h, session, path, f"Il n’y a pas de version {n}.", bad=True)
+    h.studio.audit.record(session.user, "version restored", h.client(), version=n, files=changed)
+    said = f"Version {n} rétablie ({len(changed)} fichier(s) : {', '.join(changed) or 'aucun changement'})."
+    return history_page(h, session, path, said)
+
+
+def _slide_at(h: StudioHandler, path: str) -> tuple[Path, int] | Answer:
+    _, _, stem, index = path.split("/")[:4]
+    file = h.studio.playlist(stem)
+    if file is None:
+        return Answer(
+            404, pages.page("Introuvable", pages.said(f"Pas de playlist « {stem} ».", True))
+        )
+    return file, int(index)
+
+
+def _shown(h: StudioHandler, file: Path) -> str:
+    return str(file.relative_to(h.studio.root))
+
+
+def _not_found(session: Session, message: str) -> Answer:
+    return Answer(404, pages.page("Introuvable", pages.said(message, True), session, session.csrf))
+
+
+def _name(text: str) -> str:
+    for line in text.splitlines():
+        if line.startswith("name:"):
+            return line.split(":", 1)[1].strip().strip("\"'")
+    return ""
+
+
+def _changes(keys: list[Key], form: dict[str, str]) -> dict[str, str | None]:
+    """What the form changes: a key given a new value, a key emptied (removed, unless the
+    kind requires it), a key written for the first time."""
+    changes: dict[str, str | None] = {}
+    for key in keys:
+        if key.widget == "readonly" or f"shown.{key.name}" not in form:
+            continue  # not on the form that was sent: left as it is
+        posted = form.get(f"f.{key.name}", "").replace("\r\n", "\n")
+        if key.widget == "checkbox":
+            posted = "true" if posted else ("false" if key.present else "")
+        if key.widget == "textarea":
+            same = posted.rstrip("\n") == key.value.rstrip("\n")
+        else:
+            posted = posted.strip()
+            same = posted == key.value
+        if same or (not posted and not key.present):
+            continue
+        changes[key.name] = None if not posted and not key.field.required else posted
+    return changes
