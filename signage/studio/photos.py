@@ -21,8 +21,10 @@ from typing import Any, BinaryIO
 
 from multipart import MultipartSegment, ParserError, PushMultipartParser
 from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL.JpegImagePlugin import get_sampling
 
 from signage.core.paths import atomic_write
+from signage.core.processes import trim_heap
 from signage.core.text import clean_text
 
 MAX_FILE_BYTES = 40 * 1024 * 1024  # a 50 MP JPEG from a phone is about 25 MB
@@ -157,15 +159,24 @@ def clean(source: Path, target_stem: Path) -> Path:
                 raise PhotoError(
                     f"{width}x{height} pixels : plus de {MAX_PIXELS // 10**6} mégapixels"
                 )
-            upright = ImageOps.exif_transpose(image)
             profile = image.info.get("icc_profile")
-            upright.load()
+            keep: dict[str, Any] = {}
+            if image.format in ("JPEG", "MPO"):  # the camera's own quantisation: least loss
+                keep = {
+                    "qtables": getattr(image, "quantization", None),
+                    "subsampling": get_sampling(image),
+                }
+                if keep["subsampling"] == -1:
+                    del keep["subsampling"]
+            image.load()
+            ImageOps.exif_transpose(image, in_place=True)  # turned as the camera was held
+            upright: Image.Image = image
     except PhotoError:
         raise
     except Image.DecompressionBombError as exc:  # far over: Pillow refuses it before we can
         found = re.search(r"\((\d+) pixels\)", str(exc))
-        size = f"{int(found.group(1)) / 10**6:.0f} mégapixels" if found else "trop de pixels"
-        raise PhotoError(f"{size} : plus de {MAX_PIXELS // 10**6} mégapixels") from None
+        said = f"{int(found.group(1)) / 10**6:.0f} mégapixels" if found else "trop de pixels"
+        raise PhotoError(f"{said} : plus de {MAX_PIXELS // 10**6} mégapixels") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         with source.open("rb") as head:
             brand = head.read(12)[4:12]
@@ -180,12 +191,15 @@ def clean(source: Path, target_stem: Path) -> Path:
         upright = upright.convert("RGB")
     target = target_stem.with_suffix(".png" if png else ".jpg")
     extra: dict[str, Any] = {"icc_profile": profile} if profile else {}
-    upright.save(target, "PNG", **extra) if png else upright.save(
-        target, "JPEG", quality=90, **extra
-    )
-    thumb = upright.convert("RGB")
-    thumb.thumbnail(THUMB)
-    thumb.save(target_stem.with_suffix(".thumb.jpg"), "JPEG", quality=80)
+    if png:
+        upright.save(target, "PNG", **extra)
+    else:
+        upright.save(target, "JPEG", **({"quality": 92} | keep | extra))
+    # the thumbnail straight from the photo's size (no full-size copy of it)
+    scale = min(THUMB[0] / upright.width, THUMB[1] / upright.height, 1.0)
+    small = (max(1, round(upright.width * scale)), max(1, round(upright.height * scale)))
+    thumb = upright.resize(small, Image.Resampling.BILINEAR, reducing_gap=2.0)
+    thumb.convert("RGB").save(target_stem.with_suffix(".thumb.jpg"), "JPEG", quality=80)
     return target
 
 
@@ -195,12 +209,17 @@ class Queue:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._lock = threading.Lock()
+        self._decoding = threading.Lock()
 
     def add(self, part: Path, by: str, name: str) -> Photo:
+        """Clean and queue an uploaded part; one photo decoded at a time (a 12-megapixel
+        photo is 36 MB decoded: five phones at once must not hold five of them)."""
         ident = secrets.token_hex(8)
         self.folder.mkdir(parents=True, exist_ok=True)
         try:
-            stored = clean(part, self.folder / ident)
+            with self._decoding:
+                stored = clean(part, self.folder / ident)
+                trim_heap()  # the decoded pixels handed back, not kept by malloc
         finally:
             part.unlink(missing_ok=True)
         at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -25,6 +25,7 @@ from signage.content.folder import load_content
 from signage.core.http import bound_address
 from signage.core.httpd import GuardedServer
 from signage.core.paths import atomic_write
+from signage.delivery.publish import PublishError, publish
 from signage.programme.fetch import sources_of
 from signage.programme.load import load
 from signage.programme.model import ProgrammeError
@@ -184,16 +185,18 @@ class Studio:
     # -- changes -----------------------------------------------------------------------
 
     def published(self) -> None:
-        """With ``--publish``: the content as the feed's new version (screens follow)."""
+        """With ``--publish``: the content as the feed's new version; with ``--mqtt`` too,
+        every screen is told to read its feed now (``reload``) rather than at its next poll."""
         if self.publish_to is None:
             return
-        from signage.delivery.publish import PublishError, publish
-
         with self._publishing:
             try:
                 publish(self.root, self.publish_to)
             except PublishError as exc:
                 log.error("studio: the change is saved but not published: %s", exc)
+                return
+        if self.link is not None:
+            self.link.publish(self.topics.all_command, b'{"command": "reload"}', qos=1)
 
     def set_room(self, room: str, state: str, note: str) -> None:
         from signage.ops.fleet.protocol import room_state_payload

@@ -8,6 +8,7 @@ import hmac
 import json
 import re
 import secrets
+import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -48,10 +49,16 @@ def verify(secret: str, stored: str) -> bool:
     return hmac.compare_digest(found, bytes.fromhex(digest))
 
 
+# one hash at a time: each takes 128·N·r bytes (32 MB), and a burst of sign-ins (five
+# phones at once, or a flood of guesses) must not take that many times the memory
+_HASHING = threading.Lock()
+
+
 def _scrypt(secret: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    return hashlib.scrypt(
-        secret.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=128 * 1024 * 1024, dklen=32
-    )
+    with _HASHING:
+        return hashlib.scrypt(
+            secret.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=128 * 1024 * 1024, dklen=32
+        )
 
 
 # a hash of nothing anybody knows: a login with an unknown name costs the same time

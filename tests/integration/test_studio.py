@@ -25,6 +25,7 @@ from signage.studio.sessions import Sessions
 from signage.studio.users import Users
 from tests.support.broker import Broker, Client
 from tests.support.browser import needs_browser
+from tests.support.paths import REPO
 from tests.support.process import PlayerProcess
 from tests.support.studio import SECRETS, Running, jpeg, send, users_file
 
@@ -459,3 +460,44 @@ def test_each_role_works_from_a_phone_in_chromium(
         assert json.loads(listener.received[-1][1])["note"] == "Complet jusqu’à 12 h"
     finally:
         running.close()
+
+
+def test_an_approved_photo_reaches_feed_players_at_once_not_at_their_next_poll(
+    example: Path, tmp_path: Path, broker: Broker
+) -> None:
+    """``--publish`` and ``--mqtt``: the studio publishes the feed and tells every screen to
+    read it now; a player polling every 30 s has the photo within 5 s."""
+    from signage.ops.fleet.link import parse_broker
+    from tests.support.process import free_port
+
+    feed = tmp_path / "feed"
+    subprocess.run([sys.executable, "-m", "signage", "publish", str(example), "--out", str(feed)],
+                   check=True, capture_output=True, cwd=REPO, timeout=120)  # fmt: skip
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "signage", "serve", str(feed), "--bind", f"127.0.0.1:{port}"],
+                              cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    studio = Studio(example, users_file(tmp_path / "users.json"), ("127.0.0.1", 0),
+                    publish_to=feed, broker=parse_broker(broker.url))  # fmt: skip
+    running = Running(studio)
+    player = None
+    try:
+        player = PlayerProcess(["--feed", f"http://127.0.0.1:{port}", "--poll", "30", "--mqtt", broker.url,
+                                "--cache", str(tmp_path / "cache")])  # fmt: skip
+        before = player.wait_for(lambda s: s["content"]["slides"] > 0, timeout=30)["content"][
+            "slides"
+        ]
+        assert studio.link.connected.wait(10)
+        photographer, editor = running.session("photographer"), running.session("editor")
+        assert send(running, photographer, [("pleniere.jpg", jpeg())]).status_code == 200
+        (photo,) = studio.queue.all()
+        started = time.monotonic()
+        editor.post(f"{running.url}/photos/{photo.id}/approve",
+                    data={"csrf": running.csrf(editor), "folder": "assets/photos"})  # fmt: skip
+        player.wait_for(lambda s: s["content"]["slides"] == before + 2, timeout=5)
+        assert time.monotonic() - started < 5  # not the 30 s of its poll
+    finally:
+        if player is not None:
+            player.stop()
+        running.close()
+        server.terminate()
+        server.wait(10)
