@@ -4,6 +4,7 @@ declared keys, reordered, previewed by the real renderer, and versions brought b
 from __future__ import annotations
 
 import urllib.parse
+from dataclasses import dataclass
 from pathlib import Path
 
 from signage.player.frames import SlideError
@@ -40,20 +41,24 @@ def slide_list(
     return Answer(200 if not bad else 409, pages.page("Diapositives", body, session, session.csrf))
 
 
+@dataclass(frozen=True)
+class Opened:
+    """A slide of a playlist file as its form shows it."""
+
+    file: Path
+    shown: str  # playlists/NAME.yaml
+    index: int
+    kind: str
+    keys: list[Key]
+
+
 def slide_page(h: StudioHandler, session: Session | None, path: str) -> Answer:
     assert session is not None
-    found = _slide_at(h, path)
-    if isinstance(found, Answer):
-        return found
-    file, index = found
-    text = file.read_text(encoding="utf-8")
-    try:
-        kind, keys = keys_of(text, _shown(h, file), index)
-    except EditError as exc:
-        return _not_found(session, str(exc))
-    version = h.studio.opened(text)
-    body = pages.slide_form(file.stem, index, kind, keys, version, session.csrf)
-    return Answer(200, pages.page("Modifier une diapositive", body, session, session.csrf))
+    opened = _open(h, session, path)
+    if isinstance(opened, Answer):
+        return opened
+    version = h.studio.opened(opened.file.read_text(encoding="utf-8"))
+    return _form_page(session, opened, version)
 
 
 def slide_save(h: StudioHandler, session: Session | None, path: str) -> Answer:
@@ -61,48 +66,31 @@ def slide_save(h: StudioHandler, session: Session | None, path: str) -> Answer:
     if isinstance(form, Answer):
         return form
     assert session is not None
-    found = _slide_at(h, path)
-    if isinstance(found, Answer):
-        return found
-    file, index = found
-    shown = _shown(h, file)
-    text = file.read_text(encoding="utf-8")
+    opened = _open(h, session, path)
+    if isinstance(opened, Answer):
+        return opened
+    shown, index = opened.shown, opened.index
+    changes = _changes(opened.keys, form)
     try:
-        kind, keys = keys_of(text, shown, index)
-    except EditError as exc:
-        return _not_found(session, str(exc))
-    changes = _changes(keys, form)
-    typed = {k.name: form.get(f"f.{k.name}", "") for k in keys}
-    try:
-        h.studio.save(file, form.get("version", ""), lambda t: edit_slide(t, shown, index, changes),
+        h.studio.save(opened.file, form.get("version", ""), lambda t: edit_slide(t, shown, index, changes),
                       session.user, f"{shown}: slide {index + 1}: {', '.join(changes) or 'nothing'}")  # fmt: skip
     except Conflict as exc:
-        return Answer(
-            409,
-            pages.page(
-                "Conflit", pages.conflict(file.stem, index, str(exc)), session, session.csrf
-            ),
-        )
+        body = pages.conflict(opened.file.stem, index, str(exc))
+        return Answer(409, pages.page("Conflit", body, session, session.csrf))
     except EditError as exc:
-        body = pages.slide_form(file.stem, index, kind, keys, form.get("version", ""), session.csrf,
-                                typed, exc.problems, str(exc), bad=True)  # fmt: skip
-        return Answer(400, pages.page("Modifier une diapositive", body, session, session.csrf))
-    if changes:
-        h.studio.audit.record(
-            session.user,
-            "slide edited",
-            h.client(),
-            file=shown,
-            slide=index + 1,
-            keys=sorted(changes),
+        typed = {k.name: form.get(f"f.{k.name}", "") for k in opened.keys}
+        return _form_page(
+            session, opened, form.get("version", ""), typed, exc.problems, str(exc), 400
         )
-    text = file.read_text(encoding="utf-8")
-    _, keys = keys_of(text, shown, index)
+    if changes:
+        h.studio.audit.record(session.user, "slide edited", h.client(), file=shown, slide=index + 1,
+                              keys=sorted(changes))  # fmt: skip
+    saved = _open(h, session, path)
+    if isinstance(saved, Answer):
+        return saved
     message = f"Enregistré : {', '.join(sorted(changes))}." if changes else "Rien n’a changé."
-    body = pages.slide_form(
-        file.stem, index, kind, keys, h.studio.opened(text), session.csrf, message=message
-    )
-    return Answer(200, pages.page("Modifier une diapositive", body, session, session.csrf))
+    version = h.studio.opened(saved.file.read_text(encoding="utf-8"))
+    return _form_page(session, saved, version, message=message)
 
 
 def slide_move(h: StudioHandler, session: Session | None, path: str) -> Answer:
@@ -126,6 +114,28 @@ def slide_move(h: StudioHandler, session: Session | None, path: str) -> Answer:
         session.user, "slide moved", h.client(), file=shown, slide=index + 1, to=to + 1
     )
     return slide_list(h, session, path, f"Diapositive {index + 1} déplacée en position {to + 1}.")
+
+
+def _open(h: StudioHandler, session: Session, path: str) -> Opened | Answer:
+    found = _slide_at(h, path)
+    if isinstance(found, Answer):
+        return found
+    file, index = found
+    shown = _shown(h, file)
+    try:
+        kind, keys = keys_of(file.read_text(encoding="utf-8"), shown, index)
+    except EditError as exc:
+        return _not_found(session, str(exc))
+    return Opened(file, shown, index, kind, keys)
+
+
+def _form_page(
+    session: Session, opened: Opened, version: str, typed: dict[str, str] | None = None,
+    problems: tuple[str, ...] = (), message: str = "", status: int = 200,
+) -> Answer:  # fmt: skip
+    body = pages.slide_form(opened.file.stem, opened.index, opened.kind, opened.keys, version,
+                            session.csrf, typed, problems, message, bad=status != 200)  # fmt: skip
+    return Answer(status, pages.page("Modifier une diapositive", body, session, session.csrf))
 
 
 def slide_preview(h: StudioHandler, session: Session | None, path: str) -> Answer:

@@ -297,18 +297,19 @@ def test_an_approved_photo_is_on_a_real_player_within_5_s(example: Path, tmp_pat
         running.close()
 
 
+def _with_broker(example: Path, tmp_path: Path, broker: Broker, **more: Any) -> Studio:
+    from signage.ops.fleet.link import parse_broker
+
+    return Studio(example, users_file(tmp_path / "users.json"), ("127.0.0.1", 0),
+                  broker=parse_broker(broker.url), **more)  # fmt: skip
+
+
 def test_a_steward_sets_a_room_full_and_the_screens_hear_it(
     example: Path, tmp_path: Path, broker: Broker
 ) -> None:
-    from signage.ops.fleet.link import parse_broker
 
     listener = Client(broker.port, "signage/rooms/+/state")
-    studio = Studio(
-        example,
-        users_file(tmp_path / "users.json"),
-        ("127.0.0.1", 0),
-        broker=parse_broker(broker.url),
-    )
+    studio = _with_broker(example, tmp_path, broker)
     running = Running(studio)
     try:
         assert studio.link.connected.wait(10)
@@ -358,15 +359,8 @@ def test_each_role_works_from_a_phone_in_chromium(
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
-    from signage.ops.fleet.link import parse_broker
-
     listener = Client(broker.port, "signage/rooms/+/state")
-    studio = Studio(
-        example,
-        users_file(tmp_path / "users.json"),
-        ("127.0.0.1", 0),
-        broker=parse_broker(broker.url),
-    )
+    studio = _with_broker(example, tmp_path, broker)
     running = Running(studio)
     shots = os.environ.get("STUDIO_SCREENSHOTS")
     photo = tmp_path / "pleniere.jpg"
@@ -467,7 +461,6 @@ def test_an_approved_photo_reaches_feed_players_at_once_not_at_their_next_poll(
 ) -> None:
     """``--publish`` and ``--mqtt``: the studio publishes the feed and tells every screen to
     read it now; a player polling every 30 s has the photo within 5 s."""
-    from signage.ops.fleet.link import parse_broker
     from tests.support.process import free_port
 
     feed = tmp_path / "feed"
@@ -476,8 +469,7 @@ def test_an_approved_photo_reaches_feed_players_at_once_not_at_their_next_poll(
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "signage", "serve", str(feed), "--bind", f"127.0.0.1:{port}"],
                               cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    studio = Studio(example, users_file(tmp_path / "users.json"), ("127.0.0.1", 0),
-                    publish_to=feed, broker=parse_broker(broker.url))  # fmt: skip
+    studio = _with_broker(example, tmp_path, broker, publish_to=feed)
     running = Running(studio)
     player = None
     try:

@@ -8,13 +8,12 @@ replies and labelled posts."""
 from __future__ import annotations
 
 import datetime as dt
-import json
-import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
+from tests.support.jsonapi import JsonApi
 from tests.support.newsfeeds import picture
 
 DID = "did:plc:z72i7hdynmk6r22z27h6tvur"
@@ -87,69 +86,42 @@ def post(
     return entry
 
 
-class Bluesky:
+class Bluesky(JsonApi):
     """``feeds`` by handle (each newest first); change them at will."""
 
     def __init__(self) -> None:
         self.feeds: dict[str, list[dict[str, Any]]] = {}
-        self.requests: list[str] = []
         self.remaining = 2999  # RateLimit-Remaining
         self.media: bytes = picture((30, 140, 200))
-        self.lock = threading.Lock()
-        bluesky = self
+        super().__init__()
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                bluesky._answer(self)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    def _answer(self, handler: BaseHTTPRequestHandler) -> None:
+    def answer(self, handler: BaseHTTPRequestHandler) -> None:
         parsed = urllib.parse.urlsplit(handler.path)
         query = urllib.parse.parse_qs(parsed.query)
         with self.lock:
-            self.requests.append(handler.path)
             feeds = {handle: list(entries) for handle, entries in self.feeds.items()}
         if parsed.path.startswith("/img/"):
-            return self._send(handler, 200, self.media, "image/jpeg")
+            return self.send(handler, 200, self.media, "image/jpeg")
         if parsed.path == "/xrpc/app.bsky.feed.searchPosts":
-            return self._json(handler, {"error": "Forbidden", "message": "Forbidden"}, 403)
+            return self.json(handler, {"error": "Forbidden", "message": "Forbidden"}, 403)
         if parsed.path != "/xrpc/app.bsky.feed.getAuthorFeed":
-            return self._json(handler, {"error": "MethodNotImplemented",
+            return self.json(handler, {"error": "MethodNotImplemented",
                                         "message": "Method Not Implemented"}, 501)  # fmt: skip
         actor = query.get("actor", [""])[0]
         if actor not in feeds:
-            return self._json(
+            return self.json(
                 handler, {"error": "InvalidRequest", "message": "Profile not found"}, 400
             )
         entries = feeds[actor]
         if query.get("filter", ["posts_with_replies"])[0] == "posts_no_replies":
             entries = [e for e in entries if "reply" not in e]
         limit = int(query.get("limit", ["50"])[0])
-        return self._json(handler, {"cursor": "2026-11-30T08:00:00.000Z", "feed": entries[:limit]})
+        return self.json(handler, {"cursor": "2026-11-30T08:00:00.000Z", "feed": entries[:limit]})
 
-    def _json(self, handler: BaseHTTPRequestHandler, data: Any, code: int = 200) -> None:
-        self._send(handler, code, json.dumps(data).encode(), "application/json; charset=utf-8")
-
-    def _send(self, handler: BaseHTTPRequestHandler, code: int, body: bytes, kind: str) -> None:
-        handler.send_response(code)
-        handler.send_header("Content-Type", kind)
-        handler.send_header("Content-Length", str(len(body)))
-        handler.send_header("RateLimit-Limit", "3000")
-        handler.send_header("RateLimit-Remaining", str(self.remaining))
-        handler.send_header("RateLimit-Reset", str(int(time.time()) + 300))
-        handler.send_header("RateLimit-Policy", "3000;w=300")
-        handler.end_headers()
-        handler.wfile.write(body)
+    def rate_headers(self) -> dict[str, str]:
+        return {
+            "RateLimit-Limit": "3000",
+            "RateLimit-Remaining": str(self.remaining),
+            "RateLimit-Reset": str(int(time.time()) + 300),
+            "RateLimit-Policy": "3000;w=300",
+        }

@@ -8,12 +8,11 @@ content warnings."""
 from __future__ import annotations
 
 import datetime as dt
-import json
-import threading
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
+from tests.support.jsonapi import JsonApi
 from tests.support.newsfeeds import picture
 
 
@@ -81,70 +80,41 @@ LINK = (
 )
 
 
-class Mastodon:
+class Mastodon(JsonApi):
     """``statuses`` (newest first) for every hashtag and account; change them at will."""
 
     def __init__(self) -> None:
         self.statuses: list[dict[str, Any]] = []
         self.accounts: dict[str, dict[str, Any]] = {}
-        self.requests: list[str] = []
         self.remaining = 299  # X-RateLimit-Remaining
         self.media: bytes = picture((30, 140, 200))  # every attachment's picture
-        self.lock = threading.Lock()
-        mastodon = self
+        super().__init__()
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                mastodon._answer(self)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    def _answer(self, handler: BaseHTTPRequestHandler) -> None:
+    def answer(self, handler: BaseHTTPRequestHandler) -> None:
         parsed = urllib.parse.urlsplit(handler.path)
         path, query = parsed.path, urllib.parse.parse_qs(parsed.query)
         with self.lock:
-            self.requests.append(handler.path)
             statuses = list(self.statuses)
         if path.startswith("/media/"):
-            return self._send(handler, 200, self.media, "image/jpeg")
+            return self.send(handler, 200, self.media, "image/jpeg")
         if path.startswith("/api/v1/timelines/tag/"):
             tag = urllib.parse.unquote(path.rsplit("/", 1)[1]).lower()
             found = [s for s in statuses if any(t["name"] == tag for t in s["tags"])]
-            return self._json(handler, found[: int(query.get("limit", ["20"])[0])])
+            return self.json(handler, found[: int(query.get("limit", ["20"])[0])])
         if path == "/api/v1/accounts/lookup":
             who = self.accounts.get(query.get("acct", [""])[0])
             if who is None:
-                return self._json(handler, {"error": "Record not found"}, 404)
-            return self._json(handler, who)
+                return self.json(handler, {"error": "Record not found"}, 404)
+            return self.json(handler, who)
         if path.startswith("/api/v1/accounts/") and path.endswith("/statuses"):
             ident = path.split("/")[4]
-            return self._json(handler, [s for s in statuses if s["account"]["id"] == ident])
-        return self._json(handler, {"error": "Record not found"}, 404)
+            return self.json(handler, [s for s in statuses if s["account"]["id"] == ident])
+        return self.json(handler, {"error": "Record not found"}, 404)
 
-    def _json(self, handler: BaseHTTPRequestHandler, data: Any, code: int = 200) -> None:
-        self._send(handler, code, json.dumps(data).encode(), "application/json; charset=utf-8")
-
-    def _send(self, handler: BaseHTTPRequestHandler, code: int, body: bytes, kind: str) -> None:
+    def rate_headers(self) -> dict[str, str]:
         reset = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)
-        handler.send_response(code)
-        handler.send_header("Content-Type", kind)
-        handler.send_header("Content-Length", str(len(body)))
-        handler.send_header("X-RateLimit-Limit", "300")
-        handler.send_header("X-RateLimit-Remaining", str(self.remaining))
-        handler.send_header(
-            "X-RateLimit-Reset", reset.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-        )
-        handler.end_headers()
-        handler.wfile.write(body)
+        return {
+            "X-RateLimit-Limit": "300",
+            "X-RateLimit-Remaining": str(self.remaining),
+            "X-RateLimit-Reset": reset.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        }
