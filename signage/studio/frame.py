@@ -52,6 +52,9 @@ ROUTES: dict[tuple[str, str], tuple[str, ...] | None] = {
     ("GET", "/slides/<file>/<n>/preview.png"): EDITORS,
     ("GET", "/history"): EDITORS,
     ("POST", "/history/<n>/restore"): EDITORS,
+    ("GET", "/screens"): EDITORS,
+    ("POST", "/screens/message"): EDITORS,
+    ("POST", "/screens/clear"): EDITORS,
     ("GET", "/audit"): ADMINS,
 }
 

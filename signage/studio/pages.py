@@ -38,9 +38,16 @@ def page(title: str, body: str, user: Any = None, csrf: str = "") -> bytes:
     ).encode()
 
 
+def french(text: str) -> str:
+    """A no-break space before « : ; ! ? » (so that the sign never starts a line)."""
+    for sign in ":;!?":
+        text = text.replace(f" {sign}", f"\u00a0{sign}")
+    return text
+
+
 def said(message: str, bad: bool = False) -> str:
     kind = "bad" if bad else "ok"
-    return f'<p class="said {kind}" role="status">{escape(message)}</p>' if message else ""
+    return f'<p class="said {kind}" role="status">{escape(french(message))}</p>' if message else ""
 
 
 def login(message: str = "", next_path: str = "/") -> str:
@@ -65,6 +72,7 @@ def home(role: str) -> str:
         links.append(("/photos/queue", "Photos à valider"))
         links.append(("/slides", "Diapositives"))
         links.append(("/history", "Versions"))
+        links.append(("/screens", "Écrans et messages"))
     if role in ("admin", "editor", "steward"):
         links.append(("/rooms", "État des salles"))
     if role == "admin":
@@ -280,3 +288,81 @@ def versions(found: list[Any], csrf: str, message: str = "", bad: bool = False) 
         )
     listed = "".join(rows) or '<li class="hint">Aucune version encore.</li>'
     return f'{said(message, bad)}<ul class="versions">{listed}</ul>'
+
+
+def screens(found: list[dict[str, Any]], csrf: str, message: str, bad: bool, typed: dict[str, str],
+            connected: bool) -> str:  # fmt: skip
+    """The fleet as a list, and the message form beside it (its feedback above it)."""
+    if not connected:
+        return said("Les écrans sont joints par le courtier MQTT : le studio doit être lancé "
+                    "avec --mqtt.", bad=True)  # fmt: skip
+    online = [s for s in found if s["online"]]
+    rows = (
+        "".join(
+            f'<li class="{"on" if s["online"] else "off"}"><strong>{escape(s["screen"])}</strong>'
+            f'<span class="hint"> · {"en ligne" if s["online"] else "hors ligne"}'
+            f"{' · ' + escape(str(s.get('room'))) if s.get('room') else ''}"
+            f"{' · ' + escape(str((s.get('slide') or {}).get('title') or '')) if s.get('slide') else ''}</span></li>"
+            for s in found
+        )
+        or '<li class="hint">Aucun écran ne s’est encore annoncé.</li>'
+    )
+    chosen = typed.get("target", "")
+    options = ['<option value="">— choisir —</option>']
+    options += [
+        f'<option value="screen:{escape(s["screen"])}"{" selected" if chosen == "screen:" + s["screen"] else ""}>'
+        f"{escape(s['screen'])}</option>"
+        for s in online
+    ]
+    options.append(
+        f'<option value="all"{" selected" if chosen == "all" else ""}>Tous les écrans ({len(online)})</option>'
+    )
+    levels = "".join(
+        f'<option value="{k}"{" selected" if typed.get("level") == k else ""}>{v}</option>'
+        for k, v in (("notice", "Information"), ("warning", "Avertissement"))
+    )
+    styles = "".join(
+        f'<option value="{k}"{" selected" if typed.get("style", "banner") == k else ""}>{v}</option>'
+        for k, v in (("banner", "Bandeau"), ("fullscreen", "Plein écran"))
+    )
+    minutes = "".join(
+        f'<option value="{m}"{" selected" if typed.get("minutes", "15") == str(m) else ""}>{m} min</option>'
+        for m in (5, 15, 30, 60, 120)
+    )
+    form = (
+        f'<form method="post" action="/screens/message" class="card">{said(message, bad)}'
+        f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
+        f'<label for="target">Écran</label><select id="target" name="target">{"".join(options)}</select>'
+        f'<label for="text">Message</label><textarea id="text" name="text" rows=3 maxlength=500>'
+        f"{escape(typed.get('text', ''))}</textarea>"
+        f'<label for="style">Forme</label><select id="style" name="style">{styles}</select>'
+        f'<label for="level">Niveau</label><select id="level" name="level">{levels}</select>'
+        f'<label for="minutes">Pendant</label><select id="minutes" name="minutes">{minutes}</select>'
+        "<button>Envoyer</button>"
+        '<button class="secondary" formaction="/screens/clear">Retirer le message</button></form>'
+    )
+    return f'{form}<section class="card"><h2>Écrans</h2><ul class="screens">{rows}</ul></section>'
+
+
+def confirm_all(
+    form: dict[str, str], count: int, names: list[str], csrf: str, clearing: bool
+) -> str:
+    """The second step before anything reaches more than one screen: how many, which."""
+    kept = "".join(
+        f'<input type="hidden" name="{escape(k)}" value="{escape(v)}">'
+        for k, v in form.items()
+        if k not in ("csrf", "confirm")
+    )
+    what = "Retirer le message de" if clearing else "Envoyer ce message à"
+    quoted = "" if clearing else f"<blockquote>{escape(form.get('text', ''))}</blockquote>"
+    action = "/screens/clear" if clearing else "/screens/message"
+    listed = ", ".join(escape(n) for n in names) or "aucun écran en ligne"
+    return (
+        f'<form method="post" action="{action}" class="card">'
+        f"<p><strong>{what} {count} écran{'s' if count != 1 else ''}\u00a0?</strong></p>{quoted}"
+        f'<p class="hint">{listed}</p>'
+        f'<input type="hidden" name="csrf" value="{escape(csrf)}">{kept}'
+        f'<input type="hidden" name="confirm" value="{count}">'
+        f"<button>Oui, à {count} écran{'s' if count != 1 else ''}</button></form>"
+        '<p><a class="button secondary" href="/screens">Annuler</a></p>'
+    )

@@ -7,7 +7,7 @@ import urllib.parse
 from collections.abc import Callable
 from importlib import resources
 
-from signage.studio import editing, pages
+from signage.studio import editing, messaging, pages
 from signage.studio.frame import EDITORS, ROUTES, Answer, StudioHandler, local_path
 from signage.studio.photos import MAX_REQUEST_BYTES, PhotoError, StaleForm, upload
 from signage.studio.sessions import COOKIE, Session
@@ -230,7 +230,8 @@ def set_room(h: StudioHandler, session: Session | None, path: str) -> Answer:
         h.studio.set_room(room, state, note)
     except (ValueError, ConnectionError) as exc:
         return rooms_page(h, session, path, f"Non envoyé : {exc}", bad=True)
-    h.studio.room_states[room] = {"state": state, "note": note.strip()}
+    with h.studio.board.lock:  # shown at once; the broker's retained copy follows
+        h.studio.board.rooms[room] = {"state": state, "note": note.strip(), "set_at": None}
     h.studio.audit.record(
         session.user, "room state", h.client(), room=room, state=state, note=note.strip()
     )
@@ -269,6 +270,9 @@ HANDLERS: dict[tuple[str, str], Callable[[StudioHandler, Session | None, str], A
     ("GET", "/slides/<file>/<n>/preview.png"): editing.slide_preview,
     ("GET", "/history"): editing.history_page,
     ("POST", "/history/<n>/restore"): editing.history_restore,
+    ("GET", "/screens"): messaging.screens_page,
+    ("POST", "/screens/message"): messaging.send_message,
+    ("POST", "/screens/clear"): messaging.send_message,
     ("GET", "/audit"): audit_page,
 }
 assert set(HANDLERS) == set(ROUTES), "every route has its roles and its handler"

@@ -10,6 +10,7 @@ is written to the audit log.
 from __future__ import annotations
 
 import difflib
+import json
 import logging
 import re
 import threading
@@ -82,7 +83,7 @@ class Studio:
         self._publishing = threading.Lock()
         self.link: Any = None
         self.topics: Any = None
-        self.room_states: dict[str, dict[str, Any]] = {}
+        self.board: Any = None  # ops.fleet.page.FleetBoard, with a broker
         if broker is not None:
             self._connect(broker, prefix)
         self.httpd = GuardedServer(address, _handler_for(self), names)
@@ -208,26 +209,46 @@ class Studio:
             raise ConnectionError("le courtier MQTT n’est pas joignable")
 
     def _connect(self, broker: Any, prefix: str) -> None:
+        """The fleet as the broker tells it (screens' presence, rooms' states), read by the
+        fleet page's own board."""
         from signage.ops.fleet.link import Link
-        from signage.ops.fleet.protocol import Topics, parse_room_state
+        from signage.ops.fleet.page import FleetBoard
+        from signage.ops.fleet.protocol import Topics
 
         self.topics = Topics(prefix)
+        self.board = FleetBoard(self.topics)
+        subscriptions = [f"{prefix}/screens/+/status", self.topics.room_states]
+        self.link = Link(broker, f"signage-studio-{uuid.uuid4().hex[:8]}", subscriptions,
+                         self.board.take, persistent=False)  # fmt: skip
 
-        def heard(message: Any) -> None:
-            room = self.topics.room_of(message.topic)
-            if room is None:
-                return
-            try:
-                state = parse_room_state(message.payload)
-            except ValueError:
-                state = None
-            if state is None:
-                self.room_states.pop(room, None)
-            else:
-                self.room_states[room] = state.to_json()
+    @property
+    def room_states(self) -> dict[str, dict[str, Any]]:
+        return dict(self.board.rooms) if self.board is not None else {}
 
-        self.link = Link(broker, f"signage-studio-{uuid.uuid4().hex[:8]}", [self.topics.room_states],
-                         heard, persistent=False)  # fmt: skip
+    def screens(self) -> list[dict[str, Any]]:
+        """Every screen the broker knows of (its presence: online, what it shows)."""
+        return self.board.snapshot()["screens"] if self.board is not None else []
+
+    def command(self, target: str, body: dict[str, Any]) -> str:
+        """Send a command to ``all`` or ``screen:NAME``; the topic (CommandError, ConnectionError)."""
+        from signage.ops.fleet.protocol import parse_command
+
+        payload = json.dumps(body, ensure_ascii=False).encode()
+        verb, args = parse_command(payload)  # refused here as a screen would refuse it
+        if self.link is None:
+            raise ConnectionError("le studio n’a pas de courtier MQTT (--mqtt)")
+        kind, _, name = target.partition(":")
+        topic: str
+        if target == "all":
+            topic = self.topics.all_command
+        elif kind == "screen" and name in {s["screen"] for s in self.screens()}:
+            topic = self.topics.screen_command(name)
+        else:
+            raise ValueError(f"« {target} » n’est pas un écran connu")
+        expiry = args.get("expires_in") if verb == "message" else None
+        if not self.link.publish(topic, payload, qos=1, expiry_s=expiry):
+            raise ConnectionError("le courtier MQTT n’est pas joignable")
+        return topic
 
 
 def _handler_for(studio: Studio) -> type[StudioHandler]:

@@ -27,7 +27,7 @@ from tests.support.broker import Broker, Client
 from tests.support.browser import needs_browser
 from tests.support.paths import REPO
 from tests.support.process import PlayerProcess
-from tests.support.studio import SECRETS, Running, jpeg, send, users_file
+from tests.support.studio import SECRETS, Running, jpeg, send, spaced, users_file
 
 # -- users ----------------------------------------------------------------------------
 
@@ -103,7 +103,7 @@ def test_every_route_answers_every_role_and_no_session_as_its_roles_say(running:
                     assert answer.headers["Location"].startswith("/login?next="), said
             else:
                 assert answer.status_code == 403, said
-                assert "ne donne pas accès" in answer.text, said
+                assert "ne donne pas accès" in spaced(answer.text), said
             checked += 1
     assert checked == len(ROUTES) * 5
     # a photographer sees their own photos' thumbnails, never another's
@@ -116,7 +116,7 @@ def test_every_route_answers_every_role_and_no_session_as_its_roles_say(running:
 def test_a_change_without_the_session_token_is_refused(running: Running) -> None:
     editor = running.session("editor")
     answer = editor.post(f"{running.url}/rooms", data={"room": "Salle Seine", "state": "full"})
-    assert answer.status_code == 403 and "plus valable" in answer.text
+    assert answer.status_code == 403 and "plus valable" in spaced(answer.text)
     answer = send(running, editor, [("a.jpg", jpeg())], csrf="not-the-token")
     assert answer.status_code == 403 and running.studio.queue.all() == []
     assert not any(running.studio.incoming.glob("*"))
@@ -128,7 +128,7 @@ def test_a_change_without_the_session_token_is_refused(running: Running) -> None
 def test_a_photo_is_stored_upright_without_any_tag_and_with_its_thumbnail(running: Running) -> None:
     photographer = running.session("photographer")
     answer = send(running, photographer, [("IMG_2041.jpg", jpeg())])
-    assert answer.status_code == 200 and "1 photo(s) reçue(s)" in answer.text
+    assert answer.status_code == 200 and "1 photo(s) reçue(s)" in spaced(answer.text)
     (photo,) = running.studio.queue.all()
     stored = running.studio.queue.folder / photo.file
     data = stored.read_bytes()
@@ -157,7 +157,7 @@ def test_png_and_heic_are_cleaned_too(running: Running) -> None:
     answer = send(
         running, photographer, [("plan.png", png.getvalue()), ("iphone.heic", heic.getvalue())]
     )
-    assert "2 photo(s) reçue(s)" in answer.text, answer.text
+    assert "2 photo(s) reçue(s)" in spaced(answer.text), spaced(answer.text)
     stored = {p.name: running.studio.queue.folder / p.file for p in running.studio.queue.all()}
     assert (
         stored["plan.png"].suffix == ".png"
@@ -179,14 +179,14 @@ def test_bad_uploads_are_refused_whole_and_leave_nothing_behind(
         [("bomb.png", bomb.getvalue()), ("notes.jpg", b"%PDF-1.7 not a photo")],
     )
     assert answer.status_code == 400
-    assert "bomb.png : 400 mégapixels : plus de 60 mégapixels" in answer.text
-    assert "notes.jpg : pas une photo" in answer.text
+    assert "bomb.png : 400 mégapixels : plus de 60 mégapixels" in spaced(answer.text)
+    assert "notes.jpg : pas une photo" in spaced(answer.text)
     monkeypatch.setattr(photos_module, "MAX_FILE_BYTES", 300_000)
     answer = send(running, photographer, [("huge.jpg", jpeg((3000, 2000)) + b"\0" * 400_000)])
     assert (
         answer.status_code == 400
-        and "plus de 0 Mo" not in answer.text
-        and "huge.jpg" in answer.text
+        and "plus de 0 Mo" not in spaced(answer.text)
+        and "huge.jpg" in spaced(answer.text)
     )
     assert running.studio.queue.all() == []
     assert not any(running.studio.incoming.glob("*")), list(running.studio.incoming.glob("*"))
@@ -219,11 +219,11 @@ def test_logins_are_limited_and_sessions_expire(example: Path, tmp_path: Path) -
         http = requests.Session()
         for _ in range(5):
             wrong = http.post(f"{running.url}/login", data={"name": "editor", "secret": "guess"})
-            assert wrong.status_code == 401 and "incorrect" in wrong.text
+            assert wrong.status_code == 401 and "incorrect" in spaced(wrong.text)
         right = http.post(
             f"{running.url}/login", data={"name": "editor", "secret": SECRETS["editor"]}
         )
-        assert right.status_code == 429 and "Trop d’essais" in right.text
+        assert right.status_code == 429 and "Trop d’essais" in spaced(right.text)
         assert int(right.headers["Retry-After"]) > 60
         steward = running.session("steward")
         csrf = running.csrf(steward)
@@ -231,7 +231,7 @@ def test_logins_are_limited_and_sessions_expire(example: Path, tmp_path: Path) -
         expired = steward.post(
             f"{running.url}/rooms", data={"csrf": csrf, "room": "Salle Seine", "state": "full"}
         )
-        assert expired.status_code == 401 and "session a expiré" in expired.text
+        assert expired.status_code == 401 and "session a expiré" in spaced(expired.text)
         assert steward.get(f"{running.url}/rooms", allow_redirects=False).status_code == 303
         audit = [
             json.loads(line)
@@ -281,7 +281,7 @@ def test_an_approved_photo_is_on_a_real_player_within_5_s(example: Path, tmp_pat
             f"{running.url}/photos/{photo.id}/approve",
             data={"csrf": running.csrf(editor), "folder": "assets/photos"},
         )
-        assert answer.status_code == 200 and "validée dans assets/photos" in answer.text
+        assert answer.status_code == 200 and "validée dans assets/photos" in spaced(answer.text)
         # the folder feeds two photos slides (the welcome loop and the Grand Bleu door)
         status = player.wait_for(lambda s: s["content"]["slides"] == before + 2, timeout=5)
         assert time.monotonic() - started < 5
@@ -291,7 +291,7 @@ def test_an_approved_photo_is_on_a_real_player_within_5_s(example: Path, tmp_pat
             f"{running.url}/photos/{photo.id}/approve",
             data={"csrf": running.csrf(editor), "folder": "assets/photos"},
         )
-        assert again.status_code == 409 and "n’est plus en attente" in again.text
+        assert again.status_code == 409 and "n’est plus en attente" in spaced(again.text)
     finally:
         player.stop()
         running.close()
@@ -325,21 +325,22 @@ def test_a_steward_sets_a_room_full_and_the_screens_hear_it(
                 "note": "Complet",
             },
         )
-        assert (
-            answer.status_code == 200
-            and "Salle Seine : Complète — envoyé aux écrans" in answer.text
+        assert answer.status_code == 200 and "Salle Seine : Complète — envoyé aux écrans" in spaced(
+            answer.text
         )
         deadline = time.monotonic() + 5
         while not listener.received and time.monotonic() < deadline:
-            time.sleep(0.02)
+            time.sleep(0.02)  # until the broker delivers it
         topic, payload, _, _ = listener.received[0]
-        assert topic == "signage/rooms/Salle Seine/state" or topic.endswith("/state")
+        assert topic == "signage/rooms/Salle%20Seine/state"  # room names are quoted in topics
         assert json.loads(payload)["state"] == "full" and json.loads(payload)["note"] == "Complet"
         unknown = steward.post(
             f"{running.url}/rooms",
             data={"csrf": running.csrf(steward), "room": "Cuisine", "state": "full"},
         )
-        assert unknown.status_code == 400 and "n’est pas une salle du programme" in unknown.text
+        assert unknown.status_code == 400 and "n’est pas une salle du programme" in spaced(
+            unknown.text
+        )
     finally:
         running.close()
 
@@ -359,7 +360,13 @@ def test_each_role_works_from_a_phone_in_chromium(
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
-    listener = Client(broker.port, "signage/rooms/+/state")
+    listener = Client(
+        broker.port, "signage/rooms/+/state", "signage/all/command", "signage/screens/+/command"
+    )
+    for name in ("hall-nord", "hall-sud"):  # two screens' presences, as players publish them
+        listener.publish(
+            f"signage/screens/{name}/status", {"screen": name, "online": True}, retain=True
+        )
     studio = _with_broker(example, tmp_path, broker)
     running = Running(studio)
     shots = os.environ.get("STUDIO_SCREENSHOTS")
@@ -370,7 +377,7 @@ def test_each_role_works_from_a_phone_in_chromium(
     def page_says(text: str) -> None:
         """Wait for the page (a new one after a form) to say ``text``."""
         WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
-            lambda b: text in b.find_element(By.TAG_NAME, "main").text
+            lambda b: spaced(text) in spaced(b.find_element(By.TAG_NAME, "main").text)
         )
 
     def sign_in(role: str) -> None:
@@ -439,6 +446,29 @@ def test_each_role_works_from_a_phone_in_chromium(
         browser.find_element(By.XPATH, "//li[.//strong[text()='Version 1']]//button").click()
         page_says("Version 1 rétablie")
         assert "Bienvenue à toutes" not in (example / "playlists" / "accueil.yaml").read_text()
+        browser.get(f"{running.url}/screens")
+        page_says("Tous les écrans (2)")
+        Select(browser.find_element(By.ID, "target")).select_by_visible_text("hall-nord")
+        browser.find_element(By.ID, "text").send_keys("Plénière décalée de 10 min")
+        browser.find_element(By.XPATH, "//button[text()='Envoyer']").click()
+        page_says("Message envoyé à l’écran hall-nord.")
+        Select(browser.find_element(By.ID, "target")).select_by_visible_text("Tous les écrans (2)")
+        browser.find_element(By.ID, "text").send_keys("Exercice d’évacuation à 15 h")
+        browser.find_element(By.XPATH, "//button[text()='Envoyer']").click()
+        page_says("Envoyer ce message à 2 écrans\u00a0?")
+        keep("editor-confirm")
+        assert not any(topic.endswith("all/command") for topic, *_ in listener.received)
+        browser.find_element(By.XPATH, "//button[text()='Oui, à 2 écrans']").click()
+        page_says("Message envoyé à tous les écrans.")
+        expected = {"signage/screens/hall-nord/command": "Plénière décalée de 10 min",
+                    "signage/all/command": "Exercice d’évacuation à 15 h"}  # fmt: skip
+
+        def commands() -> dict[str, str]:
+            with listener.lock:
+                got = list(listener.received)
+            return {t: json.loads(payload)["text"] for t, payload, *_ in got if "command" in t}
+
+        WebDriverWait(browser, 5).until(lambda _b: commands() == expected)  # as the broker delivers
         sign_in("steward")
         browser.find_element(By.LINK_TEXT, "État des salles").click()
         page_says("Salle Seine")
@@ -448,10 +478,15 @@ def test_each_role_works_from_a_phone_in_chromium(
         page_says("Salle Seine : Complète — envoyé aux écrans.")
         keep("steward")
         assert small_controls() == []
-        deadline = time.monotonic() + 5
-        while not listener.received and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert json.loads(listener.received[-1][1])["note"] == "Complet jusqu’à 12 h"
+
+        def notes() -> list[str]:
+            with listener.lock:
+                got = list(listener.received)
+            return [
+                json.loads(payload).get("note") for t, payload, *_ in got if t.endswith("/state")
+            ]
+
+        WebDriverWait(browser, 5).until(lambda _b: "Complet jusqu’à 12 h" in notes())
     finally:
         running.close()
 
@@ -493,3 +528,53 @@ def test_an_approved_photo_reaches_feed_players_at_once_not_at_their_next_poll(
         running.close()
         server.terminate()
         server.wait(10)
+
+
+def test_a_message_goes_to_one_screen_and_to_all_only_once_confirmed(
+    example: Path, tmp_path: Path, broker: Broker
+) -> None:
+    """Two real players on the broker: a message to one of them reaches it alone; to all,
+    the first answer asks to confirm for 2 screens and nothing is sent until it is."""
+
+    def player(name: str) -> PlayerProcess:
+        return PlayerProcess(
+            [str(example), "--mqtt", broker.url, "--screen", name, "--cache", str(tmp_path / name)]
+        )
+
+    players = [player("hall-nord"), player("hall-sud")]
+    studio = _with_broker(example, tmp_path, broker)
+    running = Running(studio)
+    try:
+        editor = running.session("editor")
+        page = ""
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and page.count("en ligne") < 2:
+            page = editor.get(f"{running.url}/screens").text  # the presences come in
+            time.sleep(0.1)
+        assert "hall-nord" in page and "hall-sud" in page and "Tous les écrans (2)" in page
+        csrf = running.csrf(editor)
+        one = {"csrf": csrf, "target": "screen:hall-nord", "text": "Plénière décalée de 10 min",
+               "style": "banner", "level": "notice", "minutes": "15"}  # fmt: skip
+        answer = editor.post(f"{running.url}/screens/message", data=one)
+        assert answer.status_code == 200 and "Message envoyé à l’écran hall-nord." in spaced(
+            answer.text
+        )
+        players[0].wait_for(lambda s: (s["message"] or {}).get("text") == one["text"])
+        assert players[1].status()["message"] is None
+        every = {**one, "target": "all", "text": "Évacuation exercice à 15 h"}
+        asked = editor.post(f"{running.url}/screens/message", data=every)
+        assert (
+            "Envoyer ce message à 2 écrans\u00a0?" in asked.text  # French typography: no break
+            and 'name="confirm" value="2"' in spaced(asked.text)
+        )
+        assert all((p.status()["message"] or {}).get("text") != every["text"] for p in players)
+        sent = editor.post(f"{running.url}/screens/message", data={**every, "confirm": "2"})
+        assert "Message envoyé à tous les écrans." in spaced(sent.text)
+        for player in players:
+            player.wait_for(lambda s: (s["message"] or {}).get("text") == every["text"])
+        nobody = editor.post(f"{running.url}/screens/message", data={**one, "target": ""})
+        assert nobody.status_code == 400 and "Choisissez l’écran" in spaced(nobody.text)
+    finally:
+        for player in players:
+            player.stop()
+        running.close()

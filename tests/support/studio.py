@@ -89,3 +89,9 @@ def send(
     fields.append(("csrf", (None, csrf if csrf is not None else running.csrf(http))))
     fields += [("photos", (name, data, "image/jpeg")) for name, data in files]
     return http.post(f"{running.url}/photos", files=fields)
+
+
+def spaced(text: str) -> str:
+    """A page's text with its no-break spaces (French typography, before « : ? ! ») read as
+    spaces, as a person reads them."""
+    return text.replace("\u00a0", " ")
