@@ -24,6 +24,7 @@ from signage.core.schema import Boolean, Choice, Ctx, Field, Integer, Number, Te
 from signage.core.values import Colour, Duration, TimeOfDay
 from signage.core.yamlsrc import YamlFailure, mark_of, parse
 from signage.slides import KINDS
+from signage.studio.words import _
 
 PLAIN_SAFE = re.compile(r"[\w À-ÿŒœ’'.,()/@+-]+")  # text that stays itself unquoted
 
@@ -131,7 +132,9 @@ def checked(text: str, shown: str, root: Path) -> None:
         report.add(failure.diagnostic)
     if not report.ok:
         problems = tuple(d.format() for d in report.sorted() if d.severity == "error")
-        raise EditError("Rien n’a été enregistré : la playlist ne serait plus valable.", problems)
+        raise EditError(
+            _("Rien n’a été enregistré : la playlist ne serait plus valable."), problems
+        )
 
 
 def move_slide(text: str, shown: str, index: int, to: int) -> str:

@@ -23,6 +23,7 @@ from signage.studio.edit import (
 from signage.studio.frame import Answer, StudioHandler
 from signage.studio.preview import SIZES, preview
 from signage.studio.sessions import Session
+from signage.studio.words import _
 
 
 def slide_list(
@@ -88,7 +89,11 @@ def slide_save(h: StudioHandler, session: Session | None, path: str) -> Answer:
     saved = _open(h, session, path)
     if isinstance(saved, Answer):
         return saved
-    message = f"Enregistré : {', '.join(sorted(changes))}." if changes else "Rien n’a changé."
+    message = (
+        _("Enregistré : {keys}.", keys=", ".join(sorted(changes)))
+        if changes
+        else _("Rien n’a changé.")
+    )
     version = h.studio.opened(saved.file.read_text(encoding="utf-8"))
     return _form_page(session, saved, version, message=message)
 
@@ -109,11 +114,13 @@ def slide_move(h: StudioHandler, session: Session | None, path: str) -> Answer:
         h.studio.save(file, version_of(text), lambda t: move_slide(t, shown, index, to),
                       session.user, f"{shown}: slide {index + 1} moved to {to + 1}")  # fmt: skip
     except (Conflict, EditError) as exc:
-        return slide_list(h, session, path, f"Non déplacée : {exc}", bad=True)
+        return slide_list(h, session, path, _("Non déplacée : {why}", why=exc), bad=True)
     h.studio.audit.record(
         session.user, "slide moved", h.client(), file=shown, slide=index + 1, to=to + 1
     )
-    return slide_list(h, session, path, f"Diapositive {index + 1} déplacée en position {to + 1}.")
+    return slide_list(
+        h, session, path, _("Diapositive {n} déplacée en position {to}.", n=index + 1, to=to + 1)
+    )
 
 
 def _open(h: StudioHandler, session: Session, path: str) -> Opened | Answer:
@@ -171,18 +178,24 @@ def history_restore(h: StudioHandler, session: Session | None, path: str) -> Ans
     try:
         changed = h.studio.restore(n, session.user)
     except KeyError:
-        return history_page(h, session, path, f"Il n’y a pas de version {n}.", bad=True)
+        return history_page(h, session, path, _("Il n’y a pas de version {n}.", n=n), bad=True)
     h.studio.audit.record(session.user, "version restored", h.client(), version=n, files=changed)
-    said = f"Version {n} rétablie ({len(changed)} fichier(s) : {', '.join(changed) or 'aucun changement'})."
+    files = ", ".join(changed) or _("aucun changement")
+    said = _(
+        "Version {n} rétablie ({count} fichier(s) : {files}).", n=n, count=len(changed), files=files
+    )
     return history_page(h, session, path, said)
 
 
 def _slide_at(h: StudioHandler, path: str) -> tuple[Path, int] | Answer:
-    _, _, stem, index = path.split("/")[:4]
+    stem, index = path.split("/")[2:4]
     file = h.studio.playlist(stem)
     if file is None:
         return Answer(
-            404, pages.page("Introuvable", pages.said(f"Pas de playlist « {stem} ».", True))
+            404,
+            pages.page(
+                "Introuvable", pages.said(_("Pas de playlist « {name} ».", name=stem), True)
+            ),
         )
     return file, int(index)
 

@@ -14,6 +14,7 @@ from typing import Any
 from signage.core.httpd import GuardedHandler
 from signage.studio import pages
 from signage.studio.sessions import COOKIE, Session
+from signage.studio.words import LANG, _, language_of
 
 ANYONE = ("admin", "editor", "photographer", "steward")
 UPLOADERS = ("admin", "editor", "photographer")
@@ -96,12 +97,15 @@ class StudioHandler(GuardedHandler):
 
     def _serve(self, method: str) -> None:
         path = urllib.parse.urlsplit(self.path).path
+        LANG.set(language_of(self.headers.get("Accept-Language")))  # this request's thread only
         route = route_of(path)
         if (method, route) not in ROUTES:
             return self._answer(
                 Answer(
                     404,
-                    pages.page("Page introuvable", pages.said("Cette adresse n’existe pas.", True)),
+                    pages.page(
+                        "Page introuvable", pages.said(_("Cette adresse n’existe pas."), True)
+                    ),
                 )
             )
         session = self.studio.sessions.get(self._cookie())
@@ -114,13 +118,13 @@ class StudioHandler(GuardedHandler):
                     401,
                     pages.page(
                         "Session expirée",
-                        pages.login("Votre session a expiré : reconnectez-vous.", "/"),
+                        pages.login(_("Votre session a expiré : reconnectez-vous."), "/"),
                     ),
                 )
             )
         if roles is not None and session is not None and session.role not in roles:
             return self._answer(Answer(403, pages.page("Accès refusé", pages.said(
-                f"Votre rôle ({pages.ROLE_NAMES[session.role]}) ne donne pas accès à cette page.", True), session, session.csrf)))  # fmt: skip
+                _("Votre rôle ({role}) ne donne pas accès à cette page.", role=_(pages.ROLE_NAMES[session.role])), True), session, session.csrf)))  # fmt: skip
         handler = self.routes[(method, route)]
         return self._answer(handler(self, session, path))
 
@@ -164,7 +168,7 @@ class StudioHandler(GuardedHandler):
                 415,
                 pages.page(
                     "Formulaire attendu",
-                    pages.said("Envoyez ce formulaire depuis la page du studio.", True),
+                    pages.said(_("Envoyez ce formulaire depuis la page du studio."), True),
                 ),
             )
         try:
@@ -176,7 +180,7 @@ class StudioHandler(GuardedHandler):
                 400,
                 pages.page(
                     "Formulaire refusé",
-                    pages.said("Ce formulaire est trop long ou illisible.", True),
+                    pages.said(_("Ce formulaire est trop long ou illisible."), True),
                 ),
             )
         return {k: v[0] for k, v in urllib.parse.parse_qs(raw, keep_blank_values=True).items()}
@@ -187,9 +191,9 @@ class StudioHandler(GuardedHandler):
         if isinstance(form, Answer):
             return form
         if session is None or not session.csrf_ok(form.get("csrf")):
-            return Answer(403, pages.page("Formulaire périmé", pages.said(
+            return Answer(403, pages.page("Formulaire périmé", pages.said(_(
                 "Ce formulaire n’est plus valable (page trop ancienne ou ouverte ailleurs) : "
-                "rechargez la page et recommencez.", True)))  # fmt: skip
+                "rechargez la page et recommencez."), True)))  # fmt: skip
         return form
 
 

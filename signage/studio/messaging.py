@@ -7,6 +7,7 @@ from signage.content.urgent import MAX_TEXT
 from signage.studio import pages
 from signage.studio.frame import Answer, StudioHandler
 from signage.studio.sessions import Session
+from signage.studio.words import _
 
 MINUTES = (5, 15, 30, 60, 120)
 
@@ -34,14 +35,14 @@ def send_message(h: StudioHandler, session: Session | None, path: str) -> Answer
     clearing = path.endswith("/clear")
     if not target:
         return screens_page(
-            h, session, path, "Choisissez l’écran (ou tous les écrans).", True, 400, form
+            h, session, path, _("Choisissez l’écran (ou tous les écrans)."), True, 400, form
         )
     body: dict[str, object] = {"command": "clear-message"}
     if not clearing:
         text = form.get("text", "").strip()
         minutes = int(form["minutes"]) if form.get("minutes", "").isdigit() else 15
         if not text or len(text) > MAX_TEXT:
-            return screens_page(h, session, path, f"Écrivez le message ({MAX_TEXT} caractères au plus).",
+            return screens_page(h, session, path, _("Écrivez le message ({n} caractères au plus).", n=MAX_TEXT),
                                 True, 400, form)  # fmt: skip
         body = {"command": "message", "text": text, "style": form.get("style", "banner"),
                 "level": form.get("level", "notice"), "expires_in": max(1, min(minutes, 1440)) * 60}  # fmt: skip
@@ -52,9 +53,17 @@ def send_message(h: StudioHandler, session: Session | None, path: str) -> Answer
     try:
         h.studio.command(target, body)
     except (ValueError, ConnectionError) as exc:
-        return screens_page(h, session, path, f"Non envoyé : {exc}", True, 400, form)
-    who = "tous les écrans" if target == "all" else f"l’écran {target.partition(':')[2]}"
+        return screens_page(h, session, path, _("Non envoyé : {why}", why=exc), True, 400, form)
+    who = (
+        _("tous les écrans")
+        if target == "all"
+        else _("l’écran {name}", name=target.partition(":")[2])
+    )
     what = "message retiré" if clearing else "message envoyé"
     h.studio.audit.record(session.user, what, h.client(), target=target, text=body.get("text", ""))
-    done = f"Message retiré de {who}." if clearing else f"Message envoyé à {who}."
+    done = (
+        _("Message retiré de {who}.", who=who)
+        if clearing
+        else _("Message envoyé à {who}.", who=who)
+    )
     return screens_page(h, session, path, done)

@@ -1,5 +1,6 @@
 """The studio's pages: plain HTML forms (no script, so the Content-Security-Policy forbids
-every script), in French, built for a phone first: one column, touch targets of 48 px."""
+every script), in French (English for a browser that prefers it: :mod:`.words`), built for
+a phone first: one column, touch targets of 48 px."""
 
 from __future__ import annotations
 
@@ -9,13 +10,32 @@ from typing import Any
 
 from signage.studio.edit import Key
 from signage.studio.photos import MAX_FILE_BYTES, MAX_FILES, Photo
+from signage.studio.words import LANG, _
+
+UPLOAD_HINT = (
+    "Jusqu’à {files} photos à la fois, {mb} Mo chacune (JPEG, PNG, HEIC). La position GPS et "
+    "les informations de l’appareil sont retirées. Une personne de l’équipe de communication "
+    "valide chaque photo avant qu’elle passe à l’écran."
+)
+ROOMS_NEED_MQTT = (
+    "Les états des salles partent vers les écrans par le courtier MQTT : le studio doit être "
+    "lancé avec --mqtt."
+)
+SCREENS_NEED_MQTT = (
+    "Les écrans sont joints par le courtier MQTT : le studio doit être lancé avec --mqtt."
+)
+CONFLICT = (
+    "Le fichier a changé depuis l’ouverture de ce formulaire (quelqu’un d’autre l’a "
+    "enregistré) : rien n’a été écrit. Voici ce qui a changé ; rouvrez le formulaire pour "
+    "repartir de la version actuelle."
+)
 
 ROLE_NAMES = {
     "admin": "administration",
     "editor": "édition",
     "photographer": "photographe",
     "steward": "accueil des salles",
-}
+}  # said through _(): in the request's language
 STATE_NAMES = {"open": "Ouverte", "full": "Complète", "closed": "Fermée"}
 
 
@@ -25,16 +45,16 @@ def page(title: str, body: str, user: Any = None, csrf: str = "") -> bytes:
     if user is not None:
         who = (
             f'<form class="who" method="post" action="/logout">'
-            f"<span>{escape(user.user)} · {escape(ROLE_NAMES[user.role])}</span>"
+            f"<span>{escape(user.user)} · {escape(_(ROLE_NAMES[user.role]))}</span>"
             f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
-            f'<button class="secondary">Se déconnecter</button></form>'
+            f'<button class="secondary">{_("Se déconnecter")}</button></form>'
         )
     return (
-        "<!doctype html><html lang=fr><head><meta charset=utf-8>"
+        f"<!doctype html><html lang={LANG.get()}><head><meta charset=utf-8>"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<title>{escape(title)} · Studio</title><link rel="stylesheet" href="/studio.css"></head>'
+        f'<title>{escape(_(title))} · Studio</title><link rel="stylesheet" href="/studio.css"></head>'
         f'<body><header><a class="home" href="/">Studio</a>{who}</header>'
-        f"<main><h1>{escape(title)}</h1>{body}</main></body></html>"
+        f"<main><h1>{escape(_(title))}</h1>{body}</main></body></html>"
     ).encode()
 
 
@@ -55,11 +75,11 @@ def login(message: str = "", next_path: str = "/") -> str:
         f"{said(message, bad=bool(message))}"
         '<form method="post" action="/login" class="card">'
         f'<input type="hidden" name="next" value="{escape(next_path)}">'
-        '<label for="name">Nom</label>'
+        f'<label for="name">{_("Nom")}</label>'
         '<input id="name" name="name" autocomplete="username" autocapitalize="none" required>'
-        '<label for="secret">Mot de passe</label>'
+        f'<label for="secret">{_("Mot de passe")}</label>'
         '<input id="secret" name="secret" type="password" autocomplete="current-password" required>'
-        "<button>Se connecter</button></form>"
+        f"<button>{_('Se connecter')}</button></form>"
     )
 
 
@@ -78,7 +98,7 @@ def home(role: str) -> str:
     if role == "admin":
         links.append(("/audit", "Journal des changements"))
     items = "".join(
-        f'<li><a class="button" href="{href}">{escape(text)}</a></li>' for href, text in links
+        f'<li><a class="button" href="{href}">{escape(_(text))}</a></li>' for href, text in links
     )
     return f'<ul class="menu">{items}</ul>'
 
@@ -88,21 +108,18 @@ def upload_form(csrf: str, message: str = "", bad: bool = False) -> str:
         f"{said(message, bad)}"
         '<form method="post" action="/photos" enctype="multipart/form-data" class="card">'
         f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
-        '<label for="photos">Photos (appareil photo ou galerie)</label>'
+        f'<label for="photos">{_("Photos (appareil photo ou galerie)")}</label>'
         '<input id="photos" name="photos" type="file" accept="image/*" capture="environment" multiple required>'
-        f'<p class="hint">Jusqu’à {MAX_FILES} photos à la fois, {MAX_FILE_BYTES // 2**20} Mo chacune '
-        "(JPEG, PNG, HEIC). La position GPS et les informations de l’appareil sont retirées. "
-        "Une personne de l’équipe de communication valide chaque photo avant qu’elle passe à "
-        "l’écran.</p>"
-        "<button>Envoyer</button></form>"
+        f'<p class="hint">{_(UPLOAD_HINT, files=MAX_FILES, mb=MAX_FILE_BYTES // 2**20)}</p>'
+        f"<button>{_('Envoyer')}</button></form>"
     )
 
 
 def photo_cards(photos: Iterable[Photo], csrf: str = "", folders: tuple[str, ...] = ()) -> str:
     cards = []
     for photo in photos:
-        state = {"approved": "Validée", "rejected": "Refusée"}.get(
-            photo.verdict or "", "En attente"
+        state = _(
+            {"approved": "Validée", "rejected": "Refusée"}.get(photo.verdict or "", "En attente")
         )
         thumb = (
             f'<img src="/photos/{photo.id}/thumb" alt="{escape(photo.name)}" loading="lazy">'
@@ -115,16 +132,16 @@ def photo_cards(photos: Iterable[Photo], csrf: str = "", folders: tuple[str, ...
             approve = (
                 f'<form method="post" action="/photos/{photo.id}/approve">'
                 f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
-                f'<label>Dossier<select name="folder">{choice}</select></label>'
-                "<button>Valider</button></form>"
+                f'<label>{_("Dossier")}<select name="folder">{choice}</select></label>'
+                f"<button>{_('Valider')}</button></form>"
                 if folders
-                else '<p class="hint">Aucune diapositive <code>photos</code> dans le contenu.</p>'
+                else f'<p class="hint">{_("Aucune diapositive photos dans le contenu.")}</p>'
             )
             actions = (
                 f'<div class="actions">{approve}'
                 f'<form method="post" action="/photos/{photo.id}/reject">'
                 f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
-                '<button class="secondary">Refuser</button></form></div>'
+                f'<button class="secondary">{_("Refuser")}</button></form></div>'
             )
         where = f" → {escape(photo.folder)}" if photo.folder else ""
         cards.append(
@@ -135,35 +152,31 @@ def photo_cards(photos: Iterable[Photo], csrf: str = "", folders: tuple[str, ...
     return (
         f'<ul class="photos">{"".join(cards)}</ul>'
         if cards
-        else '<p class="hint">Aucune photo.</p>'
+        else f'<p class="hint">{_("Aucune photo.")}</p>'
     )
 
 
 def rooms(names: list[str], states: dict[str, dict[str, Any]], csrf: str, message: str = "",
           bad: bool = False, connected: bool = True) -> str:  # fmt: skip
     if not connected:
-        return said(
-            "Les états des salles partent vers les écrans par le courtier MQTT : le studio "
-            "doit être lancé avec --mqtt.",
-            bad=True,
-        )
+        return said(_(ROOMS_NEED_MQTT), bad=True)
     items = []
     for name in names:
         current = states.get(name, {})
         state = current.get("state", "open")
         buttons = "".join(
-            f'<button name="state" value="{key}" class="{"on " if key == state else ""}{key}">{label}</button>'
+            f'<button name="state" value="{key}" class="{"on " if key == state else ""}{key}">{_(label)}</button>'
             for key, label in STATE_NAMES.items()
         )
         items.append(
             f'<li><form method="post" action="/rooms" class="room">'
             f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
             f'<input type="hidden" name="room" value="{escape(name)}">'
-            f'<h2>{escape(name)}</h2><p class="hint">Actuellement : {STATE_NAMES.get(state, state)}</p>'
-            f'<label>Note (facultative)<input name="note" maxlength="120" value="{escape(current.get("note", ""))}"></label>'
+            f'<h2>{escape(name)}</h2><p class="hint">{escape(french(_("Actuellement : {state}", state=_(STATE_NAMES.get(state, state)))))}</p>'
+            f'<label>{_("Note (facultative)")}<input name="note" maxlength="120" value="{escape(current.get("note", ""))}"></label>'
             f'<div class="states">{buttons}</div></form></li>'
         )
-    listed = "".join(items) or '<li class="hint">Aucune salle dans le programme.</li>'
+    listed = "".join(items) or f'<li class="hint">{_("Aucune salle dans le programme.")}</li>'
     return f'{said(message, bad)}<ul class="rooms">{listed}</ul>'
 
 
@@ -174,7 +187,7 @@ def audit(entries: list[dict[str, Any]]) -> str:
         for e in entries
     )
     return (
-        '<table class="audit"><thead><tr><th>Quand (UTC)</th><th>Qui</th><th>Quoi</th><th>D’où</th></tr></thead>'
+        f'<table class="audit"><thead><tr>{"".join(f"<th>{_(h)}</th>" for h in ("Quand (UTC)", "Qui", "Quoi", "D’où"))}</tr></thead>'
         f"<tbody>{rows}</tbody></table>"
     )
 
@@ -194,7 +207,7 @@ def playlists(
                 f'<form method="post" action="/slides/{escape(stem)}/{index}/move">'
                 f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
                 f'<input type="hidden" name="to" value="{to}">'
-                f'<button class="secondary" aria-label="{aria}">{arrow}</button></form>'
+                f'<button class="secondary" aria-label="{_(aria)}">{arrow}</button></form>'
                 for to, arrow, aria, ok in (
                     (index - 1, "↑", "monter", index > 0),
                     (index + 1, "↓", "descendre", index < len(slides) - 1),
@@ -244,7 +257,7 @@ def slide_form(
             control = f'<input type="checkbox" {name}{" checked" if value.lower() in ("true", "yes", "on") else ""}>'
         elif key.widget == "readonly":
             shown = escape(value) if key.present else "—"
-            control = f'<p class="readonly">{shown} <span class="hint">(à changer dans le fichier)</span></p>'
+            control = f'<p class="readonly">{shown} <span class="hint">{_("(à changer dans le fichier)")}</span></p>'
         else:
             control = f'<input {name} value="{escape(value)}">'
         fields.append(f"{label}{control}")
@@ -253,26 +266,21 @@ def slide_form(
     action = f"/slides/{escape(stem)}/{index}"
     return (
         f"{said(message, bad)}{problems_html}"
-        f'<p class="hint">playlists/{escape(stem)}.yaml · diapositive {index + 1} · {escape(kind)}</p>'
-        f'<img class="preview" src="{action}/preview.png" alt="Aperçu de la diapositive">'
-        f'<p><a href="{action}/preview.png?size=portrait">Aperçu en portrait</a></p>'
+        f'<p class="hint">playlists/{escape(stem)}.yaml · {_("diapositive {n}", n=index + 1)} · {escape(kind)}</p>'
+        f'<img class="preview" src="{action}/preview.png" alt="{_("Aperçu de la diapositive")}">'
+        f'<p><a href="{action}/preview.png?size=portrait">{_("Aperçu en portrait")}</a></p>'
         f'<form method="post" action="{action}" class="card">'
         f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
         f'<input type="hidden" name="version" value="{escape(version)}">'
-        f"{''.join(fields)}<button>Enregistrer</button></form>"
+        f"{''.join(fields)}<button>{_('Enregistrer')}</button></form>"
     )
 
 
 def conflict(stem: str, index: int, difference: str) -> str:
     return (
-        said(
-            "Le fichier a changé depuis l’ouverture de ce formulaire (quelqu’un d’autre l’a "
-            "enregistré) : rien n’a été écrit. Voici ce qui a changé ; rouvrez le formulaire "
-            "pour repartir de la version actuelle.",
-            bad=True,
-        )
+        said(_(CONFLICT), bad=True)
         + f'<pre class="diff">{escape(difference)}</pre>'
-        + f'<p><a class="button" href="/slides/{escape(stem)}/{index}">Rouvrir le formulaire</a></p>'
+        + f'<p><a class="button" href="/slides/{escape(stem)}/{index}">{_("Rouvrir le formulaire")}</a></p>'
     )
 
 
@@ -284,9 +292,9 @@ def versions(found: list[Any], csrf: str, message: str = "", bad: bool = False) 
             f'<br><span class="hint">{escape(version.who)} : {escape(version.what)}</span>'
             f'<form method="post" action="/history/{version.n}/restore">'
             f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
-            f'<button class="secondary">Revenir à cette version</button></form></li>'
+            f'<button class="secondary">{_("Revenir à cette version")}</button></form></li>'
         )
-    listed = "".join(rows) or '<li class="hint">Aucune version encore.</li>'
+    listed = "".join(rows) or f'<li class="hint">{_("Aucune version encore.")}</li>'
     return f'{said(message, bad)}<ul class="versions">{listed}</ul>'
 
 
@@ -294,35 +302,34 @@ def screens(found: list[dict[str, Any]], csrf: str, message: str, bad: bool, typ
             connected: bool) -> str:  # fmt: skip
     """The fleet as a list, and the message form beside it (its feedback above it)."""
     if not connected:
-        return said("Les écrans sont joints par le courtier MQTT : le studio doit être lancé "
-                    "avec --mqtt.", bad=True)  # fmt: skip
+        return said(_(SCREENS_NEED_MQTT), bad=True)
     online = [s for s in found if s["online"]]
     rows = (
         "".join(
             f'<li class="{"on" if s["online"] else "off"}"><strong>{escape(s["screen"])}</strong>'
-            f'<span class="hint"> · {"en ligne" if s["online"] else "hors ligne"}'
+            f'<span class="hint"> · {_("en ligne") if s["online"] else _("hors ligne")}'
             f"{' · ' + escape(str(s.get('room'))) if s.get('room') else ''}"
             f"{' · ' + escape(str((s.get('slide') or {}).get('title') or '')) if s.get('slide') else ''}</span></li>"
             for s in found
         )
-        or '<li class="hint">Aucun écran ne s’est encore annoncé.</li>'
+        or f'<li class="hint">{_("Aucun écran ne s’est encore annoncé.")}</li>'
     )
     chosen = typed.get("target", "")
-    options = ['<option value="">— choisir —</option>']
+    options = [f'<option value="">{_("— choisir —")}</option>']
     options += [
         f'<option value="screen:{escape(s["screen"])}"{" selected" if chosen == "screen:" + s["screen"] else ""}>'
         f"{escape(s['screen'])}</option>"
         for s in online
     ]
     options.append(
-        f'<option value="all"{" selected" if chosen == "all" else ""}>Tous les écrans ({len(online)})</option>'
+        f'<option value="all"{" selected" if chosen == "all" else ""}>{_("Tous les écrans ({n})", n=len(online))}</option>'
     )
     levels = "".join(
-        f'<option value="{k}"{" selected" if typed.get("level") == k else ""}>{v}</option>'
+        f'<option value="{k}"{" selected" if typed.get("level") == k else ""}>{_(v)}</option>'
         for k, v in (("notice", "Information"), ("warning", "Avertissement"))
     )
     styles = "".join(
-        f'<option value="{k}"{" selected" if typed.get("style", "banner") == k else ""}>{v}</option>'
+        f'<option value="{k}"{" selected" if typed.get("style", "banner") == k else ""}>{_(v)}</option>'
         for k, v in (("banner", "Bandeau"), ("fullscreen", "Plein écran"))
     )
     minutes = "".join(
@@ -332,16 +339,16 @@ def screens(found: list[dict[str, Any]], csrf: str, message: str, bad: bool, typ
     form = (
         f'<form method="post" action="/screens/message" class="card">{said(message, bad)}'
         f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
-        f'<label for="target">Écran</label><select id="target" name="target">{"".join(options)}</select>'
-        f'<label for="text">Message</label><textarea id="text" name="text" rows=3 maxlength=500>'
+        f'<label for="target">{_("Écran")}</label><select id="target" name="target">{"".join(options)}</select>'
+        f'<label for="text">{_("Message")}</label><textarea id="text" name="text" rows=3 maxlength=500>'
         f"{escape(typed.get('text', ''))}</textarea>"
-        f'<label for="style">Forme</label><select id="style" name="style">{styles}</select>'
-        f'<label for="level">Niveau</label><select id="level" name="level">{levels}</select>'
-        f'<label for="minutes">Pendant</label><select id="minutes" name="minutes">{minutes}</select>'
-        "<button>Envoyer</button>"
-        '<button class="secondary" formaction="/screens/clear">Retirer le message</button></form>'
+        f'<label for="style">{_("Forme")}</label><select id="style" name="style">{styles}</select>'
+        f'<label for="level">{_("Niveau")}</label><select id="level" name="level">{levels}</select>'
+        f'<label for="minutes">{_("Pendant")}</label><select id="minutes" name="minutes">{minutes}</select>'
+        f"<button>{_('Envoyer')}</button>"
+        f'<button class="secondary" formaction="/screens/clear">{_("Retirer le message")}</button></form>'
     )
-    return f'{form}<section class="card"><h2>Écrans</h2><ul class="screens">{rows}</ul></section>'
+    return f'{form}<section class="card"><h2>{_("Écrans")}</h2><ul class="screens">{rows}</ul></section>'
 
 
 def confirm_all(
@@ -353,16 +360,29 @@ def confirm_all(
         for k, v in form.items()
         if k not in ("csrf", "confirm")
     )
-    what = "Retirer le message de" if clearing else "Envoyer ce message à"
+    many = "s" if count != 1 else ""
+    if clearing:
+        question = (
+            "Retirer le message de {n} écrans\u00a0?"
+            if many
+            else "Retirer le message de {n} écran\u00a0?"
+        )
+    else:
+        question = (
+            "Envoyer ce message à {n} écrans\u00a0?"
+            if many
+            else "Envoyer ce message à {n} écran\u00a0?"
+        )
+    yes = "Oui, à {n} écrans" if many else "Oui, à {n} écran"
     quoted = "" if clearing else f"<blockquote>{escape(form.get('text', ''))}</blockquote>"
     action = "/screens/clear" if clearing else "/screens/message"
-    listed = ", ".join(escape(n) for n in names) or "aucun écran en ligne"
+    listed = ", ".join(escape(n) for n in names) or _("aucun écran en ligne")
     return (
         f'<form method="post" action="{action}" class="card">'
-        f"<p><strong>{what} {count} écran{'s' if count != 1 else ''}\u00a0?</strong></p>{quoted}"
+        f"<p><strong>{escape(_(question, n=count))}</strong></p>{quoted}"
         f'<p class="hint">{listed}</p>'
         f'<input type="hidden" name="csrf" value="{escape(csrf)}">{kept}'
         f'<input type="hidden" name="confirm" value="{count}">'
-        f"<button>Oui, à {count} écran{'s' if count != 1 else ''}</button></form>"
-        '<p><a class="button secondary" href="/screens">Annuler</a></p>'
+        f"<button>{escape(_(yes, n=count))}</button></form>"
+        f'<p><a class="button secondary" href="/screens">{_("Annuler")}</a></p>'
     )

@@ -26,6 +26,7 @@ from PIL.JpegImagePlugin import get_sampling
 from signage.core.paths import atomic_write
 from signage.core.processes import trim_heap
 from signage.core.text import clean_text
+from signage.studio.words import _
 
 MAX_FILE_BYTES = 40 * 1024 * 1024  # a 50 MP JPEG from a phone is about 25 MB
 MAX_FILES = 20  # per request
@@ -92,10 +93,12 @@ def upload(
                         if event.filename is None or event.name != "photos":
                             continue
                         if not trusted:
-                            raise StaleForm("ce formulaire n’est plus valable : rechargez la page")
+                            raise StaleForm(
+                                _("ce formulaire n’est plus valable : rechargez la page")
+                            )
                         files += 1
                         if files > MAX_FILES:
-                            raise PhotoError(f"{MAX_FILES} photos au plus par envoi")
+                            raise PhotoError(_("{n} photos au plus par envoi", n=MAX_FILES))
                         part = incoming / f"{secrets.token_hex(8)}.part"
                         current = (clean_text(event.filename)[:200], part, part.open("wb"))
                         size = 0
@@ -120,11 +123,15 @@ def upload(
                         size += len(event)
                         if size > MAX_FILE_BYTES:
                             raise PhotoError(
-                                f"{current[0]} : plus de {MAX_FILE_BYTES / 2**20:.3g} Mo"
+                                _(
+                                    "{name} : plus de {mb} Mo",
+                                    name=current[0],
+                                    mb=f"{MAX_FILE_BYTES / 2**20:.3g}",
+                                )
                             )
                         current[2].write(event)
                 if not chunk and not parser.closed:
-                    raise PhotoError("l’envoi s’est arrêté avant la fin")
+                    raise PhotoError(_("l’envoi s’est arrêté avant la fin"))
     except ParserError as exc:
         raise PhotoError(f"ce n’est pas un envoi de formulaire ({exc})") from None
     finally:
@@ -152,12 +159,19 @@ def clean(source: Path, target_stem: Path) -> Path:
         with Image.open(source) as image:
             if image.format not in KINDS:
                 raise PhotoError(
-                    f"un fichier {image.format} n’est pas une photo que les écrans montrent (JPEG, PNG, HEIC)"
+                    _(
+                        "un fichier {kind} n’est pas une photo que les écrans montrent (JPEG, PNG, HEIC)",
+                        kind=image.format,
+                    )
                 )
             width, height = image.size
             if width * height > MAX_PIXELS:
                 raise PhotoError(
-                    f"{width}x{height} pixels : plus de {MAX_PIXELS // 10**6} mégapixels"
+                    _(
+                        "{size} pixels : plus de {most} mégapixels",
+                        size=f"{width}x{height}",
+                        most=MAX_PIXELS // 10**6,
+                    )
                 )
             profile = image.info.get("icc_profile")
             keep: dict[str, Any] = {}
@@ -175,16 +189,18 @@ def clean(source: Path, target_stem: Path) -> Path:
         raise
     except Image.DecompressionBombError as exc:  # far over: Pillow refuses it before we can
         found = re.search(r"\((\d+) pixels\)", str(exc))
-        said = f"{int(found.group(1)) / 10**6:.0f} mégapixels" if found else "trop de pixels"
-        raise PhotoError(f"{said} : plus de {MAX_PIXELS // 10**6} mégapixels") from None
+        count = f"{int(found.group(1)) / 10**6:.0f}" if found else "?"
+        raise PhotoError(
+            _("{n} mégapixels : plus de {most} mégapixels", n=count, most=MAX_PIXELS // 10**6)
+        ) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         with source.open("rb") as head:
             brand = head.read(12)[4:12]
         if not HEIC and brand in (b"ftypheic", b"ftypheix", b"ftypmif1"):
             raise PhotoError(
-                "les photos HEIC demandent pillow-heif (pip install 'signage[heic]')"
+                _("les photos HEIC demandent pillow-heif (pip install 'signage[heic]')")
             ) from exc
-        raise PhotoError("pas une photo (JPEG, PNG ou HEIC), ou une photo abîmée") from None
+        raise PhotoError(_("pas une photo (JPEG, PNG ou HEIC), ou une photo abîmée")) from None
     upright.info = {}  # nothing of the camera's goes along: no EXIF, GPS, XMP, comment
     png = image.format == "PNG"
     if not png and upright.mode not in ("RGB", "L"):
@@ -272,7 +288,7 @@ class Queue:
     def _waiting(self, ident: str) -> Photo:
         photo = self.get(ident)
         if photo is None or photo.verdict is not None:
-            raise PhotoError("cette photo n’est plus en attente (déjà validée ou refusée)")
+            raise PhotoError(_("cette photo n’est plus en attente (déjà validée ou refusée)"))
         return photo
 
     def _write(self, photo: Photo) -> None:

@@ -11,6 +11,7 @@ from signage.studio import editing, messaging, pages
 from signage.studio.frame import EDITORS, ROUTES, Answer, StudioHandler, local_path
 from signage.studio.photos import MAX_REQUEST_BYTES, PhotoError, StaleForm, upload
 from signage.studio.sessions import COOKIE, Session
+from signage.studio.words import _
 
 
 def login_page(h: StudioHandler, session: Session | None, path: str) -> Answer:
@@ -29,7 +30,7 @@ def login(h: StudioHandler, session: Session | None, path: str) -> Answer:
     if wait > 0:
         minutes = max(1, round(wait / 60))
         return Answer(429, pages.page("Connexion", pages.login(
-            f"Trop d’essais : réessayez dans {minutes} min.", form.get("next", "/"))),
+            _("Trop d’essais : réessayez dans {minutes} min.", minutes=minutes), form.get("next", "/"))),
             headers=(("Retry-After", str(int(wait) + 1)),))  # fmt: skip
     user = h.studio.users.check(name, secret)
     if user is None:
@@ -39,7 +40,7 @@ def login(h: StudioHandler, session: Session | None, path: str) -> Answer:
             401,
             pages.page(
                 "Connexion",
-                pages.login("Nom ou mot de passe incorrect.", form.get("next", "/")),
+                pages.login(_("Nom ou mot de passe incorrect."), form.get("next", "/")),
             ),
         )
     h.studio.limit.succeeded(*keys)
@@ -101,7 +102,9 @@ def send_photos(h: StudioHandler, session: Session | None, path: str) -> Answer:
     try:
         length = h.content_length(MAX_REQUEST_BYTES)
     except ValueError:
-        return refused(413, f"Envoi trop gros : {MAX_REQUEST_BYTES // 2**20} Mo au plus par envoi.")
+        return refused(
+            413, _("Envoi trop gros : {mb} Mo au plus par envoi.", mb=MAX_REQUEST_BYTES // 2**20)
+        )
     received, problems = [], []
     try:
         parts = upload(
@@ -115,18 +118,24 @@ def send_photos(h: StudioHandler, session: Session | None, path: str) -> Answer:
             try:
                 photo = h.studio.queue.add(part, session.user, name)
             except PhotoError as exc:
-                problems.append(f"{name} : {exc}")
+                problems.append(_("{name} : {why}", name=name, why=exc))
                 continue
             received.append(photo)
             h.studio.audit.record(session.user, "photo sent", h.client(), photo=photo.id, name=name)
     except StaleForm:
-        return refused(403, "Ce formulaire n’est plus valable : rechargez la page et recommencez.")
+        return refused(
+            403, _("Ce formulaire n’est plus valable : rechargez la page et recommencez.")
+        )
     except PhotoError as exc:
         problems.append(str(exc))
         h.close_connection = True
-    message = f"{len(received)} photo(s) reçue(s), en attente de validation." if received else ""
+    message = (
+        _("{n} photo(s) reçue(s), en attente de validation.", n=len(received)) if received else ""
+    )
     if problems:
-        message = " ".join(filter(None, [message, "Refusé : " + " ; ".join(problems)]))
+        message = " ".join(
+            filter(None, [message, _("Refusé : {problems}", problems=" ; ".join(problems))])
+        )
     status = 200 if received or not problems else 400
     body = pages.upload_form(session.csrf, message, bad=bool(problems)) + pages.photo_cards(
         received
@@ -176,7 +185,7 @@ def decide(h: StudioHandler, session: Session | None, path: str) -> Answer:
         if verdict == "approve":
             folder = form.get("folder", "")
             if folder not in h.studio.photo_folders():
-                raise PhotoError("choisissez un dossier d’une diapositive photos")
+                raise PhotoError(_("choisissez un dossier d’une diapositive photos"))
             photo = h.studio.queue.approve(ident, h.studio.root, folder)
             h.studio.history.record(session.user, f"photo {photo.name} into {folder}")
             h.studio.published()
@@ -188,9 +197,9 @@ def decide(h: StudioHandler, session: Session | None, path: str) -> Answer:
         session.user, f"photo {verdict}d", h.client(), photo=ident, folder=photo.folder
     )
     said = (
-        f"« {photo.name} » validée dans {photo.folder}."
+        _("« {name} » validée dans {folder}.", name=photo.name, folder=photo.folder)
         if verdict == "approve"
-        else f"« {photo.name} » refusée."
+        else _("« {name} » refusée.", name=photo.name)
     )
     return photo_queue(h, session, path, said)
 
@@ -224,18 +233,19 @@ def set_room(h: StudioHandler, session: Session | None, path: str) -> Answer:
     )
     if room not in h.studio.rooms():
         return rooms_page(
-            h, session, path, f"« {room} » n’est pas une salle du programme.", bad=True
+            h, session, path, _("« {room} » n’est pas une salle du programme.", room=room), bad=True
         )
     try:
         h.studio.set_room(room, state, note)
     except (ValueError, ConnectionError) as exc:
-        return rooms_page(h, session, path, f"Non envoyé : {exc}", bad=True)
+        return rooms_page(h, session, path, _("Non envoyé : {why}", why=exc), bad=True)
     with h.studio.board.lock:  # shown at once; the broker's retained copy follows
         h.studio.board.rooms[room] = {"state": state, "note": note.strip(), "set_at": None}
     h.studio.audit.record(
         session.user, "room state", h.client(), room=room, state=state, note=note.strip()
     )
-    return rooms_page(h, session, path, f"{room} : {pages.STATE_NAMES[state]} — envoyé aux écrans.")
+    said = _("{room} : {state} — envoyé aux écrans.", room=room, state=_(pages.STATE_NAMES[state]))
+    return rooms_page(h, session, path, said)
 
 
 def audit_page(h: StudioHandler, session: Session | None, path: str) -> Answer:

@@ -578,3 +578,20 @@ def test_a_message_goes_to_one_screen_and_to_all_only_once_confirmed(
         for player in players:
             player.stop()
         running.close()
+
+
+def test_the_pages_speak_english_to_a_browser_that_asks_for_it(running: Running) -> None:
+    english = requests.Session()
+    english.headers["Accept-Language"] = "en-GB,en;q=0.9,fr;q=0.5"
+    page = english.get(f"{running.url}/login").text
+    assert "<html lang=en>" in page and "Password" in page and "Mot de passe" not in page
+    wrong = english.post(f"{running.url}/login", data={"name": "editor", "secret": "guess"})
+    assert "Wrong name or password." in wrong.text
+    english.post(
+        f"{running.url}/login", data={"name": "photographer", "secret": SECRETS["photographer"]}
+    )
+    answer = send(running, english, [("a.jpg", jpeg()), ("notes.jpg", b"%PDF not a photo")])
+    assert "1 photo(s) received, waiting for approval." in answer.text
+    assert "notes.jpg: not a photo (JPEG, PNG or HEIC), or a damaged one" in spaced(answer.text)
+    french = running.session("photographer")
+    assert "Envoyer des photos" in french.get(f"{running.url}/").text  # French by default
