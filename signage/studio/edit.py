@@ -138,26 +138,74 @@ def checked(text: str, shown: str, root: Path) -> None:
 
 
 def move_slide(text: str, shown: str, index: int, to: int) -> str:
-    """``text`` with the slide's whole block (its comments inside it too) moved to ``to``;
+    """``text`` with the slide's whole block (the comments just above it and inside it too)
+    moved to ``to``."""
+    head, blocks, tail = _blocks(text, shown)
+    if not 0 <= to < len(blocks) or to == index:
+        return text
+    blocks.insert(to, blocks.pop(index))
+    return _joined(head, blocks, tail)
+
+
+def remove_slide(text: str, shown: str, index: int) -> str:
+    """``text`` without the slide's block (the playlist must keep one slide at least)."""
+    head, blocks, tail = _blocks(text, shown)
+    if len(blocks) < 2:
+        raise EditError(_("une playlist garde au moins une diapositive"))
+    blocks.pop(index)
+    return _joined(head, blocks, tail)
+
+
+def add_text_slide(text: str, shown: str, title: str, body: str = "") -> str:
+    """``text`` with an announcement (a ``text`` slide: a title, a body) after its slides,
+    indented and spaced as the file's other slides are."""
+    head, blocks, tail = _blocks(text, shown)
+    first = blocks[0]
+    dash = next(line for line in first if line.lstrip().startswith("- "))
+    pad = dash[: len(dash) - len(dash.lstrip())]
+    lines = [
+        f"{pad}- type: text\n",
+        f"{pad}  title: {_scalar(title.strip(), None, pad + '    ')}\n",
+    ]
+    if body.strip():
+        lines.append(f"{pad}  body: {_scalar(body.strip() + chr(10), '|', pad + '    ', '|')}")
+    spaced = len(blocks) > 1 and not blocks[0][-1].strip()  # the file leaves a blank line between
+    if spaced and blocks[-1][-1].strip():
+        blocks[-1].append("\n")
+    blocks.append(lines)
+    return _joined(head, blocks, tail)
+
+
+def _blocks(text: str, shown: str) -> tuple[list[str], list[list[str]], list[str]]:
+    """The text as (the lines before the slides, each slide's lines, the lines after);
     the slides must be written as a block sequence, one ``- `` per slide."""
     nodes = _slide_nodes(_root(text, shown))
-    if not 0 <= to < len(nodes) or to == index:
-        return text
+    if not nodes:
+        raise EditError(_("cette playlist n’a pas de diapositives à modifier ici"))
     lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
     starts = [n.start_mark.line for n in nodes]
     dash_col = nodes[0].start_mark.column - 2
     if any(not lines[s][dash_col:].startswith("- ") for s in starts):
-        raise EditError("the slides are not written one '- ' per slide: reorder them in the file")
-    ends = [*starts[1:], _block_end(lines, starts[-1], dash_col)]
+        raise EditError(
+            _("les diapositives ne sont pas écrites une par « - » : modifiez le fichier")
+        )
+    starts = [_with_comments_above(lines, s) for s in starts]
+    ends = [*starts[1:], _block_end(lines, nodes[-1].start_mark.line, dash_col)]
     blocks = [lines[s:e] for s, e in zip(starts, ends, strict=True)]
-    for block in blocks:
-        if block and not block[-1].endswith("\n"):
-            block[-1] += "\n"
-    moved = blocks.pop(index)
-    blocks.insert(to, moved)
-    return "".join(
-        lines[: starts[0]] + [line for block in blocks for line in block] + lines[ends[-1] :]
-    )
+    return lines[: starts[0]], blocks, lines[ends[-1] :]
+
+
+def _with_comments_above(lines: list[str], start: int) -> int:
+    """The first line of a slide's block: its dash line, or the comments right above it."""
+    while start > 0 and lines[start - 1].strip().startswith("#"):
+        start -= 1
+    return start
+
+
+def _joined(head: list[str], blocks: list[list[str]], tail: list[str]) -> str:
+    return "".join(head + [line for block in blocks for line in block] + tail)
 
 
 # -- the nodes ------------------------------------------------------------------------

@@ -8,15 +8,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from signage.player.frames import SlideError
-from signage.studio import pages
+from signage.studio import forms, pages
 from signage.studio.edit import (
     Conflict,
     EditError,
     Key,
+    add_text_slide,
     edit_slide,
     keys_of,
     line_of,
     move_slide,
+    remove_slide,
     slides_of,
     version_of,
 )  # fmt: skip
@@ -38,7 +40,7 @@ def slide_list(
         except EditError:
             continue  # a playlist that does not parse: signage check says why
         found.append((file.stem, _name(text) or file.stem, slides))
-    body = pages.playlists(found, session.csrf, message, bad)
+    body = forms.playlists(found, session.csrf, message, bad)
     return Answer(200 if not bad else 409, pages.page("Diapositives", body, session, session.csrf))
 
 
@@ -76,7 +78,7 @@ def slide_save(h: StudioHandler, session: Session | None, path: str) -> Answer:
         h.studio.save(opened.file, form.get("version", ""), lambda t: edit_slide(t, shown, index, changes),
                       session.user, f"{shown}: slide {index + 1}: {', '.join(changes) or 'nothing'}")  # fmt: skip
     except Conflict as exc:
-        body = pages.conflict(opened.file.stem, index, str(exc))
+        body = forms.conflict(opened.file.stem, index, str(exc))
         return Answer(409, pages.page("Conflit", body, session, session.csrf))
     except EditError as exc:
         typed = {k.name: form.get(f"f.{k.name}", "") for k in opened.keys}
@@ -123,6 +125,61 @@ def slide_move(h: StudioHandler, session: Session | None, path: str) -> Answer:
     )
 
 
+def slide_delete(h: StudioHandler, session: Session | None, path: str) -> Answer:
+    """A slide taken out of its playlist, once the second step confirms which."""
+    form = h.checked_form(session)
+    if isinstance(form, Answer):
+        return form
+    assert session is not None
+    opened = _open(h, session, path.rsplit("/", 1)[0])
+    if isinstance(opened, Answer):
+        return opened
+    label = next(
+        (k.value for k in opened.keys if k.name in ("title", "name", "id") and k.value), opened.kind
+    )
+    if form.get("confirm") != "yes":
+        body = forms.confirm_delete(opened.file.stem, opened.index, label, session.csrf)
+        return Answer(200, pages.page("Confirmer", body, session, session.csrf))
+    shown, index = opened.shown, opened.index
+    text = opened.file.read_text(encoding="utf-8")
+    try:
+        h.studio.save(opened.file, version_of(text), lambda t: remove_slide(t, shown, index),
+                      session.user, f"{shown}: slide {index + 1} ({label}) deleted")  # fmt: skip
+    except (Conflict, EditError) as exc:
+        return slide_list(h, session, path, _("Non supprimée : {why}", why=exc), bad=True)
+    h.studio.audit.record(
+        session.user, "slide deleted", h.client(), file=shown, slide=index + 1, label=label
+    )
+    return slide_list(h, session, path, _("Diapositive {n} supprimée.", n=index + 1))
+
+
+def slide_add(h: StudioHandler, session: Session | None, path: str) -> Answer:
+    """An announcement (a text slide) added at the end of a playlist."""
+    form = h.checked_form(session)
+    if isinstance(form, Answer):
+        return form
+    assert session is not None
+    stem = path.split("/")[2]
+    file = h.studio.playlist(stem)
+    if file is None:
+        return _not_found(session, _("Pas de playlist « {name} ».", name=stem))
+    title, body = form.get("title", "").strip(), form.get("body", "").replace("\r\n", "\n")
+    if not title:
+        return slide_list(h, session, path, _("Donnez un titre à l’annonce."), bad=True)
+    shown = _shown(h, file)
+    text = file.read_text(encoding="utf-8")
+    try:
+        h.studio.save(file, version_of(text), lambda t: add_text_slide(t, shown, title, body),
+                      session.user, f"{shown}: announcement added ({title})")  # fmt: skip
+    except (Conflict, EditError) as exc:
+        problems = " ".join(getattr(exc, "problems", ()))
+        return slide_list(
+            h, session, path, _("Non ajoutée : {why}", why=f"{exc} {problems}".strip()), bad=True
+        )
+    h.studio.audit.record(session.user, "announcement added", h.client(), file=shown, title=title)
+    return slide_list(h, session, path, _("Annonce ajoutée à la fin de {name}.", name=shown))
+
+
 def _open(h: StudioHandler, session: Session, path: str) -> Opened | Answer:
     found = _slide_at(h, path)
     if isinstance(found, Answer):
@@ -140,7 +197,7 @@ def _form_page(
     session: Session, opened: Opened, version: str, typed: dict[str, str] | None = None,
     problems: tuple[str, ...] = (), message: str = "", status: int = 200,
 ) -> Answer:  # fmt: skip
-    body = pages.slide_form(opened.file.stem, opened.index, opened.kind, opened.keys, version,
+    body = forms.slide_form(opened.file.stem, opened.index, opened.kind, opened.keys, version,
                             session.csrf, typed, problems, message, bad=status != 200)  # fmt: skip
     return Answer(status, pages.page("Modifier une diapositive", body, session, session.csrf))
 
@@ -165,7 +222,7 @@ def history_page(
     h: StudioHandler, session: Session | None, path: str, message: str = "", bad: bool = False
 ) -> Answer:
     assert session is not None
-    body = pages.versions(h.studio.history.versions(), session.csrf, message, bad)
+    body = forms.versions(h.studio.history.versions(), session.csrf, message, bad)
     return Answer(200 if not bad else 404, pages.page("Versions", body, session, session.csrf))
 
 

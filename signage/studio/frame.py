@@ -26,7 +26,11 @@ MAX_FORM = 16 * 1024
 PATTERNS = (
     (re.compile(r"/photos/[a-z0-9]{16}/(thumb|approve|reject)"), "/photos/<id>/{0}"),
     (re.compile(r"/slides/[\w.-]{1,80}/\d{1,4}"), "/slides/<file>/<n>"),
-    (re.compile(r"/slides/[\w.-]{1,80}/\d{1,4}/(move|preview\.png)"), "/slides/<file>/<n>/{0}"),
+    (
+        re.compile(r"/slides/[\w.-]{1,80}/\d{1,4}/(move|delete|preview\.png)"),
+        "/slides/<file>/<n>/{0}",
+    ),
+    (re.compile(r"/slides/[\w.-]{1,80}/add"), "/slides/<file>/add"),
     (re.compile(r"/history/\d{1,6}/restore"), "/history/<n>/restore"),
 )
 
@@ -50,6 +54,8 @@ ROUTES: dict[tuple[str, str], tuple[str, ...] | None] = {
     ("GET", "/slides/<file>/<n>"): EDITORS,
     ("POST", "/slides/<file>/<n>"): EDITORS,
     ("POST", "/slides/<file>/<n>/move"): EDITORS,
+    ("POST", "/slides/<file>/<n>/delete"): EDITORS,
+    ("POST", "/slides/<file>/add"): EDITORS,
     ("GET", "/slides/<file>/<n>/preview.png"): EDITORS,
     ("GET", "/history"): EDITORS,
     ("POST", "/history/<n>/restore"): EDITORS,

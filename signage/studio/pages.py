@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from html import escape
 from typing import Any
 
-from signage.studio.edit import Key
 from signage.studio.photos import MAX_FILE_BYTES, MAX_FILES, Photo
 from signage.studio.words import LANG, _
 
@@ -23,11 +22,6 @@ ROOMS_NEED_MQTT = (
 )
 SCREENS_NEED_MQTT = (
     "Les écrans sont joints par le courtier MQTT : le studio doit être lancé avec --mqtt."
-)
-CONFLICT = (
-    "Le fichier a changé depuis l’ouverture de ce formulaire (quelqu’un d’autre l’a "
-    "enregistré) : rien n’a été écrit. Voici ce qui a changé ; rouvrez le formulaire pour "
-    "repartir de la version actuelle."
 )
 
 ROLE_NAMES = {
@@ -190,112 +184,6 @@ def audit(entries: list[dict[str, Any]]) -> str:
         f'<table class="audit"><thead><tr>{"".join(f"<th>{_(h)}</th>" for h in ("Quand (UTC)", "Qui", "Quoi", "D’où"))}</tr></thead>'
         f"<tbody>{rows}</tbody></table>"
     )
-
-
-def playlists(
-    found: list[tuple[str, str, list[tuple[int, str, str]]]],
-    csrf: str,
-    message: str = "",
-    bad: bool = False,
-) -> str:
-    """Each playlist (its file's name, its name) with its slides: edit, up, down."""
-    parts = [said(message, bad)]
-    for stem, name, slides in found:
-        items = []
-        for index, kind, label in slides:
-            moves = "".join(
-                f'<form method="post" action="/slides/{escape(stem)}/{index}/move">'
-                f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
-                f'<input type="hidden" name="to" value="{to}">'
-                f'<button class="secondary" aria-label="{_(aria)}">{arrow}</button></form>'
-                for to, arrow, aria, ok in (
-                    (index - 1, "↑", "monter", index > 0),
-                    (index + 1, "↓", "descendre", index < len(slides) - 1),
-                )
-                if ok
-            )
-            items.append(
-                f'<li><a href="/slides/{escape(stem)}/{index}"><strong>{escape(label or kind)}</strong>'
-                f'<span class="hint"> · {escape(kind)}</span></a><div class="moves">{moves}</div></li>'
-            )
-        parts.append(
-            f'<section class="card"><h2>{escape(name)}</h2><p class="hint">playlists/{escape(stem)}.yaml</p><ul class="slides">{"".join(items)}</ul></section>'
-        )
-    return "".join(parts)
-
-
-def slide_form(
-    stem: str,
-    index: int,
-    kind: str,
-    keys: list[Key],
-    version: str,
-    csrf: str,
-    values: dict[str, str] | None = None,
-    problems: tuple[str, ...] = (),
-    message: str = "",
-    bad: bool = False,
-) -> str:
-    """The form of one slide's keys, generated from the kind's declared fields."""
-    fields = []
-    for key in keys:
-        value = (values or {}).get(key.name, key.value)
-        label = f'<label for="f-{key.name}">{escape(key.name)}<span class="hint"> — {escape(key.field.doc)}</span></label>'
-        name = f'name="f.{key.name}" id="f-{key.name}"'
-        if key.widget != "readonly":  # says the key was on the form (an unticked box is not sent)
-            label += f'<input type="hidden" name="shown.{key.name}" value="1">'
-        if key.widget == "textarea":
-            control = f"<textarea {name} rows=8>{escape(value.rstrip(chr(10)))}</textarea>"
-        elif key.widget == "select":
-            options = ["" if key.field.required else '<option value=""></option>']
-            options += [
-                f"<option{' selected' if value == choice else ''}>{escape(choice)}</option>"
-                for choice in getattr(key.field.type, "choices", ())
-            ]
-            control = f"<select {name}>{''.join(options)}</select>"
-        elif key.widget == "checkbox":
-            control = f'<input type="checkbox" {name}{" checked" if value.lower() in ("true", "yes", "on") else ""}>'
-        elif key.widget == "readonly":
-            shown = escape(value) if key.present else "—"
-            control = f'<p class="readonly">{shown} <span class="hint">{_("(à changer dans le fichier)")}</span></p>'
-        else:
-            control = f'<input {name} value="{escape(value)}">'
-        fields.append(f"{label}{control}")
-    listed = "".join(f"<li>{escape(p)}</li>" for p in problems)
-    problems_html = f'<ul class="problems">{listed}</ul>' if problems else ""
-    action = f"/slides/{escape(stem)}/{index}"
-    return (
-        f"{said(message, bad)}{problems_html}"
-        f'<p class="hint">playlists/{escape(stem)}.yaml · {_("diapositive {n}", n=index + 1)} · {escape(kind)}</p>'
-        f'<img class="preview" src="{action}/preview.png" alt="{_("Aperçu de la diapositive")}">'
-        f'<p><a href="{action}/preview.png?size=portrait">{_("Aperçu en portrait")}</a></p>'
-        f'<form method="post" action="{action}" class="card">'
-        f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
-        f'<input type="hidden" name="version" value="{escape(version)}">'
-        f"{''.join(fields)}<button>{_('Enregistrer')}</button></form>"
-    )
-
-
-def conflict(stem: str, index: int, difference: str) -> str:
-    return (
-        said(_(CONFLICT), bad=True)
-        + f'<pre class="diff">{escape(difference)}</pre>'
-        + f'<p><a class="button" href="/slides/{escape(stem)}/{index}">{_("Rouvrir le formulaire")}</a></p>'
-    )
-
-
-def versions(found: list[Any], csrf: str, message: str = "", bad: bool = False) -> str:
-    rows = []
-    for version in found:
-        rows.append(
-            f'<li class="card"><strong>Version {version.n}</strong> · {escape(version.at[:16].replace("T", " "))} UTC'
-            f'<br><span class="hint">{escape(version.who)} : {escape(version.what)}</span>'
-            f'<form method="post" action="/history/{version.n}/restore">'
-            f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
-            f'<button class="secondary">{_("Revenir à cette version")}</button></form></li>'
-        )
-    listed = "".join(rows) or f'<li class="hint">{_("Aucune version encore.")}</li>'
-    return f'{said(message, bad)}<ul class="versions">{listed}</ul>'
 
 
 def screens(found: list[dict[str, Any]], csrf: str, message: str, bad: bool, typed: dict[str, str],

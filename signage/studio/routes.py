@@ -277,6 +277,8 @@ HANDLERS: dict[tuple[str, str], Callable[[StudioHandler, Session | None, str], A
     ("GET", "/slides/<file>/<n>"): editing.slide_page,
     ("POST", "/slides/<file>/<n>"): editing.slide_save,
     ("POST", "/slides/<file>/<n>/move"): editing.slide_move,
+    ("POST", "/slides/<file>/<n>/delete"): editing.slide_delete,
+    ("POST", "/slides/<file>/add"): editing.slide_add,
     ("GET", "/slides/<file>/<n>/preview.png"): editing.slide_preview,
     ("GET", "/history"): editing.history_page,
     ("POST", "/history/<n>/restore"): editing.history_restore,

@@ -221,3 +221,42 @@ def test_publish_rollback_brings_an_earlier_version_back(example: Path, tmp_path
         unknown.returncode != 0
         and "no version 20990101T000000Z-nothing kept" in unknown.stderr + unknown.stdout
     )
+
+
+def _csrf(running: Running, http: requests.Session) -> str:
+    page = http.get(f"{running.url}/slides").text
+    return page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+
+
+def test_an_announcement_is_added_and_a_slide_deleted_once_confirmed(running: Running) -> None:
+    from signage.content.folder import load_content
+
+    path = running.studio.root / "playlists" / "accueil.yaml"
+    before = path.read_text(encoding="utf-8")
+    editor = running.session("editor")
+    csrf = _csrf(running, editor)
+    added = editor.post(f"{running.url}/slides/accueil/add",
+                        data={"csrf": csrf, "title": "Déjeuner : à 12 h 30", "body": "Au niveau -1.\r\nBuffet."})  # fmt: skip
+    assert "Annonce ajoutée à la fin de playlists/accueil.yaml." in spaced(added.text)
+    after = path.read_text(encoding="utf-8")
+    assert [line for line in _diff(before, after) if line.startswith("-")] == []  # only added
+    assert after.endswith(
+        '    title: "Déjeuner : à 12 h 30"\n    body: |\n      Au niveau -1.\n      Buffet.\n'
+    )
+    content, report = load_content(running.studio.root)
+    assert content is not None, [d.format() for d in report.items]
+    assert content.playlists[0].slides[-1].title == "Déjeuner : à 12 h 30"
+    asked = editor.post(f"{running.url}/slides/accueil/1/delete", data={"csrf": csrf})
+    assert "Supprimer la diapositive « En ce moment »\u00a0?" in asked.text
+    assert path.read_text(encoding="utf-8") == after  # nothing before it is confirmed
+    deleted = editor.post(
+        f"{running.url}/slides/accueil/1/delete", data={"csrf": csrf, "confirm": "yes"}
+    )
+    assert "Diapositive 2 supprimée." in spaced(deleted.text)
+    gone = path.read_text(encoding="utf-8")
+    assert "programme-maintenant" not in gone and all(
+        line.startswith("-") for line in _diff(after, gone)
+    )
+    assert running.studio.history.versions()[0].what.endswith("slide 2 (En ce moment) deleted")
+    empty = editor.post(f"{running.url}/slides/accueil/add", data={"csrf": csrf, "title": " "})
+    assert "Donnez un titre à l’annonce." in spaced(empty.text)

@@ -1,0 +1,150 @@
+"""The studio's editing pages: the playlists with their slides, a slide's form generated
+from its kind's keys, a conflict's difference, the versions, and the second step before a
+slide is deleted."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from signage.studio.edit import Key
+from signage.studio.pages import said
+from signage.studio.words import _
+
+CONFLICT = (
+    "Le fichier a changé depuis l’ouverture de ce formulaire (quelqu’un d’autre l’a "
+    "enregistré) : rien n’a été écrit. Voici ce qui a changé ; rouvrez le formulaire pour "
+    "repartir de la version actuelle."
+)
+
+
+def playlists(
+    found: list[tuple[str, str, list[tuple[int, str, str]]]],
+    csrf: str,
+    message: str = "",
+    bad: bool = False,
+) -> str:
+    """Each playlist (its file's name, its name) with its slides: edit, up, down."""
+    parts = [said(message, bad)]
+    for stem, name, slides in found:
+        items = []
+        for index, kind, label in slides:
+            moves = "".join(
+                f'<form method="post" action="/slides/{escape(stem)}/{index}/move">'
+                f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
+                f'<input type="hidden" name="to" value="{to}">'
+                f'<button class="secondary" aria-label="{_(aria)}">{arrow}</button></form>'
+                for to, arrow, aria, ok in (
+                    (index - 1, "↑", "monter", index > 0),
+                    (index + 1, "↓", "descendre", index < len(slides) - 1),
+                )
+                if ok
+            )
+            delete = (
+                f'<form method="post" action="/slides/{escape(stem)}/{index}/delete">'
+                f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
+                f'<button class="secondary" aria-label="{_("Supprimer")}">✕</button></form>'
+            )
+            items.append(
+                f'<li><a href="/slides/{escape(stem)}/{index}"><strong>{escape(label or kind)}</strong>'
+                f'<span class="hint"> · {escape(kind)}</span></a><div class="moves">{moves}{delete}</div></li>'
+            )
+        add = (
+            f'<form method="post" action="/slides/{escape(stem)}/add" class="add">'
+            f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
+            f"<h3>{_('Ajouter une annonce')}</h3>"
+            f'<label>{_("Titre")}<input name="title" maxlength="200"></label>'
+            f'<label>{_("Texte (facultatif)")}<textarea name="body" rows=3></textarea></label>'
+            f"<button>{_('Ajouter')}</button></form>"
+        )
+        parts.append(
+            f'<section class="card"><h2>{escape(name)}</h2><p class="hint">playlists/{escape(stem)}.yaml</p><ul class="slides">{"".join(items)}</ul>{add}</section>'
+        )
+    return "".join(parts)
+
+
+def slide_form(
+    stem: str,
+    index: int,
+    kind: str,
+    keys: list[Key],
+    version: str,
+    csrf: str,
+    values: dict[str, str] | None = None,
+    problems: tuple[str, ...] = (),
+    message: str = "",
+    bad: bool = False,
+) -> str:
+    """The form of one slide's keys, generated from the kind's declared fields."""
+    fields = []
+    for key in keys:
+        value = (values or {}).get(key.name, key.value)
+        label = f'<label for="f-{key.name}">{escape(key.name)}<span class="hint"> — {escape(key.field.doc)}</span></label>'
+        name = f'name="f.{key.name}" id="f-{key.name}"'
+        if key.widget != "readonly":  # says the key was on the form (an unticked box is not sent)
+            label += f'<input type="hidden" name="shown.{key.name}" value="1">'
+        if key.widget == "textarea":
+            control = f"<textarea {name} rows=8>{escape(value.rstrip(chr(10)))}</textarea>"
+        elif key.widget == "select":
+            options = ["" if key.field.required else '<option value=""></option>']
+            options += [
+                f"<option{' selected' if value == choice else ''}>{escape(choice)}</option>"
+                for choice in getattr(key.field.type, "choices", ())
+            ]
+            control = f"<select {name}>{''.join(options)}</select>"
+        elif key.widget == "checkbox":
+            control = f'<input type="checkbox" {name}{" checked" if value.lower() in ("true", "yes", "on") else ""}>'
+        elif key.widget == "readonly":
+            shown = escape(value) if key.present else "—"
+            control = f'<p class="readonly">{shown} <span class="hint">{_("(à changer dans le fichier)")}</span></p>'
+        else:
+            control = f'<input {name} value="{escape(value)}">'
+        fields.append(f"{label}{control}")
+    listed = "".join(f"<li>{escape(p)}</li>" for p in problems)
+    problems_html = f'<ul class="problems">{listed}</ul>' if problems else ""
+    action = f"/slides/{escape(stem)}/{index}"
+    return (
+        f"{said(message, bad)}{problems_html}"
+        f'<p class="hint">playlists/{escape(stem)}.yaml · {_("diapositive {n}", n=index + 1)} · {escape(kind)}</p>'
+        f'<img class="preview" src="{action}/preview.png" alt="{_("Aperçu de la diapositive")}">'
+        f'<p><a href="{action}/preview.png?size=portrait">{_("Aperçu en portrait")}</a></p>'
+        f'<form method="post" action="{action}" class="card">'
+        f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
+        f'<input type="hidden" name="version" value="{escape(version)}">'
+        f"{''.join(fields)}<button>{_('Enregistrer')}</button></form>"
+    )
+
+
+def conflict(stem: str, index: int, difference: str) -> str:
+    return (
+        said(_(CONFLICT), bad=True)
+        + f'<pre class="diff">{escape(difference)}</pre>'
+        + f'<p><a class="button" href="/slides/{escape(stem)}/{index}">{_("Rouvrir le formulaire")}</a></p>'
+    )
+
+
+def versions(found: list[Any], csrf: str, message: str = "", bad: bool = False) -> str:
+    rows = []
+    for version in found:
+        rows.append(
+            f'<li class="card"><strong>Version {version.n}</strong> · {escape(version.at[:16].replace("T", " "))} UTC'
+            f'<br><span class="hint">{escape(version.who)} : {escape(version.what)}</span>'
+            f'<form method="post" action="/history/{version.n}/restore">'
+            f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
+            f'<button class="secondary">{_("Revenir à cette version")}</button></form></li>'
+        )
+    listed = "".join(rows) or f'<li class="hint">{_("Aucune version encore.")}</li>'
+    return f'{said(message, bad)}<ul class="versions">{listed}</ul>'
+
+
+def confirm_delete(stem: str, index: int, label: str, csrf: str) -> str:
+    question = _("Supprimer la diapositive « {label} »\u00a0?", label=label)
+    return (
+        f'<form method="post" action="/slides/{escape(stem)}/{index}/delete" class="card">'
+        f"<p><strong>{escape(question)}</strong></p>"
+        f'<p class="hint">{escape(_("Elle reste dans les versions : on peut la faire revenir."))}</p>'
+        f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
+        '<input type="hidden" name="confirm" value="yes">'
+        f"<button>{escape(_('Oui, supprimer'))}</button></form>"
+        f'<p><a class="button secondary" href="/slides">{_("Annuler")}</a></p>'
+    )
