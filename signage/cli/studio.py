@@ -118,7 +118,7 @@ def cmd_users(args: argparse.Namespace) -> int:
             said = f"{user.name} added ({user.role})"
         else:
             users.passwd(args.name, _secret())
-            said = f"{args.name}: secret changed (a running studio asks again at the next sign-in)"
+            said = f"{args.name}: secret changed (a running studio signs them out at once)"
         users.save()
     except (UsersError, OSError) as exc:
         print(f"signage users: error: {exc}", file=sys.stderr)

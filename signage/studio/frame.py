@@ -114,6 +114,7 @@ class StudioHandler(GuardedHandler):
                     ),
                 )
             )
+        self.studio.refresh_users()  # `signage users` may have changed who can sign in
         session = self.studio.sessions.get(self._cookie())
         roles = ROUTES[(method, route)]
         if roles is not None and session is None:

@@ -63,6 +63,8 @@ class Studio:
         self.root = root
         self.users_file = users_file
         self.users = Users.load(users_file)
+        self._users_seen = _stamp(users_file)
+        self._users_lock = threading.Lock()
         if not self.users.users:
             raise StudioError(
                 f"{users_file}: no users yet (signage users add NAME --role admin --users {users_file})"
@@ -87,6 +89,27 @@ class Studio:
         if broker is not None:
             self._connect(broker, prefix)
         self.httpd = GuardedServer(address, _handler_for(self), names)
+
+    def refresh_users(self) -> None:
+        """Read the users file again when ``signage users`` changed it: a removed user, or one
+        whose secret or role changed, is signed out at once (their sessions closed)."""
+        stamp = _stamp(self.users_file)
+        if stamp == self._users_seen:
+            return
+        with self._users_lock:
+            if stamp == self._users_seen:
+                return
+            try:
+                fresh = Users.load(self.users_file)
+            except (ValueError, OSError) as exc:  # a file being rewritten: the last good one stays
+                log.warning(
+                    "studio: the users file cannot be read (%s); the last good one stays", exc
+                )
+                return
+            for name, user in self.users.users.items():
+                if fresh.users.get(name) != user:
+                    self.sessions.close_user(name)
+            self.users, self._users_seen = fresh, stamp
 
     @property
     def address(self) -> str:
@@ -249,6 +272,14 @@ class Studio:
         if not self.link.publish(topic, payload, qos=1, expiry_s=expiry):
             raise ConnectionError("le courtier MQTT n’est pas joignable")
         return topic
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
 
 
 def _handler_for(studio: Studio) -> type[StudioHandler]:

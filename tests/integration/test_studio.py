@@ -595,3 +595,23 @@ def test_the_pages_speak_english_to_a_browser_that_asks_for_it(running: Running)
     assert "notes.jpg: not a photo (JPEG, PNG or HEIC), or a damaged one" in spaced(answer.text)
     french = running.session("photographer")
     assert "Envoyer des photos" in french.get(f"{running.url}/").text  # French by default
+
+
+def test_a_user_removed_or_given_a_new_secret_is_signed_out_at_once(running: Running) -> None:
+    from signage.studio.users import Users
+
+    editor, steward = running.session("editor"), running.session("steward")
+    users = Users.load(running.studio.users_file)
+    users.remove("steward")
+    users.passwd("editor", "un-tout-nouveau-secret")
+    users.save()  # as `signage users remove` and `signage users passwd` do, the studio running
+    assert steward.get(f"{running.url}/rooms", allow_redirects=False).status_code == 303
+    assert editor.get(f"{running.url}/slides", allow_redirects=False).status_code == 303
+    old = requests.post(
+        f"{running.url}/login", data={"name": "editor", "secret": SECRETS["editor"]}
+    )
+    assert old.status_code == 401
+    new = requests.post(f"{running.url}/login", data={"name": "editor", "secret": "un-tout-nouveau-secret"},
+                        allow_redirects=False)  # fmt: skip
+    assert new.status_code == 303
+    assert running.session("photographer").get(f"{running.url}/photos/mine").status_code == 200
