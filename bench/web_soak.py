@@ -120,12 +120,14 @@ def _zombies(pids: list[int]) -> int:
 
 
 def _chromiums() -> int:
+    """Chromium processes of the player's snapshots still running (their profile is in a
+    ``signage-web-`` folder): another Chromium on the machine (a browser test) is not one."""
     time.sleep(1)
     found = 0
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                found += "chrom" in (entry / "comm").read_text()
+                found += b"signage-web-" in (entry / "cmdline").read_bytes()
             except OSError:
                 continue
     return found
