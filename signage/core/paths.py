@@ -68,6 +68,15 @@ def atomic_file(path: Path, mode: int | None = None) -> Iterator[Any]:
         raise
 
 
+def file_stamp(path: Path) -> tuple[int, int] | None:
+    """A file's (mtime in ns, size): it changes when the file is rewritten; None when gone."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
 def remove_tree(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
 

@@ -20,7 +20,7 @@ from typing import Any
 import requests
 
 from signage.core.http import TooLarge, read_capped
-from signage.core.paths import atomic_write
+from signage.core.paths import atomic_write, file_stamp
 from signage.core.supervisor import Supervisor
 from signage.core.urls import CredentialsError, read_credentials, redact_url
 from signage.core.values import is_url
@@ -236,8 +236,10 @@ class Fetcher:
 
 
 def _version(path: Path) -> tuple[int, int]:
-    stat = path.stat()
-    return (stat.st_mtime_ns, stat.st_size)
+    stamp = file_stamp(path)
+    if stamp is None:
+        raise FileNotFoundError(path)
+    return stamp
 
 
 def _read_capped(response: requests.Response, limit: int, url: str) -> bytes:

@@ -12,7 +12,6 @@ import datetime as dt
 import json
 import re
 import secrets
-import shutil
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
@@ -293,8 +292,3 @@ class Queue:
 
     def _write(self, photo: Photo) -> None:
         atomic_write(self.folder / f"{photo.id}.json", json.dumps(asdict(photo)).encode())
-
-
-def remove_parts(incoming: Path) -> None:
-    """Uploads cut short by a restart."""
-    shutil.rmtree(incoming, ignore_errors=True)

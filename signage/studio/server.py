@@ -25,7 +25,7 @@ import yaml
 from signage.content.folder import load_content
 from signage.core.http import bound_address
 from signage.core.httpd import GuardedServer
-from signage.core.paths import atomic_write
+from signage.core.paths import atomic_write, file_stamp, remove_tree
 from signage.delivery.publish import PublishError, publish
 from signage.programme.fetch import sources_of
 from signage.programme.load import load
@@ -34,7 +34,7 @@ from signage.studio.audit import Audit
 from signage.studio.edit import Conflict, checked, version_of
 from signage.studio.frame import StudioHandler
 from signage.studio.history import History
-from signage.studio.photos import Queue, remove_parts
+from signage.studio.photos import Queue
 from signage.studio.routes import HANDLERS
 from signage.studio.sessions import LoginLimit, Sessions
 from signage.studio.users import Users
@@ -63,7 +63,7 @@ class Studio:
         self.root = root
         self.users_file = users_file
         self.users = Users.load(users_file)
-        self._users_seen = _stamp(users_file)
+        self._users_seen = file_stamp(users_file)
         self._users_lock = threading.Lock()
         if not self.users.users:
             raise StudioError(
@@ -74,7 +74,7 @@ class Studio:
         state = root / ".studio"
         self.queue = Queue(state / "queue")
         self.incoming = state / "incoming"
-        remove_parts(self.incoming)
+        remove_tree(self.incoming)  # uploads cut short by a restart
         self.audit = Audit(state / "audit.jsonl")
         self.history = History(root)
         if not self.history.versions():
@@ -93,7 +93,7 @@ class Studio:
     def refresh_users(self) -> None:
         """Read the users file again when ``signage users`` changed it: a removed user, or one
         whose secret or role changed, is signed out at once (their sessions closed)."""
-        stamp = _stamp(self.users_file)
+        stamp = file_stamp(self.users_file)
         if stamp == self._users_seen:
             return
         with self._users_lock:
@@ -272,14 +272,6 @@ class Studio:
         if not self.link.publish(topic, payload, qos=1, expiry_s=expiry):
             raise ConnectionError("le courtier MQTT n’est pas joignable")
         return topic
-
-
-def _stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_mtime_ns, stat.st_size
 
 
 def _handler_for(studio: Studio) -> type[StudioHandler]:
