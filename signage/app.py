@@ -23,8 +23,9 @@ from signage.core.clock import STEPPED_BY_ENV, Clock, StartedAt, SteppedClock, S
 from signage.core.diagnostics import Report
 from signage.core.processes import keep_heap_trimmed
 from signage.core.urls import read_credentials, read_token
+from signage.core.values import parse_address
 from signage.draw.canvas import Screen
-from signage.player.config import PlayerConfig, parse_address
+from signage.player.config import PlayerConfig
 
 log = logging.getLogger("signage")
 

@@ -74,7 +74,7 @@ def add_parser(sub: Any) -> None:
 def cmd_bench(args: argparse.Namespace) -> int:
     import json
 
-    from signage.player.config import parse_size
+    from signage.core.values import parse_size
     from signage.tools.bench import KEYS, run
 
     try:

@@ -147,8 +147,8 @@ def cmd_legibility(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from signage.core.clock import parse_instant
+    from signage.core.values import parse_size
     from signage.draw.canvas import Screen
-    from signage.player.config import parse_size
     from signage.tools.legibility import check, floors_line
 
     config, code = load_player_config(args)

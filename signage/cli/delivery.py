@@ -86,9 +86,9 @@ def cmd_publish(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import logging
 
+    from signage.core.values import parse_address
     from signage.delivery.publish import PublishError, read_token
     from signage.delivery.server import FeedServer
-    from signage.player.config import parse_address
 
     setup_logging(logging.INFO)
     try:

@@ -65,9 +65,9 @@ def add_parser(sub: Any) -> None:
 def cmd_fleet(args: argparse.Namespace) -> int:
     import logging
 
+    from signage.core.values import parse_address
     from signage.ops.fleet.link import LinkError, parse_broker
     from signage.ops.fleet.page import FleetError, FleetServer
-    from signage.player.config import parse_address
     from signage.player.flags import flag_value
 
     setup_logging(logging.INFO)

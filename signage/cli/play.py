@@ -122,8 +122,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from signage.core.clock import parse_instant
+    from signage.core.values import parse_size
     from signage.draw.canvas import Screen
-    from signage.player.config import parse_size
     from signage.tools.render import contact_sheet, render_all, render_layouts
 
     config, code = load_player_config(args)

@@ -70,8 +70,8 @@ def add_parser(sub: Any) -> None:
 def cmd_studio(args: argparse.Namespace) -> int:
     import logging
 
+    from signage.core.values import parse_address
     from signage.ops.fleet.link import LinkError, parse_broker
-    from signage.player.config import parse_address
     from signage.player.flags import flag_value
     from signage.studio.server import Studio, StudioError
     from signage.studio.users import UsersError, file_mode_problem

@@ -1,4 +1,4 @@
-"""Value types of the schema framework beyond text and numbers: durations, times of day, dates, files of the content folder, colours, time zones, real lengths."""
+"""Value types of the schema framework beyond text and numbers: durations, times of day, dates, files of the content folder, colours, time zones, real lengths, screen sizes, addresses and URLs."""
 
 from __future__ import annotations
 
@@ -319,3 +319,77 @@ def viewing_of(values: dict[str, Any] | None, under: Viewing | None = None) -> V
         distance if distance is not None else base.distance_mm,
         base.assumed and diagonal is None,
     )
+
+
+_SIZE_RE = re.compile(r"(\d{2,5})x(\d{2,5})")
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``1920x1080`` -> (1920, 1080); ValueError otherwise."""
+    match = _SIZE_RE.fullmatch(text.strip().lower())
+    if not match:
+        raise ValueError(f"'{text}' is not a size like 1920x1080")
+    width, height = int(match.group(1)), int(match.group(2))
+    if not (64 <= width <= 8192 and 64 <= height <= 8192):
+        raise ValueError(f"'{text}': width and height must be between 64 and 8192")
+    return width, height
+
+
+def parse_address(text: str) -> tuple[str, int]:
+    """``127.0.0.1:8765`` or ``[::1]:8765`` -> (host, port); ValueError otherwise."""
+    host, sep, port = text.strip().rpartition(":")
+    if not sep or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise ValueError(f"'{text}' is not an address like 127.0.0.1:8765")
+    return host.strip("[]") or "127.0.0.1", int(port)
+
+
+class SizeType(Text):
+    def __init__(self) -> None:
+        super().__init__(max_len=20)
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        return "a size like 1920x1080"
+
+    def check(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+        text = super().check(node, ctx, path)
+        if text is INVALID:
+            return INVALID
+        try:
+            return parse_size(text)
+        except ValueError as exc:
+            return ctx.error(node, path, str(exc))
+
+
+class AddressType(Text):
+    def __init__(self) -> None:
+        super().__init__(max_len=100)
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        return "an address like 127.0.0.1:8765, or off"
+
+    def check(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+        text = super().check(node, ctx, path)
+        if text is INVALID or text == "off":
+            return text
+        try:
+            parse_address(text)
+        except ValueError as exc:
+            return ctx.error(node, path, str(exc))
+        return text
+
+
+class Url(Text):
+    def __init__(self) -> None:
+        super().__init__(max_len=2000)
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        return "an http(s) URL"
+
+    def check(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+        text = super().check(node, ctx, path)
+        if text is not INVALID and not text.startswith(("http://", "https://")):
+            return ctx.error(node, path, f"'{text}' is not {self.expected}")
+        return text

@@ -105,7 +105,8 @@ def test_check_config(tmp_path: Path, repo: Path) -> None:
 
 
 def test_settings_are_declared_once(tmp_path: Path) -> None:
-    """Flags, file keys, defaults and the README table all come from config.SETTINGS."""
+    """Flags, file keys, defaults and the reference's table all come from the settings
+    declared as PlayerConfig's fields."""
     import argparse
     import dataclasses
 
@@ -114,6 +115,10 @@ def test_settings_are_declared_once(tmp_path: Path) -> None:
 
     fields = {f.name for f in dataclasses.fields(PlayerConfig)} - {"path"}
     assert fields == {s.field for s in SETTINGS}
+    made = PlayerConfig()  # a configuration with no file holds every setting's default
+    for setting in SETTINGS:
+        if setting.key != "screen":  # the host name, found when it is made
+            assert getattr(made, setting.field) == setting.default, setting.key
     reference = REPO / "docs" / "reference" / "settings.md"
     assert settings_table() in reference.read_text(encoding="utf-8")  # the generated page
     config_file = tmp_path / "player.yaml"
