@@ -39,7 +39,8 @@ def render(slide: PhotoSlide, canvas: Canvas) -> Frame:
         inner = contain(photo, canvas.size)
         box = ((canvas.width - inner.width) // 2, (canvas.height - inner.height) // 2)
         image.paste(inner, box, inner if inner.mode == "RGBA" else None)
-    image = image.convert("RGB")
+    if image.mode != "RGB":
+        image = image.convert("RGB")
     # what shows on screen at the slide's start: a panning photo starts at its centre
     seen = _start_view(image, canvas.size)
     if slide.caption:
