@@ -77,7 +77,7 @@ class OnScreen:
         self.transitions.presented(main.compositor.transition)
         current = main.timeline.current
         intended = current.base if current is not None else None
-        self.output.presented(screen, intended, moving, on, progress)
+        self.output.presented(screen, intended, moving, on, progress, first)
         return first
 
     def health(self) -> dict[str, Any]:

@@ -50,6 +50,7 @@ KEYS = (
     "idle_cpu_percent",
     "ticker_cpu_percent",
     "first_frame_ms",
+    "first_slide_ms",
     "peak_rss_mb",
 )
 
@@ -272,7 +273,8 @@ def run(
         if child.returncode != 0:
             raise RuntimeError(f"bench child failed:\n{child.stderr[-4000:]}")
         result: dict[str, Any] = json.loads(child.stdout.strip().splitlines()[-1])
-    result["first_frame_ms"] = round((result.pop("first_frame_at") - spawned) * 1000, 1)
+    for mark in ("first_frame", "first_slide"):
+        result[f"{mark}_ms"] = round((result.pop(f"{mark}_at") - spawned) * 1000, 1)
     if quota is not None:
         result["cpu_quota_by"] = quota.by
     return {key: result[key] for key in (*KEYS, *VIEWER_KEYS, "cpu_quota_by") if key in result}

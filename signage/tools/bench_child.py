@@ -115,7 +115,13 @@ def main(root: Path, size_text: str, seconds: float, mode: str = "") -> None:
     if content is None:
         raise SystemExit("\n".join(d.format() for d in report.errors))
     display = Display((width, height), fullscreen=False)
-    first: list[float] = []
+    marks: dict[str, float] = {}
+
+    def presented() -> None:  # the first frame (the theme's background), the first slide's
+        marks.setdefault("first_frame_at", time.time())
+        if player.current is not None:
+            marks.setdefault("first_slide_at", time.time())
+
     # live sources (the live layout's news, wall and page): fetched once before the run,
     # then kept fresh on the hub's thread as in a player
     hub = LiveHub(Path(tempfile.mkdtemp(prefix="signage-bench-live-")), screen=(width, height))
@@ -124,7 +130,7 @@ def main(root: Path, size_text: str, seconds: float, mode: str = "") -> None:
         hub.fetch(source)
     player = Player(
         display, SystemClock(dt.UTC), Screen("bench"), content, report,
-        on_frame=lambda: first.append(time.time()) if not first else None, live=hub.feeds,
+        on_frame=presented, live=hub.feeds,
     )  # fmt: skip
     if hub.feeds():
         hub.start()
@@ -146,7 +152,8 @@ def main(root: Path, size_text: str, seconds: float, mode: str = "") -> None:
         "frame_ms_max": stats["frame_ms_max"],
         "frames_over_budget": int(stats["frames_over_budget"]),
         "prepare_ms_max": round(player.preparer.slowest_ms, 1),
-        "first_frame_at": first[0] if first else time.time(),
+        "first_frame_at": marks.get("first_frame_at", time.time()),
+        "first_slide_at": marks.get("first_slide_at", time.time()),
     }
     if mode == "video":
         _video(player, result, samples)

@@ -132,6 +132,23 @@ def test_frozen_output_is_moving_content_whose_picture_stays() -> None:
     assert not watch.status()["frozen_now"]
 
 
+def test_the_longest_unchanged_picture_starts_at_the_first_slide_and_sees_a_cut() -> None:
+    ticks = Ticks()
+    watch = OutputWatch(monotonic=ticks)
+    background, red, blue = _surface((10, 30, 80)), _surface((200, 0, 0)), _surface((0, 0, 200))
+    # starting: the theme's background for 5 s, no slide yet (the bench's first_slide_ms)
+    for _ in range(20):
+        watch.presented(background, None, moving=False, on=True)
+        ticks.now += SAMPLE_EVERY_S
+    assert watch.unchanged_s() == 0.0
+    watch.presented(red, red, moving=False, on=True, first=True)
+    ticks.now += SAMPLE_EVERY_S / 5  # a cut, right after a sample: its one frame is sampled
+    watch.presented(blue, blue, moving=False, on=True, first=True)
+    ticks.now += 1.5  # nothing presented while the cut's slide stays
+    watch.presented(red, red, moving=False, on=True, first=True)
+    assert watch.unchanged_s() == pytest.approx(1.5)  # not 1.55: the cut was seen
+
+
 def test_a_black_screen_counts_only_when_its_content_is_not_black() -> None:
     ticks = Ticks()
     watch = OutputWatch(monotonic=ticks)
