@@ -18,7 +18,7 @@ import urllib.parse
 from typing import Any
 
 from signage.core.text import clean_text
-from signage.live.model import Item, LiveError, aware_time
+from signage.live.model import Item, LiveError, alt_text, aware_time
 
 PUBLIC_API = "https://public.api.bsky.app"
 MAX_TEXT = 1000
@@ -66,7 +66,7 @@ def _item(post: dict[str, Any]) -> Item | None:
         return None
     text = clean_text(str(record.get("text") or "")).strip()
     text = text if len(text) <= MAX_TEXT else text[:MAX_TEXT].rsplit(" ", 1)[0] + " …"
-    picture = _picture(post.get("embed"))
+    picture, alt = _picture(post.get("embed"))
     if not text and picture is None:
         return None
     handle = clean_text(str(author.get("handle") or ""))[:200]
@@ -80,16 +80,18 @@ def _item(post: dict[str, Any]) -> Item | None:
         published=aware_time(record.get("createdAt")),
         author=f"{name} · @{handle}" if name and handle else name or f"@{handle}",
         image_url=picture,
+        image_alt=alt,
     )
 
 
-def _picture(embed: Any) -> str | None:
+def _picture(embed: Any) -> tuple[str | None, str]:
+    """The first image of a post's embed and its alt text: (None, "") when it has none."""
     if not isinstance(embed, dict) or embed.get("$type") not in _IMAGES:
-        return None
+        return None, ""
     media = embed.get("media") if embed["$type"] != _IMAGES[0] else embed
     images = media.get("images") if isinstance(media, dict) else None
     for image in images or []:
         found = image.get("fullsize") if isinstance(image, dict) else None
         if isinstance(found, str) and found.startswith(("http://", "https://")):
-            return found
-    return None
+            return found, alt_text(image.get("alt"))
+    return None, ""

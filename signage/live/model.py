@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from signage.core.text import clean_text
+
 SKEW_S = 600.0  # a feed's clock ahead of the screen's by up to this: its items still show
 
 
@@ -40,6 +42,7 @@ class Item:
     author: str = ""
     image_url: str | None = None  # the item's picture (enclosure, media:content)
     image: str | None = None  # where the hub stored it (None: none, or not downloaded)
+    image_alt: str = ""  # the picture's description by its author (alt text), plain
     verdict: str | None = None  # a moderated source's: "approved", "rejected", None: waiting
 
     def as_json(self) -> dict[str, Any]:
@@ -102,3 +105,14 @@ def live_key(source: str, root: str | Path) -> str:
     if source.startswith(("http://", "https://")):
         return source
     return str((Path(root) / source).resolve())
+
+
+MAX_ALT = 1500  # Mastodon's own limit on a description
+
+
+def alt_text(description: Any) -> str:
+    """A picture's description (Mastodon's ``description``, Bluesky's ``alt``): plain text,
+    on one line, bounded; empty when the author gave none or something not text."""
+    if not isinstance(description, str):
+        return ""
+    return " ".join(clean_text(description).split())[:MAX_ALT]

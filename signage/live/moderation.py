@@ -75,6 +75,7 @@ def queue_of(feeds: tuple[Feed, ...]) -> list[dict[str, Any]]:
             "text": item.text,
             "link": item.link,
             "picture": item.image is not None,
+            "alt": item.image_alt,
             "published": item.published.isoformat(timespec="seconds") if item.published else None,
             "verdict": item.verdict,
         }

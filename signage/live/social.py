@@ -18,7 +18,7 @@ from typing import Any
 from signage.core.text import clean_text
 from signage.live.bluesky import is_feed, parse_feed
 from signage.live.fetch import download
-from signage.live.model import Item, LiveError, aware_time
+from signage.live.model import Item, LiveError, alt_text, aware_time
 
 MAX_TEXT = 1000
 _BLOCK = {"p", "br", "div", "li", "blockquote"}
@@ -113,12 +113,12 @@ def _item(status: dict[str, Any]) -> Item | None:
     ):
         return None  # a shape the API does not give: left out, not a crash
     text = post_text(content)
-    picture = None
+    picture, alt = None, ""
     for media in status.get("media_attachments") or []:
         if isinstance(media, dict) and media.get("type") in ("image", "gifv"):
             found = media.get("url") if media.get("type") == "image" else media.get("preview_url")
             if isinstance(found, str) and found.startswith(("http://", "https://")):
-                picture = found
+                picture, alt = found, alt_text(media.get("description"))
                 break
     if not text and picture is None:
         return None
@@ -135,6 +135,7 @@ def _item(status: dict[str, Any]) -> Item | None:
         published=aware_time(status.get("created_at")),
         author=f"{name} · @{acct}" if name and acct else name or f"@{acct}",
         image_url=picture,
+        image_alt=alt,
     )
 
 

@@ -54,7 +54,12 @@ def test_posts_read_as_mastodon_means_them_and_the_sensitive_never() -> None:
         post("2", "<p>Spoiler</p>", MARIE, spoiler="Attention : divulgâchage"),
         post("3", "<p>Photo sensible</p>", MARIE, sensitive=True, media=[image("http://x", "p")]),
         post("4", "", MARIE, reblog=post("9", "<p>Un repartage</p>", SPAM)),
-        post("5", "<p>" + "<script>alert(1)</script>long " * 2000 + "</p>", MARIE),
+        post(
+            "5",
+            "<p>" + "<script>alert(1)</script>long " * 2000 + "</p>",
+            MARIE,
+            media=[image("http://x", "q", "La salle,\n\u202evue du\x07 balcon " + "x" * 3000)],
+        ),
         {"id": "6", "content": 42},  # a shape the API does not give
     ]
     _, items = parse_statuses(json.dumps(statuses).encode(), "http://x/api")
@@ -69,6 +74,11 @@ def test_posts_read_as_mastodon_means_them_and_the_sensitive_never() -> None:
     )
     assert first.author == "Marie :capcom: Dupont · @marie@piaille.fr"
     assert "alert" not in items[1].text and len(items[1].text) <= 1002
+    # the picture's description: plain, on one line, bounded (Mastodon's own 1,500)
+    # (a bidi override and a control character shown as U+FFFD, as in every text from outside)
+    assert items[1].image_alt.startswith("La salle, \ufffdvue du\ufffd balcon x")
+    assert first.image_alt == ""
+    assert len(items[1].image_alt) == 1500
 
 
 @pytest.mark.parametrize(
@@ -303,7 +313,10 @@ def test_an_operator_approves_a_post_from_a_phone(
             lambda b: len(b.find_elements(By.CSS_SELECTOR, "#posts li[data-verdict=waiting]")) == 2
         )
         post = browser.find_element(By.CSS_SELECTOR, "#posts li[data-id='81']")
-        assert "Quelle belle salle !" in post.text and post.find_elements(By.TAG_NAME, "img")
+        assert "Quelle belle salle !" in post.text
+        # the picture with its author's description, for a screen reader and the moderator
+        assert post.find_element(By.TAG_NAME, "img").get_attribute("alt") == "La salle"
+        assert "Description : La salle" in post.text
         post.find_element(By.CSS_SELECTOR, "button[data-action=approve]").click()
         browser.find_element(
             By.CSS_SELECTOR, "#posts li[data-id='82'] button[data-action=reject]"
@@ -369,6 +382,7 @@ def test_a_bluesky_account_is_read_and_labelled_posts_never(
     assert item.author == "Cap’Com · @capcom.bsky.social"
     assert item.link == "https://bsky.app/profile/capcom.bsky.social/post/3lqa"
     assert item.image and Path(item.image).read_bytes() == bluesky.media
+    assert item.image_alt == "La salle pendant la plénière"  # the image's alt text
     said = _said(_frame(content, hub))
     assert "la salle est pleine" in said and "étiqueté" not in said and "repost" not in said
     assert any("filter=posts_no_replies" in r for r in bluesky.requests)

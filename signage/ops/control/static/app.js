@@ -104,7 +104,10 @@ async function moderation() {
                 Object.assign(document.createElement("p"), { textContent: post.text }));
     if (post.picture) {
       const url = await picture(post.id);
-      if (url) item.append(Object.assign(document.createElement("img"), { src: url, alt: "" }));
+      // the author's description of the picture: what a screen reader says, and what the
+      // moderator reads to judge it (a picture without one is named as such)
+      if (url) item.append(Object.assign(document.createElement("img"), { src: url, alt: post.alt || "" }),
+                           Object.assign(document.createElement("small"), { className: "muted", textContent: post.alt ? "Description : " + post.alt : "Image sans description" }));
     }
     const verdict = { approved: "✓ approuvé", rejected: "✗ refusé" }[post.verdict] || "en attente";
     item.append(Object.assign(document.createElement("span"), { className: "muted", textContent: verdict }));
