@@ -247,6 +247,7 @@ def play(config: PlayerConfig, run: Run) -> int:
         plays.start(supervisor)
         if agent is not None:
             agent.on_alert = alerts.take
+            agent.on_verdicts = live.take_verdicts
             agent.start(supervisor)
         fetcher.start(supervisor)
         live.start(supervisor)

@@ -158,6 +158,16 @@ class LiveHub:
             self.on_change()
         return True
 
+    def take_verdicts(self, said: dict[str, dict[str, str]]) -> bool:
+        """The studio's verdicts (over the fleet), kept for the moderated sources this screen
+        shows; the walls drawn again when one changed."""
+        with self._lock:
+            mine = {s for s, st in self._states.items() if st.want.moderated}
+        changed = self.moderation.merge({s: p for s, p in said.items() if s in mine})
+        if changed and self.on_change is not None:
+            self.on_change()
+        return changed
+
     def _moderated(self, source: str) -> bool:
         with self._lock:
             state = self._states.get(source)

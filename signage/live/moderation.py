@@ -40,15 +40,34 @@ class Moderation:
         """``verdict`` on ``post_id`` in each of ``sources`` (the moderated feeds that have it)."""
         if verdict not in VERDICTS:
             raise ValueError(f"a verdict is one of {', '.join(VERDICTS)}")
+        self.merge({source: {post_id: verdict} for source in sources})
+        log.info("post %s %s", post_id, verdict)
+
+    def said(self) -> dict[str, dict[str, str]]:
+        """Every verdict, by source then post id, in the order they were given."""
         with self._lock:
-            for source in sources:
-                self._said.setdefault(source, {})[post_id] = verdict
+            return {source: dict(posts) for source, posts in self._said.items()}
+
+    def merge(self, said: dict[str, dict[str, str]]) -> bool:
+        """Verdicts given elsewhere (the studio's, over the fleet) over this screen's own;
+        True when one changed. A verdict given again moves to the end (the latest)."""
+        with self._lock:
+            changed = False
+            for source, posts in said.items():
+                mine = self._said.setdefault(source, {})
+                for post_id, verdict in posts.items():
+                    if verdict in VERDICTS and mine.get(post_id) != verdict:
+                        mine.pop(post_id, None)
+                        mine[post_id] = verdict
+                        changed = True
+            if not changed:
+                return False
             record = json.dumps(self._said).encode()
         try:
             atomic_write(self.path, record)
         except OSError as exc:
             log.warning("moderation not written to the cache (%s): kept until a restart", exc)
-        log.info("post %s %s", post_id, verdict)
+        return True
 
     def _load(self) -> dict[str, dict[str, str]]:
         try:

@@ -32,6 +32,7 @@ PATTERNS = (
     ),
     (re.compile(r"/slides/[\w.-]{1,80}/add"), "/slides/<file>/add"),
     (re.compile(r"/history/\d{1,6}/restore"), "/history/<n>/restore"),
+    (re.compile(r"/social/[a-f0-9]{16}/(picture|approve|reject)"), "/social/<key>/{0}"),
 )
 
 # (method, route) -> the roles allowed; None: open to all (signing in, the style sheet)
@@ -62,6 +63,10 @@ ROUTES: dict[tuple[str, str], tuple[str, ...] | None] = {
     ("GET", "/screens"): EDITORS,
     ("POST", "/screens/message"): EDITORS,
     ("POST", "/screens/clear"): EDITORS,
+    ("GET", "/social"): EDITORS,
+    ("GET", "/social/<key>/picture"): EDITORS,
+    ("POST", "/social/<key>/approve"): EDITORS,
+    ("POST", "/social/<key>/reject"): EDITORS,
     ("GET", "/audit"): ADMINS,
 }
 

@@ -87,6 +87,7 @@ def home(role: str) -> str:
         links.append(("/slides", "Diapositives"))
         links.append(("/history", "Versions"))
         links.append(("/screens", "Écrans et messages"))
+        links.append(("/social", "Mur social"))
     if role in ("admin", "editor", "steward"):
         links.append(("/rooms", "État des salles"))
     if role == "admin":

@@ -7,7 +7,7 @@ import urllib.parse
 from collections.abc import Callable
 from importlib import resources
 
-from signage.studio import editing, messaging, pages
+from signage.studio import editing, messaging, pages, social
 from signage.studio.frame import EDITORS, ROUTES, Answer, StudioHandler, local_path
 from signage.studio.photos import MAX_REQUEST_BYTES, PhotoError, StaleForm, upload
 from signage.studio.sessions import COOKIE, Session
@@ -285,6 +285,10 @@ HANDLERS: dict[tuple[str, str], Callable[[StudioHandler, Session | None, str], A
     ("GET", "/screens"): messaging.screens_page,
     ("POST", "/screens/message"): messaging.send_message,
     ("POST", "/screens/clear"): messaging.send_message,
+    ("GET", "/social"): social.social_page,
+    ("GET", "/social/<key>/picture"): social.picture,
+    ("POST", "/social/<key>/approve"): social.decide,
+    ("POST", "/social/<key>/reject"): social.decide,
     ("GET", "/audit"): audit_page,
 }
 assert set(HANDLERS) == set(ROUTES), "every route has its roles and its handler"

@@ -37,6 +37,7 @@ from signage.studio.history import History
 from signage.studio.photos import Queue
 from signage.studio.routes import HANDLERS
 from signage.studio.sessions import LoginLimit, Sessions
+from signage.studio.social import SocialDesk
 from signage.studio.users import Users
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,7 @@ class Studio:
         self.incoming = state / "incoming"
         remove_tree(self.incoming)  # uploads cut short by a restart
         self.audit = Audit(state / "audit.jsonl")
+        self.social = SocialDesk(root, state)  # the moderated walls, read as a screen does
         self.history = History(root)
         if not self.history.versions():
             self.history.record("studio", "the content as the studio found it")
@@ -118,9 +120,11 @@ class Studio:
     def serve(self) -> None:
         if self.link is not None:
             threading.Thread(target=self.link.run, name="studio-mqtt", daemon=True).start()
+        self.social.start()
         try:
             self.httpd.serve_forever()
         finally:
+            self.social.stop()
             self.httpd.server_close()
             if self.link is not None:
                 self.link.stop()
@@ -243,6 +247,18 @@ class Studio:
         subscriptions = [f"{prefix}/screens/+/status", self.topics.room_states]
         self.link = Link(broker, f"signage-studio-{uuid.uuid4().hex[:8]}", subscriptions,
                          self.board.take, persistent=False)  # fmt: skip
+        self.social.send = self._send_verdicts
+
+    def _send_verdicts(self, said: dict[str, dict[str, str]]) -> bool:
+        """The editors' verdicts on social posts, retained for every screen (and any that
+        starts later); False when the broker cannot be reached now."""
+        from signage.ops.fleet.protocol import verdicts_payload
+
+        return bool(
+            self.link.publish(
+                self.topics.social_verdicts, verdicts_payload(said), qos=1, retain=True
+            )
+        )
 
     @property
     def room_states(self) -> dict[str, dict[str, Any]]:

@@ -167,6 +167,16 @@ ENGLISH = {
     "l’écran {name}": "screen {name}",
     "Message envoyé à {who}.": "Message sent to {who}.",
     "Message retiré de {who}.": "Message taken off {who}.",
+    # the social wall
+    "Mur social": "Social wall",
+    "Les décisions partent vers les écrans par le courtier MQTT : le studio doit être lancé avec --mqtt. Sans lui, chaque écran se modère sur sa propre page.": "Decisions reach the screens through the MQTT broker: start the studio with --mqtt. Without it, each screen is moderated on its own page.",
+    "Cette publication n’est plus sur le mur.": "This post is no longer on the wall.",
+    "Publication de {who} validée.": "Post by {who} approved.",
+    "Publication de {who} refusée.": "Post by {who} refused.",
+    "Envoyé aux écrans.": "Sent to the screens.",
+    "Description : {alt}": "Description: {alt}",
+    "Image sans description": "Picture without a description",
+    "Aucune publication à modérer.": "No post to moderate.",
 }
 
 

@@ -26,6 +26,7 @@ from signage.ops.fleet.protocol import (
     Topics,
     parse_command,
     parse_room_state,
+    parse_verdicts,
 )
 from signage.player.messages import Command, RoomStates, Screenshot
 
@@ -108,6 +109,8 @@ class FleetAgent:
         self.rooms: dict[str, RoomState] = {}
         # public alerts pushed by the fleet go to the screen's alert watch (app wires it)
         self.on_alert: Callable[[bytes, str], dict[str, Any]] | None = None
+        # the studio's verdicts on social posts go to the live hub (app wires it)
+        self.on_verdicts: Callable[[dict[str, dict[str, str]]], bool] | None = None
         self.published = 0  # presence messages sent
         self.commands = 0  # commands obeyed
         self.refused = 0
@@ -125,6 +128,7 @@ class FleetAgent:
             *(topics.group_command(g) for g in groups),
             topics.all_command,
             topics.room_states,
+            topics.social_verdicts,
         ]
         offline = json.dumps({"screen": screen, "online": False}).encode()
         self.offline = (topics.status(screen), offline)
@@ -200,6 +204,9 @@ class FleetAgent:
         if room is not None:
             self._room(room, message.payload)
             return
+        if message.topic == self.topics.social_verdicts:
+            self._verdicts(message.payload)
+            return
         try:
             if message.retain:  # sent retained: it would run again at every reconnection
                 raise CommandError("a retained command is ignored: publish commands without retain")
@@ -252,6 +259,16 @@ class FleetAgent:
         # the render loop keeps only the latest of these (see Mailbox): a burst of room
         # states is one redraw, not one per message
         self.post(RoomStates(dict(self.rooms)))
+
+    def _verdicts(self, payload: bytes) -> None:
+        try:
+            said = parse_verdicts(payload)
+        except CommandError as exc:
+            self.refused += 1
+            self._event({"ok": False, "topic": self.topics.social_verdicts, "error": str(exc)})
+            return
+        if self.on_verdicts is not None:
+            self.on_verdicts(said)  # the hub keeps those of the walls this screen shows
 
     def _event(self, data: dict[str, Any]) -> None:
         data = {

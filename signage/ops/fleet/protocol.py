@@ -10,6 +10,7 @@ Topics, under a prefix (``signage`` by default)::
     signage/groups/<group>/command       commands for a group of screens
     signage/all/command                  commands for every screen
     signage/rooms/<room>/state           retained {"state": "open"|"full"|"closed", ...}
+    signage/social/verdicts              retained {"verdicts": {source: {post: verdict}}}
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ VERBS = ("next", "previous", "reload", "show", "message", "clear-message", "aler
 ROOM_STATES = ("open", "full", "closed")
 MAX_NOTE = 200
 MAX_PAYLOAD = 64 * 1024
+VERDICTS = ("approved", "rejected")
+MAX_POST_ID = 300  # a Bluesky post's at:// URI is about 70 characters, Mastodon's id 18
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")  # a screen or group id, one topic level
 
 
@@ -73,6 +76,14 @@ TOPIC_DOCS = (
         '`{"state": "open" | "full" | "closed", "note": "...", "set_at": ...}` (the room\'s '
         "name URL-quoted: `Salle%20Seine`)",
     ),
+    (
+        "signage/social/verdicts",
+        "the studio; retained",
+        '`{"verdicts": {"<source>": {"<post id>": "approved" | "rejected"}}, "set_at": ...}`: '
+        "the editors' verdicts on the posts of moderated social walls (the source as the "
+        "content names it), the latest first kept within 64 KB; every screen takes those "
+        "of the walls it shows",
+    ),
 )
 
 
@@ -98,6 +109,10 @@ class Topics:
     @property
     def all_command(self) -> str:
         return f"{self.prefix}/all/command"
+
+    @property
+    def social_verdicts(self) -> str:
+        return f"{self.prefix}/social/verdicts"
 
     def room_state(self, room: str) -> str:
         return f"{self.prefix}/rooms/{room_topic(room)}/state"
@@ -239,6 +254,41 @@ def room_state_payload(state: str, note: str = "") -> bytes:
         raise CommandError(f"'state' must be one of {', '.join(ROOM_STATES)}")
     at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     return json.dumps({"state": state, "note": note.strip()[:MAX_NOTE], "set_at": at}).encode()
+
+
+def parse_verdicts(payload: bytes) -> dict[str, dict[str, str]]:
+    """The studio's verdicts, {source: {post id: verdict}}: every source and post id text
+    that can be shown, every verdict one of VERDICTS (CommandError otherwise); an empty
+    payload (the retained verdicts cleared) is none."""
+    if not payload.strip():
+        return {}
+    said = _json(payload).get("verdicts")
+    if not isinstance(said, dict):
+        raise CommandError("'verdicts' must be an object of sources")
+    found: dict[str, dict[str, str]] = {}
+    for source, posts in said.items():
+        if not isinstance(posts, dict) or len(source) > 2000 or text_problem(source):
+            raise CommandError("each source of 'verdicts' must hold an object of posts")
+        for post, verdict in posts.items():
+            if verdict not in VERDICTS or len(post) > MAX_POST_ID or text_problem(post):
+                raise CommandError(f"a verdict is one of {', '.join(VERDICTS)}, on a post's id")
+        found[source] = dict(posts)
+    return found
+
+
+def verdicts_payload(said: dict[str, dict[str, str]]) -> bytes:
+    """What the studio publishes: ``said`` (each source's verdicts in the order they were
+    given), its earliest verdicts left out until it fits the payload's limit."""
+    entries = [(s, p, v) for s, posts in said.items() for p, v in posts.items()]
+    at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    while True:
+        kept: dict[str, dict[str, str]] = {}
+        for source, post, verdict in entries:
+            kept.setdefault(source, {})[post] = verdict
+        payload = json.dumps({"verdicts": kept, "set_at": at}, ensure_ascii=False).encode()
+        if len(payload) <= MAX_PAYLOAD or not entries:
+            return payload
+        entries = entries[max(1, len(entries) // 10) :]  # a tenth of the oldest out
 
 
 def _json(payload: bytes) -> dict[str, Any]:
