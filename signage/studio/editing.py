@@ -14,6 +14,7 @@ from signage.studio.edit import (
     EditError,
     Key,
     add_text_slide,
+    checked,
     edit_slide,
     keys_of,
     line_of,
@@ -74,6 +75,8 @@ def slide_save(h: StudioHandler, session: Session | None, path: str) -> Answer:
         return opened
     shown, index = opened.shown, opened.index
     changes = _changes(opened.keys, form)
+    if form.get("do") == "preview":
+        return _draft(h, session, opened, form, changes)
     try:
         h.studio.save(opened.file, form.get("version", ""), lambda t: edit_slide(t, shown, index, changes),
                       session.user, f"{shown}: slide {index + 1}: {', '.join(changes) or 'nothing'}")  # fmt: skip
@@ -193,12 +196,32 @@ def _open(h: StudioHandler, session: Session, path: str) -> Opened | Answer:
     return Opened(file, shown, index, kind, keys)
 
 
+def _draft(
+    h: StudioHandler, session: Session, opened: Opened, form: dict[str, str], changes: dict[str, str | None]
+) -> Answer:  # fmt: skip
+    """The slide as the form has it, drawn by the renderer and nothing saved: the form again,
+    with what was typed and the picture of it (or the problems, as a save would say them)."""
+    typed = {k.name: form.get(f"f.{k.name}", "") for k in opened.keys}
+    version = form.get("version", "")
+    try:
+        edited = edit_slide(
+            opened.file.read_text(encoding="utf-8"), opened.shown, opened.index, changes
+        )
+        checked(edited, opened.shown, h.studio.root)
+    except EditError as exc:
+        return _form_page(session, opened, version, typed, exc.problems, str(exc), 400)
+    token = h.studio.draft(session.user, opened.shown, edited)
+    said = _("Aperçu : rien n’est encore enregistré.")
+    return _form_page(session, opened, version, typed, message=said, draft=token)
+
+
 def _form_page(
     session: Session, opened: Opened, version: str, typed: dict[str, str] | None = None,
-    problems: tuple[str, ...] = (), message: str = "", status: int = 200,
+    problems: tuple[str, ...] = (), message: str = "", status: int = 200, draft: str = "",
 ) -> Answer:  # fmt: skip
     body = forms.slide_form(opened.file.stem, opened.index, opened.kind, opened.keys, version,
-                            session.csrf, typed, problems, message, bad=status != 200)  # fmt: skip
+                            session.csrf, typed, problems, message, bad=status != 200,
+                            draft=draft)  # fmt: skip
     return Answer(status, pages.page("Modifier une diapositive", body, session, session.csrf))
 
 
@@ -211,6 +234,12 @@ def slide_preview(h: StudioHandler, session: Session | None, path: str) -> Answe
     size = SIZES.get(query.get("size", ["landscape"])[0], SIZES["landscape"])
     text = file.read_text(encoding="utf-8")
     shown = _shown(h, file)
+    if "draft" in query:  # a change not saved, as its author previewed it (theirs only)
+        assert session is not None
+        drafted = h.studio.drafted(query["draft"][0], session.user, shown)
+        if drafted is None:
+            return Answer(404, b"this preview is no longer kept", "text/plain; charset=utf-8")
+        text = drafted
     try:
         line = line_of(text, shown, index)
         return Answer(200, preview(h.studio.root, shown, text, line, size), "image/png")

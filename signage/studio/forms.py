@@ -74,8 +74,10 @@ def slide_form(
     problems: tuple[str, ...] = (),
     message: str = "",
     bad: bool = False,
+    draft: str = "",
 ) -> str:
-    """The form of one slide's keys, generated from the kind's declared fields."""
+    """The form of one slide's keys, generated from the kind's declared fields; ``draft``:
+    the picture shown is of the change not saved (its preview's token)."""
     fields = []
     for key in keys:
         value = (values or {}).get(key.name, key.value)
@@ -103,15 +105,17 @@ def slide_form(
     listed = "".join(f"<li>{escape(p)}</li>" for p in problems)
     problems_html = f'<ul class="problems">{listed}</ul>' if problems else ""
     action = f"/slides/{escape(stem)}/{index}"
+    query = f"?draft={escape(draft)}" if draft else ""
     return (
         f"{said(message, bad)}{problems_html}"
         f'<p class="hint">playlists/{escape(stem)}.yaml · {_("diapositive {n}", n=index + 1)} · {escape(kind)}</p>'
-        f'<img class="preview" src="{action}/preview.png" alt="{_("Aperçu de la diapositive")}">'
-        f'<p><a href="{action}/preview.png?size=portrait">{_("Aperçu en portrait")}</a></p>'
+        f'<img class="preview" src="{action}/preview.png{query}" alt="{_("Aperçu de la diapositive")}">'
+        f'<p><a href="{action}/preview.png{query}{"&amp;" if query else "?"}size=portrait">{_("Aperçu en portrait")}</a></p>'
         f'<form method="post" action="{action}" class="card">'
         f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
         f'<input type="hidden" name="version" value="{escape(version)}">'
-        f"{''.join(fields)}<button>{_('Enregistrer')}</button></form>"
+        f"{''.join(fields)}<button>{_('Enregistrer')}</button>"
+        f'<button name="do" value="preview" class="secondary">{_("Aperçu sans enregistrer")}</button></form>'
     )
 
 

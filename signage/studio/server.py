@@ -83,6 +83,8 @@ class Studio:
             self.history.record("studio", "the content as the studio found it")
         self._editing = threading.Lock()  # one save at a time: read, compare, write
         self._opened: OrderedDict[str, str] = OrderedDict()  # version -> text, for conflicts
+        # previews of changes not saved: token -> (who, playlist, its text as changed)
+        self._drafts: OrderedDict[str, tuple[str, str, str]] = OrderedDict()
         self.publish_to = publish_to
         self._publishing = threading.Lock()
         self.link: Any = None
@@ -165,6 +167,21 @@ class Studio:
         while len(self._opened) > 64:
             self._opened.popitem(last=False)
         return version
+
+    def draft(self, who: str, shown: str, text: str) -> str:
+        """Keep a change not saved for its author's preview (the last 32); its token."""
+        token = uuid.uuid4().hex
+        with self._editing:
+            self._drafts[token] = (who, shown, text)
+            while len(self._drafts) > 32:
+                self._drafts.popitem(last=False)
+        return token
+
+    def drafted(self, token: str, who: str, shown: str) -> str | None:
+        """The text of ``who``'s draft ``token`` of ``shown``; None for another's or a lost one."""
+        with self._editing:
+            found = self._drafts.get(token)
+        return found[2] if found is not None and found[:2] == (who, shown) else None
 
     def save(
         self, path: Path, version: str, change: Callable[[str], str], who: str, what: str

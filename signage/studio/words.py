@@ -167,6 +167,9 @@ ENGLISH = {
     "l’écran {name}": "screen {name}",
     "Message envoyé à {who}.": "Message sent to {who}.",
     "Message retiré de {who}.": "Message taken off {who}.",
+    # previews of changes not saved
+    "Aperçu sans enregistrer": "Preview without saving",
+    "Aperçu : rien n’est encore enregistré.": "Preview: nothing is saved yet.",
     # the social wall
     "Mur social": "Social wall",
     "Les décisions partent vers les écrans par le courtier MQTT : le studio doit être lancé avec --mqtt. Sans lui, chaque écran se modère sur sa propre page.": "Decisions reach the screens through the MQTT broker: start the studio with --mqtt. Without it, each screen is moderated on its own page.",

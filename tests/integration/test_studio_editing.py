@@ -170,6 +170,49 @@ def test_a_preview_is_the_real_renderer_at_the_screens_size(running: Running) ->
     assert ImageChops.difference(before, after.convert("RGB")).getbbox() is not None
 
 
+def test_a_change_is_previewed_before_it_is_saved_and_nothing_is_written(
+    running: Running,
+) -> None:
+    path = running.studio.root / "playlists" / "accueil.yaml"
+    before = path.read_text(encoding="utf-8")
+    editor = running.session("editor")
+    saved = editor.get(f"{running.url}/slides/accueil/0/preview.png").content
+    form = _form(running, editor, "accueil", 0)
+    form.update({"f.title": "Un titre encore à l’essai", "do": "preview"})
+    answer = editor.post(f"{running.url}/slides/accueil/0", data=form)
+    assert answer.status_code == 200 and "rien n’est encore enregistré" in spaced(answer.text)
+    assert path.read_text(encoding="utf-8") == before  # nothing written, no version made
+    assert 'value="Un titre encore à l’essai"' in answer.text  # the form keeps what was typed
+    src = re.search(r'<img class="preview" src="([^"]+)"', answer.text)[1]
+    assert "draft=" in src
+    draft = editor.get(f"{running.url}{html.unescape(src)}")
+    assert draft.status_code == 200 and draft.headers["Content-Type"] == "image/png"
+    middle = (0, 150, 1920, 900)  # under the header's clock, which may turn a minute
+    pictures = [
+        Image.open(io.BytesIO(b)).convert("RGB").crop(middle) for b in (saved, draft.content)
+    ]
+    assert ImageChops.difference(*pictures).getbbox() is not None  # the change, drawn
+    portrait = editor.get(f"{running.url}{html.unescape(src)}&size=portrait")
+    assert Image.open(io.BytesIO(portrait.content)).size == (1080, 1920)
+    # another editor's session cannot see it; the saved slide's preview is unchanged
+    admin = running.session("admin")
+    assert admin.get(f"{running.url}{html.unescape(src)}").status_code == 404
+    unsaved = editor.get(f"{running.url}/slides/accueil/0/preview.png").content
+    unsaved_middle = Image.open(io.BytesIO(unsaved)).convert("RGB").crop(middle)
+    assert ImageChops.difference(pictures[0], unsaved_middle).getbbox() is None
+    # an invalid value: the checker's words, as a save would say them, and still nothing
+    refused = editor.post(f"{running.url}/slides/accueil/0", data={**form, "f.duration": "-3"})
+    assert refused.status_code == 400 and "duration" in refused.text
+    assert path.read_text(encoding="utf-8") == before
+    # then saved as it was previewed: the same picture
+    del form["do"]
+    assert editor.post(f"{running.url}/slides/accueil/0", data=form).status_code == 200
+    assert "Un titre encore à l’essai" in path.read_text(encoding="utf-8")
+    now = editor.get(f"{running.url}/slides/accueil/0/preview.png").content
+    shown_now = Image.open(io.BytesIO(now)).convert("RGB").crop(middle)
+    assert ImageChops.difference(pictures[1], shown_now).getbbox() is None
+
+
 def test_a_version_is_brought_back_with_its_photos(running: Running) -> None:
     root = running.studio.root
     path = root / "playlists" / "accueil.yaml"
