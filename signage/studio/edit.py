@@ -21,7 +21,7 @@ import yaml
 from signage.content.playlist import COMMON_FIELDS, SlideDuration, build_playlist
 from signage.core.diagnostics import Report
 from signage.core.schema import Boolean, Choice, Ctx, Field, Integer, Number, Text
-from signage.core.values import Colour, Duration, TimeOfDay
+from signage.core.values import Asset, Colour, Duration, TimeOfDay
 from signage.core.yamlsrc import YamlFailure, mark_of, parse
 from signage.slides import KINDS
 from signage.studio.words import _
@@ -47,9 +47,10 @@ class Key:
 
     name: str
     field: Field
-    widget: str  # text | textarea | number | select | checkbox | readonly
+    widget: str  # text | textarea | number | select | checkbox | asset | readonly
     value: str  # as written in the file ("" when absent)
     present: bool
+    options: tuple[str, ...] = ()  # an asset's: the content's files (or folders) it may name
 
 
 def version_of(text: str) -> str:
@@ -92,6 +93,19 @@ def keys_of(text: str, shown: str, index: int) -> tuple[str, list[Key]]:
             continue
         keys.append(Key(name, field, widget, values.get(name, ""), name in present))
     return kind.type, keys
+
+
+def blank_keys(kind_name: str) -> list[Key]:
+    """The keys of a new slide of ``kind_name`` as its form shows them, all empty;
+    EditError for a kind that is not known."""
+    kind = KINDS.get(kind_name)
+    if kind is None:
+        raise EditError(_("« {kind} » n’est pas un type de diapositive", kind=kind_name))
+    return [
+        Key(name, field, _widget(field), "", False)
+        for name, field in {**kind.fields, **COMMON_FIELDS}.items()
+        if name != "type"
+    ]
 
 
 def edit_slide(text: str, shown: str, index: int, changes: dict[str, str | None]) -> str:
@@ -157,18 +171,30 @@ def remove_slide(text: str, shown: str, index: int) -> str:
 
 
 def add_text_slide(text: str, shown: str, title: str, body: str = "") -> str:
-    """``text`` with an announcement (a ``text`` slide: a title, a body) after its slides,
-    indented and spaced as the file's other slides are."""
+    """``text`` with an announcement (a ``text`` slide: a title, a body) after its slides."""
+    return add_slide(text, shown, "text", {"title": title.strip(), "body": body.strip()})
+
+
+def add_slide(text: str, shown: str, kind: str, values: dict[str, str]) -> str:
+    """``text`` with a new slide of ``kind`` after its slides, its keys in ``values``' order
+    (empty ones left out; several lines as a block), indented and spaced as the file's
+    other slides are."""
     head, blocks, tail = _blocks(text, shown)
     first = blocks[0]
     dash = next(line for line in first if line.lstrip().startswith("- "))
     pad = dash[: len(dash) - len(dash.lstrip())]
-    lines = [
-        f"{pad}- type: text\n",
-        f"{pad}  title: {_scalar(title.strip(), None, pad + '    ')}\n",
-    ]
-    if body.strip():
-        lines.append(f"{pad}  body: {_scalar(body.strip() + chr(10), '|', pad + '    ', '|')}")
+    fields = {**KINDS[kind].fields, **COMMON_FIELDS} if kind in KINDS else {}
+    lines = [f"{pad}- type: {kind}\n"]
+    for name, value in values.items():
+        if not value.strip():
+            continue
+        if name in fields and _widget(fields[name]) == "textarea":  # paragraphs: a block
+            lines.append(
+                f"{pad}  {name}: {_scalar(value.strip() + chr(10), '|', pad + '    ', '|')}"
+            )
+            continue
+        typed = name in fields and not isinstance(fields[name].type, Text)
+        lines.append(f"{pad}  {name}: {_scalar(value.strip(), None, pad + '    ', typed=typed)}\n")
     spaced = len(blocks) > 1 and not blocks[0][-1].strip()  # the file leaves a blank line between
     if spaced and blocks[-1][-1].strip():
         blocks[-1].append("\n")
@@ -257,7 +283,9 @@ def _widget(field: Field) -> str:
         return "textarea" if kind.max_len >= 1000 and not kind.pattern else "text"
     if isinstance(kind, Duration | Colour | TimeOfDay | SlideDuration):
         return "text"
-    return "readonly"  # lists, mappings, files: edited in the file
+    if isinstance(kind, Asset):  # a file of the content chosen from a list; a URL typed
+        return "text" if kind.urls else "asset"
+    return "readonly"  # lists, mappings: edited in the file
 
 
 # -- the text ---------------------------------------------------------------------------

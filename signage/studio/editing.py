@@ -9,6 +9,7 @@ from pathlib import Path
 
 from signage.player.frames import SlideError
 from signage.studio import forms, pages
+from signage.studio.assets import with_options
 from signage.studio.edit import (
     Conflict,
     EditError,
@@ -193,7 +194,7 @@ def _open(h: StudioHandler, session: Session, path: str) -> Opened | Answer:
         kind, keys = keys_of(file.read_text(encoding="utf-8"), shown, index)
     except EditError as exc:
         return _not_found(session, str(exc))
-    return Opened(file, shown, index, kind, keys)
+    return Opened(file, shown, index, kind, with_options(keys, h.studio.root))
 
 
 def _draft(

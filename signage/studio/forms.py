@@ -7,6 +7,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from signage.slides import KINDS
 from signage.studio.edit import Key
 from signage.studio.pages import said
 from signage.studio.words import _
@@ -56,11 +57,81 @@ def playlists(
             f'<label>{_("Titre")}<input name="title" maxlength="200"></label>'
             f'<label>{_("Texte (facultatif)")}<textarea name="body" rows=3></textarea></label>'
             f"<button>{_('Ajouter')}</button></form>"
+            f"{kind_chooser(stem)}"
         )
         parts.append(
             f'<section class="card"><h2>{escape(name)}</h2><p class="hint">playlists/{escape(stem)}.yaml</p><ul class="slides">{"".join(items)}</ul>{add}</section>'
         )
     return "".join(parts)
+
+
+def _fields(keys: list[Key], values: dict[str, str] | None) -> list[str]:
+    """Each key's label and control, generated from its declared field."""
+    fields = []
+    for key in keys:
+        value = (values or {}).get(key.name, key.value)
+        label = f'<label for="f-{key.name}">{escape(key.name)}<span class="hint"> — {escape(key.field.doc)}</span></label>'
+        name = f'name="f.{key.name}" id="f-{key.name}"'
+        if key.widget != "readonly":  # says the key was on the form (an unticked box is not sent)
+            label += f'<input type="hidden" name="shown.{key.name}" value="1">'
+        if key.widget == "textarea":
+            control = f"<textarea {name} rows=8>{escape(value.rstrip(chr(10)))}</textarea>"
+        elif key.widget in ("select", "asset"):
+            if key.widget == "select":
+                choices = tuple(getattr(key.field.type, "choices", ()))
+                blank = not key.field.required
+            else:  # a file or folder of the content (the one written kept, even if gone)
+                choices = (*key.options, *((value,) if value and value not in key.options else ()))
+                blank = not (key.field.required and value)
+            options = ['<option value=""></option>' if blank else ""]
+            options += [
+                f"<option{' selected' if value == choice else ''}>{escape(choice)}</option>"
+                for choice in choices
+            ]
+            control = f"<select {name}>{''.join(options)}</select>"
+        elif key.widget == "checkbox":
+            control = f'<input type="checkbox" {name}{" checked" if value.lower() in ("true", "yes", "on") else ""}>'
+        elif key.widget == "readonly":
+            shown = escape(value) if key.present else "—"
+            control = f'<p class="readonly">{shown} <span class="hint">{_("(à changer dans le fichier)")}</span></p>'
+        else:
+            control = f'<input {name} value="{escape(value)}">'
+        fields.append(f"{label}{control}")
+    return fields
+
+
+def kind_chooser(stem: str) -> str:
+    """The first step of a new slide of any kind: which kind."""
+    kinds = "".join(f"<option>{escape(kind)}</option>" for kind in sorted(KINDS))
+    return (
+        f'<form method="get" action="/slides/{escape(stem)}/new" class="add">'
+        f"<h3>{_('Ajouter une diapositive')}</h3>"
+        f'<label>{_("Type")}<select name="kind">{kinds}</select></label>'
+        f"<button>{_('Continuer')}</button></form>"
+    )
+
+
+def new_slide_form(
+    stem: str,
+    kind: str,
+    keys: list[Key],
+    csrf: str,
+    values: dict[str, str] | None = None,
+    problems: tuple[str, ...] = (),
+    message: str = "",
+    bad: bool = False,
+) -> str:
+    """A new slide's form: its kind's keys, empty (or as typed), added at the playlist's end."""
+    listed = "".join(f"<li>{escape(p)}</li>" for p in problems)
+    problems_html = f'<ul class="problems">{listed}</ul>' if problems else ""
+    return (
+        f"{said(message, bad)}{problems_html}"
+        f'<p class="hint">playlists/{escape(stem)}.yaml · {escape(kind)}</p>'
+        f'<form method="post" action="/slides/{escape(stem)}/new" class="card">'
+        f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
+        f'<input type="hidden" name="kind" value="{escape(kind)}">'
+        f"{''.join(_fields(keys, values))}<button>{_('Ajouter')}</button></form>"
+    )
 
 
 def slide_form(
@@ -78,30 +149,7 @@ def slide_form(
 ) -> str:
     """The form of one slide's keys, generated from the kind's declared fields; ``draft``:
     the picture shown is of the change not saved (its preview's token)."""
-    fields = []
-    for key in keys:
-        value = (values or {}).get(key.name, key.value)
-        label = f'<label for="f-{key.name}">{escape(key.name)}<span class="hint"> — {escape(key.field.doc)}</span></label>'
-        name = f'name="f.{key.name}" id="f-{key.name}"'
-        if key.widget != "readonly":  # says the key was on the form (an unticked box is not sent)
-            label += f'<input type="hidden" name="shown.{key.name}" value="1">'
-        if key.widget == "textarea":
-            control = f"<textarea {name} rows=8>{escape(value.rstrip(chr(10)))}</textarea>"
-        elif key.widget == "select":
-            options = ["" if key.field.required else '<option value=""></option>']
-            options += [
-                f"<option{' selected' if value == choice else ''}>{escape(choice)}</option>"
-                for choice in getattr(key.field.type, "choices", ())
-            ]
-            control = f"<select {name}>{''.join(options)}</select>"
-        elif key.widget == "checkbox":
-            control = f'<input type="checkbox" {name}{" checked" if value.lower() in ("true", "yes", "on") else ""}>'
-        elif key.widget == "readonly":
-            shown = escape(value) if key.present else "—"
-            control = f'<p class="readonly">{shown} <span class="hint">{_("(à changer dans le fichier)")}</span></p>'
-        else:
-            control = f'<input {name} value="{escape(value)}">'
-        fields.append(f"{label}{control}")
+    fields = _fields(keys, values)
     listed = "".join(f"<li>{escape(p)}</li>" for p in problems)
     problems_html = f'<ul class="problems">{listed}</ul>' if problems else ""
     action = f"/slides/{escape(stem)}/{index}"

@@ -31,6 +31,7 @@ PATTERNS = (
         "/slides/<file>/<n>/{0}",
     ),
     (re.compile(r"/slides/[\w.-]{1,80}/add"), "/slides/<file>/add"),
+    (re.compile(r"/slides/[\w.-]{1,80}/new"), "/slides/<file>/new"),
     (re.compile(r"/history/\d{1,6}/restore"), "/history/<n>/restore"),
     (re.compile(r"/social/[a-f0-9]{16}/(picture|approve|reject)"), "/social/<key>/{0}"),
 )
@@ -57,6 +58,8 @@ ROUTES: dict[tuple[str, str], tuple[str, ...] | None] = {
     ("POST", "/slides/<file>/<n>/move"): EDITORS,
     ("POST", "/slides/<file>/<n>/delete"): EDITORS,
     ("POST", "/slides/<file>/add"): EDITORS,
+    ("GET", "/slides/<file>/new"): EDITORS,
+    ("POST", "/slides/<file>/new"): EDITORS,
     ("GET", "/slides/<file>/<n>/preview.png"): EDITORS,
     ("GET", "/history"): EDITORS,
     ("POST", "/history/<n>/restore"): EDITORS,

@@ -7,7 +7,7 @@ import urllib.parse
 from collections.abc import Callable
 from importlib import resources
 
-from signage.studio import editing, messaging, pages, social
+from signage.studio import adding, editing, messaging, pages, social
 from signage.studio.frame import EDITORS, ROUTES, Answer, StudioHandler, local_path
 from signage.studio.photos import MAX_REQUEST_BYTES, PhotoError, StaleForm, upload
 from signage.studio.sessions import COOKIE, Session
@@ -279,6 +279,8 @@ HANDLERS: dict[tuple[str, str], Callable[[StudioHandler, Session | None, str], A
     ("POST", "/slides/<file>/<n>/move"): editing.slide_move,
     ("POST", "/slides/<file>/<n>/delete"): editing.slide_delete,
     ("POST", "/slides/<file>/add"): editing.slide_add,
+    ("GET", "/slides/<file>/new"): adding.new_slide_page,
+    ("POST", "/slides/<file>/new"): adding.new_slide,
     ("GET", "/slides/<file>/<n>/preview.png"): editing.slide_preview,
     ("GET", "/history"): editing.history_page,
     ("POST", "/history/<n>/restore"): editing.history_restore,

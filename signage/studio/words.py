@@ -170,6 +170,13 @@ ENGLISH = {
     # previews of changes not saved
     "Aperçu sans enregistrer": "Preview without saving",
     "Aperçu : rien n’est encore enregistré.": "Preview: nothing is saved yet.",
+    # a new slide of any kind
+    "Ajouter une diapositive": "Add a slide",
+    "Type": "Kind",
+    "Continuer": "Continue",
+    "Choisissez un type de diapositive.": "Choose a kind of slide.",
+    "Diapositive {kind} ajoutée à la fin de {name}.": "{kind} slide added at the end of {name}.",
+    "« {kind} » n’est pas un type de diapositive": "“{kind}” is not a kind of slide",
     # the social wall
     "Mur social": "Social wall",
     "Les décisions partent vers les écrans par le courtier MQTT : le studio doit être lancé avec --mqtt. Sans lui, chaque écran se modère sur sa propre page.": "Decisions reach the screens through the MQTT broker: start the studio with --mqtt. Without it, each screen is moderated on its own page.",

@@ -303,3 +303,53 @@ def test_an_announcement_is_added_and_a_slide_deleted_once_confirmed(running: Ru
     assert running.studio.history.versions()[0].what.endswith("slide 2 (En ce moment) deleted")
     empty = editor.post(f"{running.url}/slides/accueil/add", data={"csrf": csrf, "title": " "})
     assert "Donnez un titre à l’annonce." in spaced(empty.text)
+
+
+def test_a_slide_of_another_kind_is_added_with_its_file_chosen_among_the_contents(
+    running: Running,
+) -> None:
+    from signage.content.folder import load_content
+
+    path = running.studio.root / "playlists" / "accueil.yaml"
+    before = path.read_text(encoding="utf-8")
+    editor = running.session("editor")
+    assert "Ajouter une diapositive" in editor.get(f"{running.url}/slides").text
+    page = editor.get(f"{running.url}/slides/accueil/new?kind=photo")
+    assert page.status_code == 200
+    # the image is chosen among the content's images (its folders are the photos slide's)
+    options = re.search(r'<select name="f\.image"[^>]*>(.*?)</select>', page.text, re.S)[1]
+    assert "<option>assets/amphi-grand-bleu.jpg</option>" in options
+    assert "playlists/" not in options and ".studio" not in options
+    folders = editor.get(f"{running.url}/slides/accueil/new?kind=photos").text
+    assert "<option>assets/photos</option>" in folders
+    csrf = _csrf(running, editor)
+    form = {"csrf": csrf, "kind": "photo", "shown.image": "1", "f.image": "",
+            "f.caption": "L’amphithéâtre : 400 places", "f.duration": "6"}  # fmt: skip
+    refused = editor.post(f"{running.url}/slides/accueil/new", data=form)
+    assert refused.status_code == 400 and "image" in refused.text
+    assert 'value="L’amphithéâtre : 400 places"' in refused.text  # what was typed stays
+    assert path.read_text(encoding="utf-8") == before
+    added = editor.post(
+        f"{running.url}/slides/accueil/new", data={**form, "f.image": "assets/amphi-grand-bleu.jpg"}
+    )
+    assert "Diapositive photo ajoutée à la fin de playlists/accueil.yaml." in spaced(added.text)
+    after = path.read_text(encoding="utf-8")
+    assert [line for line in _diff(before, after) if line.startswith("-")] == []  # only added
+    assert after.endswith(
+        "  - type: photo\n    image: assets/amphi-grand-bleu.jpg\n"
+        '    caption: "L’amphithéâtre : 400 places"\n    duration: 6\n'
+    )
+    content, report = load_content(running.studio.root)
+    assert content is not None, [d.format() for d in report.items]
+    slide = content.playlists[0].slides[-1]
+    assert (slide.image, slide.caption, slide.duration_s) == (
+        "assets/amphi-grand-bleu.jpg", "L’amphithéâtre : 400 places", 6.0,
+    )  # fmt: skip
+    # its form: the image chosen in the same list, the one written selected
+    from signage.studio.edit import slides_of
+
+    index = len(slides_of(after, "playlists/accueil.yaml")) - 1
+    opened = editor.get(f"{running.url}/slides/accueil/{index}").text
+    assert "<option selected>assets/amphi-grand-bleu.jpg</option>" in opened
+    unknown = editor.post(f"{running.url}/slides/accueil/new", data={**form, "kind": "nothing"})
+    assert "Choisissez un type de diapositive." in spaced(unknown.text)
