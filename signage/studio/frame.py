@@ -34,6 +34,7 @@ PATTERNS = (
     (re.compile(r"/slides/[\w.-]{1,80}/new"), "/slides/<file>/new"),
     (re.compile(r"/history/\d{1,6}/restore"), "/history/<n>/restore"),
     (re.compile(r"/social/[a-f0-9]{16}/(picture|approve|reject)"), "/social/<key>/{0}"),
+    (re.compile(r"/rooms/[^/]{1,600}"), "/rooms/<room>"),
 )
 
 # (method, route) -> the roles allowed; None: open to all (signing in, the style sheet)
@@ -52,6 +53,7 @@ ROUTES: dict[tuple[str, str], tuple[str, ...] | None] = {
     ("POST", "/photos/<id>/reject"): EDITORS,
     ("GET", "/rooms"): STEWARDS,
     ("POST", "/rooms"): STEWARDS,
+    ("GET", "/rooms/<room>"): STEWARDS,
     ("GET", "/slides"): EDITORS,
     ("GET", "/slides/<file>/<n>"): EDITORS,
     ("POST", "/slides/<file>/<n>"): EDITORS,

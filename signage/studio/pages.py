@@ -4,6 +4,7 @@ a phone first: one column, touch targets of 48 px."""
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Iterable
 from html import escape
 from typing import Any
@@ -152,11 +153,16 @@ def photo_cards(photos: Iterable[Photo], csrf: str = "", folders: tuple[str, ...
 
 
 def rooms(names: list[str], states: dict[str, dict[str, Any]], csrf: str, message: str = "",
-          bad: bool = False, connected: bool = True) -> str:  # fmt: skip
+          bad: bool = False, connected: bool = True, one: bool = False) -> str:  # fmt: skip
+    """Each room with its state's buttons and a note; ``one``: the page of one room (a
+    steward's bookmark), whose form comes back to it."""
     if not connected:
         return said(_(ROOMS_NEED_MQTT), bad=True)
     items = []
     for name in names:
+        page = f"/rooms/{urllib.parse.quote(name, safe='')}"
+        title = escape(name) if one else f'<a href="{escape(page)}">{escape(name)}</a>'
+        back = f'<input type="hidden" name="back" value="{escape(page)}">' if one else ""
         current = states.get(name, {})
         state = current.get("state", "open")
         buttons = "".join(
@@ -166,8 +172,8 @@ def rooms(names: list[str], states: dict[str, dict[str, Any]], csrf: str, messag
         items.append(
             f'<li><form method="post" action="/rooms" class="room">'
             f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
-            f'<input type="hidden" name="room" value="{escape(name)}">'
-            f'<h2>{escape(name)}</h2><p class="hint">{escape(french(_("Actuellement : {state}", state=_(STATE_NAMES.get(state, state)))))}</p>'
+            f'<input type="hidden" name="room" value="{escape(name)}">{back}'
+            f'<h2>{title}</h2><p class="hint">{escape(french(_("Actuellement : {state}", state=_(STATE_NAMES.get(state, state)))))}</p>'
             f'<label>{_("Note (facultative)")}<input name="note" maxlength="120" value="{escape(current.get("note", ""))}"></label>'
             f'<div class="states">{buttons}</div></form></li>'
         )

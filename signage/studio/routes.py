@@ -205,20 +205,25 @@ def decide(h: StudioHandler, session: Session | None, path: str) -> Answer:
 
 
 def rooms_page(
-    h: StudioHandler, session: Session | None, path: str, message: str = "", bad: bool = False
-) -> Answer:
+    h: StudioHandler, session: Session | None, path: str, message: str = "", bad: bool = False,
+    only: str | None = None,
+) -> Answer:  # fmt: skip
+    """Every room of the programmes; ``only``: one room's page (``/rooms/<room>``)."""
     assert session is not None
-    body = pages.rooms(
-        h.studio.rooms(),
-        h.studio.room_states,
-        session.csrf,
-        message,
-        bad,
-        h.studio.link is not None,
-    )
-    return Answer(
-        200 if not bad else 400, pages.page("État des salles", body, session, session.csrf)
-    )
+    names = h.studio.rooms()
+    if only is not None:
+        if only not in names:
+            said = pages.said(_("« {room} » n’est pas une salle du programme.", room=only), True)
+            return Answer(404, pages.page("État des salles", said, session, session.csrf))
+        names = [only]
+    body = pages.rooms(names, h.studio.room_states, session.csrf, message, bad,
+                       h.studio.link is not None, one=only is not None)  # fmt: skip
+    title = only if only is not None else "État des salles"
+    return Answer(200 if not bad else 400, pages.page(title, body, session, session.csrf))
+
+
+def room_page(h: StudioHandler, session: Session | None, path: str) -> Answer:
+    return rooms_page(h, session, path, only=urllib.parse.unquote(path.split("/", 2)[2]))
 
 
 def set_room(h: StudioHandler, session: Session | None, path: str) -> Answer:
@@ -231,6 +236,8 @@ def set_room(h: StudioHandler, session: Session | None, path: str) -> Answer:
         form.get("state", ""),
         form.get("note", ""),
     )
+    # from one room's page: back to it
+    only = room if form.get("back") == f"/rooms/{urllib.parse.quote(room, safe='')}" else None
     if room not in h.studio.rooms():
         return rooms_page(
             h, session, path, _("« {room} » n’est pas une salle du programme.", room=room), bad=True
@@ -238,14 +245,14 @@ def set_room(h: StudioHandler, session: Session | None, path: str) -> Answer:
     try:
         h.studio.set_room(room, state, note)
     except (ValueError, ConnectionError) as exc:
-        return rooms_page(h, session, path, _("Non envoyé : {why}", why=exc), bad=True)
+        return rooms_page(h, session, path, _("Non envoyé : {why}", why=exc), bad=True, only=only)
     with h.studio.board.lock:  # shown at once; the broker's retained copy follows
         h.studio.board.rooms[room] = {"state": state, "note": note.strip(), "set_at": None}
     h.studio.audit.record(
         session.user, "room state", h.client(), room=room, state=state, note=note.strip()
     )
     said = _("{room} : {state} — envoyé aux écrans.", room=room, state=_(pages.STATE_NAMES[state]))
-    return rooms_page(h, session, path, said)
+    return rooms_page(h, session, path, said, only=only)
 
 
 def audit_page(h: StudioHandler, session: Session | None, path: str) -> Answer:
@@ -273,6 +280,7 @@ HANDLERS: dict[tuple[str, str], Callable[[StudioHandler, Session | None, str], A
     ("POST", "/photos/<id>/reject"): decide,
     ("GET", "/rooms"): rooms_page,
     ("POST", "/rooms"): set_room,
+    ("GET", "/rooms/<room>"): room_page,
     ("GET", "/slides"): editing.slide_list,
     ("GET", "/slides/<file>/<n>"): editing.slide_page,
     ("POST", "/slides/<file>/<n>"): editing.slide_save,

@@ -82,6 +82,7 @@ def test_every_route_answers_every_role_and_no_session_as_its_roles_say(running:
             csrf = running.csrf(http) if role else "none"
             path = route.replace("<id>", theirs.id).replace("<file>", "accueil").replace("<n>", "1")
             path = path.replace("<key>", "0" * 16)  # a social post the studio does not have
+            path = path.replace("<room>", "Salle%20Seine")  # a room of the example's programme
             if method == "GET":
                 answer = http.get(f"{running.url}{path}", allow_redirects=False)
             elif route == "/photos":
@@ -343,6 +344,19 @@ def test_a_steward_sets_a_room_full_and_the_screens_hear_it(
         assert unknown.status_code == 400 and "n’est pas une salle du programme" in spaced(
             unknown.text
         )
+        # a room's own page (a steward's bookmark): that room alone, its state, and back to it
+        own = steward.get(f"{running.url}/rooms/Salle%20Seine")
+        assert own.status_code == 200 and "<h1>Salle Seine</h1>" in own.text
+        assert "Amphithéâtre Grand Bleu" not in own.text and 'class="on full"' in own.text
+        assert '<a href="/rooms/Salle%20Seine">Salle Seine</a>' in page  # linked from the list
+        opened = steward.post(
+            f"{running.url}/rooms",
+            data={"csrf": running.csrf(steward), "room": "Salle Seine", "state": "open",
+                  "note": "", "back": "/rooms/Salle%20Seine"},
+        )  # fmt: skip
+        assert "<h1>Salle Seine</h1>" in opened.text and "Amphithéâtre" not in opened.text
+        assert "Salle Seine : Ouverte — envoyé aux écrans" in spaced(opened.text)
+        assert steward.get(f"{running.url}/rooms/Cuisine").status_code == 404
     finally:
         running.close()
 
