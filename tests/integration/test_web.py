@@ -53,13 +53,25 @@ def test_operator_page(browser, tmp_path: Path) -> None:
         }
         assert {"render", "prepare", "content-folder", "plays", "control"} <= parts
         assert all("✓" in e.text for e in browser.find_elements(By.CSS_SELECTOR, "#health li"))
+        # said as an operator says it: the parts by their names, the time as a date
+        render = browser.find_element(By.CSS_SELECTOR, "#health li[data-part=render]").text
+        assert render == "✓ Affichage"
+        wait.until(lambda d: d.find_element(By.ID, "now").text)
+        assert "T" not in browser.find_element(By.ID, "now").text  # not 2026-12-07T23:53:18…
         # the screenshot refreshes by itself
         first = browser.find_element(By.ID, "shot").get_attribute("src")
         wait.until(lambda d: d.find_element(By.ID, "shot").get_attribute("src") != first)
-        # without the token, a command is refused and says so
+        # sign-in first: the token's field is the page's first section
+        assert browser.find_element(By.CSS_SELECTOR, "main section").get_attribute("id") == "signin"
+        # without the token, a command is refused and says so, in French, at the field
         browser.find_element(By.ID, "next").click()
-        wait.until(lambda d: "Jeton refusé" in d.find_element(By.ID, "feedback").text)
+        wait.until(lambda d: "Jeton manquant ou refusé" in d.find_element(By.ID, "feedback").text)
+        assert "bearer" not in browser.find_element(By.ID, "feedback").text
+        assert browser.switch_to.active_element.get_attribute("id") == "token"
         assert player.status()["slide"]["id"] == "un"
+        # touch targets of a phone
+        assert all(b.size["height"] >= 44 for b in browser.find_elements(By.TAG_NAME, "button")
+                   if b.is_displayed())  # fmt: skip
         # with it, the button moves the player on
         token = browser.find_element(By.ID, "token")
         token.send_keys(TOKEN)

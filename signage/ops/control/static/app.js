@@ -16,7 +16,12 @@ async function command(method, path, body) {
   try {
     const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const data = await response.json().catch(() => ({}));
-    if (!response.ok) { say((response.status === 401 ? "Jeton refusé : " : "Refusé : ") + (data.error || response.status), true); return null; }
+    if (response.status === 401) {  // said in the page's words, the field to fill shown
+      say("Jeton manquant ou refusé : saisissez le jeton d’accès de cet écran, en haut de la page.", true);
+      tokenInput.focus();
+      return null;
+    }
+    if (!response.ok) { say("Refusé : " + (data.error || response.status), true); return null; }
     say("OK"); refresh(); return data;
   } catch (error) { say("Le lecteur ne répond pas : " + error, true); return null; }
 }
@@ -32,11 +37,26 @@ $("clear").addEventListener("click", () => command("DELETE", "message"));
 
 function text(id, value) { $(id).textContent = value === null || value === undefined || value === "" ? "—" : value; }
 
+// the background parts as an operator names them (their ids stay in data-part)
+const PARTS = {
+  "alerts": "Alertes publiques", "content-folder": "Dossier de contenu", "control": "Page et API",
+  "feed": "Flux distant", "feed-cleaner": "Nettoyage du flux", "fleet-presence": "Présence dans la flotte",
+  "folder-watch": "Surveillance du dossier", "heap-trim": "Mémoire rendue", "live-sources": "Sources en direct",
+  "mqtt": "Courtier MQTT", "plays": "Preuve de diffusion", "prepare": "Préparation des images",
+  "programme-fetch": "Programmes", "render": "Affichage", "stall-watch": "Surveillance des blocages",
+};
+const WHEN = new Intl.DateTimeFormat("fr-FR", { weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+
+function when(iso) {  // "lundi 7 décembre à 23:53:18", in this browser's time zone
+  const date = iso ? new Date(iso) : null;
+  return date && !isNaN(date) ? WHEN.format(date) : "";
+}
+
 async function refresh() {
   $("shot").src = "screenshot.png?t=" + Date.now();
   try {
     const status = await (await fetch("status", { cache: "no-store" })).json();
-    text("screen", status.screen); text("room", status.room); text("now", status.now);
+    text("screen", status.screen); text("room", status.room); text("now", when(status.now));
     const slide = status.slide || {};
     text("slide", `${slide.index} · ${slide.id} (${slide.type}) ${slide.title || ""}`);
     text("version", (status.content || {}).version);
@@ -48,7 +68,7 @@ async function refresh() {
       const item = document.createElement("li");
       item.className = state.ok ? "ok" : "bad";
       const restarts = state.restarts ? ` · ${state.restarts} redémarrage(s)` : "";
-      item.textContent = `${state.ok ? "✓" : "✗"} ${part}${restarts}${state.last_error ? " · " + state.last_error : ""}`;
+      item.textContent = `${state.ok ? "✓" : "✗"} ${PARTS[part] || part}${restarts}${state.last_error ? " · " + state.last_error : ""}`;
       item.dataset.part = part;
       return item;
     });
