@@ -307,6 +307,8 @@ def test_the_fleet_page_in_a_browser(browser, broker: Broker, tmp_path: Path) ->
             lambda s: (s.get("room_state") or {}).get("state") == "full", timeout=5
         )
         assert full["room_state"]["set_at"]
+        said = browser.find_element(By.ID, "feedback").text  # in words, not a URL-quoted topic
+        assert said == "Salle Seine : Complet — envoyé aux écrans." and "%20" not in said
         wait.until(
             lambda b: (
                 "on"
@@ -315,6 +317,15 @@ def test_the_fleet_page_in_a_browser(browser, broker: Broker, tmp_path: Path) ->
                 ).get_attribute("class")
             )
         )
+        # nothing is chosen at first: a tap reaches no screen until one is
+        assert (
+            Select(browser.find_element(By.ID, "target")).first_selected_option.get_attribute(
+                "value"
+            )
+            == ""
+        )
+        browser.find_element(By.CSS_SELECTOR, "button[data-command=next]").click()
+        wait.until(lambda b: "Choisissez à qui envoyer" in b.find_element(By.ID, "feedback").text)
         # a message to the doors' group only
         Select(browser.find_element(By.ID, "target")).select_by_value("group:portes")
         browser.find_element(By.ID, "text").send_keys("La salle Seine est complète")
@@ -324,6 +335,25 @@ def test_the_fleet_page_in_a_browser(browser, broker: Broker, tmp_path: Path) ->
         assert shown["message"]["style"] == "banner"
         time.sleep(0.5)
         assert hall.status().get("message") is None
+        # to every screen: only once the person confirms how many (dismissed: nothing sent)
+        Select(browser.find_element(By.ID, "target")).select_by_value("all")
+        text = browser.find_element(By.ID, "text")
+        text.clear()
+        text.send_keys("Fin de la journée à 18 h")
+        browser.find_element(By.ID, "send").click()
+        asked = WebDriverWait(browser, 5).until(lambda b: b.switch_to.alert)
+        assert asked.text == "Envoyer à 2 écrans ?"
+        asked.dismiss()
+        wait.until(lambda b: b.find_element(By.ID, "feedback").text == "Rien n’a été envoyé.")
+        assert hall.status().get("message") is None
+        browser.find_element(By.ID, "send").click()
+        WebDriverWait(browser, 5).until(lambda b: b.switch_to.alert).accept()
+        for screen in (door, hall):
+            screen.wait_for(
+                lambda s: (s.get("message") or {}).get("text") == "Fin de la journée à 18 h",
+                timeout=5,
+            )
+        assert browser.find_element(By.ID, "feedback").text == "Envoyé à tous les écrans (2)."
         # refused by the page as a screen would refuse it
         code, answer = page.post(
             "/api/command", {"target": "all", "command": "message", "text": ""}, FLEET_TOKEN

@@ -21,9 +21,34 @@ function ago(iso) {
   return s < 60 ? `il y a ${s} s` : s < 3600 ? `il y a ${Math.round(s / 60)} min` : `il y a ${Math.round(s / 3600)} h`;
 }
 
-async function send(path, body) {
+function reached(target) {
+  // the screens a target reaches, and how the page says it
+  const screens = (last ? last.screens : []).filter((s) => s.online);
+  if (target === "all") return [screens.length, `tous les écrans (${screens.length})`];
+  if (target.startsWith("group:")) {
+    const group = target.slice(6);
+    return [screens.filter((s) => (s.groups || []).includes(group)).length, `le groupe ${group}`];
+  }
+  return [1, `l’écran ${target.slice(7)}`];
+}
+
+async function send(path, body, done) {
   const feedback = $("feedback");
   feedback.className = "";
+  if (body.target !== undefined) {
+    if (!body.target) {
+      feedback.className = "bad";
+      feedback.textContent = "Choisissez à qui envoyer (un écran, un groupe ou tous).";
+      return;
+    }
+    const [count, who] = reached(body.target);
+    // more than one screen: only once the person has confirmed how many
+    if (count > 1 && !window.confirm(`Envoyer à ${count} écrans ?`)) {
+      feedback.textContent = "Rien n’a été envoyé.";
+      return;
+    }
+    done = done || `Envoyé à ${who}.`;
+  }
   feedback.textContent = "…";
   try {
     const answer = await fetch(path, {
@@ -33,7 +58,7 @@ async function send(path, body) {
     });
     const data = await answer.json();
     if (!answer.ok) throw new Error(data.error || answer.status);
-    feedback.textContent = "Envoyé : " + data.topic;
+    feedback.textContent = done || "Envoyé.";
     refresh();
   } catch (error) {
     feedback.className = "bad";
@@ -50,7 +75,7 @@ function renderRooms(rooms) {
     const item = el("li", { className: "room", dataset: { room: room.room } }, el("span", { className: "name", textContent: room.room }));
     for (const [state, label] of STATES) {
       const button = el("button", { type: "button", textContent: label, className: `${state}${room.state === state ? " on" : ""}`, dataset: { state } });
-      button.addEventListener("click", () => send("api/rooms", { room: room.room, state, note: "" }));
+      button.addEventListener("click", () => send("api/rooms", { room: room.room, state, note: "" }, `${room.room} : ${label} — envoyé aux écrans.`));
       item.append(button);
     }
     list.append(item);
@@ -61,10 +86,13 @@ function renderTargets(screens) {
   const select = $("target");
   const chosen = select.value;
   const groups = [...new Set(screens.flatMap((s) => s.groups || []))].sort();
-  select.replaceChildren(el("option", { value: "all", textContent: "Tous les écrans" }));
+  const online = screens.filter((s) => s.online).length;
+  // nothing chosen at first: one tap never reaches every screen by default
+  select.replaceChildren(el("option", { value: "", textContent: "— choisir —" }),
+                         el("option", { value: "all", textContent: `Tous les écrans (${online})` }));
   for (const g of groups) select.append(el("option", { value: "group:" + g, textContent: "Groupe " + g }));
   for (const s of screens) select.append(el("option", { value: "screen:" + s.screen, textContent: "Écran " + s.screen }));
-  select.value = [...select.options].some((o) => o.value === chosen) ? chosen : "all";
+  select.value = [...select.options].some((o) => o.value === chosen) ? chosen : "";
 }
 
 function renderScreens(screens) {
@@ -78,7 +106,8 @@ function renderScreens(screens) {
     card.append(el("div", { className: "line slide", textContent: slide.title || slide.id || "—" }));
     card.append(el("div", { className: "line", textContent: [s.room, (s.groups || []).join(", ")].filter(Boolean).join(" · ") || "—" }));
     card.append(el("div", { className: "line", textContent: `version ${(s.content || {}).version || "—"} · vu ${ago(s.last_seen)}` }));
-    if (s.room_state && s.room_state.state !== "open") card.append(el("div", { className: "line", textContent: "Salle : " + s.room_state.state }));
+    const said = Object.fromEntries(STATES);
+    if (s.room_state && s.room_state.state !== "open") card.append(el("div", { className: "line", textContent: "Salle : " + (said[s.room_state.state] || s.room_state.state) }));
     if (s.message) card.append(el("div", { className: "message", textContent: s.message.text }));
     if ((s.errors || []).length) card.append(el("div", { className: "errors", textContent: `${s.errors.length} erreur(s) : ${s.errors[0]}` }));
     box.append(card);
