@@ -226,7 +226,7 @@ def play(config: PlayerConfig, run: Run) -> int:
     live.on_change = lambda: post(ProgrammeUpdated())  # frames drawn again with the news
     player.on_reload = source.poll_now if isinstance(source, FeedClient) else source.reload
     status.add("programmes", lambda: dict(fetcher.errors))
-    status.add("sources", lambda: {**live.status(), **alerts.status()})
+    status.add("sources", lambda: {**fetcher.status(), **live.status(), **alerts.status()})
     if isinstance(source, FeedClient):
         status.add("feed", source.status)
     if content is not None:

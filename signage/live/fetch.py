@@ -38,18 +38,26 @@ class Got:
     kind: str = ""  # its Content-Type
 
 
-def download(session: requests.Session, url: str, validators: Validators, limit: int) -> Got | None:
+def download(
+    session: requests.Session,
+    url: str,
+    validators: Validators,
+    limit: int,
+    auth: tuple[str, str] | None = None,
+) -> Got | None:
     """``url``'s body (at most ``limit`` bytes) and its new validators, asked conditionally
     with ``validators`` (ETag, Last-Modified; the last good copy's only: a page that
     failed to parse is asked for whole again); None when the server says 304. A 429 or
-    503 with ``Retry-After`` raises a LiveError that carries it (``retry_after``)."""
+    503 with ``Retry-After`` raises a LiveError that carries it (``retry_after``).
+    ``auth``: HTTP basic credentials (a programme behind a password). The one way every
+    source of data is downloaded: live sources, programmes and calendars."""
     etag, modified = validators
     headers = {}
     if etag:
         headers["If-None-Match"] = etag
     if modified:
         headers["If-Modified-Since"] = modified
-    with session.get(url, headers=headers, timeout=TIMEOUT_S, stream=True) as response:
+    with session.get(url, headers=headers, timeout=TIMEOUT_S, stream=True, auth=auth) as response:
         wait = _retry_after(response.headers.get("Retry-After"))
         if response.status_code == 304:
             return None

@@ -32,7 +32,7 @@ from signage.core.supervisor import Supervisor
 from signage.core.urls import redact_url
 from signage.core.values import is_url
 from signage.live.fetch import MAX_RETRY_AFTER_S, USER_AGENT, Got, download, reason
-from signage.live.model import Feed, Item, LiveError, Want, live_key
+from signage.live.model import Feed, Item, LiveError, Want, live_key, source_status
 from signage.live.moderation import Moderation, queue_of
 from signage.live.news import parse_news
 from signage.live.social import parse_statuses, statuses_url
@@ -121,13 +121,13 @@ class LiveHub:
         now = time.monotonic()
         with self._lock:
             return {
-                redact_url(source): {
-                    "kind": st.want.kind,
-                    "items": len(st.feed.items) if st.feed else 0,
-                    "last_success": _iso(st.last_success),
-                    "last_error": st.last_error,
-                    "next_fetch_in_s": round(max(0.0, st.due - now), 1),
-                }
+                redact_url(source): source_status(
+                    st.want.kind,
+                    len(st.feed.items) if st.feed else 0,
+                    st.last_success,
+                    st.last_error,
+                    st.due - now,
+                )
                 for source, st in sorted(self._states.items())
             }
 

@@ -116,3 +116,17 @@ def alt_text(description: Any) -> str:
     if not isinstance(description, str):
         return ""
     return " ".join(clean_text(description).split())[:MAX_ALT]
+
+
+def source_status(
+    kind: str, items: int, last_success: dt.datetime | None, last_error: str | None, due_in_s: float
+) -> dict[str, Any]:
+    """What ``/status.sources`` says of one source of data, whichever fetched it (the live
+    hub, the programme fetcher): the same keys for all."""
+    return {
+        "kind": kind,
+        "items": items,
+        "last_success": last_success.isoformat(timespec="seconds") if last_success else None,
+        "last_error": last_error,
+        "next_fetch_in_s": round(max(0.0, due_in_s), 1),
+    }

@@ -166,9 +166,10 @@ PARTS = (
     Key("programmes", "Each programme source that failed to download, and why"),
     Key(
         "sources",
-        "Each live source (news feeds) by its URL without credentials: kind, items (how "
-        "many it holds), last_success, last_error (null when the last fetch worked), "
-        "next_fetch_in_s",
+        "Each source of data by its URL without credentials (news and social feeds, web "
+        "pages, public alerts, and programmes and calendars by URL, kind programme): kind, "
+        "items (how many it holds: a programme's events), last_success, last_error (null "
+        "when the last fetch worked), next_fetch_in_s",
     ),
     Key(
         "feed",

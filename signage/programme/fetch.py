@@ -1,9 +1,11 @@
 """Downloading programmes from URLs, and speakers' photos, off the render thread.
 
-Each URL is fetched on its slide's ``refresh`` interval with conditional
-requests (ETag / If-Modified-Since), checked by parsing it, and written to a
-cache atomically; when a refresh fails the last good copy stays. Failures are
-logged once and the recovery once.
+Each URL is fetched on its slide's ``refresh`` interval by the live layer's download
+(:func:`signage.live.fetch.download`: conditional requests, a size cap, ``Retry-After``
+honoured, failures said in the same words), checked by parsing it, and written to a
+cache atomically; when a refresh fails the last good copy stays. Failures are logged
+once and the recovery once; each URL reports in ``/status.sources`` as a live source
+does.
 """
 
 from __future__ import annotations
@@ -19,18 +21,19 @@ from typing import Any
 
 import requests
 
-from signage.core.http import TooLarge, read_capped
+from signage.core.http import TooLarge
 from signage.core.paths import atomic_write, file_stamp
 from signage.core.supervisor import Supervisor
 from signage.core.urls import CredentialsError, read_credentials, redact_url
 from signage.core.values import is_url
+from signage.live.fetch import MAX_RETRY_AFTER_S, USER_AGENT, download, reason
+from signage.live.model import LiveError, source_status
 from signage.programme.load import parse
 from signage.programme.model import Programme, ProgrammeError
 from signage.programme.store import ProgrammeStore, cache_name
 
 log = logging.getLogger(__name__)
 
-TIMEOUT_S = (5, 20)  # connect, read
 MAX_PROGRAMME_BYTES = 20 * 1024 * 1024
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
 
@@ -48,6 +51,7 @@ class Fetcher:
         self.on_change = on_change
         self.zone = zone
         self.session = requests.Session()
+        self.session.headers["User-Agent"] = USER_AGENT
         self._sources: dict[str, float] = {}  # url -> refresh seconds
         self._files: list[Path] = []  # local programmes, for their speakers' photos
         self._due: dict[str, float] = {}
@@ -56,10 +60,29 @@ class Fetcher:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self.errors: dict[str, str] = {}  # shown in /status: URLs without their passwords
+        self._waits: dict[str, float] = {}  # what a server's Retry-After asked
+        self._success: dict[str, dt.datetime] = {}
+        self._items: dict[str, int] = {}  # events in the last good copy
         self.credentials: dict[str, str] = {}  # url -> file with user:password
         # every programme the content shows, parsed and compared once, where it arrives
         # (here): slides and /programme read it instead of parsing the files again
         self.store = ProgrammeStore()
+
+    def status(self) -> dict[str, dict[str, Any]]:
+        """``/status.sources``: each programme URL (without its password) as a live source
+        reports itself: its kind, events, last success, last error, next fetch."""
+        now = time.monotonic()
+        with self._lock:
+            return {
+                redact_url(url): source_status(
+                    "programme",
+                    self._items.get(url, 0),
+                    self._success.get(url),
+                    self.errors.get(redact_url(url)),
+                    due - now,
+                )
+                for url, due in sorted(self._due.items())
+            }
 
     def programme_path(self, url: str) -> Path:
         return self.cache_dir / "programmes" / cache_name(url)
@@ -96,7 +119,8 @@ class Fetcher:
                 changed = self.fetch(url)
                 with self._lock:
                     if url in self._due:
-                        self._due[url] = time.monotonic() + self._sources.get(url, 300.0)
+                        wait = max(self._sources.get(url, 300.0), self._waits.pop(url, 0.0))
+                        self._due[url] = time.monotonic() + wait
                 if changed and self.on_change:
                     self.on_change()
             for path in files:
@@ -120,16 +144,13 @@ class Fetcher:
     def _fetch(self, url: str) -> bool:
         target = self.programme_path(url)
         meta_path = target.with_suffix(".json")
-        headers = {}
+        meta: dict[str, Any] = {}
         if target.exists() and meta_path.exists():
             try:
                 meta = json.loads(meta_path.read_text())
             except (OSError, ValueError):
                 meta = {}
-            if meta.get("etag"):
-                headers["If-None-Match"] = meta["etag"]
-            if meta.get("last_modified"):
-                headers["If-Modified-Since"] = meta["last_modified"]
+        validators = (meta.get("etag"), meta.get("last_modified"))
         auth = None
         if url in self.credentials:
             try:  # read at each fetch: a password changed on the machine applies at once
@@ -138,18 +159,14 @@ class Fetcher:
                 self._failed(url, str(exc))
                 return False
         try:
-            with self.session.get(
-                url, headers=headers, timeout=TIMEOUT_S, stream=True, auth=auth
-            ) as response:
-                if response.status_code == 304:
-                    self._ok(url)
-                    return False
-                response.raise_for_status()
-                data = _read_capped(response, MAX_PROGRAMME_BYTES, url)
-                etag, modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
+            got = download(self.session, url, validators, MAX_PROGRAMME_BYTES, auth)
+            if got is None:  # 304: the last good copy is the programme
+                self._ok(url)
+                return False
+            data, (etag, modified) = got.data, got.validators
             programme = parse(data, url, self.zone)  # refuse what we could not show
-        except (requests.RequestException, ProgrammeError) as exc:
-            self._failed(url, str(exc))
+        except (requests.RequestException, ProgrammeError, LiveError, TooLarge) as exc:
+            self._failed(url, reason(exc), getattr(exc, "retry_after", None))
             return False
         old = target.read_bytes() if target.exists() else None
         if old != data:
@@ -158,7 +175,7 @@ class Fetcher:
         atomic_write(
             meta_path, json.dumps({"etag": etag, "last_modified": modified, "url": url}).encode()
         )
-        self._ok(url)
+        self._ok(url, len(programme.events))
         self._photos(programme)
         return old != data
 
@@ -207,30 +224,34 @@ class Fetcher:
             if target.exists() or self._stop.is_set():
                 continue
             try:
-                with self.session.get(url, timeout=TIMEOUT_S, stream=True) as response:
-                    response.raise_for_status()
-                    data = _read_capped(response, MAX_PHOTO_BYTES, url)
-            except (requests.RequestException, ProgrammeError) as exc:
+                got = download(self.session, url, (None, None), MAX_PHOTO_BYTES)
+                data = got.data if got is not None else b""
+            except (requests.RequestException, LiveError, TooLarge) as exc:
                 log.info("speaker photo not downloaded: %s", redact_url(f"{url} ({exc})"))
                 atomic_write(target, b"")  # remembered as missing: not retried every minute
                 continue
             atomic_write(target, data)
 
-    def _failed(self, url: str, reason: str) -> None:
+    def _failed(self, url: str, reason: str, retry_after: float | None = None) -> None:
         shown, reason = redact_url(url), redact_url(reason)
         with self._lock:
             first = url not in self._failing
             self._failing[url] = reason
             self.errors[shown] = reason
+            if retry_after is not None and url in self._due:  # the server asked to wait
+                self._waits[url] = min(retry_after, MAX_RETRY_AFTER_S)
         if first:
             log.warning(
                 "programme %s: refresh failed, keeping the last good copy: %s", shown, reason
             )
 
-    def _ok(self, url: str) -> None:
+    def _ok(self, url: str, items: int | None = None) -> None:
         with self._lock:
             recovered = self._failing.pop(url, None)
             self.errors.pop(redact_url(url), None)
+            self._success[url] = dt.datetime.now(dt.UTC)
+            if items is not None:
+                self._items[url] = items
         if recovered is not None:
             log.info("programme %s: refreshed again", redact_url(url))
 
@@ -240,13 +261,6 @@ def _version(path: Path) -> tuple[int, int]:
     if stamp is None:
         raise FileNotFoundError(path)
     return stamp
-
-
-def _read_capped(response: requests.Response, limit: int, url: str) -> bytes:
-    try:
-        return read_capped(response, limit, url)
-    except TooLarge as exc:
-        raise ProgrammeError(str(exc)) from None
 
 
 def credentials_of(content: Any) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -110,6 +111,7 @@ class Server:
     def __init__(self, body: bytes) -> None:
         self.body = body
         self.fail = False
+        self.retry_after: str | None = None  # with fail: a 429 that asks to wait this long
         self.requests: list[tuple[str, int]] = []
         outer = self
 
@@ -119,8 +121,11 @@ class Server:
 
             def do_GET(self) -> None:
                 if outer.fail:
-                    outer.requests.append((self.path, 503))
-                    self.send_response(503)
+                    code = 429 if outer.retry_after else 503
+                    outer.requests.append((self.path, code))
+                    self.send_response(code)
+                    if outer.retry_after:
+                        self.send_header("Retry-After", outer.retry_after)
                     self.end_headers()
                     return
                 if self.path.endswith(".png"):
@@ -195,6 +200,50 @@ def test_url_programme_conditional_refresh_and_last_good_copy(
     server.body = b"<html>502 Bad Gateway</html>"
     assert fetcher.fetch(url) is False  # not a programme: refused, the last good one stays
     assert b"Second" in fetcher.programme_path(url).read_bytes()
+
+
+def _until(condition, what: str, timeout: float = 10.0):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = condition()
+        if found:
+            return found
+        time.sleep(0.02)
+    raise AssertionError(f"not within {timeout} s: {what}")
+
+
+def test_a_programme_reports_as_a_live_source_and_honours_retry_after(
+    server: Server, tmp_path: Path
+) -> None:
+    fetcher = Fetcher(tmp_path / "cache", zone=PARIS)
+    url = f"{server.url}/schedule.json"
+    fetcher.set_sources({url: 30.0}, [])
+    fetcher.start()
+    try:
+
+        def fetched() -> dict | None:  # its first fetch done, and the next one scheduled
+            found = fetcher.status().get(url) or {}
+            return found if found.get("last_success") and found["next_fetch_in_s"] > 0 else None
+
+        source = _until(fetched, "a first fetch")
+        assert source["kind"] == "programme" and source["items"] == 1
+        assert source["last_error"] is None and source["next_fetch_in_s"] <= 30
+        # the server asks to wait ten minutes: the next request waits that, not the 30 s refresh
+        server.fail, server.retry_after = True, "600"
+        with fetcher._lock:
+            fetcher._due[url] = 0.0
+        fetcher._wake.set()
+
+        def refused() -> dict | None:  # the 429 said, and the next fetch scheduled after it
+            found = fetcher.status()[url]
+            return found if found["last_error"] and found["next_fetch_in_s"] > 30 else None
+
+        failed = _until(refused, "the 429")
+        assert failed["last_error"] == "HTTP 429, retry after 600 s"
+        assert failed["next_fetch_in_s"] > 500
+        assert failed["items"] == 1  # the last good copy, still held
+    finally:
+        fetcher.stop()
 
 
 def test_speaker_cards_from_a_url_programme_with_photos(server: Server, tmp_path: Path) -> None:
