@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from signage.programme.fetch import Fetcher
 from signage.programme.load import parse
 from signage.programme.store import ProgrammeServices, ProgrammeStore, apply_delays, diff
 from tests.support.content import PARIS, at, write_content
+from tests.support.waiting import until
 
 BASE = """<?xml version="1.0" encoding="UTF-8"?>
 <schedule><conference><title>T</title><time_zone_name>Europe/Paris</time_zone_name></conference>
@@ -202,16 +202,6 @@ def test_url_programme_conditional_refresh_and_last_good_copy(
     assert b"Second" in fetcher.programme_path(url).read_bytes()
 
 
-def _until(condition, what: str, timeout: float = 10.0):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.02)
-    raise AssertionError(f"not within {timeout} s: {what}")
-
-
 def test_a_programme_reports_as_a_live_source_and_honours_retry_after(
     server: Server, tmp_path: Path
 ) -> None:
@@ -225,7 +215,7 @@ def test_a_programme_reports_as_a_live_source_and_honours_retry_after(
             found = fetcher.status().get(url) or {}
             return found if found.get("last_success") and found["next_fetch_in_s"] > 0 else None
 
-        source = _until(fetched, "a first fetch")
+        source = until(fetched, "a first fetch")
         assert source["kind"] == "programme" and source["items"] == 1
         assert source["last_error"] is None and source["next_fetch_in_s"] <= 30
         # the server asks to wait ten minutes: the next request waits that, not the 30 s refresh
@@ -238,7 +228,7 @@ def test_a_programme_reports_as_a_live_source_and_honours_retry_after(
             found = fetcher.status()[url]
             return found if found["last_error"] and found["next_fetch_in_s"] > 30 else None
 
-        failed = _until(refused, "the 429")
+        failed = until(refused, "the 429")
         assert failed["last_error"] == "HTTP 429, retry after 600 s"
         assert failed["next_fetch_in_s"] > 500
         assert failed["items"] == 1  # the last good copy, still held

@@ -26,6 +26,7 @@ from tests.support.content import write_content
 from tests.support.mastodon import Mastodon, account, image, status
 from tests.support.process import PlayerProcess
 from tests.support.studio import Running, spaced, users_file
+from tests.support.waiting import until
 
 TOKEN = "studio-social-token-0123456789"
 MARIE = account("marie", "piaille.fr", "Marie Dupont")
@@ -83,12 +84,13 @@ def test_a_post_approved_in_the_studio_plays_on_every_screen_of_the_broker(
             )
         assert all(p.status()["slide"]["id"] == "accueil" for p in players)
         editor = running.session("editor")
-        page = ""
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and "Quelle belle salle" not in page:
-            page = editor.get(f"{running.url}/social").text  # the studio reads the wall too
-            time.sleep(0.1)
-        assert "Quelle belle salle" in page and "Publicité" in page
+
+        def wall() -> str:  # the studio reads the wall too, as a screen does
+            page = editor.get(f"{running.url}/social").text
+            return page if "Quelle belle salle" in page else ""
+
+        page = until(wall, "the wall's posts in the studio", timeout=20, every=0.1)
+        assert "Publicité" in page
         assert 'alt="La salle pendant la plénière"' in page  # the picture's description
         source = next(iter(studio.social.hub.status()))
         first, second = key_of(source, "91"), key_of(source, "92")

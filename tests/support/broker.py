@@ -22,6 +22,7 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from tests.support.process import free_port
+from tests.support.waiting import until
 
 MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
 MOSQUITTO_PASSWD = shutil.which("mosquitto_passwd") or "/usr/bin/mosquitto_passwd"
@@ -182,13 +183,7 @@ class Client:
         return json.loads(found[-1]) if found else None
 
     def wait_for(self, condition: Any, timeout: float = 10.0) -> Any:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            result = condition()
-            if result:
-                return result
-            time.sleep(0.05)
-        raise AssertionError(f"not within {timeout} s")
+        return until(condition, "a message from the broker", timeout, every=0.05)
 
     def close(self) -> None:
         self.client.loop_stop()
