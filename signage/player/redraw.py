@@ -11,7 +11,11 @@ from typing import Any
 
 from signage.player.compositor import Shown
 
-REFRESH_LEAD = dt.timedelta(seconds=2)  # ask for a redrawn clock this long before the minute
+# ask for a redrawn clock this long before the minute: the drawing worker may be held by a
+# 24 MP photo (1.2 s at a quarter of a core, several on a machine busy with other work; the
+# 60-minute chaos soak saw the clock 3 s late once with 2 s); drawn for its minute, the frame
+# waits for it, and a change of data meanwhile asks for it again
+REFRESH_LEAD = dt.timedelta(seconds=10)
 
 
 class Redraw:

@@ -182,6 +182,29 @@ def test_clock_is_redrawn_each_minute(display, tmp_path: Path) -> None:
         player.preparer.close()
 
 
+def test_the_clock_is_asked_for_well_before_its_minute(display, tmp_path: Path) -> None:
+    """Asked 10 s ahead, the minute's frame is ready at the minute even when the drawing
+    worker is held by a slow photo for seconds (the chaos soak saw it 3 s late with 2 s)."""
+    content = write_content(
+        tmp_path, {"p.yaml": "name: P\nslides: [{type: text, id: a, title: A, duration: 3600}]\n"}
+    )
+    clock = FakeClock(at("2026-11-30 10:00:30"))
+    player = Player(display, clock, Screen("s"), content)
+    try:
+        pump(player, lambda: player.current is not None)
+        player.iterate()
+        assert player.timeline.redraw.asked is None  # 30 s before: not yet
+        clock.set(at("2026-11-30 10:00:50.5"))
+        player.iterate()
+        assert player.timeline.redraw.asked == at("2026-11-30 10:01")  # 9.5 s before
+        pump(player, lambda: player.timeline.redraw.frame is not None)
+        clock.set(at("2026-11-30 10:01:00"))
+        player.iterate()
+        assert player.current.valid_until == at("2026-11-30 10:02")
+    finally:
+        player.preparer.close()
+
+
 def test_slide_ending_by_the_minute_is_not_redrawn_and_the_loop_sleeps(
     display, tmp_path: Path
 ) -> None:
