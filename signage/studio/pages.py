@@ -161,7 +161,7 @@ def rooms(names: list[str], states: dict[str, dict[str, Any]], csrf: str, messag
     items = []
     for name in names:
         page = f"/rooms/{urllib.parse.quote(name, safe='')}"
-        title = escape(name) if one else f'<a href="{escape(page)}">{escape(name)}</a>'
+        own = "" if one else f' · <a href="{escape(page)}">{_("sa page")}</a>'
         back = f'<input type="hidden" name="back" value="{escape(page)}">' if one else ""
         current = states.get(name, {})
         state = current.get("state", "open")
@@ -173,7 +173,7 @@ def rooms(names: list[str], states: dict[str, dict[str, Any]], csrf: str, messag
             f'<li><form method="post" action="/rooms" class="room">'
             f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
             f'<input type="hidden" name="room" value="{escape(name)}">{back}'
-            f'<h2>{title}</h2><p class="hint">{escape(french(_("Actuellement : {state}", state=_(STATE_NAMES.get(state, state)))))}</p>'
+            f'<h2>{escape(name)}</h2><p class="hint">{escape(french(_("Actuellement : {state}", state=_(STATE_NAMES.get(state, state)))))}{own}</p>'
             f'<label>{_("Note (facultative)")}<input name="note" maxlength="120" value="{escape(current.get("note", ""))}"></label>'
             f'<div class="states">{buttons}</div></form></li>'
         )

@@ -170,6 +170,7 @@ ENGLISH = {
     # previews of changes not saved
     "Aperçu sans enregistrer": "Preview without saving",
     "Aperçu : rien n’est encore enregistré.": "Preview: nothing is saved yet.",
+    "sa page": "its own page",
     # a new slide of any kind
     "Ajouter une diapositive": "Add a slide",
     "Type": "Kind",
