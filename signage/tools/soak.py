@@ -85,6 +85,18 @@ def level_change(values: list[float]) -> float:
     return float(statistics.median(values[-5:]) - statistics.median(values[:5]))
 
 
+def floor_change(values: list[float]) -> float:
+    """How much a series' floor rose: the lowest of its last fifth less the lowest of its
+    first fifth (five samples at least; 0 for fewer than ten). Memory that leaks raises the
+    floor; loading a large content is a peak of 13 MB for a moment, and on a loaded machine
+    several samples land on such peaks (CI run 42 read 27 MB of "growth" from medians that
+    were 3.5 MB on a quiet machine)."""
+    if len(values) < 10:
+        return 0.0
+    k = max(5, len(values) // 5)
+    return float(min(values[-k:]) - min(values[:k]))
+
+
 def run(
     days: float,
     minutes: float,
@@ -190,10 +202,10 @@ def run(
     warm = [s for s in samples if s["t"] >= seconds * 0.25]
     simulated_days = [(s["t"] * speed / 86400, s["rss"]) for s in warm]
     slope = fitted_slope(simulated_days)
-    # Medians of five samples at each end: a level, not one sample caught in the middle
-    # of loading a large content (5,000 slides are 13 MB for a moment), which made the
-    # growth jump between 12 and 25 MB from run to run of the same code.
-    growth = level_change([s["rss"] for s in warm])
+    # The floor at each end, not one sample caught in the middle of loading a large content
+    # (5,000 slides are 13 MB for a moment): medians of five still read 12 to 27 MB of growth
+    # from run to run of the same code on a busy machine, 3.5 MB on a quiet one.
+    growth = floor_change([s["rss"] for s in warm])
     descriptors = [s["fds"] for s in warm]
     # open files the same way, a level at each end: a leak is a level that climbs (one a
     # reload is 15 here), while one sample caught with the feed's, the fetcher's and the
