@@ -88,10 +88,13 @@ function renderTargets(screens) {
   const groups = [...new Set(screens.flatMap((s) => s.groups || []))].sort();
   const online = screens.filter((s) => s.online).length;
   // nothing chosen at first: one tap never reaches every screen by default
-  select.replaceChildren(el("option", { value: "", textContent: "— choisir —" }),
-                         el("option", { value: "all", textContent: `Tous les écrans (${online})` }));
-  for (const g of groups) select.append(el("option", { value: "group:" + g, textContent: "Groupe " + g }));
-  for (const s of screens) select.append(el("option", { value: "screen:" + s.screen, textContent: "Écran " + s.screen }));
+  const wanted = [["", "— choisir —"], ["all", `Tous les écrans (${online})`],
+                  ...groups.map((g) => ["group:" + g, "Groupe " + g]),
+                  ...screens.map((s) => ["screen:" + s.screen, "Écran " + s.screen])];
+  const same = select.options.length === wanted.length
+    && wanted.every(([value, text], i) => select.options[i].value === value && select.options[i].textContent === text);
+  if (same) return;  // the options kept as they are: a list open on a phone stays open
+  select.replaceChildren(...wanted.map(([value, textContent]) => el("option", { value, textContent })));
   select.value = [...select.options].some((o) => o.value === chosen) ? chosen : "";
 }
 
