@@ -34,3 +34,16 @@ def bearer_ok(header: str | None, token: str | None) -> bool:
     if not token or not header or not header.startswith("Bearer "):
         return False
     return hmac.compare_digest(header[len("Bearer ") :].strip().encode(), token.encode())
+
+
+def image_type(data: bytes) -> str:
+    """The Content-Type of a cached picture, from its first bytes (a post's picture may be
+    a PNG, a WebP or a GIF; served with nosniff, a wrong type shows nothing)."""
+    head = data[:12]
+    if head.startswith(b"\x89PNG"):
+        return "image/png"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head.startswith(b"GIF8"):
+        return "image/gif"
+    return "image/jpeg"

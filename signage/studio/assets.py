@@ -4,6 +4,7 @@ content's images, a ``photos`` slide's folder among its folders."""
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 
 from signage.core.values import Asset
@@ -24,19 +25,17 @@ def with_options(keys: list[Key], root: Path) -> list[Key]:
 
 
 def _assets(root: Path, asset: Asset) -> tuple[str, ...]:
-    names = []
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts) or rel.parts[0] in ("playlists",):
-            continue
-        wanted = (
-            path.is_dir()
-            if asset.kind == "folder"
-            else path.is_file()
-            and (not asset.extensions or path.suffix.lower() in asset.extensions)
-        )
-        if wanted:
-            names.append(rel.as_posix())
-            if len(names) >= MAX_OPTIONS:
-                break
-    return tuple(names)
+    names: list[str] = []
+    # hidden folders (.studio with its queue and history, .git) are not walked at all
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "playlists")
+        here = Path(folder).relative_to(root)
+        found = dirs if asset.kind == "folder" else sorted(
+            f for f in files
+            if not f.startswith(".")
+            and (not asset.extensions or Path(f).suffix.lower() in asset.extensions)
+        )  # fmt: skip
+        names += [(here / name).as_posix() for name in found]
+        if len(names) >= MAX_OPTIONS:
+            break
+    return tuple(sorted(names)[:MAX_OPTIONS])

@@ -14,6 +14,7 @@ from html import escape
 from pathlib import Path
 
 from signage.content.folder import load_content
+from signage.core.http import image_type
 from signage.live.hub import LiveHub, wants_of
 from signage.live.model import Item
 from signage.studio import pages
@@ -110,9 +111,10 @@ def picture(h: StudioHandler, session: Session | None, path: str) -> Answer:
     post = h.studio.social.find(path.split("/")[2])
     image = post.item.image if post is not None else None
     try:
-        return Answer(200, Path(image).read_bytes(), "image/jpeg") if image else _gone()
+        data = Path(image).read_bytes() if image else None
     except OSError:
-        return _gone()
+        data = None
+    return Answer(200, data, image_type(data)) if data is not None else _gone()
 
 
 def decide(h: StudioHandler, session: Session | None, path: str) -> Answer:

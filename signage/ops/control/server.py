@@ -25,7 +25,7 @@ from importlib import resources
 from typing import Any
 
 from signage.content.urgent import MessageError, validate
-from signage.core.http import bearer_ok, bound_address
+from signage.core.http import bearer_ok, bound_address, image_type
 from signage.core.httpd import (
     BodyError,
     GuardedHandler,
@@ -133,17 +133,6 @@ def _verdict(path: str) -> tuple[str, str] | None:
     return None
 
 
-def _image_type(path: Any) -> str:
-    head = path.read_bytes()[:12]
-    if head.startswith(b"\x89PNG"):
-        return "image/png"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    if head.startswith(b"GIF8"):
-        return "image/gif"
-    return "image/jpeg"
-
-
 def _static(name: str) -> bytes:
     return resources.files("signage.ops.control").joinpath(f"static/{name}").read_bytes()
 
@@ -221,7 +210,8 @@ def _handler_for(server: ControlServer) -> type[GuardedHandler]:
                 if picture is None or not picture.is_file():
                     self._json(HTTPStatus.NOT_FOUND, {"error": "no such picture"})
                     return
-                self.send_body(HTTPStatus.OK, picture.read_bytes(), _image_type(picture))
+                data = picture.read_bytes()
+                self.send_body(HTTPStatus.OK, data, image_type(data))
 
         def _authorised(self) -> bool:
             if server.authorised(self.headers.get("Authorization")):
