@@ -16,7 +16,14 @@ from PIL import Image
 from signage.ops.fleet.link import LinkError, backoff_s, parse_broker
 from signage.ops.fleet.protocol import CommandError, parse_command, parse_room_state
 from tests.support.broker import Broker, Client
-from tests.support.browser import CHROMEDRIVER, CHROMIUM
+from tests.support.browser import (
+    attributes,
+    click,
+    needs_browser,
+    shown,
+    shown_all,
+    waiting,
+)
 from tests.support.content import write_content
 from tests.support.fleet import FleetPage, fleet_content, fleet_player
 from tests.support.paths import REPO
@@ -252,15 +259,11 @@ def dt_parse(text: str):  # type: ignore[no-untyped-def]
 FLEET_TOKEN = "fleet-page-token-for-tests-0123456789"
 
 
-@pytest.mark.skipif(
-    not (CHROMIUM and CHROMEDRIVER),
-    reason="chromium and chromedriver are not installed (.ci/run installs them)",
-)
+@needs_browser
 def test_the_fleet_page_in_a_browser(browser, broker: Broker, tmp_path: Path) -> None:
     """Every screen online with its slide and thumbnail; a steward taps "Complet" and the
     door screen says so; a message to a group reaches that group only; a screen that goes
     away shows offline. Without the token, nothing is sent."""
-    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -275,10 +278,10 @@ def test_the_fleet_page_in_a_browser(browser, broker: Broker, tmp_path: Path) ->
         # stale after it (a StaleElementReferenceException once failed this test in CI).
         # What the page shows is read in one script, and buttons clicked by one, each
         # atomic in the page; waits ignore an element replaced under them.
-        wait = WebDriverWait(browser, 20, ignored_exceptions=(StaleElementReferenceException,))
+        wait = waiting(browser, 20)
         browser.get(page.url)
-        wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, ".screen .slide")) == 2
-                   and all(e.text not in ("", "—") for e in b.find_elements(By.CSS_SELECTOR, ".screen .slide")))  # fmt: skip
+        wait.until(lambda b: len(slides := shown_all(b, ".screen .slide")) == 2
+                   and all(said not in ("", "—") for said in slides))  # fmt: skip
         cards = dict(
             browser.execute_script(
                 "return [...document.querySelectorAll('.screen')]"
@@ -288,35 +291,28 @@ def test_the_fleet_page_in_a_browser(browser, broker: Broker, tmp_path: Path) ->
         assert set(cards) == {"porte-seine", "hall-1"}
         assert all("en ligne" in text for text in cards.values())
         assert "Salle Seine" in cards["porte-seine"]
-        wait.until(lambda b: all(
-            img.get_attribute("naturalWidth") not in (None, "0")
-            for img in b.find_elements(By.CSS_SELECTOR, ".screen img")
-        ) and len(b.find_elements(By.CSS_SELECTOR, ".screen img")) == 2)  # fmt: skip
+        wait.until(lambda b: b.execute_script(
+            "const all = [...document.querySelectorAll('.screen img')];"
+            "return all.length === 2 && all.every(img => img.naturalWidth > 0)"
+        ))  # fmt: skip
         # without the token: refused, and said so
         full_button = '#rooms li[data-room="Salle Seine"] button[data-state="full"]'
-        browser.execute_script("document.querySelector(arguments[0]).click()", full_button)
-        wait.until(lambda b: "Refusé" in b.find_element(By.ID, "feedback").text)
+        click(browser, full_button)
+        wait.until(lambda b: "Refusé" in shown(b, "#feedback"))
         assert door.status().get("room_state") is None
         # the steward's token, then one tap
         browser.find_element(By.ID, "token").send_keys(FLEET_TOKEN)
         browser.execute_script(
             "document.getElementById('token').dispatchEvent(new Event('change'))"
         )
-        browser.execute_script("document.querySelector(arguments[0]).click()", full_button)
+        click(browser, full_button)
         full = door.wait_for(
             lambda s: (s.get("room_state") or {}).get("state") == "full", timeout=5
         )
         assert full["room_state"]["set_at"]
-        said = browser.find_element(By.ID, "feedback").text  # in words, not a URL-quoted topic
+        said = shown(browser, "#feedback")  # in words, not a URL-quoted topic
         assert said == "Salle Seine : Complet — envoyé aux écrans." and "%20" not in said
-        wait.until(
-            lambda b: (
-                "on"
-                in b.find_element(
-                    By.CSS_SELECTOR, '#rooms li[data-room="Salle Seine"] button[data-state="full"]'
-                ).get_attribute("class")
-            )
-        )
+        wait.until(lambda b: "on" in (attributes(b, full_button, "class") or [""])[0].split())
         # nothing is chosen at first: a tap reaches no screen until one is
         assert (
             Select(browser.find_element(By.ID, "target")).first_selected_option.get_attribute(
@@ -325,14 +321,14 @@ def test_the_fleet_page_in_a_browser(browser, broker: Broker, tmp_path: Path) ->
             == ""
         )
         browser.find_element(By.CSS_SELECTOR, "button[data-command=next]").click()
-        wait.until(lambda b: "Choisissez à qui envoyer" in b.find_element(By.ID, "feedback").text)
+        wait.until(lambda b: "Choisissez à qui envoyer" in shown(b, "#feedback"))
         # a message to the doors' group only
         Select(browser.find_element(By.ID, "target")).select_by_value("group:portes")
         browser.find_element(By.ID, "text").send_keys("La salle Seine est complète")
         browser.find_element(By.ID, "send").click()
-        shown = door.wait_for(lambda s: s.get("message"), timeout=5)
-        assert shown["message"]["text"] == "La salle Seine est complète"
-        assert shown["message"]["style"] == "banner"
+        status = door.wait_for(lambda s: s.get("message"), timeout=5)
+        assert status["message"]["text"] == "La salle Seine est complète"
+        assert status["message"]["style"] == "banner"
         time.sleep(0.5)
         assert hall.status().get("message") is None
         # to every screen: only once the person confirms how many (dismissed: nothing sent)
@@ -344,7 +340,7 @@ def test_the_fleet_page_in_a_browser(browser, broker: Broker, tmp_path: Path) ->
         asked = WebDriverWait(browser, 5).until(lambda b: b.switch_to.alert)
         assert asked.text == "Envoyer à 2 écrans ?"
         asked.dismiss()
-        wait.until(lambda b: b.find_element(By.ID, "feedback").text == "Rien n’a été envoyé.")
+        wait.until(lambda b: shown(b, "#feedback") == "Rien n’a été envoyé.")
         assert hall.status().get("message") is None
         browser.find_element(By.ID, "send").click()
         WebDriverWait(browser, 5).until(lambda b: b.switch_to.alert).accept()
@@ -353,7 +349,7 @@ def test_the_fleet_page_in_a_browser(browser, broker: Broker, tmp_path: Path) ->
                 lambda s: (s.get("message") or {}).get("text") == "Fin de la journée à 18 h",
                 timeout=5,
             )
-        assert browser.find_element(By.ID, "feedback").text == "Envoyé à tous les écrans (2)."
+        assert shown(browser, "#feedback") == "Envoyé à tous les écrans (2)."
         # refused by the page as a screen would refuse it
         code, answer = page.post(
             "/api/command", {"target": "all", "command": "message", "text": ""}, FLEET_TOKEN
@@ -363,12 +359,7 @@ def test_the_fleet_page_in_a_browser(browser, broker: Broker, tmp_path: Path) ->
         assert code == 401
         # a screen that goes away: offline on the page
         hall.stop()
-        wait.until(
-            lambda b: (
-                "hors ligne"
-                in b.find_element(By.CSS_SELECTOR, '.screen[data-screen="hall-1"]').text
-            )
-        )
+        wait.until(lambda b: "hors ligne" in (shown(b, '.screen[data-screen="hall-1"]') or ""))
         browser.save_screenshot(str(tmp_path / "fleet.png"))
     finally:
         door.stop()

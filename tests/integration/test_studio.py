@@ -24,7 +24,7 @@ from signage.studio.server import Studio
 from signage.studio.sessions import Sessions
 from signage.studio.users import Users
 from tests.support.broker import Broker, Client
-from tests.support.browser import needs_browser
+from tests.support.browser import needs_browser, shown, waiting
 from tests.support.paths import REPO
 from tests.support.process import PlayerProcess
 from tests.support.studio import SECRETS, Running, jpeg, send, spaced, users_file
@@ -372,9 +372,8 @@ def test_each_role_works_from_a_phone_in_chromium(
     """Sign in, send a photo from the file picker, approve it, set a room full, as three
     people would; every control at least 44 px tall. ``STUDIO_SCREENSHOTS=DIR`` keeps a
     screenshot of each role's page (the docs' pictures)."""
-    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import Select
 
     listener = Client(
         broker.port, "signage/rooms/+/state", "signage/all/command", "signage/screens/+/command"
@@ -390,11 +389,10 @@ def test_each_role_works_from_a_phone_in_chromium(
     photo.write_bytes(jpeg())
     browser.set_window_size(*size)
 
-    def page_says(text: str) -> None:
-        """Wait for the page (a new one after a form) to say ``text``."""
-        WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
-            lambda b: spaced(text) in spaced(b.find_element(By.TAG_NAME, "main").text)
-        )
+    def page_says(said: str) -> None:
+        """Wait for the page (a new one after a form) to say ``said``, read in one script
+        that holds nothing of a page being replaced."""
+        waiting(browser, 10).until(lambda b: spaced(said) in spaced(shown(b, "main") or ""))
 
     def sign_in(role: str) -> None:
         browser.delete_all_cookies()
@@ -440,7 +438,7 @@ def test_each_role_works_from_a_phone_in_chromium(
         assert any(p.name.startswith("studio-") for p in (example / "assets" / "photos").iterdir())
         browser.get(f"{running.url}/slides/accueil/0")
         page_says("Enregistrer")
-        WebDriverWait(browser, 30).until(
+        waiting(browser, 30).until(
             lambda b: (
                 b.execute_script("return document.querySelector('img.preview').naturalWidth")
                 == 1920
@@ -484,7 +482,7 @@ def test_each_role_works_from_a_phone_in_chromium(
                 got = list(listener.received)
             return {t: json.loads(payload)["text"] for t, payload, *_ in got if "command" in t}
 
-        WebDriverWait(browser, 5).until(lambda _b: commands() == expected)  # as the broker delivers
+        waiting(browser, 5).until(lambda _b: commands() == expected)  # as the broker delivers
         sign_in("steward")
         browser.find_element(By.LINK_TEXT, "État des salles").click()
         page_says("Salle Seine")
@@ -502,7 +500,7 @@ def test_each_role_works_from_a_phone_in_chromium(
                 json.loads(payload).get("note") for t, payload, *_ in got if t.endswith("/state")
             ]
 
-        WebDriverWait(browser, 5).until(lambda _b: "Complet jusqu’à 12 h" in notes())
+        waiting(browser, 5).until(lambda _b: "Complet jusqu’à 12 h" in notes())
     finally:
         running.close()
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from tests.support.browser import needs_browser
+from tests.support.browser import attributes, needs_browser, shown, shown_all, waiting
 from tests.support.content import write_content
 from tests.support.images import accent_share
 from tests.support.process import PlayerProcess
@@ -27,7 +27,7 @@ def screenshot(port: int) -> Image.Image:
 
 def test_operator_page(browser, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import Select
 
     content = tmp_path / "content"
     write_content(
@@ -43,21 +43,18 @@ def test_operator_page(browser, tmp_path: Path) -> None:
     player = PlayerProcess([str(content), "--screen", "hall", "--token-file", str(token_file)])
     try:
         browser.get(f"http://127.0.0.1:{player.port}/")
-        wait = WebDriverWait(browser, 20)
-        wait.until(lambda d: d.find_element(By.ID, "screen").text == "hall")
+        # the page draws its lists again every 2 s: what it shows is read in one script each
+        wait = waiting(browser, 20)
+        wait.until(lambda d: shown(d, "#screen") == "hall")
         # the health of every background part, from /status
-        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#health li[data-part=render]"))
-        parts = {
-            e.get_attribute("data-part")
-            for e in browser.find_elements(By.CSS_SELECTOR, "#health li")
-        }
+        wait.until(lambda d: shown(d, "#health li[data-part=render]"))
+        parts = set(attributes(browser, "#health li", "data-part"))
         assert {"render", "prepare", "content-folder", "plays", "control"} <= parts
-        assert all("✓" in e.text for e in browser.find_elements(By.CSS_SELECTOR, "#health li"))
+        assert all("✓" in said for said in shown_all(browser, "#health li"))
         # said as an operator says it: the parts by their names, the time as a date
-        render = browser.find_element(By.CSS_SELECTOR, "#health li[data-part=render]").text
-        assert render == "✓ Affichage"
-        wait.until(lambda d: d.find_element(By.ID, "now").text)
-        assert "T" not in browser.find_element(By.ID, "now").text  # not 2026-12-07T23:53:18…
+        assert shown(browser, "#health li[data-part=render]") == "✓ Affichage"
+        wait.until(lambda d: shown(d, "#now") not in (None, "", "—"))
+        assert "T" not in shown(browser, "#now")  # not 2026-12-07T23:53:18…
         # the screenshot refreshes by itself
         first = browser.find_element(By.ID, "shot").get_attribute("src")
         wait.until(lambda d: d.find_element(By.ID, "shot").get_attribute("src") != first)
@@ -65,8 +62,8 @@ def test_operator_page(browser, tmp_path: Path) -> None:
         assert browser.find_element(By.CSS_SELECTOR, "main section").get_attribute("id") == "signin"
         # without the token, a command is refused and says so, in French, at the field
         browser.find_element(By.ID, "next").click()
-        wait.until(lambda d: "Jeton manquant ou refusé" in d.find_element(By.ID, "feedback").text)
-        assert "bearer" not in browser.find_element(By.ID, "feedback").text
+        wait.until(lambda d: "Jeton manquant ou refusé" in shown(d, "#feedback"))
+        assert "bearer" not in shown(browser, "#feedback")
         assert browser.switch_to.active_element.get_attribute("id") == "token"
         assert player.status()["slide"]["id"] == "un"
         # touch targets of a phone
@@ -90,14 +87,14 @@ def test_operator_page(browser, tmp_path: Path) -> None:
         while accent_share(screenshot(player.port)) < 0.6:
             assert time.monotonic() < deadline
             time.sleep(0.2)
-        wait.until(lambda d: "Évacuation" in d.find_element(By.ID, "current-message").text)
+        wait.until(lambda d: "Évacuation" in shown(d, "#current-message"))
         browser.save_screenshot(str(tmp_path / "page.png"))
         player.wait_for(lambda s: s["message"] is None, timeout=20)
         deadline = time.monotonic() + 15
         while accent_share(screenshot(player.port)) > 0.05:
             assert time.monotonic() < deadline
             time.sleep(0.2)
-        wait.until(lambda d: d.find_element(By.ID, "current-message").text == "")
+        wait.until(lambda d: shown(d, "#current-message") == "")
     finally:
         log = player.stop()
     assert "Traceback" not in log

@@ -35,6 +35,14 @@ $("message-form").addEventListener("submit", (event) => {
 });
 $("clear").addEventListener("click", () => command("DELETE", "message"));
 
+function redraw(id, items) {
+  const box = $(id);
+  const drawn = JSON.stringify(items.map((item) => [item.className, item.dataset.part, item.textContent]));
+  if (box.dataset.drawn === drawn) return;
+  box.dataset.drawn = drawn;
+  box.replaceChildren(...items);
+}
+
 function text(id, value) { $(id).textContent = value === null || value === undefined || value === "" ? "—" : value; }
 
 // the background parts as an operator names them (their ids stay in data-part)
@@ -72,9 +80,10 @@ async function refresh() {
       item.dataset.part = part;
       return item;
     });
-    $("health").replaceChildren(...health);
+    // lists drawn again only when what they say changes (text a person is reading stays put)
+    redraw("health", health);
     const errors = [...((status.content || {}).errors || []), ...((status.content || {}).skipped || [])];
-    $("errors").replaceChildren(...errors.map((e) => Object.assign(document.createElement("li"), { textContent: e })));
+    redraw("errors", errors.map((e) => Object.assign(document.createElement("li"), { textContent: e })));
     const message = status.message;
     $("current-message").replaceChildren(...(message ? [Object.assign(document.createElement("div"),
       { className: "message", textContent: `${message.style} jusqu’à ${message.expires.slice(11, 16)} : ${message.text}` })] : []));

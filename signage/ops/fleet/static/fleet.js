@@ -66,11 +66,21 @@ async function send(path, body, done) {
   }
 }
 
+function unchanged(box, data) {
+  // a list drawn again only when what it shows changes: a button under a steward's finger
+  // stays where it is (a tap between touch and click would land on a removed one)
+  const drawn = JSON.stringify(data);
+  if (box.dataset.drawn === drawn) return true;
+  box.dataset.drawn = drawn;
+  return false;
+}
+
 function renderRooms(rooms) {
   const list = $("rooms");
-  list.replaceChildren();
   const named = new Map(rooms.map((r) => [r.room, r]));
   for (const room of extraRooms) if (!named.has(room)) named.set(room, { room, state: "open", note: "" });
+  if (unchanged(list, [...named.values()])) return;
+  list.replaceChildren();
   for (const room of named.values()) {
     const item = el("li", { className: "room", dataset: { room: room.room } }, el("span", { className: "name", textContent: room.room }));
     for (const [state, label] of STATES) {
