@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from signage.core.paths import copy_example  # noqa: E402
 from signage.delivery.feed import FeedClient  # noqa: E402
 from signage.delivery.publish import publish  # noqa: E402
 from signage.delivery.server import FeedServer  # noqa: E402
@@ -53,9 +53,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         content = tmp_path / "content"
-        for name in ("playlists", "assets", "programme"):
-            shutil.copytree(REPO / name, content / name)
-        shutil.copy(REPO / "theme.yaml", content / "theme.yaml")
+        copy_example(REPO, content)  # the example as it ships, every folder of it
         feed_dir = tmp_path / "feed"
         publish(content, feed_dir)
         with socket.socket() as sock:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import socket
 import statistics
 import subprocess
@@ -20,6 +19,9 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from signage.core.paths import copy_example  # noqa: E402
 
 
 def status(port: int) -> dict:
@@ -33,9 +35,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "content"
-        for name in ("playlists", "assets", "programme"):
-            shutil.copytree(REPO / name, root / name)
-        shutil.copy(REPO / "theme.yaml", root / "theme.yaml")
+        copy_example(REPO, root)  # the example as it ships, every folder of it
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]

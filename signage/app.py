@@ -226,7 +226,12 @@ def play(config: PlayerConfig, run: Run) -> int:
     live.on_change = lambda: post(ProgrammeUpdated())  # frames drawn again with the news
     player.on_reload = source.poll_now if isinstance(source, FeedClient) else source.reload
     status.add("programmes", lambda: dict(fetcher.errors))
-    status.add("sources", lambda: {**fetcher.status(), **live.status(), **alerts.status()})
+    # every source of data in one place, the same keys for each: the content feed's
+    # manifest, programmes and calendars, the live sources, the public alerts
+    feed = source.sources if isinstance(source, FeedClient) else dict
+    status.add(
+        "sources", lambda: {**feed(), **fetcher.status(), **live.status(), **alerts.status()}
+    )
     if isinstance(source, FeedClient):
         status.add("feed", source.status)
     if content is not None:

@@ -102,3 +102,21 @@ def copy_example(source: Path, dest: Path, without: Iterable[str] = ()) -> Path:
             dest.mkdir(parents=True, exist_ok=True)
             shutil.copy(source / name, dest / name)
     return dest
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a folder's entries (a rename, a new file) durable: a power cut keeps them."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_tree(path: Path) -> None:
+    """``fsync_dir`` on ``path`` and every folder under it."""
+    for folder in [path, *(p for p in path.rglob("*") if p.is_dir())]:
+        fsync_dir(folder)

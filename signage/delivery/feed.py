@@ -23,6 +23,7 @@ import os
 import random
 import re
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
@@ -31,22 +32,29 @@ from typing import Any
 import requests
 
 from signage.content.folder import load_content
-from signage.core.http import TooLarge, read_capped
-from signage.core.paths import atomic_write, remove_tree
+from signage.core.http import TooLarge
+from signage.core.paths import atomic_write, fsync_dir, fsync_tree, remove_tree
 from signage.core.supervisor import Replies, Supervisor
 from signage.core.urls import without_credentials
 from signage.delivery.manifest import Entry, Manifest, ManifestError, parse_manifest
 from signage.delivery.objects import ObjectStore
+from signage.live.fetch import MAX_RETRY_AFTER_S, download, reason
+from signage.live.model import LiveError, source_status
 from signage.player.messages import ContentReady
 
 log = logging.getLogger(__name__)
 
 TIMEOUT_S = (5.0, 20.0)  # connect, read: a hung server is given up on
 KEEP_VERSIONS = 2
+MANIFEST_LIMIT = 8 * 1024 * 1024
 
 
 class FeedError(Exception):
-    pass
+    """A poll that failed: said in ``/status``; ``retry_after``: the server asked to wait."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 def _slug(version: str) -> str:
@@ -85,6 +93,8 @@ class FeedClient:
         if state.get("last_ok"):
             self.last_ok = dt.datetime.fromisoformat(state["last_ok"])
         self.version = state.get("version")
+        self.files = int(state.get("files") or 0)  # in the version in place
+        self._due = time.monotonic()  # the next poll
 
     # -- state ---------------------------------------------------------------------------
 
@@ -112,6 +122,15 @@ class FeedClient:
             "last_error": self.last_error,
             "version": self.version,
             "age_s": age,
+        }
+
+    def sources(self) -> dict[str, dict[str, Any]]:
+        """``/status.sources``: the feed's manifest as every source of data reports itself
+        (kind feed; items: the files of the version in place)."""
+        return {
+            f"{self.url}/manifest.json": source_status(
+                "feed", self.files, self.last_ok, self.last_error, self._due - time.monotonic()
+            )
         }
 
     def current(self) -> Path | None:
@@ -171,10 +190,17 @@ class FeedClient:
                         "version": self.version,
                     }
                 )
-                # back off with jitter, never beyond one poll interval: the network's return
-                # is noticed within a poll
-                delay = min(self.poll_s, 2.0 ** min(self.failures, 10)) * random.uniform(0.5, 1.0)  # noqa: S311
+                delay = self._backoff(exc.retry_after)
+            self._due = time.monotonic() + delay
             self._now.wait(timeout=delay)
+
+    def _backoff(self, retry_after: float | None) -> float:
+        """Back off with jitter, never beyond one poll interval (the network's return is
+        noticed within a poll), unless the server asked for longer (``Retry-After``)."""
+        delay = min(self.poll_s, 2.0 ** min(self.failures, 10)) * random.uniform(0.5, 1.0)  # noqa: S311
+        if retry_after is not None:
+            delay = max(delay, min(retry_after, MAX_RETRY_AFTER_S))
+        return delay
 
     def _failed(self, reason: str) -> None:
         self.failures += 1
@@ -190,36 +216,39 @@ class FeedClient:
             raise FeedError(_cache_trouble(self.root, exc)) from exc
 
     def _poll(self) -> bool:
+        # the manifest is fetched as every source of data is (live.fetch): asked
+        # conditionally while a version is in place, capped, the server's Retry-After kept
         state = self._state()
-        headers = {}
-        if self.current() is not None:
-            if state.get("etag"):
-                headers["If-None-Match"] = state["etag"]
-            if state.get("last_modified"):
-                headers["If-Modified-Since"] = state["last_modified"]
+        validators = (state.get("etag"), state.get("last_modified"))
         try:
-            with self.session.get(
-                f"{self.url}/manifest.json", headers=headers, timeout=TIMEOUT_S, stream=True
-            ) as response:
-                if response.status_code == 304:
-                    self._ok()
-                    return False
-                if response.status_code != 200:
-                    raise FeedError(f"manifest.json: HTTP {response.status_code}")
-                data = _read(response, 8 * 1024 * 1024, "manifest.json")
-                etag, modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
-        except requests.RequestException as exc:
-            raise FeedError(f"cannot reach the feed ({_why(exc)})") from exc
+            got = download(
+                self.session,
+                f"{self.url}/manifest.json",
+                validators if self.current() is not None else (None, None),
+                MANIFEST_LIMIT,
+                timeout=TIMEOUT_S,
+            )
+        except (requests.RequestException, LiveError) as exc:
+            raise FeedError(
+                f"manifest.json: {reason(exc)}", getattr(exc, "retry_after", None)
+            ) from exc
+        except TooLarge as exc:
+            raise FeedError(str(exc)) from None
+        if got is None:  # 304: the version in place is the latest
+            self._ok()
+            return False
         try:
-            manifest = parse_manifest(data, "manifest.json")
+            manifest = parse_manifest(got.data, "manifest.json")
         except ManifestError as exc:
             raise FeedError(str(exc)) from exc
+        self.files = len(manifest.files)
         changed = False
         if manifest.version != self.version or self.current() is None:
             self._download(manifest)
             self._swap(manifest)
             changed = True
-        self._save_state(etag=etag, last_modified=modified)
+        etag, modified = got.validators
+        self._save_state(etag=etag, last_modified=modified, files=self.files)
         self._ok()
         return changed
 
@@ -257,7 +286,7 @@ class FeedClient:
                     f"{entry.path}: truncated download (the connection closed early)"
                 ) from exc
             except requests.RequestException as exc:
-                raise FeedError(f"{entry.path}: download failed ({type(exc).__name__})") from exc
+                raise FeedError(f"{entry.path}: {reason(exc)}") from exc
             except ManifestError as exc:
                 raise FeedError(f"{exc} (truncated download or wrong file)") from exc
             except OSError as exc:  # disk full, read-only cache
@@ -279,7 +308,7 @@ class FeedClient:
                 remove_tree(scratch)
                 first = report.errors[0].format() if report.errors else "invalid"
                 raise FeedError(f"version {manifest.version} is not valid content: {first}")
-            _fsync_tree(scratch)
+            fsync_tree(scratch)
             scratch.rename(final)
         content, report = load_content(final)
         if content is None:
@@ -289,7 +318,7 @@ class FeedClient:
         temporary.unlink(missing_ok=True)
         temporary.symlink_to(Path("versions") / final.name)
         temporary.replace(link)  # atomic: "current" is the old version or the new one
-        _fsync_dir(self.root)
+        fsync_dir(self.root)
         self.version = manifest.version
         log.info("feed %s: version %s (%d files)", self.url, manifest.version, len(manifest.files))
         self.post(ContentReady(self.adapt(content), report, f"{self.url} {manifest.version}"))
@@ -356,43 +385,3 @@ def _cache_trouble(root: Path, exc: OSError) -> str:
     if exc.errno == errno.ENOSPC:
         return f"cannot store in the cache {root}: the disk is full; free some space"
     return f"cannot store in the cache {root} ({exc.strerror or exc})"
-
-
-def _why(exc: requests.RequestException) -> str:
-    if isinstance(exc, requests.Timeout):
-        return "no answer within the timeout"
-    if isinstance(exc, requests.ConnectionError):
-        text = str(exc)
-        for reason in (
-            "Connection refused",
-            "Name or service not known",
-            "Network is unreachable",
-            "No route to host",
-        ):
-            if reason in text:
-                return reason.lower()
-        return "connection failed"
-    return type(exc).__name__
-
-
-def _read(response: requests.Response, limit: int, what: str) -> bytes:
-    try:
-        return read_capped(response, limit, what)
-    except TooLarge as exc:
-        raise FeedError(str(exc)) from None
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_tree(path: Path) -> None:
-    for folder in [path, *(p for p in path.rglob("*") if p.is_dir())]:
-        _fsync_dir(folder)

@@ -44,20 +44,22 @@ def download(
     validators: Validators,
     limit: int,
     auth: tuple[str, str] | None = None,
+    timeout: tuple[float, float] = TIMEOUT_S,
 ) -> Got | None:
     """``url``'s body (at most ``limit`` bytes) and its new validators, asked conditionally
     with ``validators`` (ETag, Last-Modified; the last good copy's only: a page that
     failed to parse is asked for whole again); None when the server says 304. A 429 or
     503 with ``Retry-After`` raises a LiveError that carries it (``retry_after``).
     ``auth``: HTTP basic credentials (a programme behind a password). The one way every
-    source of data is downloaded: live sources, programmes and calendars."""
+    source of data is downloaded: live sources, programmes, calendars and the content
+    feed's manifest."""
     etag, modified = validators
     headers = {}
     if etag:
         headers["If-None-Match"] = etag
     if modified:
         headers["If-Modified-Since"] = modified
-    with session.get(url, headers=headers, timeout=TIMEOUT_S, stream=True, auth=auth) as response:
+    with session.get(url, headers=headers, timeout=timeout, stream=True, auth=auth) as response:
         wait = _retry_after(response.headers.get("Retry-After"))
         if response.status_code == 304:
             return None
@@ -106,14 +108,28 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
 
 
+# what the system said of a connection that failed, and how /status says it
+_CONNECTION_WORDS = (
+    ("Connection refused", "connection refused"),
+    ("Name or service not known", "unknown host name"),
+    ("Temporary failure in name resolution", "no name resolution"),
+    ("Network is unreachable", "network unreachable"),
+    ("No route to host", "no route to host"),
+    ("Connection aborted", "the server closed the connection"),
+    ("Connection reset", "the server closed the connection"),
+)
+
+
 def reason(exc: Exception) -> str:
     """What went wrong, as /status says it (no stack, no library's wording)."""
     if isinstance(exc, requests.HTTPError) and exc.response is not None:
         return f"HTTP {exc.response.status_code} {exc.response.reason}"
-    if isinstance(exc, requests.ConnectionError):
-        return "cannot connect"
-    if isinstance(exc, requests.Timeout):
+    if isinstance(exc, requests.Timeout):  # before ConnectionError: a ConnectTimeout is both
         return "timed out"
+    if isinstance(exc, requests.ConnectionError):
+        found = str(exc)
+        why = next((said for words, said in _CONNECTION_WORDS if words in found), None)
+        return f"cannot connect ({why})" if why else "cannot connect"
     if isinstance(exc, OSError) and not isinstance(exc, requests.RequestException):
         return f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")
     return str(exc)

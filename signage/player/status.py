@@ -167,7 +167,8 @@ PARTS = (
     Key(
         "sources",
         "Each source of data by its URL without credentials (news and social feeds, web "
-        "pages, public alerts, and programmes and calendars by URL, kind programme): kind, "
+        "pages, public alerts, programmes and calendars by URL, kind programme, and with "
+        "--feed its manifest, kind feed, items its files): kind, "
         "items (how many it holds: a programme's events), last_success, last_error (null "
         "when the last fetch worked), next_fetch_in_s",
     ),

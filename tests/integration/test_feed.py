@@ -28,6 +28,7 @@ from signage.delivery.server import FeedServer
 from signage.player.messages import ContentReady
 from tests.support.feeds import TOKEN, make_content
 from tests.support.paths import REPO
+from tests.support.waiting import until
 
 
 @pytest.fixture
@@ -147,6 +148,7 @@ class Hostile:
     def __init__(self) -> None:
         self.routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
         self.hang = False
+        self.asked: list[str] = []  # every path requested, in order
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -154,6 +156,7 @@ class Hostile:
                 pass
 
             def do_GET(self) -> None:
+                outer.asked.append(self.path)
                 if outer.hang:
                     time.sleep(3)
                     return
@@ -277,7 +280,7 @@ def test_a_hanging_server_times_out(settled: FeedClient, hostile: Hostile, monke
     monkeypatch.setattr(feed_module, "TIMEOUT_S", (1.0, 0.5))
     hostile.hang = True
     started = time.monotonic()
-    with pytest.raises(FeedError, match="cannot reach"):
+    with pytest.raises(FeedError, match=r"manifest\.json: timed out"):
         settled.poll()
     assert time.monotonic() - started < 5
     assert settled.current() is not None
@@ -294,6 +297,43 @@ def test_failures_back_off_and_recover(settled: FeedClient, hostile: Hostile, ca
     hostile.manifest([hostile.file(GOOD)], "good")
     settled.poll()
     assert settled.status()["last_error"] is None
+
+
+def test_the_feed_reports_in_status_sources_as_every_source_does(
+    settled: FeedClient, hostile: Hostile
+) -> None:
+    """The manifest is one more source of data in ``/status.sources``: the same keys as a
+    news feed or a programme, its files counted as items."""
+    manifest = f"{hostile.url}/manifest.json"
+    said = settled.sources()[manifest]
+    assert said["kind"] == "feed" and said["items"] == 1
+    assert said["last_error"] is None and said["last_success"]
+    hostile.routes["/manifest.json"] = (500, {}, b"oops")
+    with pytest.raises(FeedError) as failed:
+        settled.poll()
+    settled._failed(str(failed.value))
+    said = settled.sources()[manifest]
+    assert said["last_error"] == "manifest.json: HTTP 500 Internal Server Error"
+    assert said["items"] == 1  # the version in place is still there
+
+
+def test_a_server_that_asks_to_wait_is_not_asked_again_before(
+    settled: FeedClient, hostile: Hostile
+) -> None:
+    """A 503 with ``Retry-After: 120`` (a feed server behind a proxy under maintenance): the
+    client waits the two minutes, not its 1 s poll interval, and says why."""
+    hostile.routes["/manifest.json"] = (503, {"Retry-After": "120"}, b"")
+    hostile.asked.clear()
+    settled.start()
+    try:
+        until(lambda: settled.last_error is not None, "the feed’s failed poll")
+        said = settled.sources()[f"{hostile.url}/manifest.json"]
+        assert said["last_error"] == "manifest.json: HTTP 503, retry after 120 s"
+        assert said["next_fetch_in_s"] > 100
+        time.sleep(2.5)  # two of its poll intervals, and more than the backoff's first steps
+        assert hostile.asked == ["/manifest.json"]
+    finally:
+        settled.stop()
 
 
 CRASHER = """
@@ -400,6 +440,10 @@ def test_player_starts_from_its_cache_when_the_network_is_down(
         assert status["content"]["slides"] == 2
         assert status["feed"]["last_ok"] is not None and status["feed"]["age_s"] >= 0
         assert version_dir is not None
+        # and among every source of data, as the live sources and programmes report
+        manifest = status["sources"][f"{server.url}/manifest.json"]
+        assert manifest["kind"] == "feed" and manifest["items"] == 2  # a playlist, a photo
+        assert manifest["last_error"].startswith("manifest.json: cannot connect")
     finally:
         log = player.stop()
     assert "Traceback" not in log
@@ -512,7 +556,11 @@ def test_network_loss_and_return(server: FeedServer, tmp_path: Path) -> None:
     port = server.httpd.server_address[1]
     folder = server.folder
     server.stop()
-    with pytest.raises(FeedError, match=r"connection (refused|failed)"):
+    # said in words: the kept-alive connection closed, or a new one refused
+    with pytest.raises(
+        FeedError,
+        match=r"manifest.json: cannot connect \((connection refused|the server closed the connection)\)",
+    ):
         feed.poll()
     push_later = make_content(tmp_path / "v2", title="Retour")
     publish(push_later, folder)

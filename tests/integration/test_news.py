@@ -108,7 +108,7 @@ def test_restarted_offline_the_last_good_items_come_from_the_cache(
     (feed,) = again.feeds()  # before any fetch
     assert len(feed.items) == 3 and all(i.image and Path(i.image).exists() for i in feed.items)
     assert again.fetch(url) is False
-    assert again.status()[url]["last_error"] == "cannot connect"
+    assert again.status()[url]["last_error"] == "cannot connect (connection refused)"
     assert len(again.feeds()[0].items) == 3
 
 
