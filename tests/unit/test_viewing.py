@@ -77,18 +77,28 @@ def test_floors_are_angles_on_capitals_for_the_screen_and_its_distance() -> None
     assert hall.cap_floor_px(20, (3840, 2160)) == pytest.approx(73.4, abs=0.1)
 
 
-def test_a_bigger_distance_gives_bigger_type_and_a_door_lower_floors(tmp_path: Path) -> None:
+def test_a_bigger_distance_gives_bigger_type_and_a_door_keeps_the_halls_floors(
+    tmp_path: Path,
+) -> None:
     content = write_content(tmp_path, {"a.yaml": PAGED})
     near = Canvas((1920, 1080), content.theme, tmp_path, MOMENT, distance_mm=2000)
     hall = Canvas((1920, 1080), content.theme, tmp_path, MOMENT)
     far_theme = replace(content.theme, viewing=Viewing(distance_mm=8000, assumed=False))
     far = Canvas((1920, 1080), far_theme, tmp_path, MOMENT)
     caps = [letter_heights(c.fonts.get(c.floor(CONTENT)))[0] for c in (near, hall, far)]
-    assert caps[0] < caps[1] < caps[2]
-    assert caps[1] >= 36.7 and caps[2] >= 73.4 and caps[0] >= 18.3
+    # a door read from 2 m keeps the reference screen's floors (its own, 18.3 px, would be
+    # lettering), as it keeps its type; from 8 m the floor doubles
+    assert caps[0] == caps[1] < caps[2]
+    assert caps[1] >= 36.7 and caps[2] >= 73.4
+    for role in (CONTENT, SECONDARY):
+        assert near.floor_cap(role) == hall.floor_cap(role)
+    assert hall.floor_cap(SECONDARY) == pytest.approx(29.4, abs=0.1)
     assert hall.scale == 1.0 and far.scale == pytest.approx(2.0)  # design sizes follow
     assert near.scale == 1.0  # a screen read from closer keeps the reference's type
     assert far.font_px(54) > 2 * hall.font_px(54) - 2
+    # per line of the screen: a 4K panel of the same size has twice the floor in pixels
+    uhd = Canvas((3840, 2160), content.theme, tmp_path, MOMENT, distance_mm=2000)
+    assert uhd.floor_cap(SECONDARY) == pytest.approx(2 * hall.floor_cap(SECONDARY))
 
 
 def test_bad_viewing_values_name_the_file_line_and_field(tmp_path: Path) -> None:
