@@ -132,7 +132,7 @@ def _room(
         # is for
         until_text = wrap_line(until, fonts, w, canvas.font_px(UNTIL_PX * k, bold=True),
                                canvas.floor(bold=True), True, 1)  # fmt: skip
-        until_h = int(until_text.height + until_text.size * 0.5)
+        until_h = int(until_text.height + until_text.size * 0.35)  # 1.5 lines for one
         below = bar_h + canvas.px(12) + until_h
         # what comes next keeps its label, its time and a line of its title: the talk on
         # now wraps smaller, or leaves its speakers out, before "next" is left out
