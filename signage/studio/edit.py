@@ -11,22 +11,26 @@ cannot touch anything but that value. A changed text is checked with the same ch
 from __future__ import annotations
 
 import hashlib
-import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from signage.content.playlist import COMMON_FIELDS, SlideDuration, build_playlist
+from signage.content.playlist import COMMON_FIELDS, PLAYLIST, SlideDuration, build_playlist
 from signage.core.diagnostics import Report
-from signage.core.schema import Boolean, Choice, Ctx, Field, Integer, Number, Text
+from signage.core.schema import Boolean, Choice, Ctx, Field, Integer, ListOf, Number, Text
 from signage.core.values import Asset, Colour, Duration, TimeOfDay
 from signage.core.yamlsrc import YamlFailure, mark_of, parse
 from signage.slides import KINDS
+from signage.studio.splice import (
+    block_end,
+    insertion,
+    insertion_before,
+    listed,
+    removal,
+    scalar,
+)
 from signage.studio.words import _
-
-PLAIN_SAFE = re.compile(r"[\w À-ÿŒœ’'.,()/@+-]+")  # text that stays itself unquoted
 
 
 class EditError(ValueError):
@@ -47,7 +51,7 @@ class Key:
 
     name: str
     field: Field
-    widget: str  # text | textarea | number | select | checkbox | asset | readonly
+    widget: str  # text | textarea | number | select | checkbox | asset | list | readonly
     value: str  # as written in the file ("" when absent)
     present: bool
     options: tuple[str, ...] = ()  # an asset's: the content's files (or folders) it may name
@@ -82,17 +86,37 @@ def keys_of(text: str, shown: str, index: int) -> tuple[str, list[Key]]:
     """The slide's type and its keys as a form shows them."""
     node = _slide(text, shown, index)
     values = _scalars(node)
-    present = {k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
     kind = KINDS.get(values.get("type", ""))
     if kind is None:
         raise EditError(f"slide {index + 1} has no known type")
-    keys = []
-    for name, field in {**kind.fields, **COMMON_FIELDS}.items():
-        widget = _widget(field)
-        if name == "type":
-            continue
-        keys.append(Key(name, field, widget, values.get(name, ""), name in present))
-    return kind.type, keys
+    fields = {**kind.fields, **COMMON_FIELDS}
+    return kind.type, [_key(node, name, field) for name, field in fields.items() if name != "type"]
+
+
+def playlist_keys(text: str, shown: str) -> list[Key]:
+    """The playlist's own keys (its name, screens, priority, sync…) as a form shows them;
+    its slides are edited one by one, its layouts and time windows in the file."""
+    root = _root(text, shown)
+    if not isinstance(root, yaml.MappingNode):
+        raise EditError(f"{shown} is not a playlist")
+    return [_key(root, name, field) for name, field in PLAYLIST.fields.items() if name != "slides"]
+
+
+def _key(node: yaml.MappingNode, name: str, field: Field) -> Key:
+    """Key ``name`` of ``node`` as its form shows it: a list as its items, comma separated
+    (one written as a block, a line per item, stays for the file)."""
+    found = next(
+        (v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == name), None
+    )
+    widget = _widget(field)
+    if isinstance(found, yaml.SequenceNode):
+        items = [str(i.value) for i in found.value if isinstance(i, yaml.ScalarNode)]
+        simple = widget == "list" and found.flow_style and len(items) == len(found.value)
+        return Key(name, field, "list" if simple else "readonly", ", ".join(items), True)
+    value = str(found.value) if isinstance(found, yaml.ScalarNode) else ""
+    if found is not None and not isinstance(found, yaml.ScalarNode):
+        widget = "readonly"  # a mapping (a time window, defaults): edited in the file
+    return Key(name, field, widget, value, found is not None)
 
 
 def blank_keys(kind_name: str) -> list[Key]:
@@ -112,24 +136,53 @@ def edit_slide(text: str, shown: str, index: int, changes: dict[str, str | None]
     """``text`` with the slide's keys changed (None: the key removed), each written at its
     own place; EditError for a key the form does not edit."""
     node = _slide(text, shown, index)
+    kind = KINDS.get(_scalars(node).get("type", ""))
+    return _edit_mapping(text, node, {**(kind.fields if kind else {}), **COMMON_FIELDS}, changes)
+
+
+def edit_playlist(text: str, shown: str, changes: dict[str, str | None]) -> str:
+    """``text`` with the playlist's own keys changed, as :func:`edit_slide` changes a
+    slide's: only their values' spans are rewritten."""
+    root = _root(text, shown)
+    if not isinstance(root, yaml.MappingNode) or "slides" in changes:
+        raise EditError(f"{shown}: only the playlist's own keys are edited here")
+    slides = next((k for k, _ in root.value if getattr(k, "value", None) == "slides"), None)
+    return _edit_mapping(text, root, PLAYLIST.fields, changes, before=slides)
+
+
+def _edit_mapping(
+    text: str,
+    node: yaml.MappingNode,
+    fields: dict[str, Field],
+    changes: dict[str, str | None],
+    before: yaml.Node | None = None,
+) -> str:
+    """``changes`` spliced into ``node``'s values; a new key after its last, or on the line
+    before ``before`` (a playlist's settings stay above its slides)."""
     pairs = {k.value: (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
     splices: list[tuple[int, int, str]] = []
     for name, new in changes.items():
+        field = fields.get(name)
+        typed = field is not None and not isinstance(field.type, Text)
+        # a list typed comma separated is written as YAML here ([hall, porte-seine])
+        raw = listed(new, field.type) if field and new and isinstance(field.type, ListOf) else None
         if name in pairs:
             key_node, value_node = pairs[name]
-            if not isinstance(value_node, yaml.ScalarNode):
+            flow_list = isinstance(value_node, yaml.SequenceNode) and value_node.flow_style
+            if not isinstance(value_node, yaml.ScalarNode) and not flow_list:
                 raise EditError(f"{name} is not a single value: edit it in the file")
             if new is None:
-                splices.append(_removal(text, node, key_node, value_node))
-            else:
-                span = (value_node.start_mark.index, value_node.end_mark.index)
-                indent = " " * (key_node.start_mark.column + 2)
-                old = text[span[0] : span[1]]
-                splices.append(
-                    (*span, _scalar(new, value_node.style, indent, old, _typed(name, node)))
-                )
+                splices.append(removal(text, node, key_node, value_node))
+                continue
+            span = (value_node.start_mark.index, value_node.end_mark.index)
+            indent = " " * (key_node.start_mark.column + 2)
+            style = value_node.style if isinstance(value_node, yaml.ScalarNode) else None
+            written = raw or scalar(new, style, indent, text[span[0] : span[1]], typed)
+            splices.append((*span, written))
+        elif new is not None and before is not None:
+            splices.append(insertion_before(text, before, name, raw or new, typed, bool(raw)))
         elif new is not None:
-            splices.append(_insertion(text, node, name, new, _typed(name, node)))
+            splices.append(insertion(text, node, name, raw or new, typed, bool(raw)))
     for start, end, replacement in sorted(splices, reverse=True):
         text = text[:start] + replacement + text[end:]
     return text
@@ -190,11 +243,15 @@ def add_slide(text: str, shown: str, kind: str, values: dict[str, str]) -> str:
             continue
         if name in fields and _widget(fields[name]) == "textarea":  # paragraphs: a block
             lines.append(
-                f"{pad}  {name}: {_scalar(value.strip() + chr(10), '|', pad + '    ', '|')}"
+                f"{pad}  {name}: {scalar(value.strip() + chr(10), '|', pad + '    ', '|')}"
             )
             continue
-        typed = name in fields and not isinstance(fields[name].type, Text)
-        lines.append(f"{pad}  {name}: {_scalar(value.strip(), None, pad + '    ', typed=typed)}\n")
+        kind_of = fields[name].type if name in fields else None
+        if isinstance(kind_of, ListOf):
+            lines.append(f"{pad}  {name}: {listed(value, kind_of)}\n")
+            continue
+        typed = kind_of is not None and not isinstance(kind_of, Text)
+        lines.append(f"{pad}  {name}: {scalar(value.strip(), None, pad + '    ', typed=typed)}\n")
     spaced = len(blocks) > 1 and not blocks[0][-1].strip()  # the file leaves a blank line between
     if spaced and blocks[-1][-1].strip():
         blocks[-1].append("\n")
@@ -218,7 +275,7 @@ def _blocks(text: str, shown: str) -> tuple[list[str], list[list[str]], list[str
             _("les diapositives ne sont pas écrites une par « - » : modifiez le fichier")
         )
     starts = [_with_comments_above(lines, s) for s in starts]
-    ends = [*starts[1:], _block_end(lines, nodes[-1].start_mark.line, dash_col)]
+    ends = [*starts[1:], block_end(lines, nodes[-1].start_mark.line, dash_col)]
     blocks = [lines[s:e] for s, e in zip(starts, ends, strict=True)]
     return lines[: starts[0]], blocks, lines[ends[-1] :]
 
@@ -285,93 +342,6 @@ def _widget(field: Field) -> str:
         return "text"
     if isinstance(kind, Asset):  # a file of the content chosen from a list; a URL typed
         return "text" if kind.urls else "asset"
+    if isinstance(kind, ListOf) and isinstance(kind.item, Text):
+        return "list"  # items typed comma separated (screens: hall, porte-seine)
     return "readonly"  # lists, mappings: edited in the file
-
-
-# -- the text ---------------------------------------------------------------------------
-
-
-def _typed(name: str, slide: yaml.MappingNode) -> bool:
-    """A key whose value is a number, a duration, a choice or a time, not text."""
-    kind = KINDS.get(_scalars(slide).get("type", ""))
-    field = {**(kind.fields if kind else {}), **COMMON_FIELDS}.get(name)
-    return field is not None and not isinstance(field.type, Text)
-
-
-def _scalar(value: str, style: str | None, indent: str, old: str = "", typed: bool = False) -> str:
-    """``value`` as YAML, in the style the old value had (plain, quoted, block); a number,
-    a duration or a choice plain (the checker says if it is not one)."""
-    plain = not style  # PyYAML: "" (or None) for a plain scalar
-    if typed and plain and re.fullmatch(r"[\w.:+-]+", value):
-        return value
-    if style in ("|", ">"):
-        header = old.split("\n", 1)[0] if old else "|"
-        body = "".join(f"{indent}{line}\n" if line else "\n" for line in value.splitlines())
-        return f"{header}\n{body}"
-    if "\n" in value:
-        return json.dumps(value, ensure_ascii=False)
-    if style == "'":
-        return "'" + value.replace("'", "''") + "'"
-    if not plain or not _plain_ok(value):
-        return json.dumps(value, ensure_ascii=False)
-    return value
-
-
-def _plain_ok(value: str) -> bool:
-    """Written unquoted, ``value`` reads back as the same text."""
-    if not value or not PLAIN_SAFE.fullmatch(value) or value != value.strip():
-        return False
-    try:
-        read: object = yaml.safe_load(value)
-    except yaml.YAMLError:
-        return False
-    return read == value
-
-
-def _removal(
-    text: str, mapping: yaml.MappingNode, key: yaml.Node, value: yaml.Node
-) -> tuple[int, int, str]:
-    if mapping.flow_style:  # {a: 1, b: 2}: the pair and the comma before it (or after)
-        start, end = key.start_mark.index, value.end_mark.index
-        before = text.rfind(",", mapping.start_mark.index, start)
-        if before != -1 and not text[before + 1 : start].strip():
-            return before, end, ""
-        after = text.find(",", end)
-        return start, (after + 1 if after != -1 else end), ""
-    line_start = text.rfind("\n", 0, key.start_mark.index) + 1
-    end = value.end_mark.index
-    line_end = text.find("\n", end)
-    return line_start, (len(text) if line_end == -1 else line_end + 1), ""
-
-
-def _insertion(
-    text: str, mapping: yaml.MappingNode, name: str, value: str, typed: bool
-) -> tuple[int, int, str]:
-    first_key = mapping.value[0][0]
-    indent = " " * first_key.start_mark.column
-    rendered = _scalar(value, None, indent + "  ", typed=typed)
-    if mapping.flow_style:
-        close = mapping.end_mark.index - 1  # the "}"
-        return close, close, f", {name}: {rendered}"
-    last_value = mapping.value[-1][1]
-    end = last_value.end_mark.index
-    if last_value.end_mark.column == 0:  # a block scalar ends at the start of a line
-        return end, end, f"{indent}{name}: {rendered}\n"
-    line_end = text.find("\n", end)
-    at = len(text) if line_end == -1 else line_end
-    return at, at, f"\n{indent}{name}: {rendered}"
-
-
-def _block_end(lines: list[str], start: int, dash_col: int) -> int:
-    """The line after the last slide's block: the first line indented at or left of its
-    dash that is not blank or a comment."""
-    at = start + 1
-    while at < len(lines):
-        line = lines[at]
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#") and len(line) - len(line.lstrip()) <= dash_col:
-            break
-        at += 1
-    while at > start + 1 and not lines[at - 1].strip():
-        at -= 1  # blank lines after the last slide stay after it
-    return at

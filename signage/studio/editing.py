@@ -16,10 +16,12 @@ from signage.studio.edit import (
     Key,
     add_text_slide,
     checked,
+    edit_playlist,
     edit_slide,
     keys_of,
     line_of,
     move_slide,
+    playlist_keys,
     remove_slide,
     slides_of,
     version_of,
@@ -182,6 +184,75 @@ def slide_add(h: StudioHandler, session: Session | None, path: str) -> Answer:
         )
     h.studio.audit.record(session.user, "announcement added", h.client(), file=shown, title=title)
     return slide_list(h, session, path, _("Annonce ajoutée à la fin de {name}.", name=shown))
+
+
+def playlist_page(h: StudioHandler, session: Session | None, path: str) -> Answer:
+    """The playlist's own keys in a form: its name, the screens that play it, its priority,
+    whether it plays in step."""
+    assert session is not None
+    found = _playlist_keys(h, session, path)
+    if isinstance(found, Answer):
+        return found
+    file, keys = found
+    version = h.studio.opened(file.read_text(encoding="utf-8"))
+    return _playlist_form(session, file.stem, keys, version)
+
+
+def playlist_save(h: StudioHandler, session: Session | None, path: str) -> Answer:
+    form = h.checked_form(session)
+    if isinstance(form, Answer):
+        return form
+    assert session is not None
+    found = _playlist_keys(h, session, path)
+    if isinstance(found, Answer):
+        return found
+    file, keys = found
+    shown, changes = _shown(h, file), _changes(keys, form)
+    try:
+        h.studio.save(file, form.get("version", ""), lambda t: edit_playlist(t, shown, changes),
+                      session.user, f"{shown}: {', '.join(changes) or 'nothing'}")  # fmt: skip
+    except Conflict as exc:
+        body = forms.conflict_settings(file.stem, str(exc))
+        return Answer(409, pages.page("Conflit", body, session, session.csrf))
+    except EditError as exc:
+        typed = {k.name: form.get(f"f.{k.name}", "") for k in keys}
+        return _playlist_form(session, file.stem, keys, form.get("version", ""), typed,
+                              exc.problems, str(exc), 400)  # fmt: skip
+    if changes:
+        h.studio.audit.record(session.user, "playlist edited", h.client(), file=shown,
+                              keys=sorted(changes))  # fmt: skip
+    saved = _playlist_keys(h, session, path)
+    if isinstance(saved, Answer):
+        return saved
+    message = (
+        _("Enregistré : {keys}.", keys=", ".join(sorted(changes)))
+        if changes
+        else _("Rien n’a changé.")
+    )
+    version = h.studio.opened(file.read_text(encoding="utf-8"))
+    return _playlist_form(session, file.stem, saved[1], version, message=message)
+
+
+def _playlist_keys(
+    h: StudioHandler, session: Session, path: str
+) -> tuple[Path, list[Key]] | Answer:
+    stem = path.split("/")[2]
+    file = h.studio.playlist(stem)
+    if file is None:
+        return _not_found(session, _("Pas de playlist « {name} ».", name=stem))
+    try:
+        return file, playlist_keys(file.read_text(encoding="utf-8"), _shown(h, file))
+    except EditError as exc:
+        return _not_found(session, str(exc))
+
+
+def _playlist_form(
+    session: Session, stem: str, keys: list[Key], version: str, typed: dict[str, str] | None = None,
+    problems: tuple[str, ...] = (), message: str = "", status: int = 200,
+) -> Answer:  # fmt: skip
+    body = forms.playlist_form(stem, keys, version, session.csrf, typed, problems, message,
+                               bad=status != 200)  # fmt: skip
+    return Answer(status, pages.page("Réglages de la playlist", body, session, session.csrf))
 
 
 def _open(h: StudioHandler, session: Session, path: str) -> Opened | Answer:

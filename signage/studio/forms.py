@@ -60,7 +60,9 @@ def playlists(
             f"{kind_chooser(stem)}"
         )
         parts.append(
-            f'<section class="card"><h2>{escape(name)}</h2><p class="hint">playlists/{escape(stem)}.yaml</p><ul class="slides">{"".join(items)}</ul>{add}</section>'
+            f'<section class="card"><h2>{escape(name)}</h2><p class="hint">playlists/{escape(stem)}.yaml · '
+            f'<a href="/slides/{escape(stem)}/settings">{_("réglages de la playlist")}</a></p>'
+            f'<ul class="slides">{"".join(items)}</ul>{add}</section>'
         )
     return "".join(parts)
 
@@ -94,6 +96,9 @@ def _fields(keys: list[Key], values: dict[str, str] | None) -> list[str]:
         elif key.widget == "readonly":
             shown = escape(value) if key.present else "—"
             control = f'<p class="readonly">{shown} <span class="hint">{_("(à changer dans le fichier)")}</span></p>'
+        elif key.widget == "list":
+            hint = _("(séparés par des virgules)")
+            control = f'<input {name} value="{escape(value)}"><span class="hint">{hint}</span>'
         else:
             control = f'<input {name} value="{escape(value)}">'
         fields.append(f"{label}{control}")
@@ -164,6 +169,39 @@ def slide_form(
         f'<input type="hidden" name="version" value="{escape(version)}">'
         f"{''.join(fields)}<button>{_('Enregistrer')}</button>"
         f'<button name="do" value="preview" class="secondary">{_("Aperçu sans enregistrer")}</button></form>'
+    )
+
+
+def playlist_form(
+    stem: str,
+    keys: list[Key],
+    version: str,
+    csrf: str,
+    values: dict[str, str] | None = None,
+    problems: tuple[str, ...] = (),
+    message: str = "",
+    bad: bool = False,
+) -> str:
+    """The form of a playlist's own keys (name, screens, priority, sync…), generated from
+    the playlist's declared fields like a slide's."""
+    listed = "".join(f"<li>{escape(p)}</li>" for p in problems)
+    problems_html = f'<ul class="problems">{listed}</ul>' if problems else ""
+    return (
+        f"{said(message, bad)}{problems_html}"
+        f'<p class="hint">playlists/{escape(stem)}.yaml · {_("la playlist")}</p>'
+        f'<form method="post" action="/slides/{escape(stem)}/settings" class="card">'
+        f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
+        f'<input type="hidden" name="version" value="{escape(version)}">'
+        f"{''.join(_fields(keys, values))}<button>{_('Enregistrer')}</button></form>"
+        f'<p><a href="/slides">{_("Retour aux diapositives")}</a></p>'
+    )
+
+
+def conflict_settings(stem: str, difference: str) -> str:
+    return (
+        said(_(CONFLICT), bad=True)
+        + f'<pre class="diff">{escape(difference)}</pre>'
+        + f'<p><a class="button" href="/slides/{escape(stem)}/settings">{_("Rouvrir le formulaire")}</a></p>'
     )
 
 

@@ -287,6 +287,8 @@ HANDLERS: dict[tuple[str, str], Callable[[StudioHandler, Session | None, str], A
     ("POST", "/slides/<file>/<n>/move"): editing.slide_move,
     ("POST", "/slides/<file>/<n>/delete"): editing.slide_delete,
     ("POST", "/slides/<file>/add"): editing.slide_add,
+    ("GET", "/slides/<file>/settings"): editing.playlist_page,
+    ("POST", "/slides/<file>/settings"): editing.playlist_save,
     ("GET", "/slides/<file>/new"): adding.new_slide_page,
     ("POST", "/slides/<file>/new"): adding.new_slide,
     ("GET", "/slides/<file>/<n>/preview.png"): editing.slide_preview,

@@ -23,7 +23,7 @@ from tests.support.paths import REPO
 from tests.support.studio import Running, jpeg, send, spaced
 
 
-def _form(running: Running, http: requests.Session, stem: str, index: int) -> dict[str, str]:
+def _form(running: Running, http: requests.Session, stem: str, index: int | str) -> dict[str, str]:
     """The slide's form as a browser would send it back unchanged."""
     page = http.get(f"{running.url}/slides/{stem}/{index}").text
     fields = {
@@ -353,3 +353,48 @@ def test_a_slide_of_another_kind_is_added_with_its_file_chosen_among_the_content
     assert "<option selected>assets/amphi-grand-bleu.jpg</option>" in opened
     unknown = editor.post(f"{running.url}/slides/accueil/new", data={**form, "kind": "nothing"})
     assert "Choisissez un type de diapositive." in spaced(unknown.text)
+
+
+def test_a_playlists_own_keys_are_edited_and_only_their_lines_change(running: Running) -> None:
+    """The playlist's settings form (name, screens, priority, sync) generated from its
+    declared keys: the screens typed comma separated become a flow list written before the
+    slides, the priority changes in place, and nothing else of the file moves; a value the
+    checker refuses is said in its words and nothing is written."""
+    path = running.studio.root / "playlists" / "programme.yaml"
+    before = path.read_text(encoding="utf-8")
+    editor = running.session("editor")
+    listing = editor.get(f"{running.url}/slides").text
+    assert 'href="/slides/programme/settings"' in listing
+    form = _form(running, editor, "programme", "settings")
+    assert form["f.name"] == "Programme des Rencontres" and form["f.priority"] == "10"
+    assert form["f.screens"] == ""  # every screen: the key is not written
+    page = editor.get(f"{running.url}/slides/programme/settings").text
+    assert "(séparés par des virgules)" in page and "(à changer dans le fichier)" in page
+    form |= {"f.screens": "hall, porte-grand-bleu", "f.priority": "20"}
+    answer = editor.post(f"{running.url}/slides/programme/settings", data=form)
+    assert answer.status_code == 200, spaced(answer.text)
+    assert "Enregistré : priority, screens." in spaced(answer.text)
+    after = path.read_text(encoding="utf-8")
+    assert _diff(before, after) == [
+        "-priority: 10",
+        "+priority: 20",
+        "+screens: [hall, porte-grand-bleu]",
+    ]
+    assert after.index("screens: [hall, porte-grand-bleu]") < after.index("slides:")
+    # back to one screen: a single name, as the key allows (screens: hall)
+    form = _form(running, editor, "programme", "settings")
+    assert form["f.screens"] == "hall, porte-grand-bleu"
+    form["f.screens"] = "hall"
+    assert editor.post(f"{running.url}/slides/programme/settings", data=form).status_code == 200
+    assert "\nscreens: hall\n" in path.read_text(encoding="utf-8")
+    # refused in the checker's words, what was typed kept, the file untouched
+    kept = path.read_text(encoding="utf-8")
+    form = _form(running, editor, "programme", "settings") | {"f.priority": "5000"}
+    refused = editor.post(f"{running.url}/slides/programme/settings", data=form)
+    assert refused.status_code == 400 and "priority" in refused.text
+    assert "programme.yaml:4:" in html.unescape(spaced(refused.text))
+    assert 'value="5000"' in refused.text
+    assert path.read_text(encoding="utf-8") == kept
+    # a photographer does not change playlists
+    photographer = running.session("photographer")
+    assert photographer.get(f"{running.url}/slides/programme/settings").status_code == 403
