@@ -84,24 +84,18 @@ def slide_save(h: StudioHandler, session: Session | None, path: str) -> Answer:
         h.studio.save(opened.file, form.get("version", ""), lambda t: edit_slide(t, shown, index, changes),
                       session.user, f"{shown}: slide {index + 1}: {', '.join(changes) or 'nothing'}")  # fmt: skip
     except Conflict as exc:
-        body = forms.conflict(opened.file.stem, index, str(exc))
+        body = forms.conflict(f"{opened.file.stem}/{index}", str(exc))
         return Answer(409, pages.page("Conflit", body, session, session.csrf))
     except EditError as exc:
-        typed = {k.name: form.get(f"f.{k.name}", "") for k in opened.keys}
-        return _form_page(
-            session, opened, form.get("version", ""), typed, exc.problems, str(exc), 400
-        )
+        return _form_page(session, opened, form.get("version", ""), _typed(opened.keys, form),
+                          exc.problems, str(exc), 400)  # fmt: skip
     if changes:
         h.studio.audit.record(session.user, "slide edited", h.client(), file=shown, slide=index + 1,
                               keys=sorted(changes))  # fmt: skip
     saved = _open(h, session, path)
     if isinstance(saved, Answer):
         return saved
-    message = (
-        _("Enregistré : {keys}.", keys=", ".join(sorted(changes)))
-        if changes
-        else _("Rien n’a changé.")
-    )
+    message = _saved(changes)
     version = h.studio.opened(saved.file.read_text(encoding="utf-8"))
     return _form_page(session, saved, version, message=message)
 
@@ -212,23 +206,18 @@ def playlist_save(h: StudioHandler, session: Session | None, path: str) -> Answe
         h.studio.save(file, form.get("version", ""), lambda t: edit_playlist(t, shown, changes),
                       session.user, f"{shown}: {', '.join(changes) or 'nothing'}")  # fmt: skip
     except Conflict as exc:
-        body = forms.conflict_settings(file.stem, str(exc))
+        body = forms.conflict(f"{file.stem}/settings", str(exc))
         return Answer(409, pages.page("Conflit", body, session, session.csrf))
     except EditError as exc:
-        typed = {k.name: form.get(f"f.{k.name}", "") for k in keys}
-        return _playlist_form(session, file.stem, keys, form.get("version", ""), typed,
-                              exc.problems, str(exc), 400)  # fmt: skip
+        return _playlist_form(session, file.stem, keys, form.get("version", ""),
+                              _typed(keys, form), exc.problems, str(exc), 400)  # fmt: skip
     if changes:
         h.studio.audit.record(session.user, "playlist edited", h.client(), file=shown,
                               keys=sorted(changes))  # fmt: skip
     saved = _playlist_keys(h, session, path)
     if isinstance(saved, Answer):
         return saved
-    message = (
-        _("Enregistré : {keys}.", keys=", ".join(sorted(changes)))
-        if changes
-        else _("Rien n’a changé.")
-    )
+    message = _saved(changes)
     version = h.studio.opened(file.read_text(encoding="utf-8"))
     return _playlist_form(session, file.stem, saved[1], version, message=message)
 
@@ -273,7 +262,7 @@ def _draft(
 ) -> Answer:  # fmt: skip
     """The slide as the form has it, drawn by the renderer and nothing saved: the form again,
     with what was typed and the picture of it (or the problems, as a save would say them)."""
-    typed = {k.name: form.get(f"f.{k.name}", "") for k in opened.keys}
+    typed = _typed(opened.keys, form)
     version = form.get("version", "")
     try:
         edited = edit_slide(
@@ -371,6 +360,17 @@ def _name(text: str) -> str:
         if line.startswith("name:"):
             return line.split(":", 1)[1].strip().strip("\"'")
     return ""
+
+
+def _saved(changes: dict[str, str | None]) -> str:
+    if not changes:
+        return _("Rien n’a changé.")
+    return _("Enregistré : {keys}.", keys=", ".join(sorted(changes)))
+
+
+def _typed(keys: list[Key], form: dict[str, str]) -> dict[str, str]:
+    """What the form had in each field: shown again when a save is refused."""
+    return {k.name: form.get(f"f.{k.name}", "") for k in keys}
 
 
 def _changes(keys: list[Key], form: dict[str, str]) -> dict[str, str | None]:

@@ -105,6 +105,20 @@ def _fields(keys: list[Key], values: dict[str, str] | None) -> list[str]:
     return fields
 
 
+def _said_with(message: str, bad: bool, problems: tuple[str, ...]) -> str:
+    """What a save said, and the checker's problems under it."""
+    listed = "".join(f"<li>{escape(p)}</li>" for p in problems)
+    return said(message, bad) + (f'<ul class="problems">{listed}</ul>' if problems else "")
+
+
+def _hidden(csrf: str, version: str) -> str:
+    """A form's token and the version of the file it was opened on."""
+    return (
+        f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
+        f'<input type="hidden" name="version" value="{escape(version)}">'
+    )
+
+
 def kind_chooser(stem: str) -> str:
     """The first step of a new slide of any kind: which kind."""
     kinds = "".join(f"<option>{escape(kind)}</option>" for kind in sorted(KINDS))
@@ -127,10 +141,8 @@ def new_slide_form(
     bad: bool = False,
 ) -> str:
     """A new slide's form: its kind's keys, empty (or as typed), added at the playlist's end."""
-    listed = "".join(f"<li>{escape(p)}</li>" for p in problems)
-    problems_html = f'<ul class="problems">{listed}</ul>' if problems else ""
     return (
-        f"{said(message, bad)}{problems_html}"
+        f"{_said_with(message, bad, problems)}"
         f'<p class="hint">playlists/{escape(stem)}.yaml · {escape(kind)}</p>'
         f'<form method="post" action="/slides/{escape(stem)}/new" class="card">'
         f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
@@ -155,18 +167,14 @@ def slide_form(
     """The form of one slide's keys, generated from the kind's declared fields; ``draft``:
     the picture shown is of the change not saved (its preview's token)."""
     fields = _fields(keys, values)
-    listed = "".join(f"<li>{escape(p)}</li>" for p in problems)
-    problems_html = f'<ul class="problems">{listed}</ul>' if problems else ""
     action = f"/slides/{escape(stem)}/{index}"
     query = f"?draft={escape(draft)}" if draft else ""
     return (
-        f"{said(message, bad)}{problems_html}"
+        f"{_said_with(message, bad, problems)}"
         f'<p class="hint">playlists/{escape(stem)}.yaml · {_("diapositive {n}", n=index + 1)} · {escape(kind)}</p>'
         f'<img class="preview" src="{action}/preview.png{query}" alt="{_("Aperçu de la diapositive")}">'
         f'<p><a href="{action}/preview.png{query}{"&amp;" if query else "?"}size=portrait">{_("Aperçu en portrait")}</a></p>'
-        f'<form method="post" action="{action}" class="card">'
-        f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
-        f'<input type="hidden" name="version" value="{escape(version)}">'
+        f'<form method="post" action="{action}" class="card">{_hidden(csrf, version)}'
         f"{''.join(fields)}<button>{_('Enregistrer')}</button>"
         f'<button name="do" value="preview" class="secondary">{_("Aperçu sans enregistrer")}</button></form>'
     )
@@ -184,32 +192,23 @@ def playlist_form(
 ) -> str:
     """The form of a playlist's own keys (name, screens, priority, sync…), generated from
     the playlist's declared fields like a slide's."""
-    listed = "".join(f"<li>{escape(p)}</li>" for p in problems)
-    problems_html = f'<ul class="problems">{listed}</ul>' if problems else ""
     return (
-        f"{said(message, bad)}{problems_html}"
+        f"{_said_with(message, bad, problems)}"
         f'<p class="hint">playlists/{escape(stem)}.yaml · {_("la playlist")}</p>'
         f'<form method="post" action="/slides/{escape(stem)}/settings" class="card">'
-        f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
-        f'<input type="hidden" name="version" value="{escape(version)}">'
+        f"{_hidden(csrf, version)}"
         f"{''.join(_fields(keys, values))}<button>{_('Enregistrer')}</button></form>"
         f'<p><a href="/slides">{_("Retour aux diapositives")}</a></p>'
     )
 
 
-def conflict_settings(stem: str, difference: str) -> str:
+def conflict(form: str, difference: str) -> str:
+    """A save refused because the file changed since ``form`` (``STEM/N``, ``STEM/settings``)
+    was opened: the difference, and the form to open again."""
     return (
         said(_(CONFLICT), bad=True)
         + f'<pre class="diff">{escape(difference)}</pre>'
-        + f'<p><a class="button" href="/slides/{escape(stem)}/settings">{_("Rouvrir le formulaire")}</a></p>'
-    )
-
-
-def conflict(stem: str, index: int, difference: str) -> str:
-    return (
-        said(_(CONFLICT), bad=True)
-        + f'<pre class="diff">{escape(difference)}</pre>'
-        + f'<p><a class="button" href="/slides/{escape(stem)}/{index}">{_("Rouvrir le formulaire")}</a></p>'
+        + f'<p><a class="button" href="/slides/{escape(form)}">{_("Rouvrir le formulaire")}</a></p>'
     )
 
 
