@@ -1,5 +1,6 @@
 """What the soaks share: the bundled example, free ports, requests to the control API, a
-programme served on loopback, and the footprint of the player's processes."""
+programme and a news feed served on loopback, and the footprint of the player's
+processes."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import datetime as dt
 import json
 import socket
 import threading
+import time
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -78,6 +80,57 @@ class ProgrammeServer:
         self.httpd.daemon_threads = True
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/schedule.xml"
+
+
+class NewsServer:
+    """Serves a news feed (an RSS file of the content) with an ETag, or what a broken site
+    answers instead, as ``mode`` says: ``good``, ``html`` (an error page in its place),
+    ``busy`` (503 with Retry-After), ``hang`` (nothing for 40 s), ``huge`` (60 MB)."""
+
+    def __init__(self, feed: Path) -> None:
+        self.mode = "good"
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                with contextlib.suppress(OSError):  # the player may hang up: that is the test
+                    outer.answer(self, feed)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/rss.xml"
+
+    def answer(self, handler: BaseHTTPRequestHandler, feed: Path) -> None:
+        mode = self.mode
+        if mode == "hang":
+            time.sleep(40)
+            return
+        status, kind, body = 200, "application/rss+xml", feed.read_bytes()
+        headers = {"ETag": f'"{len(body)}"'}
+        if mode == "html":
+            kind, body = "text/html", b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+            headers = {}
+        elif mode == "busy":
+            status, kind, body, headers = 503, "text/plain", b"maintenance", {"Retry-After": "20"}
+        elif mode == "huge":
+            body, headers = b"<rss>" + b" " * (60 << 20), {}
+        elif handler.headers.get("If-None-Match") == headers["ETag"]:
+            handler.send_response(304)
+            handler.end_headers()
+            return
+        handler.send_response(status)
+        for key, value in {
+            "Content-Type": kind,
+            "Content-Length": str(len(body)),
+            **headers,
+        }.items():
+            handler.send_header(key, value)
+        handler.end_headers()
+        handler.wfile.write(body)
 
 
 def get(url: str, data: bytes | None = None, method: str = "GET", timeout: float = 10) -> Any:

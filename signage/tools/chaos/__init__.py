@@ -3,11 +3,12 @@
     python -m signage.soak --chaos --minutes 60 --seed 7 --json
 
 The soak starts a player on a copy of the bundled example (its folder watched), with its
-control API, a programme feed on loopback and a real Mosquitto broker (the fleet), and at
-moments drawn from a seed (printed, so a run can be repeated): CPU hogs on and off,
-reloads every few seconds, playlist files rewritten mid-save and truncated, the clip
-replaced by garbage while it plays, a photo deleted, the feed and the broker killed and
-restarted, bursts of thousands of room states and commands, the cache disk filled (a
+control API, a programme feed and a news feed on loopback and a real Mosquitto broker (the
+fleet), and at moments drawn from a seed (printed, so a run can be repeated): CPU hogs on
+and off, reloads every few seconds, playlist files rewritten mid-save and truncated, the
+clip replaced by garbage while it plays, a photo deleted, the feed and the broker killed
+and restarted, the news site answering an error page, a 503 with Retry-After, nothing at
+all, then 60 MB, bursts of thousands of room states and commands, the cache disk filled (a
 small tmpfs, when run as root), the wall clock stepped by an hour either way (through
 ``SIGNAGE_CLOCK_OFFSET_FILE``), the display turned off and on by its display hours.
 
@@ -74,6 +75,10 @@ class Findings:
     player_pss: list[tuple[float, dict[str, float]]] = field(default_factory=list)
     # every minute: the processes under the player, their memory and open files by kind
     footprints: list[dict[str, Any]] = field(default_factory=list)
+    # the news feed served on loopback, as /status.sources says it: its items once it had
+    # some (never fewer than one after: the last good items stay), what went wrong
+    news_items: list[int] = field(default_factory=list)
+    news_errors: set[str] = field(default_factory=set)
 
 
 class Chaos:
@@ -104,7 +109,9 @@ class Chaos:
             "name: Programme en ligne\nscreens: [hall-chaos]\npriority: 0\n"
             "slides:\n"
             f"  - {{type: schedule, id: en-ligne, source: '{self.troubles.programme.url}', view: day, "
-            "refresh: 30, duration: 8}\n",
+            "refresh: 30, duration: 8}\n"
+            f"  - {{type: news, id: en-direct, source: '{self.troubles.news.url}', poll: 30, "
+            "duration: 8}\n",
             encoding="utf-8",
         )
         self.cache.mkdir()
@@ -207,6 +214,11 @@ class Chaos:
             findings.dark.append(round(t, 1))
         if not off and (slide.get("id") in (None, "fallback")):
             findings.lost.append(round(t, 1))
+        news = (status.get("sources") or {}).get(self.troubles.news.url) or {}
+        if news.get("items") or findings.news_items:
+            findings.news_items.append(int(news.get("items") or 0))
+        if news.get("last_error"):
+            findings.news_errors.add(str(news["last_error"]))
         rss, fds = footprint(self.player.pid)  # every process under it
         findings.memory.append((t, rss, fds))
         if not findings.pss or t - findings.pss[-1][0] >= 10:
@@ -276,6 +288,7 @@ class Chaos:
             # its decoder count a clip's ring twice, and swing as clips start and stop
             "memory_flat": abs(pss_slope) < 5.0 if self.seconds >= 1800 else True,
             "fds_flat": (max(fds) - min(fds) <= 8) if fds else False,
+            "live_items_kept": bool(f.news_items) and min(f.news_items) > 0,
         }
         return {
             "seed": self.seed,
@@ -305,6 +318,8 @@ class Chaos:
             "fds_min": min(fds) if fds else None,
             "fds_max": max(fds) if fds else None,
             "footprints": f.footprints,
+            "news_items_min": min(f.news_items) if f.news_items else None,
+            "news_errors": sorted(f.news_errors),
             "cache_disk": "tmpfs 48 MB" if self.troubles.tmpfs else "not filled (not root)",
             "checks": checks,
             "ok": all(checks.values()),
@@ -337,13 +352,17 @@ def summary(report: dict[str, Any]) -> str:
         f"PSS slope {report['pss_slope_mb_per_hour']} MB/h, "
         f"fds {report['fds_min']}-{report['fds_max']}"
     )
+    lines.append(
+        f"  news items at least {report['news_items_min']}; the news feed's errors seen: "
+        + ("; ".join(report["news_errors"]) or "none")
+    )
     return "\n".join(lines)
 
 
 CHAOS_KEYS = (
     "minutes", "seed", "overstays", "dark_seconds", "frozen_episodes", "stalls", "crashes",
     "lost_content_seconds", "pss_mb_first", "pss_mb_last", "pss_slope_mb_per_hour",
-    "player_pss_slope_mb_per_hour", "fds_min", "fds_max",
+    "player_pss_slope_mb_per_hour", "fds_min", "fds_max", "news_items_min",
 )  # fmt: skip
 
 

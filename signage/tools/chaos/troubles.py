@@ -18,11 +18,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from signage.tools.loopback import ProgrammeServer, free_port
+from signage.tools.loopback import NewsServer, ProgrammeServer, free_port
 
 STEP_GRACE_S = 3.0  # after a clock step, deadlines are re-planned: not an overstay
-KINDS = ("hogs", "rewrite", "truncate", "clip", "photo", "feed", "broker", "burst", "disk",
-         "clock+", "clock-", "display")  # fmt: skip
+KINDS = ("hogs", "rewrite", "truncate", "clip", "photo", "feed", "news", "broker", "burst",
+         "disk", "clock+", "clock-", "display")  # fmt: skip
+NEWS_TROUBLES = ("html", "busy", "hang", "huge")  # what a news site answers when it is broken
 
 
 class Mosquitto:
@@ -83,6 +84,7 @@ class Troubles:
         self.tmpfs = False
         self.broker = Mosquitto(workdir)
         self.programme = ProgrammeServer()
+        self.news = NewsServer(content / "actualites" / "capcom.xml")
 
     def start(self) -> None:
         if os.geteuid() == 0:  # a small disk for the cache, to fill
@@ -100,6 +102,8 @@ class Troubles:
         self.broker.kill()
         with contextlib.suppress(Exception):
             self.programme.httpd.shutdown()
+        with contextlib.suppress(Exception):
+            self.news.httpd.shutdown()
         if self.tmpfs:
             subprocess.run(["umount", "-l", str(self.cache)], capture_output=True, check=False)
 
@@ -173,6 +177,14 @@ class Troubles:
             except OSError:
                 time.sleep(0.5)
         self.programme = ProgrammeServer(port)
+
+    def _news(self) -> None:
+        """The news site broken every way in turn, 25 s each (an error page, maintenance
+        with Retry-After, no answer, 60 MB), then good again: the screen keeps its items."""
+        for mode in NEWS_TROUBLES:
+            self.news.mode = mode
+            time.sleep(25)
+        self.news.mode = "good"
 
     def _broker(self) -> None:
         self.broker.kill()
