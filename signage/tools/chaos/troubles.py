@@ -179,11 +179,12 @@ class Troubles:
         self.programme = ProgrammeServer(port)
 
     def _news(self) -> None:
-        """The news site broken every way in turn, 25 s each (an error page, maintenance
-        with Retry-After, no answer, 60 MB), then good again: the screen keeps its items."""
+        """The news site broken every way in turn, 45 s each (an error page, maintenance
+        with Retry-After, no answer, 60 MB: longer than the 30 s poll and its backoff, so
+        that each is asked for), then good again: the screen keeps its items."""
         for mode in NEWS_TROUBLES:
             self.news.mode = mode
-            time.sleep(25)
+            time.sleep(45)
         self.news.mode = "good"
 
     def _broker(self) -> None:
