@@ -4,6 +4,7 @@ its memory, and recovers when the input is fixed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import urllib.request
@@ -133,10 +134,19 @@ def test_the_player_survives_every_bad_input(tmp_path: Path) -> None:
             assert brightness(player.port) > 20, f"{case.name}: the screen went dark"
             memory = rss_mb(player.process.pid)
             assert memory < MEMORY_LIMIT_MB, f"{case.name}: {memory:.0f} MB"
-            # fixed: the errors clear and the content plays again
+            # fixed: the errors clear and the content plays again, loaded after the fix
+            # (a programme's fix clears nothing to wait for: without the load time, the next
+            # case's "before" could be read ahead of that load, and its version change taken
+            # for the bad file's; CI run 50, under two CPU hogs)
+            fixed_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
             write(root, case.path, good[case.path])
             player.wait_for(
-                lambda s: not s["content"]["errors"] and not s["content"]["skipped"], timeout=30
+                lambda s, t=fixed_at: (
+                    not s["content"]["errors"]
+                    and not s["content"]["skipped"]
+                    and dt.datetime.fromisoformat(s["content"]["loaded_at"]) >= t
+                ),
+                timeout=30,
             )
             results.append(f"{case.name}: ok ({memory:.0f} MB)")
     except AssertionError as failed:

@@ -383,8 +383,12 @@ def test_the_sound_plays_on_the_pictures_clock(tone: Path, tmp_path: Path) -> No
     # not at the device's opening: when the picture's clock started (to the disk driver's
     # pace and the 50 ms windows)
     assert heard[0][0] == pytest.approx(onset, abs=0.12) and onset > 0.4
-    assert heard[-1][0] - heard[0][0] == pytest.approx(4.0, abs=0.15)  # two passes of 2 s
-    assert len(heard) >= round(4.0 / 0.05) - 2  # no silent window in between, at the loop
+    # two passes of 2 s, never longer than the picture plays; shorter by what came late and
+    # was dropped to keep to the picture (on a loaded machine: 0.25 s in CI run 50, under
+    # two CPU hogs), never by a gap
+    span = heard[-1][0] - heard[0][0]
+    assert 3.5 <= span <= 4.0 + 0.15, span
+    assert len(heard) >= round(span / 0.05) - 2  # no silent window in between, at the loop
     assert all(abs(hz - 440) < 25 for _, hz in heard[1:-1])  # the clip's own tone
 
 
