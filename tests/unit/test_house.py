@@ -168,7 +168,8 @@ def test_a_soak_judges_levels_not_one_sample_at_a_peak() -> None:
 def test_a_soaks_memory_is_judged_by_its_floor_not_by_loads_caught_at_the_end() -> None:
     """Memory: a leak raises the floor; loading a large content is a peak. On a busy CI
     machine several of the last samples landed on loads: medians read 27 MB of growth."""
-    from signage.tools.soak import floor_change, level_change
+    from signage.tools.loopback import floor_change
+    from signage.tools.soak import level_change
 
     loads_at_the_end = [200.0] * 20 + [200, 214, 213, 200, 214, 213, 214, 200, 213, 214]
     assert level_change(loads_at_the_end) >= 13  # what the medians said

@@ -44,6 +44,7 @@ from signage.tools.chaos.troubles import KINDS, Troubles
 from signage.tools.loopback import (
     REPO,
     TOKEN,
+    floor_change,
     footprint,
     free_port,
     get,
@@ -287,7 +288,9 @@ class Chaos:
             # shared memory counted once (PSS): resident sizes summed over the player and
             # its decoder count a clip's ring twice, and swing as clips start and stop
             "memory_flat": abs(pss_slope) < 5.0 if self.seconds >= 1800 else True,
-            "fds_flat": (max(fds) - min(fds) <= 8) if fds else False,
+            # by the floor: a clip's decoder (11 descriptors) is there at some samples and
+            # not at others; a leak raises the lowest count (CI run 51 failed on the peaks)
+            "fds_flat": floor_change([float(n) for n in fds]) <= 8 if fds else False,
             "live_items_kept": bool(f.news_items) and min(f.news_items) > 0,
         }
         return {
