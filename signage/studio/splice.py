@@ -66,7 +66,7 @@ def insertion(
     """A new key after the mapping's last (``raw``: ``value`` is YAML already)."""
     first_key = mapping.value[0][0]
     indent = " " * first_key.start_mark.column
-    rendered = value if raw else scalar(value, None, indent + "  ", typed=typed)
+    rendered = _new_value(value, indent, typed, raw)
     if mapping.flow_style:
         close = mapping.end_mark.index - 1  # the "}"
         return close, close, f", {name}: {rendered}"
@@ -116,5 +116,11 @@ def insertion_before(
             break
         start = above
     indent = " " * key.start_mark.column
-    rendered = value if raw else scalar(value, None, indent + "  ", typed=typed)
+    rendered = _new_value(value, indent, typed, raw)
     return start, start, f"{indent}{name}: {rendered}\n"
+
+
+def _new_value(value: str, indent: str, typed: bool, raw: bool) -> str:
+    """A new key's value under a key at ``indent``: as given when ``raw`` (YAML already),
+    else written plain or quoted as :func:`scalar` does."""
+    return value if raw else scalar(value, None, indent + "  ", typed=typed)
